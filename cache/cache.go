@@ -175,6 +175,13 @@ func Open(dir string, opt Options) (*Cache, error) {
 	if kind, cause := sniff(path); kind != nil {
 		return nil, moveAside(path, kind, cause, opt.Now())
 	}
+	if err := inspect(path); err != nil {
+		var oe *OpenError
+		if errors.As(err, &oe) && oe.Kind != ErrNewerSchema {
+			return nil, moveAside(path, oe.Kind, oe.Cause, opt.Now())
+		}
+		return nil, err
+	}
 	dsn := "file:" + path + "?_journal_mode=WAL&_busy_timeout=5000&_synchronous=FULL&_secure_delete=on&_txlock=immediate"
 	c, err := open(dsn, path, opt)
 	if err != nil {

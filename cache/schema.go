@@ -37,7 +37,50 @@ var SchemaVersion = len(migrations)
 
 const keyCheckText = "alprdesk cache key check"
 
-// prepare identifies the file, migrates it and checks the key.
+// inspect identifies an existing file read-only, so that a foreign or
+// damaged file is moved aside exactly as it was.
+func inspect(path string) error {
+	if !fileExists(path) {
+		return nil
+	}
+	db, err := sql.Open("sqlite3", "file:"+path+"?mode=ro")
+	if err != nil {
+		return &OpenError{Path: path, Kind: ErrCorrupt, Cause: err}
+	}
+	defer db.Close()
+	var appID, version, tables int
+	err = db.QueryRow(`PRAGMA application_id`).Scan(&appID)
+	if err == nil {
+		err = db.QueryRow(`PRAGMA user_version`).Scan(&version)
+	}
+	if err == nil {
+		err = db.QueryRow(`SELECT count(*) FROM sqlite_master`).Scan(&tables)
+	}
+	if err != nil {
+		return &OpenError{Path: path, Kind: ErrCorrupt, Cause: err}
+	}
+	switch {
+	case appID == 0 && (tables > 0 || version != 0):
+		return &OpenError{Path: path, Kind: ErrForeign, Cause: fmt.Errorf("it holds %d tables of another program", tables)}
+	case appID != 0 && appID != applicationID:
+		return &OpenError{Path: path, Kind: ErrForeign, Cause: fmt.Errorf("application id %#x", appID)}
+	case version > SchemaVersion:
+		return &OpenError{Path: path, Kind: ErrNewerSchema,
+			Cause: fmt.Errorf("schema version %d; this version reads up to %d", version, SchemaVersion)}
+	}
+	if tables > 0 {
+		var ok string
+		if err := db.QueryRow(`PRAGMA quick_check`).Scan(&ok); err != nil || ok != "ok" {
+			if err == nil {
+				err = errors.New(ok)
+			}
+			return &OpenError{Path: path, Kind: ErrCorrupt, Cause: err}
+		}
+	}
+	return nil
+}
+
+// prepare migrates the (inspected) database and checks the key.
 func (c *Cache) prepare() error {
 	var appID, version int
 	if err := c.db.QueryRow(`PRAGMA application_id`).Scan(&appID); err != nil {
@@ -47,29 +90,7 @@ func (c *Cache) prepare() error {
 		return c.corrupt(err)
 	}
 	if appID == 0 {
-		var tables int
-		if err := c.db.QueryRow(`SELECT count(*) FROM sqlite_master`).Scan(&tables); err != nil {
-			return c.corrupt(err)
-		}
-		if tables > 0 || version != 0 {
-			return &OpenError{Path: c.path, Kind: ErrForeign, Cause: fmt.Errorf("it holds %d other tables", tables)}
-		}
 		if _, err := c.db.Exec(fmt.Sprintf(`PRAGMA application_id = %d`, applicationID)); err != nil {
-			return c.corrupt(err)
-		}
-	} else if appID != applicationID {
-		return &OpenError{Path: c.path, Kind: ErrForeign, Cause: fmt.Errorf("application id %#x", appID)}
-	}
-	if version > SchemaVersion {
-		return &OpenError{Path: c.path, Kind: ErrNewerSchema,
-			Cause: fmt.Errorf("schema version %d; this version reads up to %d", version, SchemaVersion)}
-	}
-	if version > 0 {
-		var ok string
-		if err := c.db.QueryRow(`PRAGMA quick_check`).Scan(&ok); err != nil || ok != "ok" {
-			if err == nil {
-				err = errors.New(ok)
-			}
 			return c.corrupt(err)
 		}
 	}
