@@ -63,7 +63,7 @@ func testJPEG(t *testing.T, seed int) []byte {
 func read(id, plate string, at time.Time) api.Read {
 	return api.Read{ID: id, Plate: plate, State: "CA", Confidence: 0.9, CapturedAt: at,
 		Camera: api.ReadCamera{ID: "cam-1", Name: "International Blvd & 73rd Ave", Lat: 37.76, Lon: -122.19},
-		Make: "Toyota", Color: "silver", BodyType: "sedan"}
+		Make:   "Toyota", Color: "silver", BodyType: "sedan"}
 }
 
 func caseCtx() api.CaseContext {
