@@ -146,10 +146,14 @@ func (e *Error) sentinel() error {
 	return ErrUnexpected
 }
 
-// Is matches the sentinel of e's code, and ErrUnauthorized for any 401.
+// Is matches the sentinel of e's code, an *api.Error of the same code, and
+// ErrUnauthorized for any 401.
 func (e *Error) Is(target error) bool {
 	if target == e.sentinel() {
 		return true
+	}
+	if ae, ok := target.(*api.Error); ok {
+		return e.Status != 0 && ae.Code == e.Code
 	}
 	return target == ErrUnauthorized && e.Status == http.StatusUnauthorized
 }
