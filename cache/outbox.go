@@ -239,3 +239,27 @@ func SendWith(cl *client.Client) func(context.Context, OutboxItem) error {
 		return &client.Error{Status: 400, Code: api.CodeInvalidField, Message: fmt.Sprintf("Unknown outbox item kind %q.", it.Kind)}
 	}
 }
+
+// DeliverEvery runs Deliver now and then every period until ctx ends,
+// reporting each run that did something or failed (report may be nil). A
+// typical UI runs it in a goroutine with SendWith(client) and shows the
+// report in the status line; it also calls Deliver right after Enqueue.
+func (c *Cache) DeliverEvery(ctx context.Context, every time.Duration, send func(context.Context, OutboxItem) error,
+	report func(DeliverReport, error)) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		rep, err := c.Deliver(ctx, send)
+		if ctx.Err() != nil {
+			return
+		}
+		if report != nil && (err != nil || rep.Delivered+rep.Refused > 0) {
+			report(rep, err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

@@ -93,6 +93,7 @@ type Client struct {
 	locked  bool
 	// keyringHook persists token changes (UseKeyring).
 	keyringHook func(t Tokens, locked bool)
+	keyringUser string
 }
 
 // New checks cfg and builds a Client. It fails with ErrInsecure for plain

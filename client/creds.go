@@ -170,6 +170,7 @@ func (k *Keyring) Available() error {
 func (c *Client) UseKeyring(k *Keyring, username string, onErr func(error)) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.keyringUser = username
 	c.keyringHook = func(t Tokens, locked bool) {
 		var err error
 		if t.RefreshToken == "" {
@@ -192,6 +193,8 @@ func (c *Client) LoginAndRemember(ctx context.Context, k *Keyring, username, pas
 	kerr := k.Available()
 	if kerr == nil {
 		c.UseKeyring(k, username, nil)
+	} else {
+		c.forgetKeyring()
 	}
 	tr, err := c.Login(ctx, username, password)
 	if err != nil {
@@ -249,4 +252,11 @@ func (c *Client) Locked() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.locked
+}
+
+// forgetKeyring detaches the keyring from the client.
+func (c *Client) forgetKeyring() {
+	c.mu.Lock()
+	c.keyringHook, c.keyringUser = nil, ""
+	c.mu.Unlock()
 }

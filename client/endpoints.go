@@ -88,6 +88,10 @@ func (c *Client) Login(ctx context.Context, username, password string) (*api.Tok
 	now := c.cfg.Now()
 	c.mu.Lock()
 	c.policy = nil
+	if c.keyringUser != "" && c.keyringUser != username {
+		// Never file one user's tokens under another's entry.
+		c.keyringHook, c.keyringUser = nil, ""
+	}
 	c.mu.Unlock()
 	c.setTokens(c.tokensFrom(tr, now.Add(ShiftLength), now), true)
 	return &tr, nil
@@ -161,6 +165,7 @@ func (c *Client) Logout(ctx context.Context) error {
 	c.policy = nil
 	c.mu.Unlock()
 	c.setTokens(Tokens{}, true)
+	c.forgetKeyring()
 	return err
 }
 
