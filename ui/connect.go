@@ -1,0 +1,285 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"log"
+	"sync/atomic"
+	"time"
+
+	"alprdesk/api"
+	"alprdesk/cache"
+	"alprdesk/client"
+)
+
+func init() {
+	IsOffline = func(err error) bool { return errors.Is(err, client.ErrOffline) }
+	IsTLS = func(err error) bool { return errors.Is(err, client.ErrTLS) }
+}
+
+// ClientConnector opens sessions through client/ and cache/: credentials
+// in the OS keyring, results and photos in the encrypted cache (in memory
+// only when there is no keyring), verdicts made offline in its outbox.
+type ClientConnector struct {
+	// CAFile is a PEM file of the agency's CA certificates (optional).
+	CAFile string
+	// Workstation is sent as X-Workstation (the host name when empty).
+	Workstation string
+	// CacheDir holds the caches and the login settings (cache.DefaultDir() when empty).
+	CacheDir string
+}
+
+func (c *ClientConnector) dir() string {
+	if c.CacheDir != "" {
+		return c.CacheDir
+	}
+	d, err := cache.DefaultDir()
+	if err != nil {
+		return ""
+	}
+	return d
+}
+
+// Remembered is the server and username of the last sign-in.
+func (c *ClientConnector) Remembered() (server, username string) {
+	s, err := cache.LoadLoginSettings(c.dir())
+	if err != nil {
+		log.Printf("alprdesk: %v", err)
+	}
+	return s.Server, s.Username
+}
+
+// Remember keeps the server and username for the next start.
+func (c *ClientConnector) Remember(server, username string) error {
+	return cache.SaveLoginSettings(c.dir(), cache.LoginSettings{Server: server, Username: username, CAFile: c.CAFile})
+}
+
+func (c *ClientConnector) newClient(server string) (*client.Client, *client.Keyring, error) {
+	cl, err := client.New(client.Config{BaseURL: server, CAFile: c.CAFile, Workstation: c.Workstation})
+	if err != nil {
+		return nil, nil, err
+	}
+	return cl, client.NewKeyring(cl), nil
+}
+
+// Login signs in with the password and keeps the session in the keyring.
+func (c *ClientConnector) Login(ctx context.Context, server, username, password string) (Session, error) {
+	cl, k, err := c.newClient(server)
+	if err != nil {
+		return nil, configError(err)
+	}
+	_, err = cl.LoginAndRemember(ctx, k, username, password)
+	noKeyring := errors.Is(err, client.ErrNoKeyring)
+	if err != nil && !noKeyring {
+		return nil, err
+	}
+	return c.open(cl, k, username, noKeyring), nil
+}
+
+// Resume signs in from the keyring; a locked saved session comes back
+// locked (its password unlocks it).
+func (c *ClientConnector) Resume(ctx context.Context, server, username string) (Session, bool, error) {
+	cl, k, err := c.newClient(server)
+	if err != nil {
+		return nil, false, nil
+	}
+	_, err = cl.SignInFromKeyring(ctx, k, username)
+	switch {
+	case err == nil:
+		return c.open(cl, k, username, false), false, nil
+	case errors.Is(err, client.ErrSessionLocked):
+		return c.open(cl, k, username, false), true, nil
+	case errors.Is(err, client.ErrNoSavedSession), errors.Is(err, client.ErrSessionExpired), errors.Is(err, client.ErrNoKeyring):
+		return nil, false, nil
+	}
+	return nil, false, err
+}
+
+// open builds the session and its cache: on disk under the keyring's key,
+// or in memory when there is no keyring.
+func (c *ClientConnector) open(cl *client.Client, k *client.Keyring, username string, noKeyring bool) *clientSession {
+	s := &clientSession{cl: cl, k: k, username: username, noKeyring: noKeyring}
+	opt := cache.Options{Store: cl.Host(), User: username, Logf: log.Printf}
+	var err error
+	if key, kerr := k.CacheKey(); kerr == nil && !noKeyring {
+		opt.Key = key
+		s.cache, err = cache.Open(c.dir(), opt)
+		var oe *cache.OpenError
+		if errors.As(err, &oe) && oe.MovedTo != "" {
+			log.Printf("alprdesk: %v", err)
+			s.cache, err = cache.Open(c.dir(), opt)
+		}
+	}
+	if s.cache == nil {
+		if err != nil {
+			log.Printf("alprdesk: the cache could not be opened, keeping it in memory: %v", err)
+		}
+		s.cache, err = cache.OpenMemory(opt)
+		if err != nil {
+			log.Printf("alprdesk: no cache: %v", err)
+		}
+	}
+	return s
+}
+
+// configError turns a client configuration refusal into an *api.Error with
+// a sentence.
+func configError(err error) error {
+	if errors.Is(err, client.ErrInsecure) {
+		return api.E(0, "insecure", "Plain http:// is allowed only to this computer; use the store's https:// address.")
+	}
+	return api.E(0, "bad_server", "The store address is not valid: use a full address such as https://alpr.example.gov.")
+}
+
+// clientSession implements Session over a client.Client and a cache.Cache.
+type clientSession struct {
+	cl        *client.Client
+	k         *client.Keyring
+	cache     *cache.Cache
+	username  string
+	noKeyring bool
+	offline   atomic.Bool
+	recent    []api.CaseContext // used when there is no cache
+}
+
+// note records whether the store answered; when it did, the outbox is
+// delivered in the background.
+func (s *clientSession) note(err error) error {
+	off := errors.Is(err, client.ErrOffline)
+	was := s.offline.Swap(off)
+	if !off && (was || err == nil) {
+		go s.deliver()
+	}
+	return err
+}
+
+// deliver sends what waits in the outbox.
+func (s *clientSession) deliver() {
+	if s.cache == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if _, err := s.cache.Deliver(ctx, cache.SendWith(s.cl)); err != nil && !errors.Is(err, client.ErrOffline) {
+		log.Printf("alprdesk: outbox delivery: %v", err)
+	}
+}
+
+func (s *clientSession) User() api.User {
+	u := s.cl.User()
+	if u.Username == "" {
+		u.Username = s.username
+	}
+	return u
+}
+
+func (s *clientSession) StoreHost() string { return s.cl.Host() }
+
+func (s *clientSession) Online() bool { return !s.offline.Load() }
+
+func (s *clientSession) TileURL() string { return s.cl.BaseURL() + "/tiles/%d/%d/%d.png" }
+
+func (s *clientSession) Policy(ctx context.Context) (api.Policy, error) {
+	p, err := s.cl.Policy(ctx)
+	if s.note(err) != nil {
+		return api.Policy{}, err
+	}
+	if s.cache != nil && p.RetentionDays > 0 {
+		_ = s.cache.SetRetentionDays(p.RetentionDays)
+	}
+	return *p, nil
+}
+
+func (s *clientSession) Cameras(ctx context.Context) ([]api.Camera, error) {
+	cs, err := s.cl.Cameras(ctx)
+	return cs, s.note(err)
+}
+
+func (s *clientSession) Search(ctx context.Context, req api.SearchRequest) (*api.SearchResponse, error) {
+	r, err := s.cl.Search(ctx, req)
+	if s.note(err) == nil && s.cache != nil {
+		if cerr := s.cache.PutSearch(req, r); cerr != nil {
+			log.Printf("alprdesk: caching results: %v", cerr)
+		}
+	}
+	return r, err
+}
+
+// Photo fetches from the store (so that the view is audited) and keeps a
+// copy; when the store is unreachable the cached copy is shown.
+func (s *clientSession) Photo(ctx context.Context, readID, searchID string) ([]byte, error) {
+	b, err := s.cl.Photo(ctx, readID, client.BySearch(searchID))
+	if s.note(err) == nil {
+		if s.cache != nil {
+			_ = s.cache.PutPhoto(readID, time.Now(), b)
+		}
+		return b, nil
+	}
+	if errors.Is(err, client.ErrOffline) && s.cache != nil {
+		if c, cerr := s.cache.Photo(readID); cerr == nil {
+			return c, nil
+		}
+	}
+	return nil, err
+}
+
+// Verify sends the verdict; when the store is unreachable it goes to the
+// outbox and is delivered once the store answers again.
+func (s *clientSession) Verify(ctx context.Context, readID string, req api.VerificationRequest) (bool, error) {
+	_, err := s.cl.Verify(ctx, readID, req)
+	if s.note(err) == nil {
+		return false, nil
+	}
+	if errors.Is(err, client.ErrOffline) && s.cache != nil {
+		if _, qerr := s.cache.EnqueueVerification(readID, req); qerr == nil {
+			return true, nil
+		}
+	}
+	return false, err
+}
+
+func (s *clientSession) Export(ctx context.Context, req api.ExportRequest) (*api.ExportResponse, error) {
+	r, err := s.cl.Export(ctx, req)
+	return r, s.note(err)
+}
+
+func (s *clientSession) RecentCases() []api.CaseContext {
+	if s.cache != nil {
+		if cs, err := s.cache.RecentCases(); err == nil {
+			return cs
+		}
+	}
+	return append([]api.CaseContext(nil), s.recent...)
+}
+
+func (s *clientSession) RememberCase(c api.CaseContext) {
+	if s.cache != nil && s.cache.AddRecentCase(c) == nil {
+		return
+	}
+	out := []api.CaseContext{c}
+	for _, r := range s.recent {
+		if r != c && len(out) < 10 {
+			out = append(out, r)
+		}
+	}
+	s.recent = out
+}
+
+func (s *clientSession) Lock() error { return s.cl.Lock() }
+
+func (s *clientSession) Unlock(ctx context.Context, password string) error {
+	_, err := s.cl.LoginAndRemember(ctx, s.k, s.username, password)
+	if errors.Is(err, client.ErrNoKeyring) {
+		err = nil
+	}
+	return s.note(err)
+}
+
+func (s *clientSession) Logout(ctx context.Context) error {
+	err := s.cl.Logout(ctx)
+	_ = s.k.Delete(s.username)
+	if s.cache != nil {
+		_ = s.cache.Close()
+	}
+	return err
+}

@@ -1,0 +1,191 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"alprdesk/api"
+)
+
+// LoginScreen asks for the store address, the username and the password.
+// It remembers the server and username (never the password) and, when the
+// keyring holds a live session for them, signs in without asking.
+type LoginScreen struct {
+	app      *App
+	content  fyne.CanvasObject
+	server   *widget.Entry
+	username *widget.Entry
+	password *widget.Entry
+	signIn   *widget.Button
+	msg      *widget.Label
+	busy     *widget.ProgressBarInfinite
+}
+
+func newLoginScreen(a *App) *LoginScreen {
+	l := &LoginScreen{app: a, msg: errorText()}
+	remServer, remUser := a.cfg.Connector.Remembered()
+	l.server = widget.NewEntry()
+	l.server.SetPlaceHolder("https://alpr.example.gov")
+	l.server.SetText(a.cfg.Server)
+	if a.cfg.Server == "" {
+		l.server.SetText(remServer)
+	}
+	l.username = widget.NewEntry()
+	l.username.SetPlaceHolder("username")
+	l.username.SetText(remUser)
+	l.password = widget.NewPasswordEntry()
+	l.password.SetPlaceHolder("password")
+	l.password.OnSubmitted = func(string) { l.onSignIn() }
+	l.username.OnSubmitted = func(string) { a.win.Canvas().Focus(l.password) }
+	l.signIn = widget.NewButton("Sign in", l.onSignIn)
+	l.signIn.Importance = widget.HighImportance
+	l.busy = widget.NewProgressBarInfinite()
+	l.busy.Hide()
+
+	form := widget.NewForm(
+		widget.NewFormItem("Store", l.server),
+		widget.NewFormItem("Username", l.username),
+		widget.NewFormItem("Password", l.password),
+	)
+	title := widget.NewLabelWithStyle("alprdesk — ALPR investigator workstation", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	note := widget.NewLabel("Every search needs a case number and purpose, and is audited.")
+	note.Alignment = fyne.TextAlignCenter
+	box := container.NewVBox(title, note, form, container.NewHBox(spacer(), l.signIn), l.busy, l.msg)
+	if a.cfg.Demo && len(a.cfg.DemoUsers) > 0 {
+		box.Add(widget.NewSeparator())
+		box.Add(l.demoUsers())
+	}
+	l.content = container.NewCenter(fixedWidth(box, 560))
+	return l
+}
+
+// demoUsers lists the demo accounts; a click fills the form.
+func (l *LoginScreen) demoUsers() fyne.CanvasObject {
+	pw := l.app.cfg.DemoPassword
+	head := widget.NewLabel("Demo accounts (password \"" + pw + "\") — click one to fill the form:")
+	grid := container.NewGridWithColumns(2)
+	for _, u := range l.app.cfg.DemoUsers {
+		u := u
+		label := u.Username + " · " + strings.ReplaceAll(u.Role, "_", " ")
+		if u.Note != "" {
+			label += " · " + u.Note
+		}
+		b := widget.NewButton(label, func() { l.onDemoUser(u, pw) })
+		b.Alignment = widget.ButtonAlignLeading
+		grid.Add(b)
+	}
+	return container.NewVBox(head, grid)
+}
+
+// onDemoUser fills the form with a demo account.
+func (l *LoginScreen) onDemoUser(u DemoUser, pw string) {
+	l.username.SetText(u.Username)
+	l.password.SetText(pw)
+	l.app.win.Canvas().Focus(l.password)
+}
+
+func (l *LoginScreen) focusTarget() fyne.Focusable {
+	if l.username.Text != "" {
+		return l.password
+	}
+	return l.username
+}
+
+// SetMessage shows a message under the form.
+func (l *LoginScreen) SetMessage(m string) { setMsg(l.msg, m) }
+
+func (l *LoginScreen) setBusy(b bool) {
+	if b {
+		l.busy.Show()
+		l.signIn.Disable()
+	} else {
+		l.busy.Hide()
+		l.signIn.Enable()
+	}
+}
+
+// onSignIn signs in with the password.
+func (l *LoginScreen) onSignIn() {
+	server, user, pw := strings.TrimSpace(l.server.Text), strings.TrimSpace(l.username.Text), l.password.Text
+	switch {
+	case server == "":
+		l.SetMessage("Enter the store's address, for example https://alpr.example.gov.")
+		return
+	case user == "":
+		l.SetMessage("Enter your username.")
+		return
+	case pw == "":
+		l.SetMessage("Enter your password.")
+		return
+	}
+	l.SetMessage("")
+	l.setBusy(true)
+	conn := l.app.cfg.Connector
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		s, err := conn.Login(ctx, server, user, pw)
+		var p api.Policy
+		if err == nil {
+			p, err = s.Policy(ctx)
+		}
+		fyne.Do(func() {
+			l.setBusy(false)
+			if err != nil {
+				l.password.SetText("")
+				l.SetMessage(loginWords(err, server))
+				return
+			}
+			if err := l.app.cfg.Connector.Remember(server, user); err != nil {
+				log.Printf("alprdesk: the server and username could not be remembered: %v", err)
+			}
+			l.app.signedIn(s, p, false)
+		})
+	}()
+}
+
+// tryResume signs in from the keyring when it holds a session for the
+// remembered server and username.
+func (l *LoginScreen) tryResume() {
+	server, user := strings.TrimSpace(l.server.Text), strings.TrimSpace(l.username.Text)
+	if server == "" || user == "" {
+		return
+	}
+	l.setBusy(true)
+	conn := l.app.cfg.Connector
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
+		s, locked, err := conn.Resume(ctx, server, user)
+		var p api.Policy
+		if err == nil && s != nil && !locked {
+			p, err = s.Policy(ctx) // a locked session reads it after the unlock
+		}
+		fyne.Do(func() {
+			if l.app.login != l {
+				return // the user moved on
+			}
+			l.setBusy(false)
+			if err != nil || s == nil {
+				return // nothing to resume: the password is asked as usual
+			}
+			l.app.signedIn(s, p, locked)
+		})
+	}()
+}
+
+// loginWords explains a failed sign-in.
+func loginWords(err error, server string) string {
+	w := Words(err)
+	if isOfflineError(err) && !isTLSError(err) {
+		return fmt.Sprintf("Cannot reach the store at %s. Check the address and the network, then try again.", server)
+	}
+	return w
+}
