@@ -142,16 +142,49 @@ func exempt(text []string, i int) bool {
 
 // ProhibitedTerm reports the first of the policy's prohibited terms that
 // text names, as the term is written in the policy. Terms match as whole
-// words and phrases, ignoring case and punctuation, including their plurals:
-// "ICE" matches "ice" and "I.C.E." is not needed, but never "police" or
-// "price"; "protester" matches "Protesters"; "ex-girlfriend" matches
-// "ex girlfriend".
+// words and phrases, ignoring case and punctuation, including plurals and
+// verb forms: "ICE" matches "ice" and "I.C.E." but never "police" or
+// "price"; "protester" matches "Protesters"; "deport" matches "deported";
+// "ex-girlfriend" matches "ex girlfriend". A few phrases where a word means
+// something else ("ice pick") are exempt.
 func (p Policy) ProhibitedTerm(text string) (term string, found bool) {
-	w := words(text)
 	terms := make([][]string, len(p.ProhibitedTerms))
 	for k, t := range p.ProhibitedTerms {
 		terms[k] = words(t)
 	}
+	w := words(text)
+	if term, found = p.findTerm(w, terms); found {
+		return term, true
+	}
+	if joined := joinLetters(w); len(joined) != len(w) {
+		return p.findTerm(joined, terms)
+	}
+	return "", false
+}
+
+// joinLetters joins runs of single letters into one word, so that
+// abbreviations written with dots or spaces ("I.C.E.") read as words.
+func joinLetters(w []string) []string {
+	out := make([]string, 0, len(w))
+	single := func(s string) bool { return len([]rune(s)) == 1 }
+	for i := 0; i < len(w); i++ {
+		j := i
+		for j < len(w) && single(w[j]) {
+			j++
+		}
+		if j-i >= 2 {
+			out = append(out, strings.Join(w[i:j], ""))
+			i = j - 1
+			continue
+		}
+		out = append(out, w[i])
+	}
+	return out
+}
+
+// findTerm returns the first prohibited term (longest at its position)
+// among the words w.
+func (p Policy) findTerm(w []string, terms [][]string) (term string, found bool) {
 	for i := range w {
 		// The longest term found here names it best: "protesters" is a
 		// plural of "protester", and only a derived form of "protest".

@@ -81,7 +81,9 @@ func TestProhibitedTerm(t *testing.T) {
 	}{
 		{"Locate subject for ICE detainer", "ICE"},
 		{"assist ice with a removal", "ICE"},
-		{"I.C.E. request", ""}, // letters apart are no word; the store does not guess
+		{"I.C.E. request", "ICE"},
+		{"per I C E agents", "ICE"},
+		{"Plan B, a c-note robbery", ""},
 		{"Wanted by ERO field office", "ERO"},
 		{"CBP asked for this plate", "CBP"},
 		{"Border-Patrol request for the plate", "border patrol"},
