@@ -1,0 +1,405 @@
+package mapview
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"image/draw"
+	"math"
+	"sync"
+
+	sm "github.com/flopp/go-staticmaps"
+	"github.com/fogleman/gg"
+	"github.com/golang/geo/s2"
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/gofont/gobold"
+	"golang.org/x/image/font/gofont/goregular"
+	"golang.org/x/image/font/opentype"
+	"golang.org/x/image/vector"
+)
+
+// attributionBand is the height kept free at the bottom for the credit.
+const attributionBand = 16
+
+var (
+	fontsOnce         sync.Once
+	regular, boldFace *opentype.Font
+	fontsErr          error
+)
+
+func newFace(bold bool, size float64) (font.Face, error) {
+	fontsOnce.Do(func() {
+		if regular, fontsErr = opentype.Parse(goregular.TTF); fontsErr == nil {
+			boldFace, fontsErr = opentype.Parse(gobold.TTF)
+		}
+	})
+	if fontsErr != nil {
+		return nil, fontsErr
+	}
+	f := regular
+	if bold {
+		f = boldFace
+	}
+	return opentype.NewFace(f, &opentype.FaceOptions{Size: size, DPI: 72, Hinting: font.HintingFull})
+}
+
+// Color is the colour of the sighting of time rank (0 = oldest) among n:
+// from blue through violet and magenta to red.
+func Color(rank, n int) color.RGBA {
+	t := 1.0
+	if n > 1 {
+		t = float64(rank) / float64(n-1)
+	}
+	return hsv(225+135*t, 0.85, 0.80+0.05*t)
+}
+
+func hsv(h, s, v float64) color.RGBA {
+	h = math.Mod(h, 360) / 60
+	c := v * s
+	x := c * (1 - math.Abs(math.Mod(h, 2)-1))
+	var r, g, b float64
+	switch int(h) {
+	case 0:
+		r, g, b = c, x, 0
+	case 1:
+		r, g, b = x, c, 0
+	case 2:
+		r, g, b = 0, c, x
+	case 3:
+		r, g, b = 0, x, c
+	case 4:
+		r, g, b = x, 0, c
+	default:
+		r, g, b = c, 0, x
+	}
+	m := v - c
+	return color.RGBA{uint8(math.Round((r + m) * 255)), uint8(math.Round((g + m) * 255)), uint8(math.Round((b + m) * 255)), 0xff}
+}
+
+// tileLayer draws fetched tiles; an sm.MapObject so it sits under the
+// overlay in go-staticmaps' drawing order.
+type tileLayer struct {
+	tiles  map[tileID]*image.RGBA
+	center s2.LatLng
+}
+
+func (*tileLayer) Bounds() s2.Rect                                         { return s2.EmptyRect() }
+func (*tileLayer) ExtraMarginPixels() (float64, float64, float64, float64) { return 0, 0, 0, 0 }
+
+// Draw places each tile relative to the map centre, whose pixel the
+// transformer gives exactly (tile corners off the image's left edge would
+// be wrapped around the world by LatLngToXY).
+func (l *tileLayer) Draw(gc *gg.Context, trans *sm.Transformer) {
+	dst, ok := gc.Image().(*image.RGBA)
+	if !ok || len(l.tiles) == 0 {
+		return
+	}
+	cx, cy := trans.LatLngToXY(l.center)
+	mx, my := mercator(l.center.Lat.Degrees(), l.center.Lng.Degrees())
+	for id, img := range l.tiles {
+		world := 256 * math.Exp2(float64(id.z))
+		x := int(math.Round(cx + float64(id.x)*256 - mx*world))
+		y := int(math.Round(cy + float64(id.y)*256 - my*world))
+		draw.Draw(dst, image.Rect(x, y, x+img.Rect.Dx(), y+img.Rect.Dy()), img, image.Point{}, draw.Over)
+	}
+	// A light wash so the markers and path stand out from the basemap.
+	draw.Draw(dst, dst.Rect, image.NewUniform(color.NRGBA{0xff, 0xff, 0xff, 0x40}), image.Point{}, draw.Over)
+}
+
+// overlay draws the path, markers and labels, recording where markers go.
+type overlay struct {
+	s      []Sighting
+	order  []int // sighting indexes in time order
+	rank   []int // rank[i]: position of sighting i in time order
+	center s2.LatLng
+	radius int
+	labels []string
+	// filled by Draw: marker centres in go-staticmaps' uncropped image,
+	// and the crop offset
+	pos        []pointF
+	offX, offY int
+	err        error
+}
+
+type pointF struct{ X, Y float64 }
+
+func newOverlay(opt Options, s []Sighting, order []int, center s2.LatLng) *overlay {
+	o := &overlay{s: s, order: order, center: center, rank: make([]int, len(s)), radius: 10}
+	if len(s) >= 100 {
+		o.radius = 12
+	}
+	for r, i := range order {
+		o.rank[i] = r
+	}
+	o.labels = timeLabels(s, opt)
+	o.offX, o.offY = opt.Width/2, opt.Height/2
+	return o
+}
+
+func (*overlay) Bounds() s2.Rect                                         { return s2.EmptyRect() }
+func (*overlay) ExtraMarginPixels() (float64, float64, float64, float64) { return 0, 0, 0, 0 }
+
+// Draw is called by go-staticmaps with the transformer that places
+// everything on this map.
+func (o *overlay) Draw(gc *gg.Context, trans *sm.Transformer) {
+	cx, cy := trans.LatLngToXY(o.center)
+	// go-staticmaps crops the image at (pCenter - size/2); pCenter is
+	// the centre's pixel, an integer.
+	o.offX, o.offY = int(cx)-o.offX, int(cy)-o.offY
+	o.pos = make([]pointF, len(o.s))
+	for i, x := range o.s {
+		px, py := trans.LatLngToXY(s2.LatLngFromDegrees(x.Lat, x.Lon))
+		o.pos[i] = pointF{px, py}
+	}
+	o.drawPath(gc)
+	o.err = o.drawMarkers(gc)
+}
+
+// points returns marker centres in the cropped image.
+func (o *overlay) points(opt Options) []image.Point {
+	out := make([]image.Point, len(o.pos))
+	for i, p := range o.pos {
+		out[i] = image.Pt(int(math.Round(p.X))-o.offX, int(math.Round(p.Y))-o.offY)
+	}
+	return out
+}
+
+func (o *overlay) drawPath(gc *gg.Context) {
+	n := len(o.order)
+	dst, ok := gc.Image().(*image.RGBA)
+	if n < 2 || !ok {
+		return
+	}
+	var seg segmenter
+	for k := 1; k < n; k++ {
+		seg.draw(dst, o.pos[o.order[k-1]], o.pos[o.order[k]], 6.5, color.White)
+	}
+	for k := 1; k < n; k++ {
+		a, b := o.pos[o.order[k-1]], o.pos[o.order[k]]
+		c := mid(Color(k-1, n), Color(k, n))
+		seg.draw(dst, a, b, 3.5, c)
+		o.arrow(gc, a, b, c)
+	}
+}
+
+// segmenter draws straight, butt-ended line segments with an antialiasing
+// rasteriser. A long segment is drawn as short pieces, each rasterised in
+// its own small box: the cost follows the line's area, not its bounding
+// box (gg's stroker and one large box both slow down with length). The
+// pieces overlap by a pixel, which is invisible for opaque colours. The
+// markers cover the ends, so no caps or joins are needed.
+type segmenter struct {
+	r vector.Rasterizer
+}
+
+const pieceLen = 24
+
+func (s *segmenter) draw(dst *image.RGBA, a, b pointF, width float64, c color.Color) {
+	dx, dy := b.X-a.X, b.Y-a.Y
+	l := math.Hypot(dx, dy)
+	if l < 0.5 {
+		return
+	}
+	ux, uy := dx/l, dy/l
+	pieces := int(math.Ceil(l / pieceLen))
+	src := image.NewUniform(c)
+	for k := range pieces {
+		t0 := math.Max(0, float64(k)*pieceLen-0.5)
+		t1 := math.Min(l, float64(k+1)*pieceLen+0.5)
+		s.quad(dst, pointF{a.X + ux*t0, a.Y + uy*t0}, pointF{a.X + ux*t1, a.Y + uy*t1}, -uy*width/2, ux*width/2, src)
+	}
+}
+
+// quad fills the rectangle a-b widened by the normal (nx, ny) each side.
+func (s *segmenter) quad(dst *image.RGBA, a, b pointF, nx, ny float64, src image.Image) {
+	corners := [4]pointF{{a.X + nx, a.Y + ny}, {b.X + nx, b.Y + ny}, {b.X - nx, b.Y - ny}, {a.X - nx, a.Y - ny}}
+	x0, y0 := math.Inf(1), math.Inf(1)
+	x1, y1 := math.Inf(-1), math.Inf(-1)
+	for _, p := range corners {
+		x0, y0 = math.Min(x0, p.X), math.Min(y0, p.Y)
+		x1, y1 = math.Max(x1, p.X), math.Max(y1, p.Y)
+	}
+	// The rasteriser's (0, 0) is the box's corner; it clips what falls
+	// outside, so the box is cut to the image first.
+	box := image.Rect(int(math.Floor(x0)), int(math.Floor(y0)), int(math.Ceil(x1))+1, int(math.Ceil(y1))+1).Intersect(dst.Rect)
+	if box.Empty() {
+		return
+	}
+	ox, oy := float64(box.Min.X), float64(box.Min.Y)
+	s.r.Reset(box.Dx(), box.Dy())
+	s.r.MoveTo(float32(corners[0].X-ox), float32(corners[0].Y-oy))
+	for _, p := range corners[1:] {
+		s.r.LineTo(float32(p.X-ox), float32(p.Y-oy))
+	}
+	s.r.ClosePath()
+	s.r.DrawOp = draw.Over
+	s.r.Draw(dst, box, src, image.Point{})
+}
+
+// arrow draws a small arrowhead half way along a segment long enough to
+// show it beside the markers.
+func (o *overlay) arrow(gc *gg.Context, a, b pointF, c color.Color) {
+	dx, dy := b.X-a.X, b.Y-a.Y
+	l := math.Hypot(dx, dy)
+	if l < float64(4*o.radius+16) {
+		return
+	}
+	ux, uy := dx/l, dy/l
+	mx, my := a.X+dx/2, a.Y+dy/2
+	const size = 7.0
+	gc.MoveTo(mx+ux*size, my+uy*size)
+	gc.LineTo(mx-ux*size-uy*size*0.8, my-uy*size+ux*size*0.8)
+	gc.LineTo(mx-ux*size+uy*size*0.8, my-uy*size-ux*size*0.8)
+	gc.ClosePath()
+	gc.SetRGB(1, 1, 1)
+	gc.SetLineWidth(2)
+	gc.StrokePreserve()
+	gc.SetColor(c)
+	gc.Fill()
+}
+
+func mid(a, b color.RGBA) color.RGBA {
+	return color.RGBA{uint8((int(a.R) + int(b.R)) / 2), uint8((int(a.G) + int(b.G)) / 2), uint8((int(a.B) + int(b.B)) / 2), 0xff}
+}
+
+// drawMarkers draws markers oldest first (newest on top), then as many
+// time labels as fit without covering a marker or another label.
+func (o *overlay) drawMarkers(gc *gg.Context) error {
+	n := len(o.order)
+	num, err := newFace(true, map[bool]float64{true: 10, false: 11}[n >= 100])
+	if err != nil {
+		return err
+	}
+	defer num.Close()
+	r := float64(o.radius)
+	for k, i := range o.order {
+		p := o.pos[i]
+		gc.SetRGBA(0, 0, 0, 0.35)
+		gc.DrawCircle(p.X, p.Y+1, r+2)
+		gc.Fill()
+		gc.SetRGB(1, 1, 1)
+		gc.DrawCircle(p.X, p.Y, r+2)
+		gc.Fill()
+		gc.SetColor(Color(k, n))
+		gc.DrawCircle(p.X, p.Y, r)
+		gc.Fill()
+		gc.SetFontFace(num)
+		gc.SetRGB(1, 1, 1)
+		gc.DrawStringAnchored(fmt.Sprint(k+1), p.X, p.Y-1, 0.5, 0.35)
+	}
+	return o.drawLabels(gc)
+}
+
+type rectF struct{ x0, y0, x1, y1 float64 }
+
+func (a rectF) overlaps(b rectF) bool {
+	return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1
+}
+
+// drawLabels places labels right of their marker, else left, newest and
+// oldest first, skipping any that would hide a marker or another label.
+func (o *overlay) drawLabels(gc *gg.Context) error {
+	face, err := newFace(false, 11)
+	if err != nil {
+		return err
+	}
+	defer face.Close()
+	gc.SetFontFace(face)
+	n := len(o.order)
+	r := float64(o.radius) + 2
+	var taken []rectF
+	for _, p := range o.pos {
+		taken = append(taken, rectF{p.X - r, p.Y - r, p.X + r, p.Y + r})
+	}
+	prio := []int{o.order[n-1]}
+	if n > 1 {
+		prio = append(prio, o.order[0])
+	}
+	for k := n - 2; k >= 1; k-- {
+		prio = append(prio, o.order[k])
+	}
+	const padX, padY = 4.0, 2.0
+	for _, i := range prio {
+		text := o.labels[i]
+		w, h := gc.MeasureString(text)
+		p := o.pos[i]
+		for _, side := range []float64{1, -1} {
+			x0 := p.X + side*(r+3)
+			if side < 0 {
+				x0 -= w + 2*padX
+			}
+			box := rectF{x0, p.Y - h/2 - padY, x0 + w + 2*padX, p.Y + h/2 + padY + 1}
+			if collidesAny(taken, box) {
+				continue
+			}
+			taken = append(taken, box)
+			gc.SetRGBA(1, 1, 1, 0.88)
+			gc.DrawRoundedRectangle(box.x0, box.y0, box.x1-box.x0, box.y1-box.y0, 3)
+			gc.Fill()
+			gc.SetColor(color.RGBA{0x22, 0x22, 0x22, 0xff})
+			gc.DrawStringAnchored(text, box.x0+padX, p.Y, 0, 0.35)
+			break
+		}
+	}
+	return nil
+}
+
+func collidesAny(rs []rectF, b rectF) bool {
+	for _, r := range rs {
+		if r.overlaps(b) {
+			return true
+		}
+	}
+	return false
+}
+
+// timeLabels gives each sighting a short time ("14:02" when all share a
+// day, else "Nov 26 14:02"), followed by its Label.
+func timeLabels(s []Sighting, opt Options) []string {
+	layout := "15:04"
+	y, m, d := s[0].At.In(opt.Location).Date()
+	for _, x := range s[1:] {
+		if y2, m2, d2 := x.At.In(opt.Location).Date(); y2 != y || m2 != m || d2 != d {
+			layout = "Jan 2 15:04"
+			break
+		}
+	}
+	out := make([]string, len(s))
+	for i, x := range s {
+		out[i] = x.At.In(opt.Location).Format(layout)
+		if x.Label != "" {
+			out[i] += " " + x.Label
+		}
+	}
+	return out
+}
+
+// finish draws the attribution at the bottom right and, when no tile
+// could be had, says so at the top right.
+func finish(img *image.RGBA, opt Options, noTiles bool) error {
+	gc := gg.NewContextForRGBA(img)
+	face, err := newFace(false, 11)
+	if err != nil {
+		return err
+	}
+	defer face.Close()
+	gc.SetFontFace(face)
+	note := func(text string, top bool) {
+		w, h := gc.MeasureString(text)
+		x := float64(opt.Width) - w - 8
+		y := float64(opt.Height) - h - 6
+		if top {
+			y = 4
+		}
+		gc.SetRGBA(1, 1, 1, 0.8)
+		gc.DrawRectangle(x-4, y-1, w+8, h+6)
+		gc.Fill()
+		gc.SetRGB(0.2, 0.2, 0.2)
+		gc.DrawStringAnchored(text, x, y+h/2+2, 0, 0.35)
+	}
+	note(opt.Attribution, false)
+	if noTiles {
+		note("Map tiles unavailable", true)
+	}
+	return nil
+}
