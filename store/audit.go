@@ -1,0 +1,129 @@
+package store
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"alprdesk/api"
+)
+
+// GenesisHash is the prev_hash of the first audit entry: 64 zeros.
+var GenesisHash = strings.Repeat("0", 64)
+
+// auditTime is the canonical text of an audit time: UTC, RFC 3339 with
+// up to nanoseconds (trailing zeros dropped), exactly as encoding/json
+// writes a time.Time.
+func auditTime(t time.Time) string {
+	return t.UTC().Format(time.RFC3339Nano)
+}
+
+// canonicalEntry is an audit entry without its hash, fields in the order
+// DESIGN.md lists them.
+type canonicalEntry struct {
+	Seq             int64  `json:"seq"`
+	At              string `json:"at"`
+	Actor           string `json:"actor"`
+	Role            string `json:"role"`
+	Action          string `json:"action"`
+	ReportNumber    string `json:"report_number"`
+	PurposeCategory string `json:"purpose_category"`
+	Purpose         string `json:"purpose"`
+	Query           string `json:"query"`
+	ResultCount     int    `json:"result_count"`
+	Workstation     string `json:"workstation"`
+	Outcome         string `json:"outcome"`
+	Reason          string `json:"reason"`
+	PrevHash        string `json:"prev_hash"`
+}
+
+// AuditCanonical returns the bytes an audit entry's hash covers: its fields
+// other than hash as JSON, keys in DESIGN.md's order, no spaces, UTF-8
+// (no HTML escaping), the time in RFC 3339 UTC as encoding/json writes it.
+func AuditCanonical(e api.AuditEntry) []byte {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	// Encoding a struct of strings and integers cannot fail.
+	_ = enc.Encode(canonicalEntry{
+		Seq: e.Seq, At: auditTime(e.At), Actor: e.Actor, Role: e.Role, Action: e.Action,
+		ReportNumber: e.ReportNumber, PurposeCategory: e.PurposeCategory, Purpose: e.Purpose,
+		Query: e.Query, ResultCount: e.ResultCount, Workstation: e.Workstation,
+		Outcome: e.Outcome, Reason: e.Reason, PrevHash: e.PrevHash,
+	})
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+}
+
+// AuditHash returns the SHA-256 (hex) of an entry's canonical form.
+func AuditHash(e api.AuditEntry) string {
+	sum := sha256.Sum256(AuditCanonical(e))
+	return hex.EncodeToString(sum[:])
+}
+
+// Audit actions written by the store.
+const (
+	ActionLogin        = "login"
+	ActionLockout      = "lockout"
+	ActionLogout       = "logout"
+	ActionSearch       = "search"
+	ActionPhotoView    = "photo_view"
+	ActionVerification = "verification"
+	ActionRetain       = "retain"
+	ActionExport       = "export"
+	ActionIngestRefuse = "ingest_refused"
+	ActionPurge        = "retention_purge"
+	ActionUserAdd      = "user_add"
+	ActionUserSet      = "user_set"
+	ActionUserDisable  = "user_disable"
+	ActionUserEnable   = "user_enable"
+	ActionUserUnlock   = "user_unlock"
+	ActionCameraAdd    = "camera_add"
+)
+
+// appendAudit links e to the chain's head and stores it in tx. It sets
+// e.Seq, e.PrevHash and e.Hash; At is truncated to microseconds.
+func appendAudit(tx Tx, e *api.AuditEntry) error {
+	head, err := tx.AuditHead()
+	if err != nil {
+		return err
+	}
+	e.Seq = head.Seq + 1
+	e.PrevHash = head.Hash
+	if head.Seq == 0 {
+		e.PrevHash = GenesisHash
+	}
+	e.At = e.At.UTC().Truncate(time.Microsecond)
+	if e.Outcome == "" {
+		e.Outcome = api.OutcomeAllowed
+	}
+	e.Hash = AuditHash(*e)
+	return tx.InsertAudit(e)
+}
+
+// verifyChain recomputes every hash and link: ok, how many entries were
+// checked, the first broken seq (0 when none) and the head.
+func verifyChain(tx Tx) (api.AuditVerify, error) {
+	var v api.AuditVerify
+	prev := GenesisHash
+	want := int64(1)
+	err := tx.AuditScan(func(e api.AuditEntry) error {
+		v.Checked++
+		if v.FirstBrokenSeq == 0 {
+			switch {
+			case e.Seq != want:
+				v.FirstBrokenSeq = want
+			case e.PrevHash != prev || AuditHash(e) != e.Hash:
+				v.FirstBrokenSeq = e.Seq
+			}
+		}
+		want = e.Seq + 1
+		prev = e.Hash
+		v.Head = api.ChainHead{Seq: e.Seq, Hash: e.Hash}
+		return nil
+	})
+	v.OK = v.FirstBrokenSeq == 0
+	return v, err
+}

@@ -1,0 +1,315 @@
+package store
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"slices"
+	"strings"
+
+	"alprdesk/api"
+	"alprdesk/api/plate"
+)
+
+// reach checks that the caller reached read id through their own search
+// (searchID) and returns the search and the read. Alerts arrive with the
+// hotlist issue; until then an alert_id names nothing.
+func (s *Server) reach(tx Tx, sess *session, searchID, alertID, id string) (*SearchRecord, *api.Read, error) {
+	if searchID == "" {
+		if alertID != "" {
+			return nil, nil, notFoundErr("There is no alert %s.", alertID)
+		}
+		return nil, nil, api.E(http.StatusBadRequest, api.CodeCaseContextRequired,
+			"A read is reached through a search or an alert: give the search_id of the search that returned it, or the alert_id.")
+	}
+	rec, err := tx.GetSearch(searchID)
+	if errors.Is(err, ErrNotFound) || (err == nil && rec.Username != sess.username()) {
+		return nil, nil, forbidden("The search %s is not a search of yours.", searchID)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	read, err := tx.GetRead(id)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil, notFoundErr("There is no read %s (it may have passed its retention period).", id)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	req := rec.Request
+	q, apiErr := s.checkSearch(tx, sess, &req)
+	if apiErr != nil {
+		return nil, nil, forbidden("Your search %s no longer passes the policy: %s", searchID, apiErr.Message)
+	}
+	if !readMatches(q, read) {
+		return nil, nil, forbidden("The read %s was not returned by your search %s.", id, searchID)
+	}
+	return rec, read, nil
+}
+
+// caseAudit starts an audit entry carrying a search's case context.
+func caseAudit(rec *SearchRecord, sess *session, r *http.Request, action string, query any) *api.AuditEntry {
+	b, _ := json.Marshal(query)
+	e := &api.AuditEntry{Actor: sess.username(), Role: sess.role(), Action: action, Query: string(b),
+		Workstation: workstation(r), ResultCount: 1}
+	if rec != nil {
+		e.ReportNumber, e.PurposeCategory, e.Purpose = rec.Request.ReportNumber, rec.Request.PurposeCategory, rec.Request.Purpose
+	}
+	return e
+}
+
+// refuseAudited appends a refused entry for apiErr (when it is an API
+// error) and reports whether it did.
+func refuseAudited(tx Tx, e *api.AuditEntry, err error) (bool, error) {
+	var ae *api.Error
+	if !errors.As(err, &ae) {
+		return false, err
+	}
+	e.Outcome, e.Reason, e.ResultCount = api.OutcomeRefused, ae.Code, 0
+	return true, appendAudit(tx, e)
+}
+
+// photo: GET /v1/reads/{id}/photo?search_id=.
+func (s *Server) photo(w http.ResponseWriter, r *http.Request, sess *session) error {
+	id := r.PathValue("id")
+	searchID, alertID := r.URL.Query().Get("search_id"), r.URL.Query().Get("alert_id")
+	var jpeg []byte
+	var read *api.Read
+	var refusal error
+	err := s.st.Update(r.Context(), func(tx Tx) error {
+		rec, rd, err := s.reach(tx, sess, searchID, alertID, id)
+		e := caseAudit(rec, sess, r, ActionPhotoView, map[string]string{"read_id": id, "search_id": searchID, "alert_id": alertID})
+		e.At = s.now()
+		if err != nil {
+			refusal = err
+			_, err = refuseAudited(tx, e, err)
+			return err
+		}
+		read = rd
+		if jpeg, err = tx.Photo(id); err != nil && !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		return appendAudit(tx, e)
+	})
+	if err != nil {
+		return err
+	}
+	if refusal != nil {
+		return refusal
+	}
+	if len(jpeg) == 0 && s.demo != nil {
+		if jpeg, err = s.demo.world.Photo(*read); err != nil {
+			return fmt.Errorf("demo photo %s: %w", id, err)
+		}
+	}
+	if len(jpeg) == 0 {
+		return notFoundErr("No photo is stored for the read %s.", id)
+	}
+	w.Header().Set("Content-Type", "image/jpeg")
+	w.Header().Set("Cache-Control", "private, no-store")
+	_, err = w.Write(jpeg)
+	return err
+}
+
+// checkVerification validates a verdict.
+func (s *Server) checkVerification(req *api.VerificationRequest) error {
+	req.CorrectedPlate = plate.Normalize(req.CorrectedPlate)
+	req.CorrectedState = strings.ToUpper(strings.TrimSpace(req.CorrectedState))
+	switch req.Status {
+	case api.VerifyConfirmed, api.VerifyUnreadable:
+		if req.CorrectedPlate != "" || req.CorrectedState != "" {
+			return invalid("status", "%s takes no corrected_plate or corrected_state.", req.Status)
+		}
+	case api.VerifyMisread:
+		if req.CorrectedPlate == "" {
+			return invalid("corrected_plate", "is required when the status is misread.")
+		}
+		if !plate.Valid(req.CorrectedPlate) {
+			return invalid("corrected_plate", "holds %q; a plate is 1 to %d letters and digits.", req.CorrectedPlate, plate.MaxLen)
+		}
+	case api.VerifyWrongState:
+		if req.CorrectedState == "" {
+			return invalid("corrected_state", "is required when the status is wrong_state.")
+		}
+	case "":
+		return invalid("status", "is required: confirmed, misread, wrong_state or unreadable.")
+	default:
+		return invalid("status", "holds %q; use confirmed, misread, wrong_state or unreadable.", req.Status)
+	}
+	if req.CorrectedState != "" && !slices.Contains(s.policy.States, req.CorrectedState) {
+		return invalid("corrected_state", "holds %q, which is not a known state of issuance.", req.CorrectedState)
+	}
+	return nil
+}
+
+// verify: POST /v1/reads/{id}/verification.
+func (s *Server) verify(w http.ResponseWriter, r *http.Request, sess *session) error {
+	var req api.VerificationRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if err := s.checkVerification(&req); err != nil {
+		return err
+	}
+	id := r.PathValue("id")
+	now := s.now()
+	v := api.Verification{Status: req.Status, CorrectedPlate: req.CorrectedPlate, CorrectedState: req.CorrectedState,
+		By: sess.username(), At: now.Truncate(1e6)}
+	var refusal error
+	err := s.st.Update(r.Context(), func(tx Tx) error {
+		rec, _, err := s.reach(tx, sess, req.SearchID, req.AlertID, id)
+		e := caseAudit(rec, sess, r, ActionVerification, map[string]string{"read_id": id, "search_id": req.SearchID,
+			"alert_id": req.AlertID, "status": req.Status, "corrected_plate": req.CorrectedPlate, "corrected_state": req.CorrectedState})
+		e.At = now
+		if err != nil {
+			refusal = err
+			_, err = refuseAudited(tx, e, err)
+			return err
+		}
+		if err := tx.SetVerification(id, v); err != nil {
+			return err
+		}
+		return appendAudit(tx, e)
+	})
+	if err != nil {
+		return err
+	}
+	if refusal != nil {
+		return refusal
+	}
+	return writeJSON(w, http.StatusOK, v)
+}
+
+// checkReport validates a report number against the agency's pattern.
+func (s *Server) checkReport(rn string) error {
+	expr := s.policy.ReportNumberPattern
+	re, err := regexp.Compile(expr)
+	if err != nil {
+		return err
+	}
+	if strings.TrimSpace(rn) == "" {
+		return api.E(http.StatusBadRequest, api.CodeCaseContextRequired, "A report number is required.")
+	}
+	if !re.MatchString(strings.TrimSpace(rn)) {
+		return api.E(http.StatusUnprocessableEntity, api.CodeInvalidReportNumber,
+			"The report number %q is not in the agency's format, such as 20-042436.", rn)
+	}
+	return nil
+}
+
+// retain: POST /v1/reads/{id}/retain.
+func (s *Server) retain(w http.ResponseWriter, r *http.Request, sess *session) error {
+	var req api.RetainRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if err := s.checkReport(req.ReportNumber); err != nil {
+		return err
+	}
+	if !slices.Contains(s.policy.RetainCategories, req.Category) {
+		return invalid("category", "holds %q; use one of %s.", req.Category, strings.Join(s.policy.RetainCategories, ", "))
+	}
+	if len(strings.TrimSpace(req.Reason)) < 10 {
+		return invalid("reason", "must say in at least 10 characters why the read is kept.")
+	}
+	id := r.PathValue("id")
+	now := s.now()
+	ret := api.Retention{ReadID: id, ReportNumber: strings.TrimSpace(req.ReportNumber), Category: req.Category,
+		Reason: strings.TrimSpace(req.Reason), By: sess.username(), At: now.Truncate(1e6)}
+	var refusal error
+	err := s.st.Update(r.Context(), func(tx Tx) error {
+		rec, _, err := s.reach(tx, sess, req.SearchID, "", id)
+		e := caseAudit(rec, sess, r, ActionRetain, map[string]string{"read_id": id, "search_id": req.SearchID,
+			"category": req.Category, "reason": ret.Reason})
+		e.At, e.ReportNumber = now, ret.ReportNumber
+		if err != nil {
+			refusal = err
+			_, err = refuseAudited(tx, e, err)
+			return err
+		}
+		if err := tx.InsertRetention(ret, req.SearchID, ""); err != nil {
+			return err
+		}
+		return appendAudit(tx, e)
+	})
+	if err != nil {
+		return err
+	}
+	if refusal != nil {
+		return refusal
+	}
+	return writeJSON(w, http.StatusOK, ret)
+}
+
+var exportKinds = []string{api.ExportEvidencePDF, api.ExportEvidenceCSV, api.ExportTimelinePNG, api.ExportAuditCSV, api.ExportEfficacyPDF}
+
+// maxExportReads bounds one export.
+const maxExportReads = 10000
+
+// export: POST /v1/exports records an export and retains its reads.
+func (s *Server) export(w http.ResponseWriter, r *http.Request, sess *session) error {
+	var req api.ExportRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if !slices.Contains(exportKinds, req.Kind) {
+		return invalid("kind", "holds %q; use one of %s.", req.Kind, strings.Join(exportKinds, ", "))
+	}
+	supervision := req.Kind == api.ExportAuditCSV || req.Kind == api.ExportEfficacyPDF
+	if supervision && sess.role() != api.RoleSupervisor {
+		return forbidden("Only supervisors export %s.", req.Kind)
+	}
+	if !supervision && !slices.Contains(api.SearchRoles, sess.role()) {
+		return forbidden("The role %s may not export reads.", sess.role())
+	}
+	if !supervision && len(req.ReadIDs) == 0 {
+		return invalid("read_ids", "must name the exported reads.")
+	}
+	if len(req.ReadIDs) > 0 && req.SearchID == "" {
+		return invalid("search_id", "is required: exported reads must come from a search of yours.")
+	}
+	if len(req.ReadIDs) > maxExportReads {
+		return invalid("read_ids", "names more than %d reads.", maxExportReads)
+	}
+	if err := s.checkReport(req.ReportNumber); err != nil {
+		return err
+	}
+	now := s.now()
+	resp := api.ExportResponse{ExportID: "x_" + newToken("")[:22], At: now.Truncate(1e6)}
+	var refusal error
+	err := s.st.Update(r.Context(), func(tx Tx) error {
+		e := caseAudit(nil, sess, r, ActionExport, map[string]any{"kind": req.Kind, "export_id": resp.ExportID,
+			"search_id": req.SearchID, "read_ids": req.ReadIDs})
+		e.At, e.ReportNumber, e.ResultCount = now, strings.TrimSpace(req.ReportNumber), len(req.ReadIDs)
+		for _, id := range req.ReadIDs { // every read is checked before anything is written
+			rec, _, err := s.reach(tx, sess, req.SearchID, "", id)
+			if err != nil {
+				refusal = err
+				_, err = refuseAudited(tx, e, err)
+				return err
+			}
+			e.PurposeCategory, e.Purpose = rec.Request.PurposeCategory, rec.Request.Purpose
+		}
+		for _, id := range req.ReadIDs {
+			ret := api.Retention{ReadID: id, ReportNumber: e.ReportNumber, Category: api.RetainCriminalInvestigation,
+				Reason: fmt.Sprintf("exported as %s (%s)", req.Kind, resp.ExportID), By: sess.username(), At: now}
+			if err := tx.InsertRetention(ret, req.SearchID, resp.ExportID); err != nil {
+				return err
+			}
+			resp.Retained++
+		}
+		if err := tx.InsertExport(resp.ExportID, req, sess.username(), now); err != nil {
+			return err
+		}
+		return appendAudit(tx, e)
+	})
+	if err != nil {
+		return err
+	}
+	if refusal != nil {
+		return refusal
+	}
+	return writeJSON(w, http.StatusOK, resp)
+}

@@ -1,0 +1,38 @@
+package store
+
+import (
+	"net/http"
+	"slices"
+
+	"alprdesk/api"
+)
+
+// routesInit registers every route of the v1 API.
+func (s *Server) routesInit() {
+	s.mux = http.NewServeMux()
+	s.routes = nil
+	anyone := []string(nil)
+	searchers := api.SearchRoles
+	supervisors := []string{api.RoleSupervisor}
+	exporters := slices.Clone(api.SearchRoles)
+
+	s.handle("GET /healthz", s.run(s.healthz))
+	s.handle("POST /v1/auth/login", s.run(s.login))
+	s.handle("POST /v1/auth/refresh", s.run(s.refresh))
+	s.handle("POST /v1/auth/logout", s.run(s.logout))
+	s.handle("GET /v1/me", s.user(anyone, s.me))
+	s.handle("GET /v1/policy", s.user(anyone, s.getPolicy))
+	s.handle("GET /v1/cameras", s.user(anyone, s.cameras))
+	// Searches check the role themselves so that a refusal is audited.
+	s.handle("POST /v1/searches", s.user(anyone, s.search))
+	s.handle("GET /v1/reads/{id}/photo", s.user(searchers, s.photo))
+	s.handle("POST /v1/reads/{id}/verification", s.user(searchers, s.idempotent(s.verify)))
+	s.handle("POST /v1/reads/{id}/retain", s.user(searchers, s.idempotent(s.retain)))
+	s.handle("POST /v1/exports", s.user(exporters, s.idempotent(s.export)))
+	s.handle("POST /v1/reads", s.camera(s.ingest))
+	s.handle("POST /v1/reads:batch", s.camera(s.ingestBatch))
+	s.handle("GET /v1/audit", s.user(supervisors, s.auditList))
+	s.handle("GET /v1/audit/verify", s.user(supervisors, s.auditVerify))
+	s.handle("GET /v1/training/exercises", s.user(anyone, s.exercises))
+	s.handle("GET /tiles/{z}/{x}/{file}", s.run(s.tile))
+}

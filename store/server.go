@@ -1,0 +1,197 @@
+// Package store is alprstore, the reference cloud store of plate reads: the
+// v1 HTTP API of DESIGN.md on top of a Storage (embedded SQLite by default),
+// with authentication and roles, the policy rules, the hash-chained audit
+// trail, retention, camera ingest, the demo world and basemap tiles.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"alprdesk/api"
+)
+
+// Config configures a store.
+type Config struct {
+	// DBPath is the SQLite file; in demo mode an empty path means the
+	// cached demo database in the user cache directory.
+	DBPath string
+	// RetentionDays is how long unretained reads are kept (default 30).
+	RetentionDays int
+	// Demo serves a generated demo world; demo users log in with "demo".
+	Demo bool
+	// DemoSeed and DemoReads choose the demo world (defaults 1 and 200,000).
+	DemoSeed  int64
+	DemoReads int
+	// DemoLive keeps demo cameras reading through the real ingest path at
+	// DemoLiveRate reads per second (default 3).
+	DemoLive     bool
+	DemoLiveRate float64
+	// BasemapPath is the GeoJSON file served as tiles at /tiles/.
+	BasemapPath string
+	// Now is the clock (default time.Now); tests inject their own.
+	Now func() time.Time
+	// Logf logs operational messages (default log.Printf).
+	Logf func(string, ...any)
+	// PasswordCost is the bcrypt cost of new password hashes (default
+	// bcrypt.DefaultCost; tests use bcrypt.MinCost).
+	PasswordCost int
+	// PurgeEvery is the retention job's interval (default 1 hour; a
+	// negative value disables the background job).
+	PurgeEvery time.Duration
+}
+
+// Server is a running store: storage, policy and HTTP handlers.
+type Server struct {
+	cfg     Config
+	st      Storage
+	policy  api.Policy
+	mux     *http.ServeMux
+	routes  []string
+	demo    *demoState
+	tiles   tileSource
+	idemMu  sync.Mutex
+	idemKey map[string]*sync.Mutex
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
+}
+
+// Open opens the database, prepares the demo world when asked, and starts
+// the background jobs (retention purge, live demo cameras).
+func Open(cfg Config) (*Server, error) {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logf == nil {
+		cfg.Logf = log.Printf
+	}
+	if cfg.RetentionDays == 0 {
+		cfg.RetentionDays = 30
+	}
+	if cfg.RetentionDays < 1 {
+		return nil, fmt.Errorf("store: retention of %d days is not allowed; give at least 1", cfg.RetentionDays)
+	}
+	if cfg.PasswordCost == 0 {
+		cfg.PasswordCost = bcrypt.DefaultCost
+	}
+	if cfg.PurgeEvery == 0 {
+		cfg.PurgeEvery = time.Hour
+	}
+	s := &Server{cfg: cfg, idemKey: map[string]*sync.Mutex{}}
+	s.policy = api.DefaultPolicy()
+	s.policy.RetentionDays = cfg.RetentionDays
+	s.policy.Demo = cfg.Demo
+	ctx, cancel := context.WithCancel(context.Background())
+	s.cancel = cancel
+	var err error
+	if cfg.Demo {
+		err = s.openDemo(ctx)
+	} else {
+		s.st, err = OpenSQLite(cfg.DBPath)
+	}
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	if cfg.BasemapPath != "" {
+		if s.tiles, err = loadTiles(cfg.BasemapPath); err != nil {
+			s.Close()
+			return nil, err
+		}
+	}
+	s.routesInit()
+	if cfg.PurgeEvery > 0 {
+		s.goBackground(func() { s.purgeLoop(ctx) })
+	}
+	if cfg.Demo && cfg.DemoLive {
+		s.goBackground(func() { s.runLive(ctx) })
+	}
+	return s, nil
+}
+
+func (s *Server) goBackground(fn func()) {
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		fn()
+	}()
+}
+
+// Handler returns the HTTP handler of the v1 API.
+func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
+
+// Storage returns the server's storage (for admin tools and benchmarks).
+func (s *Server) Storage() Storage { return s.st }
+
+// Policy returns the policy the store enforces.
+func (s *Server) Policy() api.Policy { return s.policy }
+
+// Close stops the background jobs and closes the storage.
+func (s *Server) Close() error {
+	s.cancel()
+	s.wg.Wait()
+	if s.st == nil {
+		return nil
+	}
+	return s.st.Close()
+}
+
+// Routes lists the routes as "METHOD /path", paths as openapi.yaml writes
+// them (the tile route as /tiles/{z}/{x}/{y}.png).
+func (s *Server) Routes() []string {
+	out := slices.Clone(s.routes)
+	slices.Sort(out)
+	return out
+}
+
+func (s *Server) now() time.Time { return s.cfg.Now().UTC() }
+
+// purgeLoop runs the retention purge now and then every PurgeEvery.
+func (s *Server) purgeLoop(ctx context.Context) {
+	t := time.NewTicker(s.cfg.PurgeEvery)
+	defer t.Stop()
+	for {
+		if n, err := s.Purge(ctx); err != nil && ctx.Err() == nil {
+			s.cfg.Logf("store: retention purge: %v", err)
+		} else if n > 0 {
+			s.cfg.Logf("store: retention purge removed %d reads", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// Purge deletes the reads and photos captured more than RetentionDays ago
+// (by the configured clock), except retained ones, and audits the purge
+// when it removed anything. It returns how many reads were removed.
+func (s *Server) Purge(ctx context.Context) (int, error) {
+	now := s.now()
+	cut := now.AddDate(0, 0, -s.cfg.RetentionDays)
+	var n int
+	err := s.st.Update(ctx, func(tx Tx) error {
+		var err error
+		if n, err = tx.PurgeReads(cut); err != nil || n == 0 {
+			return err
+		}
+		if err := tx.DeleteTokensBefore(now); err != nil {
+			return err
+		}
+		return appendAudit(tx, &api.AuditEntry{At: now, Actor: "system", Role: "system", Action: ActionPurge,
+			Query: fmt.Sprintf(`{"captured_before":%q}`, cut.Format(time.RFC3339)), ResultCount: n})
+	})
+	if errors.Is(err, context.Canceled) {
+		return n, nil
+	}
+	return n, err
+}

@@ -1,0 +1,300 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"alprdesk/api"
+	"alprdesk/api/plate"
+)
+
+// searchableFeatures are DESIGN.md rule 10's features, one bit each.
+var searchableFeatures = api.DefaultPolicy().Features
+
+func featureMask(fs []string) int64 {
+	var m int64
+	for _, f := range fs {
+		if i := slices.Index(searchableFeatures, f); i >= 0 {
+			m |= 1 << i
+		}
+	}
+	return m
+}
+
+// idList renders ids as a JSON array for json_each.
+func idList(ids []int64) string {
+	var b strings.Builder
+	b.WriteByte('[')
+	for i, id := range ids {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.FormatInt(id, 10))
+	}
+	b.WriteByte(']')
+	return b.String()
+}
+
+// resolvePlates returns the dictionary ids matching the pattern: exact
+// plates by map, fuzzy whole plates by canonical key, patterns with a run of
+// three known characters through the trigram index, the rest by a scan of
+// the in-memory dictionary.
+func (t *sqliteTx) resolvePlates(p *plate.Pattern, fuzzy bool) ([]int64, error) {
+	d := t.s.dict
+	switch {
+	case p.IsExact() && !fuzzy:
+		if id, ok := d.lookup(p.String()); ok {
+			return []int64{id}, nil
+		}
+		return nil, nil
+	case p.IsExact():
+		return d.canon(plate.Canonical(p.String())), nil
+	case len(p.LongestRun()) >= 3:
+		col, glob := "plate", p.GLOB()
+		if fuzzy {
+			col, glob = "canon", p.CanonicalGLOB()
+		}
+		rows, err := t.query(`SELECT rowid FROM plates_fts WHERE `+col+` GLOB ?`, glob)
+		if err != nil {
+			return nil, fmt.Errorf("store: trigram lookup: %w", err)
+		}
+		defer rows.Close()
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return nil, err
+			}
+			ids = append(ids, id)
+		}
+		return ids, rows.Err()
+	default:
+		return d.scan(p, fuzzy), nil
+	}
+}
+
+// SearchReads runs a resolved query: newest first, keyset paging, a total
+// counted up to CountCap.
+func (t *sqliteTx) SearchReads(q *ReadQuery) (*ReadPage, error) {
+	where, args, empty, err := t.searchWhere(q)
+	if err != nil {
+		return nil, err
+	}
+	page := &ReadPage{Reads: []api.Read{}}
+	if empty {
+		return page, nil
+	}
+	if !q.SkipCount {
+		n := 0
+		err := t.row(`SELECT count(*) FROM (SELECT 1 FROM reads r WHERE `+where+` LIMIT ?)`,
+			append(slices.Clone(args), q.CountCap+1)...).Scan(&n)
+		if err != nil {
+			return nil, fmt.Errorf("store: count: %w", err)
+		}
+		page.Total, page.Capped = min(n, q.CountCap), n > q.CountCap
+	}
+	if q.After != nil {
+		where += ` AND (r.captured_at < ? OR (r.captured_at = ? AND r.rid < ?))`
+		args = append(args, q.After.At, q.After.At, q.After.Seq)
+	}
+	rows, err := t.query(`SELECT `+readCols+readFrom+` WHERE `+where+
+		` ORDER BY r.captured_at DESC, r.rid DESC LIMIT ?`, append(args, q.Limit+1)...)
+	if err != nil {
+		return nil, fmt.Errorf("store: search: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r, k, err := scanRead(rows)
+		if err != nil {
+			return nil, err
+		}
+		if len(page.Reads) == q.Limit {
+			page.More = true
+			break
+		}
+		page.Reads, page.Keys = append(page.Reads, r), append(page.Keys, k)
+	}
+	return page, rows.Err()
+}
+
+// searchWhere builds the WHERE clause over reads r; empty is true when no
+// read can match (the pattern names no known plate).
+func (t *sqliteTx) searchWhere(q *ReadQuery) (string, []any, bool, error) {
+	conds := []string{"1=1"}
+	var args []any
+	add := func(c string, v ...any) { conds = append(conds, c); args = append(args, v...) }
+	if q.Pattern != nil {
+		ids, err := t.resolvePlates(q.Pattern, q.Fuzzy)
+		if err != nil {
+			return "", nil, false, err
+		}
+		if len(ids) == 0 {
+			return "", nil, true, nil
+		}
+		l := idList(ids)
+		if len(ids) == 1 {
+			add(`r.rid IN (SELECT rid FROM reads WHERE plate_id = ? UNION ALL SELECT rid FROM reads WHERE v_plate_id = ?)`, ids[0], ids[0])
+		} else {
+			add(`r.rid IN (SELECT rid FROM reads WHERE plate_id IN (SELECT value FROM json_each(?))
+				UNION ALL SELECT rid FROM reads WHERE v_plate_id IN (SELECT value FROM json_each(?)))`, l, l)
+		}
+	}
+	if q.CameraIDs != nil {
+		if len(q.CameraIDs) == 0 {
+			return "", nil, true, nil
+		}
+		b, _ := json.Marshal(q.CameraIDs)
+		add(`r.camera_id IN (SELECT value FROM json_each(?))`, string(b))
+	}
+	if !q.From.IsZero() {
+		add(`r.captured_at >= ?`, ms(q.From))
+	}
+	if !q.To.IsZero() {
+		add(`r.captured_at <= ?`, ms(q.To))
+	}
+	if q.State != "" {
+		add(`r.state = ?`, q.State)
+	}
+	if q.Make != "" {
+		add(`r.make = ? COLLATE NOCASE`, q.Make)
+	}
+	if q.Color != "" {
+		add(`r.color = ? COLLATE NOCASE`, q.Color)
+	}
+	if q.BodyType != "" {
+		add(`r.body_type = ? COLLATE NOCASE`, q.BodyType)
+	}
+	if m := featureMask(q.Features); m != 0 {
+		add(`(r.feature_mask & ?) = ?`, m, m)
+	}
+	return strings.Join(conds, " AND "), args, false, nil
+}
+
+// SwitchCandidates reports for each read id whether its plate was seen in
+// [from, to] on another make or colour.
+func (t *sqliteTx) SwitchCandidates(reads []api.Read, from, to time.Time) (map[string]bool, error) {
+	type mc struct{ make, color string }
+	seen := map[string][]mc{}
+	out := map[string]bool{}
+	for _, r := range reads {
+		vs, ok := seen[r.Plate]
+		if !ok {
+			id, known := t.s.dict.lookup(r.Plate)
+			if !known {
+				continue
+			}
+			rows, err := t.query(`SELECT DISTINCT lower(make), lower(color) FROM reads
+				WHERE plate_id = ? AND captured_at BETWEEN ? AND ?`, id, ms(from), ms(to))
+			if err != nil {
+				return nil, err
+			}
+			for rows.Next() {
+				var v mc
+				if err := rows.Scan(&v.make, &v.color); err != nil {
+					rows.Close()
+					return nil, err
+				}
+				vs = append(vs, v)
+			}
+			rows.Close()
+			seen[r.Plate] = vs
+		}
+		mk, col := strings.ToLower(r.Make), strings.ToLower(r.Color)
+		for _, v := range vs {
+			if (v.make != "" && mk != "" && v.make != mk) || (v.color != "" && col != "" && v.color != col) {
+				out[r.ID] = true
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
+// BulkInsertReads loads the reads produce puts, in transactions of
+// 50,000 rows, skipping ids that exist.
+func (s *sqliteStorage) BulkInsertReads(ctx context.Context, produce func(put func(*ReadRecord) error) error) (int, error) {
+	const chunk = 50000
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	var t *sqliteTx
+	var ins *sql.Stmt
+	n, inChunk := 0, 0
+	commit := func() error {
+		ins.Close()
+		err := t.tx.Commit()
+		if err == nil {
+			s.dict.add(t.newPlates)
+		}
+		t, inChunk = nil, 0
+		return err
+	}
+	put := func(r *ReadRecord) error {
+		if t == nil {
+			tx, err := s.w.BeginTx(ctx, nil)
+			if err != nil {
+				return err
+			}
+			t = &sqliteTx{tx: tx, s: s, ctx: ctx}
+			ins, err = tx.PrepareContext(ctx, `INSERT OR IGNORE INTO reads(id, camera_id, captured_at, plate_id, state,
+				confidence, make, color, body_type, features, feature_mask, box_x, box_y, box_w, box_h)
+				VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
+			if err != nil {
+				tx.Rollback()
+				t = nil
+				return err
+			}
+		}
+		if err := t.bulkOne(ins, r); err != nil {
+			return err
+		}
+		n++
+		if inChunk++; inChunk == chunk {
+			return commit()
+		}
+		return nil
+	}
+	err := produce(put)
+	if err != nil {
+		if t != nil {
+			ins.Close()
+			t.tx.Rollback()
+		}
+		return n - inChunk, err
+	}
+	if t != nil {
+		if err := commit(); err != nil {
+			return n - inChunk, err
+		}
+	}
+	return n, nil
+}
+
+func (t *sqliteTx) bulkOne(ins *sql.Stmt, r *ReadRecord) error {
+	m := &r.Meta
+	pid, err := t.plateID(m.Plate)
+	if err != nil {
+		return err
+	}
+	feats, _ := json.Marshal(nonNil(m.Features))
+	res, err := ins.ExecContext(t.ctx, m.ID, m.CameraID, ms(m.CapturedAt), pid, m.State, m.Confidence,
+		m.Make, m.Color, m.BodyType, string(feats), featureMask(m.Features),
+		m.PlateBox.X, m.PlateBox.Y, m.PlateBox.W, m.PlateBox.H)
+	if err != nil {
+		return fmt.Errorf("store: bulk insert %s: %w", m.ID, err)
+	}
+	if len(r.Photo) > 0 {
+		if n, _ := res.RowsAffected(); n == 1 {
+			rid, _ := res.LastInsertId()
+			if _, err := t.exec(`INSERT INTO photos(rid, jpeg) VALUES (?, ?)`, rid, r.Photo); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

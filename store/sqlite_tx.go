@@ -1,0 +1,471 @@
+package store
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"alprdesk/api"
+)
+
+const userCols = `username, display_name, role, serial, team, trained_on, designated_by,
+	password_hash, disabled, demo, failed_logins, locked_until, created_at`
+
+func scanUser(sc interface{ Scan(...any) error }) (*UserRecord, error) {
+	var u UserRecord
+	var disabled, demo int
+	var locked, created int64
+	err := sc.Scan(&u.Username, &u.DisplayName, &u.Role, &u.Serial, &u.Team, &u.TrainedOn,
+		&u.DesignatedBy, &u.PasswordHash, &disabled, &demo, &u.FailedLogins, &locked, &created)
+	if err != nil {
+		return nil, notFound(err)
+	}
+	u.Disabled, u.Demo = disabled != 0, demo != 0
+	u.LockedUntil, u.CreatedAt = fromMS(locked), fromMS(created)
+	return &u, nil
+}
+
+// GetUser returns the user or ErrNotFound.
+func (t *sqliteTx) GetUser(username string) (*UserRecord, error) {
+	return scanUser(t.row(`SELECT `+userCols+` FROM users WHERE username = ?`, username))
+}
+
+// InsertUser adds a user; ErrExists when the username is taken.
+func (t *sqliteTx) InsertUser(u *UserRecord) error {
+	_, err := t.exec(`INSERT INTO users(`+userCols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		u.Username, u.DisplayName, u.Role, u.Serial, u.Team, u.TrainedOn, u.DesignatedBy,
+		u.PasswordHash, b2i(u.Disabled), b2i(u.Demo), u.FailedLogins, ms(u.LockedUntil), ms(u.CreatedAt))
+	if isUnique(err) {
+		return ErrExists
+	}
+	return err
+}
+
+// UpdateUser rewrites every field of an existing user.
+func (t *sqliteTx) UpdateUser(u *UserRecord) error {
+	res, err := t.exec(`UPDATE users SET display_name=?, role=?, serial=?, team=?, trained_on=?,
+		designated_by=?, password_hash=?, disabled=?, demo=?, failed_logins=?, locked_until=?
+		WHERE username=?`,
+		u.DisplayName, u.Role, u.Serial, u.Team, u.TrainedOn, u.DesignatedBy, u.PasswordHash,
+		b2i(u.Disabled), b2i(u.Demo), u.FailedLogins, ms(u.LockedUntil), u.Username)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// ListUsers returns every user by username.
+func (t *sqliteTx) ListUsers() ([]UserRecord, error) {
+	rows, err := t.query(`SELECT ` + userCols + ` FROM users ORDER BY username`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []UserRecord
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *u)
+	}
+	return out, rows.Err()
+}
+
+// InsertToken stores a token hash.
+func (t *sqliteTx) InsertToken(k *TokenRecord) error {
+	_, err := t.exec(`INSERT INTO tokens(hash, kind, username, family, expires_at, family_expires_at, used, revoked)
+		VALUES (?,?,?,?,?,?,?,?)`, k.Hash, k.Kind, k.Username, k.Family, ms(k.ExpiresAt),
+		ms(k.FamilyExpiresAt), b2i(k.Used), b2i(k.Revoked))
+	return err
+}
+
+// GetToken returns the token with that hash or ErrNotFound.
+func (t *sqliteTx) GetToken(hash string) (*TokenRecord, error) {
+	var k TokenRecord
+	var exp, fexp int64
+	var used, revoked int
+	err := t.row(`SELECT hash, kind, username, family, expires_at, family_expires_at, used, revoked
+		FROM tokens WHERE hash = ?`, hash).Scan(&k.Hash, &k.Kind, &k.Username, &k.Family, &exp, &fexp, &used, &revoked)
+	if err != nil {
+		return nil, notFound(err)
+	}
+	k.ExpiresAt, k.FamilyExpiresAt = fromMS(exp), fromMS(fexp)
+	k.Used, k.Revoked = used != 0, revoked != 0
+	return &k, nil
+}
+
+// MarkTokenUsed marks a refresh token as spent.
+func (t *sqliteTx) MarkTokenUsed(hash string) error {
+	_, err := t.exec(`UPDATE tokens SET used = 1 WHERE hash = ?`, hash)
+	return err
+}
+
+// RevokeFamily revokes every token of a login.
+func (t *sqliteTx) RevokeFamily(family string) error {
+	_, err := t.exec(`UPDATE tokens SET revoked = 1 WHERE family = ?`, family)
+	return err
+}
+
+// DeleteTokensBefore drops tokens whose family ended before tm.
+func (t *sqliteTx) DeleteTokensBefore(tm time.Time) error {
+	_, err := t.exec(`DELETE FROM tokens WHERE family_expires_at < ?`, ms(tm))
+	return err
+}
+
+// InsertCamera adds a camera with its ingest token hash.
+func (t *sqliteTx) InsertCamera(c api.Camera, tokenHash string) error {
+	_, err := t.exec(`INSERT INTO cameras(id, name, lat, lon, owner, token_hash) VALUES (?,?,?,?,?,?)`,
+		c.ID, c.Name, c.Lat, c.Lon, c.Owner, nullStr(tokenHash))
+	if isUnique(err) {
+		return ErrExists
+	}
+	return err
+}
+
+func nullStr(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// CameraByToken returns the camera whose token has that hash.
+func (t *sqliteTx) CameraByToken(hash string) (*api.Camera, error) {
+	var c api.Camera
+	err := t.row(`SELECT id, name, lat, lon, owner FROM cameras WHERE token_hash = ?`, hash).
+		Scan(&c.ID, &c.Name, &c.Lat, &c.Lon, &c.Owner)
+	if err != nil {
+		return nil, notFound(err)
+	}
+	return &c, nil
+}
+
+// Cameras returns every camera by id.
+func (t *sqliteTx) Cameras() ([]api.Camera, error) {
+	rows, err := t.query(`SELECT id, name, lat, lon, owner FROM cameras ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []api.Camera{}
+	for rows.Next() {
+		var c api.Camera
+		if err := rows.Scan(&c.ID, &c.Name, &c.Lat, &c.Lon, &c.Owner); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// InsertRead stores a read and its photo; dup when the id exists.
+func (t *sqliteTx) InsertRead(r *ReadRecord) (bool, error) {
+	m := &r.Meta
+	var exists int
+	if err := t.row(`SELECT count(*) FROM reads WHERE id = ?`, m.ID).Scan(&exists); err != nil {
+		return false, err
+	}
+	if exists > 0 {
+		return true, nil
+	}
+	pid, err := t.plateID(m.Plate)
+	if err != nil {
+		return false, err
+	}
+	feats, _ := json.Marshal(nonNil(m.Features))
+	res, err := t.exec(`INSERT INTO reads(id, camera_id, captured_at, plate_id, state, confidence, make, color,
+		body_type, features, feature_mask, box_x, box_y, box_w, box_h) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		m.ID, m.CameraID, ms(m.CapturedAt), pid, m.State, m.Confidence, m.Make, m.Color, m.BodyType,
+		string(feats), featureMask(m.Features), m.PlateBox.X, m.PlateBox.Y, m.PlateBox.W, m.PlateBox.H)
+	if err != nil {
+		return false, fmt.Errorf("store: insert read: %w", err)
+	}
+	if len(r.Photo) > 0 {
+		rid, _ := res.LastInsertId()
+		if _, err := t.exec(`INSERT INTO photos(rid, jpeg) VALUES (?, ?)`, rid, r.Photo); err != nil {
+			return false, fmt.Errorf("store: insert photo: %w", err)
+		}
+	}
+	return false, nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// readCols selects a read joined with its plate and camera, for scanRead.
+const readCols = `r.rid, r.id, p.plate, r.state, r.confidence, r.captured_at, r.camera_id,
+	coalesce(c.name, ''), coalesce(c.lat, 0), coalesce(c.lon, 0), r.make, r.color, r.body_type,
+	r.features, r.box_x, r.box_y, r.box_w, r.box_h, r.v_status, r.v_plate, r.v_state, r.v_by, r.v_at`
+
+const readFrom = ` FROM reads r JOIN plates p ON p.id = r.plate_id LEFT JOIN cameras c ON c.id = r.camera_id`
+
+func scanRead(sc interface{ Scan(...any) error }) (api.Read, Keyset, error) {
+	var r api.Read
+	var k Keyset
+	var feats string
+	var vStatus, vPlate, vState, vBy *string
+	var vAt *int64
+	err := sc.Scan(&k.Seq, &r.ID, &r.Plate, &r.State, &r.Confidence, &k.At, &r.Camera.ID,
+		&r.Camera.Name, &r.Camera.Lat, &r.Camera.Lon, &r.Make, &r.Color, &r.BodyType, &feats,
+		&r.PlateBox.X, &r.PlateBox.Y, &r.PlateBox.W, &r.PlateBox.H, &vStatus, &vPlate, &vState, &vBy, &vAt)
+	if err != nil {
+		return r, k, notFound(err)
+	}
+	r.CapturedAt = fromMS(k.At)
+	if err := json.Unmarshal([]byte(feats), &r.Features); err != nil || r.Features == nil {
+		r.Features = []string{}
+	}
+	if vStatus != nil {
+		r.Verification = &api.Verification{Status: *vStatus, By: deref(vBy)}
+		r.Verification.CorrectedPlate, r.Verification.CorrectedState = deref(vPlate), deref(vState)
+		if vAt != nil {
+			r.Verification.At = fromMS(*vAt)
+		}
+	}
+	return r, k, nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// GetRead returns a read by id or ErrNotFound.
+func (t *sqliteTx) GetRead(id string) (*api.Read, error) {
+	r, _, err := scanRead(t.row(`SELECT `+readCols+readFrom+` WHERE r.id = ?`, id))
+	if err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// Photo returns the stored JPEG of a read; ErrNotFound when none is kept.
+func (t *sqliteTx) Photo(id string) ([]byte, error) {
+	var b []byte
+	err := t.row(`SELECT ph.jpeg FROM reads r JOIN photos ph ON ph.rid = r.rid WHERE r.id = ?`, id).Scan(&b)
+	return b, notFound(err)
+}
+
+// SetVerification records a verdict; a corrected plate joins the dictionary
+// so that it is searchable beside the OCR text.
+func (t *sqliteTx) SetVerification(id string, v api.Verification) error {
+	var vpid any
+	if v.CorrectedPlate != "" {
+		pid, err := t.plateID(v.CorrectedPlate)
+		if err != nil {
+			return err
+		}
+		vpid = pid
+	}
+	res, err := t.exec(`UPDATE reads SET v_status=?, v_plate=?, v_plate_id=?, v_state=?, v_by=?, v_at=? WHERE id=?`,
+		v.Status, nullStr(v.CorrectedPlate), vpid, nullStr(v.CorrectedState), v.By, ms(v.At), id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// InsertRetention records a retention exception and marks the read retained.
+func (t *sqliteTx) InsertRetention(r api.Retention, searchID, exportID string) error {
+	res, err := t.exec(`UPDATE reads SET retained = 1 WHERE id = ?`, r.ReadID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	_, err = t.exec(`INSERT INTO retentions(read_id, report_number, category, reason, by, at, search_id, export_id)
+		VALUES (?,?,?,?,?,?,?,?)`, r.ReadID, r.ReportNumber, r.Category, r.Reason, r.By, ms(r.At), searchID, exportID)
+	return err
+}
+
+// PurgeReads deletes unretained reads captured before tm, with their photos.
+func (t *sqliteTx) PurgeReads(before time.Time) (int, error) {
+	cut := ms(before)
+	if _, err := t.exec(`DELETE FROM photos WHERE rid IN (SELECT rid FROM reads WHERE captured_at < ? AND retained = 0)`, cut); err != nil {
+		return 0, err
+	}
+	res, err := t.exec(`DELETE FROM reads WHERE captured_at < ? AND retained = 0`, cut)
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
+const auditCols = `seq, at, actor, role, action, report_number, purpose_category, purpose, query,
+	result_count, workstation, outcome, reason, prev_hash, hash`
+
+func scanAudit(sc interface{ Scan(...any) error }) (api.AuditEntry, string, error) {
+	var e api.AuditEntry
+	var at string
+	err := sc.Scan(&e.Seq, &at, &e.Actor, &e.Role, &e.Action, &e.ReportNumber, &e.PurposeCategory,
+		&e.Purpose, &e.Query, &e.ResultCount, &e.Workstation, &e.Outcome, &e.Reason, &e.PrevHash, &e.Hash)
+	if err != nil {
+		return e, "", err
+	}
+	e.At, _ = time.Parse(time.RFC3339Nano, at)
+	return e, at, nil
+}
+
+// AuditHead returns the last entry's seq and hash (zero when empty).
+func (t *sqliteTx) AuditHead() (api.ChainHead, error) {
+	var h api.ChainHead
+	err := t.row(`SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1`).Scan(&h.Seq, &h.Hash)
+	if err != nil && notFound(err) == ErrNotFound {
+		return api.ChainHead{}, nil
+	}
+	return h, err
+}
+
+// InsertAudit appends an entry whose seq and hashes are already set.
+func (t *sqliteTx) InsertAudit(e *api.AuditEntry) error {
+	_, err := t.exec(`INSERT INTO audit(`+auditCols+`, at_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		e.Seq, auditTime(e.At), e.Actor, e.Role, e.Action, e.ReportNumber, e.PurposeCategory, e.Purpose,
+		e.Query, e.ResultCount, e.Workstation, e.Outcome, e.Reason, e.PrevHash, e.Hash, ms(e.At))
+	return err
+}
+
+// AuditPage returns entries matching f, newest first.
+func (t *sqliteTx) AuditPage(f AuditFilter) ([]api.AuditEntry, error) {
+	var where []string
+	var args []any
+	add := func(cond string, v any) { where = append(where, cond); args = append(args, v) }
+	if f.User != "" {
+		add("actor = ?", f.User)
+	}
+	if f.Team != "" {
+		add("actor IN (SELECT username FROM users WHERE team = ?)", f.Team)
+	}
+	if f.ReportNumber != "" {
+		add("report_number = ?", f.ReportNumber)
+	}
+	if f.Outcome != "" {
+		add("outcome = ?", f.Outcome)
+	}
+	if f.Action != "" {
+		add("action = ?", f.Action)
+	}
+	if !f.From.IsZero() {
+		add("at_ms >= ?", ms(f.From))
+	}
+	if !f.To.IsZero() {
+		add("at_ms <= ?", ms(f.To))
+	}
+	if f.BeforeSeq > 0 {
+		add("seq < ?", f.BeforeSeq)
+	}
+	q := `SELECT ` + auditCols + ` FROM audit`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY seq DESC LIMIT ?"
+	args = append(args, f.Limit)
+	rows, err := t.query(q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []api.AuditEntry{}
+	for rows.Next() {
+		e, _, err := scanAudit(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// AuditScan calls fn for every entry in seq order.
+func (t *sqliteTx) AuditScan(fn func(api.AuditEntry) error) error {
+	rows, err := t.query(`SELECT ` + auditCols + ` FROM audit ORDER BY seq`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		e, at, err := scanAudit(rows)
+		if err != nil {
+			return err
+		}
+		if auditTime(e.At) != at {
+			// A stored time that does not round-trip cannot hash the same.
+			e.At = time.Time{}
+		}
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// InsertSearch keeps a search for later photo and verification checks.
+func (t *sqliteTx) InsertSearch(s *SearchRecord) error {
+	b, err := json.Marshal(s.Request)
+	if err != nil {
+		return err
+	}
+	_, err = t.exec(`INSERT INTO searches(id, username, created_at, request, hash) VALUES (?,?,?,?,?)`,
+		s.ID, s.Username, ms(s.CreatedAt), string(b), s.Hash)
+	return err
+}
+
+// GetSearch returns a kept search or ErrNotFound.
+func (t *sqliteTx) GetSearch(id string) (*SearchRecord, error) {
+	var s SearchRecord
+	var req string
+	var created int64
+	err := t.row(`SELECT id, username, created_at, request, hash FROM searches WHERE id = ?`, id).
+		Scan(&s.ID, &s.Username, &created, &req, &s.Hash)
+	if err != nil {
+		return nil, notFound(err)
+	}
+	s.CreatedAt = fromMS(created)
+	if err := json.Unmarshal([]byte(req), &s.Request); err != nil {
+		return nil, fmt.Errorf("store: search %s: %w", id, err)
+	}
+	return &s, nil
+}
+
+// GetIdempotent returns the first answer for (username, key) or ErrNotFound.
+func (t *sqliteTx) GetIdempotent(username, key string) (*IdemRecord, error) {
+	r := IdemRecord{Username: username, Key: key}
+	var created int64
+	err := t.row(`SELECT route, status, body, created_at FROM idempotency WHERE username = ? AND key = ?`,
+		username, key).Scan(&r.Route, &r.Status, &r.Body, &created)
+	if err != nil {
+		return nil, notFound(err)
+	}
+	r.CreatedAt = fromMS(created)
+	return &r, nil
+}
+
+// InsertIdempotent records the first answer to a keyed request.
+func (t *sqliteTx) InsertIdempotent(r *IdemRecord) error {
+	_, err := t.exec(`INSERT OR IGNORE INTO idempotency(username, key, route, status, body, created_at) VALUES (?,?,?,?,?,?)`,
+		r.Username, r.Key, r.Route, r.Status, r.Body, ms(r.CreatedAt))
+	return err
+}
+
+// InsertExport records an export.
+func (t *sqliteTx) InsertExport(id string, req api.ExportRequest, username string, at time.Time) error {
+	ids, _ := json.Marshal(nonNil(req.ReadIDs))
+	_, err := t.exec(`INSERT INTO exports(id, kind, username, report_number, search_id, read_ids, at) VALUES (?,?,?,?,?,?,?)`,
+		id, req.Kind, username, req.ReportNumber, req.SearchID, string(ids), ms(at))
+	return err
+}

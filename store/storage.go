@@ -1,0 +1,186 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"alprdesk/api"
+	"alprdesk/api/plate"
+)
+
+// ErrNotFound is returned by storage when a looked-up record does not exist.
+var ErrNotFound = errors.New("store: not found")
+
+// ErrExists is returned by storage when a record with the same key exists.
+var ErrExists = errors.New("store: already exists")
+
+// Storage is the store's persistence layer. The HTTP layer talks only to
+// this interface; the embedded SQLite implementation is the default and a
+// PostgreSQL one can implement the same methods. Nothing backend-specific
+// appears in these signatures.
+type Storage interface {
+	// Update runs fn in a read-write transaction; writes are serialised.
+	// fn's error rolls everything back.
+	Update(ctx context.Context, fn func(Tx) error) error
+	// View runs fn in a read-only snapshot.
+	View(ctx context.Context, fn func(Tx) error) error
+	// BulkInsertReads loads the reads that produce puts, outside the HTTP
+	// path (demo world, benchmarks), in large transactions; duplicates are
+	// skipped. It returns how many reads were committed.
+	BulkInsertReads(ctx context.Context, produce func(put func(*ReadRecord) error) error) (int, error)
+	// Meta reads a small key/value setting; "" when unset.
+	Meta(ctx context.Context, key string) (string, error)
+	// SetMeta writes a small key/value setting.
+	SetMeta(ctx context.Context, key, value string) error
+	// ShiftReadTimes moves every read's capture time by d (a cached demo
+	// world laid relative to a new start time).
+	ShiftReadTimes(ctx context.Context, d time.Duration) error
+	// Close releases the storage.
+	Close() error
+}
+
+// Tx is one transaction of a Storage.
+type Tx interface {
+	GetUser(username string) (*UserRecord, error)
+	InsertUser(u *UserRecord) error
+	UpdateUser(u *UserRecord) error
+	ListUsers() ([]UserRecord, error)
+
+	InsertToken(t *TokenRecord) error
+	GetToken(hash string) (*TokenRecord, error)
+	MarkTokenUsed(hash string) error
+	RevokeFamily(family string) error
+	DeleteTokensBefore(t time.Time) error
+
+	InsertCamera(c api.Camera, tokenHash string) error
+	CameraByToken(hash string) (*api.Camera, error)
+	Cameras() ([]api.Camera, error)
+
+	// InsertRead stores a read (and its photo when given); dup is true
+	// when a read with that id exists, in which case nothing is written.
+	InsertRead(r *ReadRecord) (dup bool, err error)
+	GetRead(id string) (*api.Read, error)
+	Photo(id string) ([]byte, error)
+	SetVerification(id string, v api.Verification) error
+	InsertRetention(r api.Retention, searchID, exportID string) error
+	// SearchReads answers a resolved search query, newest first.
+	SearchReads(q *ReadQuery) (*ReadPage, error)
+	// SwitchCandidates reports, per plate of reads, whether that plate was
+	// seen in [from, to] on a make or colour other than the read's.
+	SwitchCandidates(reads []api.Read, from, to time.Time) (map[string]bool, error)
+	// PurgeReads deletes unretained reads (and photos) captured before t.
+	PurgeReads(before time.Time) (int, error)
+
+	AuditHead() (api.ChainHead, error)
+	InsertAudit(e *api.AuditEntry) error
+	AuditPage(f AuditFilter) ([]api.AuditEntry, error)
+	AuditScan(fn func(api.AuditEntry) error) error
+
+	InsertSearch(s *SearchRecord) error
+	GetSearch(id string) (*SearchRecord, error)
+
+	GetIdempotent(username, key string) (*IdemRecord, error)
+	InsertIdempotent(r *IdemRecord) error
+
+	InsertExport(id string, req api.ExportRequest, username string, at time.Time) error
+}
+
+// UserRecord is a stored user account.
+type UserRecord struct {
+	api.User
+	DesignatedBy string
+	PasswordHash []byte
+	Disabled     bool
+	FailedLogins int
+	LockedUntil  time.Time
+	CreatedAt    time.Time
+}
+
+// Token kinds.
+const (
+	tokenAccess  = "access"
+	tokenRefresh = "refresh"
+)
+
+// TokenRecord is a stored token (only its SHA-256 hash is kept).
+type TokenRecord struct {
+	Hash            string
+	Kind            string
+	Username        string
+	Family          string
+	ExpiresAt       time.Time
+	FamilyExpiresAt time.Time
+	Used            bool
+	Revoked         bool
+}
+
+// ReadRecord is a read as ingested: its metadata and optionally its photo.
+type ReadRecord struct {
+	Meta  api.ReadMeta
+	Photo []byte
+}
+
+// ReadQuery is a search as the storage layer executes it.
+type ReadQuery struct {
+	Pattern   *plate.Pattern // nil: no plate
+	Fuzzy     bool
+	State     string
+	Make      string // compared case-insensitively
+	Color     string
+	BodyType  string
+	Features  []string
+	From, To  time.Time // zero: open
+	CameraIDs []string  // nil: every camera; empty non-nil: none
+	Limit     int
+	// After is the keyset position of the previous page's last read.
+	After *Keyset
+	// CountCap caps the total counted.
+	CountCap int
+	// SkipCount leaves Total at zero (page fetches after the first).
+	SkipCount bool
+}
+
+// Keyset is a position in newest-first order.
+type Keyset struct {
+	At  int64 // capture time, Unix milliseconds
+	Seq int64 // storage tie-breaker
+}
+
+// ReadPage is one page of search results.
+type ReadPage struct {
+	Reads []api.Read
+	// Keys holds each read's keyset position.
+	Keys   []Keyset
+	Total  int
+	Capped bool
+	More   bool
+}
+
+// AuditFilter selects audit entries, newest first.
+type AuditFilter struct {
+	User, Team, ReportNumber, Outcome, Action string
+	From, To                                  time.Time
+	BeforeSeq                                 int64 // 0: from the head
+	Limit                                     int
+}
+
+// SearchRecord is a search as kept for later photo and verification checks.
+type SearchRecord struct {
+	ID        string
+	Username  string
+	CreatedAt time.Time
+	Request   api.SearchRequest
+	// Hash identifies the request body without its cursor and limit.
+	Hash string
+}
+
+// IdemRecord is the first answer to an idempotent request.
+type IdemRecord struct {
+	Username  string
+	Key       string
+	Route     string
+	Status    int
+	Body      []byte
+	CreatedAt time.Time
+}
