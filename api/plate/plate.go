@@ -55,9 +55,18 @@ func isNormal(s string) bool {
 }
 
 // isPlateChar reports whether c may appear on a plate: A-Z or 0-9.
-func isPlateChar(c byte) bool {
-	return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-}
+func isPlateChar(c byte) bool { return plateChars[c] }
+
+// plateChars marks A-Z and 0-9.
+var plateChars = func() (t [256]bool) {
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] = true
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	return t
+}()
 
 // Valid reports whether s, once normalised, is a plate as the store keeps
 // it: one or more characters, each A-Z or 0-9, no wildcards.
@@ -107,9 +116,14 @@ func Canonical(s string) string {
 // one with ParsePattern.
 type Pattern struct {
 	text     string // normalised, runs of `*` collapsed
+	canon    string // text with look-alike classes: Canonical(text)
 	literals int
 	run      string
 	exact    bool
+	star     bool // text holds a `*`
+	minLen   int  // the shortest plate that can match
+	// segs and canonSegs are text and canon split at each `*`.
+	segs, canonSegs []string
 }
 
 // ParsePattern normalises s and parses it as a plate pattern: A-Z and 0-9
@@ -137,7 +151,9 @@ func ParsePattern(s string) (*Pattern, error) {
 		return nil, api.E(http.StatusUnprocessableEntity, api.CodeInvalidField,
 			"The field plate is %d characters long; at most %d are accepted.", len(text), MaxLen)
 	}
-	p := &Pattern{text: text, exact: !strings.ContainsAny(text, "*?")}
+	p := &Pattern{text: text, canon: Canonical(text), exact: !strings.ContainsAny(text, "*?"),
+		star: strings.Contains(text, "*"), minLen: len(text) - strings.Count(text, "*")}
+	p.segs, p.canonSegs = strings.Split(p.text, "*"), strings.Split(p.canon, "*")
 	for _, seg := range strings.FieldsFunc(text, func(r rune) bool { return r == '*' || r == '?' }) {
 		p.literals += len(seg)
 		if len(seg) > len(p.run) {
@@ -180,11 +196,21 @@ func (p *Pattern) GLOB() string { return p.text }
 // look-alike class representative, in GLOB syntax: it matches Canonical(x)
 // exactly when MatchFuzzy(x) is true. The store uses it against a column of
 // canonical plates.
-func (p *Pattern) CanonicalGLOB() string { return Canonical(p.text) }
+func (p *Pattern) CanonicalGLOB() string { return p.canon }
+
+// Prefix returns the known characters before the first wildcard ("" when
+// the pattern starts with one): a GLOB with a prefix can use a B-tree index.
+func (p *Pattern) Prefix() string {
+	if i := strings.IndexAny(p.text, "*?"); i >= 0 {
+		return p.text[:i]
+	}
+	return p.text
+}
 
 // Match reports whether plate matches the pattern exactly. plate is
 // normalised first; a plate holding anything but A-Z and 0-9 after
-// normalisation never matches.
+// normalisation never matches. It does not allocate for a plate that is
+// already normalised, so the store can scan a plate dictionary with it.
 func (p *Pattern) Match(plate string) bool {
 	s, ok := plateText(plate)
 	if !ok {
@@ -193,46 +219,83 @@ func (p *Pattern) Match(plate string) bool {
 	if p.exact {
 		return s == p.text
 	}
-	return globMatch(p.text, s, func(a, b byte) bool { return a == b })
+	return p.match(p.text, p.segs, s, &identity)
 }
+
+// match matches plate text s against pat (the pattern's text or its
+// canonical form, whose `*`-separated parts are given in segs) with each
+// plate character mapped through cls first.
+func (p *Pattern) match(pat string, segs []string, s string, cls *[256]byte) bool {
+	if len(s) < p.minLen || (!p.star && len(s) != p.minLen) {
+		return false
+	}
+	if !p.star {
+		return segEqual(pat, s, cls)
+	}
+	// The first part must open the plate and the last close it; the parts
+	// between are found leftmost, which is optimal for `*` in between.
+	first, last := segs[0], segs[len(segs)-1]
+	if !segEqual(first, s[:len(first)], cls) || !segEqual(last, s[len(s)-len(last):], cls) {
+		return false
+	}
+	rest := s[len(first) : len(s)-len(last)]
+	for _, seg := range segs[1 : len(segs)-1] {
+		i := segIndex(seg, rest, cls)
+		if i < 0 {
+			return false
+		}
+		rest = rest[i+len(seg):]
+	}
+	return true
+}
+
+// segEqual reports whether seg, a part of a pattern without `*`, matches s
+// (of the same length).
+func segEqual(seg, s string, cls *[256]byte) bool {
+	for i := 0; i < len(seg); i++ {
+		if seg[i] != '?' && seg[i] != cls[s[i]] {
+			return false
+		}
+	}
+	return true
+}
+
+// segIndex returns the first index where seg matches in s, or -1.
+func segIndex(seg, s string, cls *[256]byte) int {
+	if cls == &identity && !strings.Contains(seg, "?") {
+		return strings.Index(s, seg)
+	}
+	for i := 0; i+len(seg) <= len(s); i++ {
+		if segEqual(seg, s[i:i+len(seg)], cls) {
+			return i
+		}
+	}
+	return -1
+}
+
+// identity maps every byte to itself.
+var identity = func() (t [256]byte) {
+	for i := range t {
+		t[i] = byte(i)
+	}
+	return t
+}()
 
 // plateText normalises plate and reports whether it is made only of plate
 // characters.
 func plateText(plate string) (string, bool) {
-	s := Normalize(plate)
-	for i := 0; i < len(s); i++ {
-		if !isPlateChar(s[i]) {
-			return s, false
+	for i := 0; i < len(plate); i++ {
+		if !isPlateChar(plate[i]) {
+			s := Normalize(plate)
+			for j := 0; j < len(s); j++ {
+				if !isPlateChar(s[j]) {
+					return s, false
+				}
+			}
+			return s, true
 		}
 	}
-	return s, true
-}
-
-// globMatch matches s against pattern pat (`*` and `?` wildcards) with eq
-// deciding whether a pattern character matches a plate character. It is the
-// classic linear matcher that backtracks only to the last `*`.
-func globMatch(pat, s string, eq func(pc, sc byte) bool) bool {
-	pi, si := 0, 0
-	star, mark := -1, 0
-	for si < len(s) {
-		switch {
-		case pi < len(pat) && (pat[pi] == '?' || (pat[pi] != '*' && eq(pat[pi], s[si]))):
-			pi++
-			si++
-		case pi < len(pat) && pat[pi] == '*':
-			star, mark = pi, si
-			pi++
-		case star >= 0:
-			mark++
-			pi, si = star+1, mark
-		default:
-			return false
-		}
-	}
-	for pi < len(pat) && pat[pi] == '*' {
-		pi++
-	}
-	return pi == len(pat)
+	return plate, true
 }
 
 // MatchFuzzy reports whether plate matches the pattern when look-alike
@@ -246,7 +309,7 @@ func (p *Pattern) MatchFuzzy(plate string) (ok bool, subs []api.Substitution) {
 		return false, nil
 	}
 	if p.exact {
-		if len(s) != len(p.text) || Canonical(s) != Canonical(p.text) {
+		if len(s) != len(p.text) || !segEqual(p.canon, s, &classOf) {
 			return false, nil
 		}
 		for i := 0; i < len(s); i++ {
@@ -256,10 +319,10 @@ func (p *Pattern) MatchFuzzy(plate string) (ok bool, subs []api.Substitution) {
 		}
 		return true, subs
 	}
-	if globMatch(p.text, s, func(a, b byte) bool { return a == b }) {
+	if p.match(p.text, p.segs, s, &identity) {
 		return true, nil
 	}
-	if !globMatch(p.text, s, func(a, b byte) bool { return classOf[a] == classOf[b] }) {
+	if !p.match(p.canon, p.canonSegs, s, &classOf) {
 		return false, nil
 	}
 	return true, fewestSubs(p.text, s)

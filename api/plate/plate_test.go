@@ -96,6 +96,9 @@ func TestParsePatternProperties(t *testing.T) {
 		if err != nil {
 			t.Fatalf("ParsePattern(%q): %v", tc.in, err)
 		}
+		if want, _, _ := strings.Cut(strings.ReplaceAll(tc.text, "?", "*"), "*"); p.Prefix() != want {
+			t.Errorf("ParsePattern(%q).Prefix() = %q, want %q", tc.in, p.Prefix(), want)
+		}
 		if p.String() != tc.text || p.GLOB() != tc.text || p.Literals() != tc.literals ||
 			p.LongestRun() != tc.run || p.IsExact() != tc.exact {
 			t.Errorf("ParsePattern(%q) = text %q glob %q literals %d run %q exact %v; want %q %d %q %v",
@@ -301,11 +304,24 @@ func FuzzParsePattern(f *testing.F) {
 	})
 }
 
-func BenchmarkMatchWildcard(b *testing.B) {
-	p, _ := ParsePattern("7?B?1?3")
-	plates := []string{"7ABC123", "8XYZ999", "7XBY1Z3", "6TRL404"}
+var benchPlates = []string{"7ABC123", "8XYZ999", "7XBY1Z3", "6TRL404", "4GHJ821", "7C12ABC", "1ABC234", "5KLM000"}
+
+func benchMatch(b *testing.B, pattern string, fuzzy bool) {
+	p, err := ParsePattern(pattern)
+	if err != nil {
+		b.Fatal(err)
+	}
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
-		p.Match(plates[i%len(plates)])
+		if fuzzy {
+			p.MatchFuzzy(benchPlates[i&7])
+		} else {
+			p.Match(benchPlates[i&7])
+		}
 	}
 }
+
+func BenchmarkMatchQuestionMarks(b *testing.B) { benchMatch(b, "7?B?1?3", false) }
+func BenchmarkMatchStar(b *testing.B)          { benchMatch(b, "*C12*", false) }
+func BenchmarkMatchFuzzyStar(b *testing.B)     { benchMatch(b, "*C12*", true) }
+func BenchmarkMatchFuzzyExact(b *testing.B)    { benchMatch(b, "7ABC123", true) }
