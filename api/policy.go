@@ -99,8 +99,8 @@ func words(text string) []string {
 }
 
 // sameWord reports whether the text word w is the term word t or one of its
-// plural (and verb) forms: protest, protests,
-// protested, protesting; deportation, deportations; attendee, attendees.
+// plural and verb forms: protest, protests, protested, protesting,
+// protesters; deportation, deportations; rally, rallies.
 func sameWord(w, t string) bool {
 	if w == t {
 		return true

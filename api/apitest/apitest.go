@@ -165,6 +165,24 @@ func (d *Doc) Paths() []string {
 	return out
 }
 
+// CheckRoutes compares a server's route table (each "METHOD /path" written
+// as the document writes it) with the document's operations and fails the
+// test naming every route missing from either side.
+func (d *Doc) CheckRoutes(t testing.TB, routes []string) {
+	t.Helper()
+	doc := d.Paths()
+	for _, r := range routes {
+		if !slices.Contains(doc, r) {
+			t.Errorf("route %s is served but not documented in openapi.yaml", r)
+		}
+	}
+	for _, r := range doc {
+		if !slices.Contains(routes, r) {
+			t.Errorf("operation %s is documented in openapi.yaml but not served", r)
+		}
+	}
+}
+
 // Errors FindRoute returns.
 var (
 	ErrPathNotFound     = errors.New("the path is not in openapi.yaml")

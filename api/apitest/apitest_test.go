@@ -389,3 +389,70 @@ func TestParseRejectsBadDocuments(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckRoutes(t *testing.T) {
+	d := Load(t)
+	rec := &recordingTB{TB: t}
+	d.CheckRoutes(rec, d.Paths())
+	if errs := rec.errors(); len(errs) != 0 {
+		t.Fatalf("the document's own paths: %q", errs)
+	}
+	routes := append(slices.DeleteFunc(d.Paths(), func(r string) bool { return r == "GET /healthz" }), "GET /v1/secret")
+	d.CheckRoutes(rec, routes)
+	errs := rec.errors()
+	if len(errs) != 2 || !strings.Contains(errs[0], "GET /v1/secret is served but not documented") ||
+		!strings.Contains(errs[1], "GET /healthz is documented in openapi.yaml but not served") {
+		t.Fatalf("CheckRoutes reported %q", errs)
+	}
+}
+
+// streamDoc documents one event stream, as the alerts issue will.
+const streamDoc = `openapi: 3.0.3
+info: {title: stream, version: "1"}
+paths:
+  /v1/alerts/stream:
+    get:
+      parameters:
+        - {name: Last-Event-ID, in: header, schema: {type: string}}
+      responses:
+        "200":
+          description: events
+          content:
+            text/event-stream:
+              schema: {type: string}
+`
+
+// TestEventStreamPassesThrough proves that an event stream reaches the
+// caller event by event: the transport checks its status and headers but
+// never waits for its end.
+func TestEventStreamPassesThrough(t *testing.T) {
+	d, err := Parse([]byte(streamDoc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		w.WriteHeader(http.StatusOK)
+		_, _ = io.WriteString(w, "id: a-1\nevent: hit\ndata: {}\n\n")
+		w.(http.Flusher).Flush()
+		<-done // keep the stream open until the client has read the event
+	}))
+	defer srv.Close()
+	defer close(done)
+	rec := &recordingTB{TB: t}
+	hc := &http.Client{Transport: d.Transport(rec, nil)}
+	resp, err := hc.Get(srv.URL + "/v1/alerts/stream")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	buf := make([]byte, 64)
+	n, err := io.ReadAtLeast(resp.Body, buf, len("id: a-1\n"))
+	if err != nil || !strings.HasPrefix(string(buf[:n]), "id: a-1\n") {
+		t.Fatalf("first event: %q, %v", buf[:n], err)
+	}
+	if errs := rec.errors(); len(errs) != 0 {
+		t.Fatalf("a documented stream was reported: %q", errs)
+	}
+}
