@@ -259,7 +259,15 @@ func (r *Renderer) labels(c *canvas) error {
 			c.dc.SetFontFace(face)
 			cur = l.kind
 		}
-		c.haloText(l.text, l.x-c.ox, l.y-c.oy, l.kind.col)
+		x, y := l.x-c.ox, l.y-c.oy
+		if l.angle == 0 {
+			c.haloText(l.text, x, y, l.kind.col)
+			continue
+		}
+		c.dc.Push()
+		c.dc.RotateAbout(l.angle, x, y)
+		c.haloText(l.text, x, y, l.kind.col)
+		c.dc.Pop()
 	}
 	return nil
 }

@@ -208,6 +208,58 @@ func TestBadInput(t *testing.T) {
 	}
 }
 
+func TestStreetNameDrawn(t *testing.T) {
+	r := loadFixture(t)
+	x, y, px, py := tileAt(-122.27, 37.80, 17)
+	b, err := r.Tile(17, x, y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := decode(t, b)
+	dark := 0
+	for dx := -30; dx <= 30; dx++ {
+		for dy := -5; dy <= 5; dy++ {
+			if near(img.At(px+dx, py+dy), rgb(0x333333), 50) {
+				dark++
+			}
+		}
+	}
+	if dark < 15 {
+		t.Errorf("found %d dark pixels on Test Avenue at zoom 17, want its name", dark)
+	}
+	labels, _ := r.placed(17)
+	for i := range labels {
+		for j := range i {
+			if labels[i].overlaps(&labels[j]) {
+				t.Errorf("labels %q and %q overlap", labels[i].text, labels[j].text)
+			}
+		}
+	}
+}
+
+func TestLabelOverlap(t *testing.T) {
+	mk := func(x, y, angle float64) placedLabel {
+		return streetLabel(nil, "x", pt{x - 50*math.Cos(angle), y - 50*math.Sin(angle)}, pt{x + 50*math.Cos(angle), y + 50*math.Sin(angle)}, 60, 10)
+	}
+	for _, c := range []struct {
+		name string
+		a, b placedLabel
+		want bool
+	}{
+		{"crossing", mk(0, 0, 0), mk(0, 0, math.Pi/2), true},
+		{"parallel, apart", mk(0, 0, 0), mk(0, 20, 0), false},
+		{"diagonal neighbours whose bounds meet", mk(0, 0, math.Pi/4), mk(20, -20, math.Pi/4), false},
+		{"diagonal, touching", mk(0, 0, math.Pi/4), mk(5, -5, math.Pi/4), true},
+	} {
+		if got := c.a.overlaps(&c.b); got != c.want || c.b.overlaps(&c.a) != c.want {
+			t.Errorf("%s: overlaps %v, want %v", c.name, got, c.want)
+		}
+		if c.name == "diagonal neighbours whose bounds meet" && !c.a.box.intersects(c.b.box) {
+			t.Errorf("%s: the case needs bounds that meet", c.name)
+		}
+	}
+}
+
 // TestConcurrentRendersOnce asks for one tile from many goroutines: it is
 // drawn once and everyone gets the same bytes.
 func TestConcurrentRendersOnce(t *testing.T) {
@@ -287,7 +339,7 @@ var goldens = []struct {
 }{
 	{12, 656, 1582, "fedac67c15e798d52ce414d083857fe9237d40693501d94721164976e515419a"},
 	{14, 2627, 6331, "de46398f2c760c243ac7528d711cce8b565440d7be6e0bb471f8368aef3e4b9a"},
-	{16, 10509, 25324, "269c3b701c7feb4285c2c0afba0239ce81440e0b39f41d5bd8e04d94cd892d3e"},
+	{16, 10509, 25324, "5466bb36d43a94c059ecea022eb104e986b810376b1759c5ee58f41cf3bae1a4"},
 }
 
 func TestGoldenOakland(t *testing.T) {
