@@ -102,9 +102,16 @@ type rawCollection struct {
 }
 
 type rawFeature struct {
-	Type       string         `json:"type"`
-	Properties map[string]any `json:"properties"`
-	Geometry   *rawGeometry   `json:"geometry"`
+	Type       string        `json:"type"`
+	Properties rawProperties `json:"properties"`
+	Geometry   *rawGeometry  `json:"geometry"`
+}
+
+// rawProperties keeps only what the renderer uses; other properties are
+// skipped by the decoder without being built.
+type rawProperties struct {
+	Layer any `json:"layer"`
+	Name  any `json:"name"`
 }
 
 type rawGeometry struct {
@@ -171,7 +178,7 @@ func convert(rf rawFeature) (f feature, ok bool, err error) {
 	if rf.Type != "Feature" {
 		return f, false, fmt.Errorf("type is %q, want \"Feature\"", rf.Type)
 	}
-	layerName, _ := rf.Properties["layer"].(string)
+	layerName, _ := rf.Properties.Layer.(string)
 	if layerName == "" {
 		return f, false, fmt.Errorf("properties.layer is missing")
 	}
@@ -180,7 +187,7 @@ func convert(rf rawFeature) (f feature, ok bool, err error) {
 		return f, false, nil
 	}
 	f.layer = id
-	f.name, _ = rf.Properties["name"].(string)
+	f.name, _ = rf.Properties.Name.(string)
 	f.name = strings.TrimSpace(f.name)
 	if err := decodeGeometry(&f, rf.Geometry); err != nil {
 		return f, false, err
