@@ -28,6 +28,7 @@ const (
 	maxTileBytes   = 4 << 20
 	fetchParallel  = 6
 	defaultTimeout = 8 * time.Second
+	tileSize       = 256
 )
 
 type tileID struct {
@@ -244,6 +245,9 @@ func decodeTile(b []byte) (*image.RGBA, error) {
 	}
 	if err != nil {
 		return nil, err
+	}
+	if b := src.Bounds(); b.Dx() != tileSize || b.Dy() != tileSize {
+		return nil, fmt.Errorf("tile is %dx%d pixels, want %dx%d", b.Dx(), b.Dy(), tileSize, tileSize)
 	}
 	if rgba, ok := src.(*image.RGBA); ok && rgba.Rect.Min == (image.Point{}) {
 		return rgba, nil

@@ -162,6 +162,15 @@ func solidPNG(t testing.TB, c color.RGBA) []byte {
 	return buf.Bytes()
 }
 
+// smallPNG is a 64x64 image: not a 256-pixel tile.
+func smallPNG(t testing.TB) []byte {
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, image.NewRGBA(image.Rect(0, 0, 64, 64))); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
 // washed is a tile colour after the white wash drawn over tiles.
 func washed(c color.RGBA) color.RGBA {
 	f := func(v uint8) uint8 { return uint8((int(v)*(255-0x40) + 255*0x40 + 127) / 255) }
@@ -240,14 +249,20 @@ func TestFailingTileServer(t *testing.T) {
 	for _, c := range []struct {
 		name string
 		code int
-	}{{"404", http.StatusNotFound}, {"500", http.StatusInternalServerError}, {"not a png", http.StatusOK}} {
+		body []byte
+	}{
+		{"404", http.StatusNotFound, []byte("no tile here")},
+		{"500", http.StatusInternalServerError, []byte("broken")},
+		{"not a png", http.StatusOK, []byte("<html>")},
+		{"wrong size", http.StatusOK, smallPNG(t)},
+	} {
 		t.Run(c.name, func(t *testing.T) {
 			memCache.reset()
 			var requests atomic.Int64
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				requests.Add(1)
 				w.WriteHeader(c.code)
-				w.Write([]byte("no tile here"))
+				w.Write(c.body)
 			}))
 			defer srv.Close()
 			bg := color.RGBA{0x50, 0x60, 0x70, 0xff}

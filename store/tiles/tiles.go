@@ -160,6 +160,8 @@ func tileBox(z, x, y int) bbox {
 
 // Tile returns tile z/x/y as PNG bytes: from the cache, or drawn now.
 // It returns ErrNoTile outside MinZoom..MaxZoom or the data's bounds.
+// The bytes are shared with the cache and other callers: do not modify
+// them.
 func (r *Renderer) Tile(z, x, y int) ([]byte, error) {
 	if z < MinZoom || z > MaxZoom || x < 0 || y < 0 || x >= 1<<z || y >= 1<<z {
 		return nil, ErrNoTile
