@@ -63,6 +63,10 @@ type Config struct {
 	OnTokens func(Tokens)
 	// Now is the clock (default time.Now); tests inject theirs.
 	Now func() time.Time
+	// Transport, when set, carries every request instead of the default
+	// transport (CAFile is then ignored). Tests use it to validate each
+	// exchange against api/openapi.yaml.
+	Transport http.RoundTripper
 }
 
 // Tokens is the session's token state, as given to Config.OnTokens.
@@ -124,9 +128,13 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	tr, err := transport(cfg.CAFile)
-	if err != nil {
-		return nil, err
+	var tr http.RoundTripper = cfg.Transport
+	if tr == nil {
+		t, err := transport(cfg.CAFile)
+		if err != nil {
+			return nil, err
+		}
+		tr = t
 	}
 	rest := resty.NewWithClient(&http.Client{Transport: tr, Timeout: cfg.Timeout}).
 		SetBaseURL(strings.TrimRight(base.String(), "/")).
