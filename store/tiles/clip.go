@@ -52,3 +52,36 @@ func clipRing(dst, ring []pt, lo, hi float64, tmp *[]pt) []pt {
 	*tmp = in
 	return out
 }
+
+// clipSegment clips segment a-b to the square [lo, hi]² (Liang–Barsky);
+// ok is false when nothing of it is inside.
+func clipSegment(a, b pt, lo, hi float64) (pt, pt, bool) {
+	t0, t1 := 0.0, 1.0
+	dx, dy := b.X-a.X, b.Y-a.Y
+	for _, e := range [4][2]float64{{-dx, a.X - lo}, {dx, hi - a.X}, {-dy, a.Y - lo}, {dy, hi - a.Y}} {
+		p, q := e[0], e[1]
+		if p == 0 {
+			if q < 0 {
+				return a, b, false
+			}
+			continue
+		}
+		r := q / p
+		if p < 0 {
+			t0 = max(t0, r)
+		} else {
+			t1 = min(t1, r)
+		}
+		if t0 > t1 {
+			return a, b, false
+		}
+	}
+	ca, cb := a, b
+	if t0 > 0 {
+		ca = pt{a.X + t0*dx, a.Y + t0*dy}
+	}
+	if t1 < 1 {
+		cb = pt{a.X + t1*dx, a.Y + t1*dy}
+	}
+	return ca, cb, true
+}

@@ -118,22 +118,24 @@ func (c *canvas) pixels(dst, src []pt) []pt {
 	return dst
 }
 
-// lineNear adds the segments of a pixel line that come within m pixels of
-// the tile, starting a new sub-path after each gap.
+// lineNear adds the parts of a pixel line within m pixels of the tile,
+// each segment clipped to that box (the rasteriser slows down badly on
+// lines thousands of pixels long), starting a new sub-path after each gap.
 func (c *canvas) lineNear(line []pt, m float64) {
 	lo, hi := -m, TileSize+m
+	var pen pt
 	down := false
 	for i := 1; i < len(line); i++ {
-		a, b := line[i-1], line[i]
-		if max(a.X, b.X) < lo || min(a.X, b.X) > hi || max(a.Y, b.Y) < lo || min(a.Y, b.Y) > hi {
+		a, b, ok := clipSegment(line[i-1], line[i], lo, hi)
+		if !ok {
 			down = false
 			continue
 		}
-		if !down {
+		if !down || a != pen {
 			c.dc.MoveTo(a.X, a.Y)
-			down = true
 		}
 		c.dc.LineTo(b.X, b.Y)
+		pen, down = b, true
 	}
 }
 

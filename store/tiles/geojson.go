@@ -208,7 +208,7 @@ func decodeGeometry(f *feature, g *rawGeometry) error {
 	switch g.Type {
 	case "Point":
 		var c []float64
-		if err = json.Unmarshal(g.Coordinates, &c); err == nil {
+		if c, err = coords(g.Coordinates, (*numReader).arr1); err == nil {
 			var p pt
 			if p, err = toPt(c); err == nil {
 				f.kind, f.polys = kindPoint, [][][]pt{{{p}}}
@@ -216,7 +216,7 @@ func decodeGeometry(f *feature, g *rawGeometry) error {
 		}
 	case "LineString":
 		var c [][]float64
-		if err = json.Unmarshal(g.Coordinates, &c); err == nil {
+		if c, err = coords(g.Coordinates, (*numReader).arr2); err == nil {
 			var line []pt
 			if line, err = toLine(c, 2); err == nil {
 				f.kind, f.polys = kindLine, [][][]pt{{line}}
@@ -224,7 +224,7 @@ func decodeGeometry(f *feature, g *rawGeometry) error {
 		}
 	case "MultiLineString":
 		var c [][][]float64
-		if err = json.Unmarshal(g.Coordinates, &c); err == nil {
+		if c, err = coords(g.Coordinates, (*numReader).arr3); err == nil {
 			lines := make([][]pt, 0, len(c))
 			for _, lc := range c {
 				var line []pt
@@ -237,7 +237,7 @@ func decodeGeometry(f *feature, g *rawGeometry) error {
 		}
 	case "Polygon":
 		var c [][][]float64
-		if err = json.Unmarshal(g.Coordinates, &c); err == nil {
+		if c, err = coords(g.Coordinates, (*numReader).arr3); err == nil {
 			var poly [][]pt
 			if poly, err = toPolygon(c); err == nil {
 				f.kind, f.polys = kindArea, [][][]pt{poly}
@@ -245,7 +245,7 @@ func decodeGeometry(f *feature, g *rawGeometry) error {
 		}
 	case "MultiPolygon":
 		var c [][][][]float64
-		if err = json.Unmarshal(g.Coordinates, &c); err == nil {
+		if c, err = coords(g.Coordinates, (*numReader).arr4); err == nil {
 			for _, pc := range c {
 				var poly [][]pt
 				if poly, err = toPolygon(pc); err != nil {
