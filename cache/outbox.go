@@ -263,3 +263,67 @@ func (c *Cache) DeliverEvery(ctx context.Context, every time.Duration, send func
 		}
 	}
 }
+
+// SendOrQueue stores a write in the outbox first, then delivers the outbox
+// in order (earlier waiting items first, so a newer verdict never lands
+// before an older one) with send. For the new item it reports:
+//   - queued false, err nil: the store accepted it;
+//   - queued false, err a permanent refusal: the store refused it (the
+//     error carries the store's sentence; no refusal is kept, the caller
+//     shows it at once);
+//   - queued true, err why (offline, session ended, ...): it waits in the
+//     outbox, safe across restarts, and goes with the next Deliver.
+func (c *Cache) SendOrQueue(ctx context.Context, kind string, payload any, send func(context.Context, OutboxItem) error) (queued bool, err error) {
+	it, err := c.Enqueue(kind, payload)
+	if err != nil {
+		return false, err
+	}
+	var mine error
+	reached := false
+	_, derr := c.Deliver(ctx, func(ctx context.Context, x OutboxItem) error {
+		err := send(ctx, x)
+		if x.ID == it.ID {
+			reached, mine = true, err
+		}
+		return err
+	})
+	switch {
+	case reached && mine == nil:
+		return false, nil
+	case reached && client.IsPermanent(mine):
+		_ = c.DismissRefusal(it.ID)
+		return false, mine
+	case reached:
+		return true, mine
+	case derr != nil:
+		return true, derr
+	}
+	return true, errors.New("cache: the outbox was not delivered")
+}
+
+// VerifyOrQueue records a verdict through the outbox (see SendOrQueue): it
+// returns the store's answer when delivered now, or queued true when the
+// verdict waits for the store. The idempotency key is the outbox item's,
+// so a verdict is recorded once however often it is retried.
+func (c *Cache) VerifyOrQueue(ctx context.Context, cl *client.Client, readID string, req api.VerificationRequest) (v *api.Verification, queued bool, err error) {
+	send := SendWith(cl)
+	queued, err = c.SendOrQueue(ctx, KindVerification, VerificationItem{ReadID: readID, Request: req},
+		func(ctx context.Context, it OutboxItem) error {
+			if it.Kind != KindVerification {
+				return send(ctx, it)
+			}
+			var vi VerificationItem
+			if err := json.Unmarshal(it.Payload, &vi); err != nil || vi.ReadID != readID || vi.Request != req {
+				return send(ctx, it)
+			}
+			got, err := cl.Verify(ctx, vi.ReadID, vi.Request, client.WithIdempotencyKey(it.ID))
+			if err == nil {
+				v = got
+			}
+			return err
+		})
+	if queued || err != nil {
+		v = nil
+	}
+	return v, queued, err
+}

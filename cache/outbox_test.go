@@ -277,3 +277,40 @@ func TestDeliverEveryRunsUntilCancelled(t *testing.T) {
 	}
 	cancel()
 }
+
+func TestVerifyOrQueue(t *testing.T) {
+	w := newOutboxWorld(t)
+	c := openTest(t, t.TempDir(), newClock(), testKey(0x45))
+	ctx := context.Background()
+	l, _ := net.Listen("tcp", "127.0.0.1:0")
+	dead := "http://" + l.Addr().String()
+	l.Close()
+	offline, _ := client.New(client.Config{BaseURL: dead, Retries: -1})
+	offline.SetTokens(client.Tokens{AccessToken: "x"})
+	online := w.login(t, "detective")
+
+	// Offline: the verdict waits in the outbox.
+	v, queued, err := c.VerifyOrQueue(ctx, offline, w.reads[0], api.VerificationRequest{SearchID: w.searchID, Status: api.VerifyUnreadable})
+	if v != nil || !queued || !errors.Is(err, client.ErrOffline) {
+		t.Fatalf("offline VerifyOrQueue = %+v %v %v", v, queued, err)
+	}
+	// Online again: the older verdict goes first, then the new one, which is answered.
+	v, queued, err = c.VerifyOrQueue(ctx, online, w.reads[1], api.VerificationRequest{SearchID: w.searchID, Status: api.VerifyConfirmed})
+	if err != nil || queued || v == nil || v.Status != api.VerifyConfirmed || v.By != "detective" {
+		t.Fatalf("online VerifyOrQueue = %+v %v %v", v, queued, err)
+	}
+	if items, _ := c.Pending(); len(items) != 0 {
+		t.Fatalf("outbox not empty: %+v", items)
+	}
+	if got := w.verificationsOnStore(t); got[w.reads[0]] != 1 || got[w.reads[1]] != 1 {
+		t.Fatalf("store verifications = %v", got)
+	}
+	// A refusal comes back at once with the store's sentence and is not kept.
+	_, queued, err = c.VerifyOrQueue(ctx, online, w.reads[2], api.VerificationRequest{SearchID: w.searchID, Status: "perhaps"})
+	if queued || !errors.Is(err, client.ErrInvalidField) || !strings.Contains(err.Error(), "status") {
+		t.Fatalf("refused VerifyOrQueue = %v %v", queued, err)
+	}
+	if r, _ := c.Refusals(); len(r) != 0 {
+		t.Fatalf("an inline refusal was kept: %+v", r)
+	}
+}
