@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"math"
 
 	"github.com/fogleman/gg"
 	"golang.org/x/image/font"
@@ -184,28 +185,69 @@ func (c *canvas) strokeLines(fs []*feature) bool {
 }
 
 // railways: a grey line with white dashes from zoom 14, a thin grey dashed
-// line below.
+// line below. Dashes are phased by the distance along each line, so they
+// continue across tile edges.
 func (c *canvas) railways(fs []*feature) {
+	w := 1.0 + 0.4*float64(c.zi)
+	if c.z < 14 {
+		c.dc.SetColor(colRail)
+		c.dc.SetLineWidth(w)
+		c.dashed(fs, 4, 3)
+		return
+	}
 	if !c.strokeLines(fs) {
 		return
 	}
-	w := 1.0 + 0.4*float64(c.zi)
 	c.dc.SetColor(colRail)
 	c.dc.SetLineWidth(w)
-	if c.z < 14 {
-		c.dc.SetDash(4, 3)
-		c.dc.Stroke()
-		c.dc.SetDash()
-		return
-	}
-	c.dc.StrokePreserve()
+	c.dc.Stroke()
 	c.dc.SetColor(color.White)
 	c.dc.SetLineWidth(w * 0.45)
 	c.dc.SetLineCapButt()
-	c.dc.SetDash(w*3, w*3)
-	c.dc.Stroke()
-	c.dc.SetDash()
+	c.dashed(fs, w*3, w*3)
 	c.dc.SetLineCapRound()
+}
+
+// dashed strokes the lines of fs with the current colour and width in
+// dashes of on, off pixels, each visible piece phased by its distance from
+// the start of its line.
+func (c *canvas) dashed(fs []*feature, on, off float64) {
+	lo, hi := -float64(lineMargin), float64(TileSize+lineMargin)
+	c.dc.SetDash(on, off)
+	defer c.dc.SetDash()
+	for _, f := range fs {
+		if f.kind != kindLine {
+			continue
+		}
+		for _, line := range f.polys[0] {
+			c.buf = c.pixels(c.buf[:0], line)
+			along, down := 0.0, false
+			var pen pt
+			for i := 1; i < len(c.buf); i++ {
+				p, q := c.buf[i-1], c.buf[i]
+				a, b, ok := clipSegment(p, q, lo, hi)
+				if ok && (!down || a != pen) {
+					if down {
+						c.dc.Stroke()
+					}
+					c.dc.SetDashOffset(along + math.Hypot(a.X-p.X, a.Y-p.Y))
+					c.dc.MoveTo(a.X, a.Y)
+				}
+				if ok {
+					c.dc.LineTo(b.X, b.Y)
+					pen = b
+				} else if down {
+					c.dc.Stroke()
+				}
+				down = ok
+				along += math.Hypot(q.X-p.X, q.Y-p.Y)
+			}
+			if down {
+				c.dc.Stroke()
+			}
+		}
+	}
+	c.dc.SetDashOffset(0)
 }
 
 // roads draws one class: its casing, then its fill, each in one pass.
