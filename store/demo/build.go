@@ -1,6 +1,8 @@
 package demo
 
 import (
+	"alprdesk/api/plate"
+
 	"math"
 )
 
@@ -46,7 +48,7 @@ func (w *World) buildFleet() {
 	canon := make(map[string]bool, len(w.ex)*2)
 	for _, e := range w.ex {
 		for _, vi := range e.vehicles {
-			canon[canonical(w.fleet[vi].plate)] = true
+			canon[plate.Canonical(w.fleet[vi].plate)] = true
 		}
 	}
 	for i := range w.fleet {
@@ -60,7 +62,7 @@ func (w *World) buildFleet() {
 		}
 		for {
 			v.plate = randomPlate(&r, v.state, v.body, v.hasFeature(FeatureCommercialLogo))
-			if _, dup := w.plates[v.plate]; !dup && !canon[canonical(v.plate)] && w.allowed(v) {
+			if _, dup := w.plates[v.plate]; !dup && !canon[plate.Canonical(v.plate)] && w.allowed(v) {
 				break
 			}
 		}
@@ -113,7 +115,7 @@ var companies = []string{"BAYSIDE PLUMBING", "EASTBAY ELECTRIC", "FRUITVALE BAKE
 // both matches an exercise's pattern and fits its description.
 func (w *World) allowed(v *vehicle) bool {
 	for _, e := range w.ex {
-		if e.pattern != "" && globMatch(e.pattern, v.plate) {
+		if e.match(v.plate) {
 			if !e.decoysOK || e.fits(v) {
 				return false
 			}
@@ -202,7 +204,7 @@ func (w *World) plantDecoys(r *rng) {
 			b := []byte(old)
 			fillPattern(r, b, e.pattern)
 			p := string(b)
-			if _, dup := w.plates[p]; dup || !globMatch(e.pattern, p) || e.fits(v) {
+			if _, dup := w.plates[p]; dup || !e.match(p) || e.fits(v) {
 				continue
 			}
 			if got%2 == 0 { // half the decoys share part of the description

@@ -1,6 +1,8 @@
 package demo
 
 import (
+	"alprdesk/api/plate"
+
 	"fmt"
 	"time"
 
@@ -12,6 +14,7 @@ type exercise struct {
 	api.Exercise
 	// pattern is the partial plate the trainee is given ("" = none).
 	pattern string
+	pat     *plate.Pattern
 	// decoysOK: other vehicles may match pattern (but not the description).
 	decoysOK bool
 	// description the answer vehicle alone fits (hasDesc); make and
@@ -27,6 +30,19 @@ type exercise struct {
 }
 
 func (e *exercise) hasDescription() bool { return e.hasDesc }
+
+// match reports whether a plate matches the exercise's partial plate, with
+// the search's own pattern rules.
+func (e *exercise) match(s string) bool { return e.pat != nil && e.pat.Match(s) }
+
+// setPattern sets the partial plate the trainee is given.
+func (e *exercise) setPattern(p string) {
+	pat, err := plate.ParsePattern(p)
+	if err != nil {
+		panic("demo: exercise pattern " + p + ": " + err.Error()) // built from a valid plate: cannot fail
+	}
+	e.pattern, e.pat = p, pat
+}
 
 // fits reports whether v fits the exercise's description.
 func (e *exercise) fits(v *vehicle) bool {
@@ -81,11 +97,11 @@ func (w *World) plantVehicle(r *rng, ex int, vi int32, color, body, mk, model st
 		}
 		ok := true
 		for _, e := range w.ex {
-			if e.pattern != "" && globMatch(e.pattern, v.plate) {
+			if e.match(v.plate) {
 				ok = false
 			}
 			for _, o := range e.vehicles {
-				if canonical(w.fleet[o].plate) == canonical(v.plate) {
+				if plate.Canonical(w.fleet[o].plate) == plate.Canonical(v.plate) {
 					ok = false
 				}
 			}
@@ -131,7 +147,7 @@ func (w *World) plantExercises(r *rng) {
 		v := w.plantVehicle(r, 0, vi, "silver", "sedan", "Honda", "Accord", nil)
 		t := w.at(3, 21, 40)
 		e := add(&exercise{vehicles: []int32{vi}, incident: t})
-		e.pattern = v.plate[:1] + "?" + v.plate[2:4] + "*"
+		e.setPattern(v.plate[:1] + "?" + v.plate[2:4] + "*")
 		w.plans[vi] = &plan{misreadCam: -1, passes: []pass{
 			{t + 75, cam("International Blvd & 82nd Ave")},
 			{t + 250, cam("International Blvd & 90th Ave")},
@@ -153,7 +169,7 @@ func (w *World) plantExercises(r *rng) {
 		t := w.at(6, 23, 2)
 		e := add(&exercise{vehicles: []int32{vi}, incident: t, decoysOK: true, hasDesc: true,
 			color: v.color, body: v.body})
-		e.pattern = v.plate[:1] + "*" + v.plate[5:]
+		e.setPattern(v.plate[:1] + "*" + v.plate[5:])
 		w.plans[vi] = &plan{misreadCam: -1, passes: []pass{
 			{t - 260, cam("Bancroft Ave & 73rd Ave")},
 			{t + 200, cam("International Blvd & 73rd Ave")}}}

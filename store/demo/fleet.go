@@ -1,8 +1,5 @@
 package demo
 
-import (
-	"strings"
-)
 
 // Searchable vocabularies (DESIGN.md rule 10; the same words as
 // api.DefaultPolicy).
@@ -160,17 +157,4 @@ func randomPlate(r *rng, state string, body uint8, commercial bool) string {
 		b[0] = "56789"[r.pick([]float64{5, 14, 30, 36, 15})]
 	}
 	return string(b)
-}
-
-// describe is a vehicle description as a witness or bulletin gives it.
-func (v *vehicle) describe() string {
-	var b strings.Builder
-	b.WriteString(Colors[v.color])
-	b.WriteByte(' ')
-	b.WriteString(v.make)
-	b.WriteByte(' ')
-	b.WriteString(v.model)
-	b.WriteByte(' ')
-	b.WriteString(BodyTypes[v.body])
-	return b.String()
 }

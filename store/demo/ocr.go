@@ -72,7 +72,7 @@ func (w *World) misread(plate string, h uint64) string {
 		return ""
 	}
 	for _, e := range w.ex {
-		if e.pattern != "" && globMatch(e.pattern, s) {
+		if e.match(s) {
 			return ""
 		}
 	}

@@ -224,9 +224,15 @@ func (w *World) carriedPlate(vi int32, k int) *vehicle {
 
 // meta fills m with the read r as the camera reports it.
 func (w *World) meta(r *rec, m *api.ReadMeta) {
-	v := &w.fleet[r.vi]
-	pv := w.carriedPlate(r.vi, int(r.k))
 	h := w.readHash(r.vi, r.k, r.n)
+	w.fill(m, w.readID(r.vi, r.k, r.n), r.vi, int(r.k), r.cam, r.t, h, mix(h^1))
+}
+
+// fill writes a read of vehicle vi on day k at camera cam and time t; h is
+// the read's randomness, boxHash places the plate.
+func (w *World) fill(m *api.ReadMeta, id string, vi int32, k int, cam int16, t int64, h, boxHash uint64) {
+	v := &w.fleet[vi]
+	pv := w.carriedPlate(vi, k)
 	plate, state := pv.plate, pv.state
 	conf := 0.86 + 0.13*unit(h>>40)
 	if v.planted == 0 {
@@ -244,14 +250,14 @@ func (w *World) meta(r *rec, m *api.ReadMeta) {
 			}
 			conf = 0.70 + 0.18*unit(h>>40)
 		}
-	} else if p := w.plans[r.vi]; p != nil && p.misreadCam == r.cam {
+	} else if p := w.plans[vi]; p != nil && p.misreadCam == cam {
 		plate = p.misreadPlate
 		conf = 0.58 + 0.2*unit(h>>40)
 	}
 	*m = api.ReadMeta{
-		ID:         w.readID(r.vi, r.k, r.n),
-		CameraID:   w.cs.cams[r.cam].ID,
-		CapturedAt: time.Unix(r.t, 0).UTC(),
+		ID:         id,
+		CameraID:   w.cs.cams[cam].ID,
+		CapturedAt: time.Unix(t, 0).UTC(),
 		Plate:      plate,
 		State:      state,
 		Confidence: math.Round(conf*1000) / 1000,
@@ -259,7 +265,7 @@ func (w *World) meta(r *rec, m *api.ReadMeta) {
 		Color:      Colors[v.color],
 		BodyType:   BodyTypes[v.body],
 		Features:   v.features,
-		PlateBox:   plateBox(v.body, mix(h^1)),
+		PlateBox:   plateBox(v.body, boxHash),
 	}
 }
 

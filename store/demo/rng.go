@@ -66,4 +66,3 @@ func (r *rng) pick(w []float64) int {
 	}
 	return len(w) - 1
 }
-
