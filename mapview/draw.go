@@ -290,6 +290,9 @@ func (o *overlay) drawMarkers(gc *gg.Context) error {
 	return o.drawLabels(gc)
 }
 
+// maxLabelTries bounds how many time labels are tried.
+const maxLabelTries = 100
+
 type rectF struct{ x0, y0, x1, y1 float64 }
 
 func (a rectF) overlaps(b rectF) bool {
@@ -319,6 +322,11 @@ func (o *overlay) drawLabels(gc *gg.Context) error {
 		prio = append(prio, o.order[k])
 	}
 	const padX, padY = 4.0, 2.0
+	// Past a hundred tries the map is too crowded for more labels to fit;
+	// stopping keeps big timelines fast.
+	if len(prio) > maxLabelTries {
+		prio = prio[:maxLabelTries]
+	}
 	for _, i := range prio {
 		text := o.labels[i]
 		w, h := gc.MeasureString(text)
