@@ -16,6 +16,7 @@ import (
 	"alprdesk/api"
 	"alprdesk/api/apitest"
 	"alprdesk/client"
+	"alprdesk/store"
 	"alprdesk/store/storetest"
 )
 
@@ -491,5 +492,37 @@ func TestAnotherUsersLoginNeverLandsInTheFirstUsersEntry(t *testing.T) {
 	}
 	if after, _ := k.Load("detective"); after.RefreshToken != saved.RefreshToken {
 		t.Fatal("detective2's token was saved as detective's")
+	}
+}
+
+func TestExercisesOnADemoStore(t *testing.T) {
+	env := storetest.StartDemo(t, 7, 3000)
+	ctx := context.Background()
+	login := func(user string) *client.Client {
+		c, err := client.New(client.Config{BaseURL: env.URL, Transport: apitest.Load(t).Transport(t, http.DefaultTransport)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.Login(ctx, user, store.DemoPassword); err != nil {
+			t.Fatalf("login %s: %v", user, err)
+		}
+		return c
+	}
+	p, err := login("detective").Policy(ctx)
+	if err != nil || !p.Demo {
+		t.Fatalf("demo policy = %+v %v", p, err)
+	}
+	ex, err := login("detective").Exercises(ctx)
+	if err != nil || len(ex) < 6 {
+		t.Fatalf("exercises for a detective = %d, %v", len(ex), err)
+	}
+	for _, e := range ex {
+		if e.Answer != "" || e.ReportNumber == "" {
+			t.Fatalf("a detective sees %+v", e)
+		}
+	}
+	ex, err = login("trainer").Exercises(ctx)
+	if err != nil || len(ex) < 6 || ex[0].Answer == "" {
+		t.Fatalf("exercises for the trainer = %+v %v", ex, err)
 	}
 }

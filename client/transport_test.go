@@ -227,3 +227,21 @@ func TestTLSWithAgencyCA(t *testing.T) {
 		t.Fatal("http to an https port succeeded")
 	}
 }
+
+func TestSlowStoreTimesOutAsOffline(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	defer close(release)
+	c, _ := New(Config{BaseURL: srv.URL, Timeout: 50 * time.Millisecond, Retries: -1})
+	start := time.Now()
+	_, err := c.Health(context.Background())
+	if !errors.Is(err, ErrOffline) || time.Since(start) > 5*time.Second {
+		t.Fatalf("slow store = %v after %v, want ErrOffline after the timeout", err, time.Since(start))
+	}
+}
