@@ -151,8 +151,76 @@ func (o *overlay) Draw(gc *gg.Context, trans *sm.Transformer) {
 		px, py := trans.LatLngToXY(s2.LatLngFromDegrees(x.Lat, x.Lon))
 		o.pos[i] = pointF{px, py}
 	}
+	hubs := o.fanOut()
+	o.drawSpokes(gc, hubs)
 	o.drawPath(gc)
 	o.err = o.drawMarkers(gc)
+}
+
+// hub is a place (pixel) where several sightings fall, and those
+// sightings in time order.
+type hub struct {
+	at      pointF
+	members []int
+}
+
+// fanOut spreads the markers of sightings that share a pixel (one camera
+// read several times) around it, in time order clockwise from the top, so
+// each can be seen and clicked; a small ring for a few, a sunflower
+// spiral for many. It returns the shared places.
+func (o *overlay) fanOut() []hub {
+	groups := map[image.Point][]int{}
+	var keys []image.Point
+	for _, i := range o.order {
+		k := image.Pt(int(math.Round(o.pos[i].X)), int(math.Round(o.pos[i].Y)))
+		if len(groups[k]) == 0 {
+			keys = append(keys, k)
+		}
+		groups[k] = append(groups[k], i)
+	}
+	gap := 2*float64(o.radius) + 5 // centre to centre
+	var hubs []hub
+	for _, k := range keys {
+		g := groups[k]
+		if len(g) < 2 {
+			continue
+		}
+		c := o.pos[g[0]]
+		hubs = append(hubs, hub{at: c, members: g})
+		n := float64(len(g))
+		for j, i := range g {
+			var r, a float64
+			if len(g) <= 8 {
+				r = math.Max(float64(o.radius)+6, gap/(2*math.Sin(math.Pi/n)))
+				a = 2 * math.Pi * float64(j) / n
+			} else {
+				r = gap * 0.62 * math.Sqrt(float64(j)+0.7)
+				a = float64(j) * 2.399963 // the golden angle
+			}
+			o.pos[i] = pointF{c.X + r*math.Sin(a), c.Y - r*math.Cos(a)}
+		}
+	}
+	return hubs
+}
+
+// drawSpokes draws, for each shared place, a dot at the true position and
+// thin lines out to its fanned markers.
+func (o *overlay) drawSpokes(gc *gg.Context, hubs []hub) {
+	for _, h := range hubs {
+		gc.SetRGBA(0.15, 0.15, 0.15, 0.6)
+		gc.SetLineWidth(1.2)
+		for _, i := range h.members {
+			gc.MoveTo(h.at.X, h.at.Y)
+			gc.LineTo(o.pos[i].X, o.pos[i].Y)
+			gc.Stroke()
+		}
+		gc.SetRGB(1, 1, 1)
+		gc.DrawCircle(h.at.X, h.at.Y, 4.5)
+		gc.Fill()
+		gc.SetRGB(0.15, 0.15, 0.15)
+		gc.DrawCircle(h.at.X, h.at.Y, 3)
+		gc.Fill()
+	}
 }
 
 // points returns marker centres in the cropped image.

@@ -88,8 +88,11 @@ type Options struct {
 // Map is a rendered timeline.
 type Map struct {
 	Image image.Image
-	// Points[i] is the pixel of sighting i (input order) in Image, placed
-	// by the same projection that drew its marker.
+	// Points[i] is the centre of sighting i's marker (input order) in
+	// Image, placed by the projection that drew it. Sightings that share
+	// a place (one camera read several times) have their markers fanned
+	// out around it, joined to a dot on the place itself; Points gives the
+	// fanned centres, which is what a click finds.
 	Points []image.Point
 	// Rank[i] is the number drawn on sighting i's marker minus one: its
 	// place in time order.

@@ -115,22 +115,62 @@ func TestMarkersWhereProjectionSays(t *testing.T) {
 
 func TestHit(t *testing.T) {
 	s := spread(5)
-	// Two sightings at one place: the newer is on top.
-	s = append(s, Sighting{ReadID: "again", Lat: s[0].Lat, Lon: s[0].Lon, At: t0.Add(100 * time.Hour)})
 	m := render(t, Options{}, s)
-	for i := 1; i < 5; i++ {
+	for i := range s {
 		if got := m.Hit(m.Points[i].Add(image.Pt(3, -2)), 0); got != i {
 			t.Errorf("Hit near point %d = %d", i, got)
 		}
-	}
-	if got := m.Hit(m.Points[0], 0); got != 5 {
-		t.Errorf("Hit on two stacked markers = %d, want the newer (5)", got)
 	}
 	if got := m.Hit(image.Pt(1, 1), 0); got != -1 {
 		t.Errorf("Hit in a corner = %d, want -1", got)
 	}
 	if got := m.Hit(m.Points[2].Add(image.Pt(30, 0)), 40); got != 2 {
 		t.Errorf("Hit with a 40 px radius = %d, want 2", got)
+	}
+	// Overlapping markers: the one drawn on top (the newer) wins.
+	o := &Map{Points: []image.Point{{100, 100}, {106, 100}}, Rank: []int{1, 0}, radius: 10}
+	if got := o.Hit(image.Pt(103, 100), 0); got != 0 {
+		t.Errorf("Hit between overlapping markers = %d, want the newer (0)", got)
+	}
+}
+
+// TestSharedPlaceFansOut reads one camera several times: each sighting
+// gets its own marker around the camera, in reach of a click.
+func TestSharedPlaceFansOut(t *testing.T) {
+	for _, n := range []int{2, 5, 14} {
+		s := spread(3)
+		for k := range n - 1 {
+			s = append(s, Sighting{ReadID: "again", Lat: s[0].Lat, Lon: s[0].Lon, At: t0.Add(time.Duration(100+k) * time.Hour)})
+		}
+		m := render(t, Options{}, s)
+		same := append([]int{0}, func() (ix []int) {
+			for i := 3; i < len(s); i++ {
+				ix = append(ix, i)
+			}
+			return
+		}()...)
+		var cx, cy float64
+		for a, i := range same {
+			cx += float64(m.Points[i].X) / float64(len(same))
+			cy += float64(m.Points[i].Y) / float64(len(same))
+			if got := m.Hit(m.Points[i], 0); got != i {
+				t.Errorf("%d at one place: Hit on marker %d = %d", n, i, got)
+			}
+			for _, j := range same[:a] {
+				if d := math.Hypot(float64(m.Points[i].X-m.Points[j].X), float64(m.Points[i].Y-m.Points[j].Y)); d < float64(2*m.radius) {
+					t.Errorf("%d at one place: markers %d and %d only %.1f px apart", n, i, j, d)
+				}
+			}
+		}
+		// The fan is around the camera's own pixel, which the other
+		// sightings' spacing fixes.
+		world := 256 * math.Exp2(float64(m.Zoom))
+		x0, y0 := mercator(s[1].Lat, s[1].Lon)
+		xc, yc := mercator(s[0].Lat, s[0].Lon)
+		wantX, wantY := float64(m.Points[1].X)+(xc-x0)*world, float64(m.Points[1].Y)+(yc-y0)*world
+		if d := math.Hypot(cx-wantX, cy-wantY); d > 3*float64(m.radius) {
+			t.Errorf("%d at one place: fan centred %.1f px from the camera", n, d)
+		}
 	}
 }
 
