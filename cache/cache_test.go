@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"database/sql"
 	"errors"
+	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -534,5 +535,45 @@ func TestLoginSettings(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, loginFile), []byte("{"), 0o600)
 	if _, err := LoadLoginSettings(dir); err == nil {
 		t.Fatal("damaged settings must be reported")
+	}
+}
+
+func TestConcurrentUse(t *testing.T) {
+	clk := newClock()
+	c := openTest(t, t.TempDir(), clk, testKey(11))
+	var wg sync.WaitGroup
+	errs := make(chan error, 64)
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for i := 0; i < 10; i++ {
+				id := fmt.Sprintf("r-%d-%d", g, i)
+				if err := c.PutPhoto(id, clk.Now(), []byte(id)); err != nil {
+					errs <- err
+					return
+				}
+				if b, err := c.Photo(id); err != nil || string(b) != id {
+					errs <- fmt.Errorf("photo %s: %q %v", id, b, err)
+					return
+				}
+				if _, err := c.Enqueue(KindVerification, VerificationItem{ReadID: id}); err != nil {
+					errs <- err
+					return
+				}
+				if _, err := c.Purge(); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}(g)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	if items, err := c.Pending(); err != nil || len(items) != 80 {
+		t.Fatalf("pending = %d, %v", len(items), err)
 	}
 }
