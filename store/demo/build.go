@@ -193,7 +193,7 @@ func (w *World) plantDecoys(r *rng) {
 		if !e.decoysOK {
 			continue
 		}
-		want := max(8, len(w.fleet)/400)
+		want := max(10, len(w.fleet)/250)
 		for got, tries := 0, 0; got < want && tries < want*50; tries++ {
 			vi := r.intn(len(w.fleet))
 			v := &w.fleet[vi]
@@ -227,6 +227,7 @@ func (w *World) plantDecoys(r *rng) {
 				continue
 			}
 			w.plates[p] = int32(vi)
+			v.activity = 1 // a regular: its reads crowd the partial plate's results
 			got++
 		}
 	}

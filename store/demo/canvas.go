@@ -111,6 +111,8 @@ func (c *canvas) polyRaw(col color.RGBA, xy ...float64) {
 
 // roundRect fills a rectangle with rounded corners of radius rad.
 func (c *canvas) roundRect(x0, y0, x1, y1, rad float64, col color.RGBA) {
+	x0, x1 = math.Min(x0, x1), math.Max(x0, x1)
+	y0, y1 = math.Min(y0, y1), math.Max(y0, y1)
 	rad = math.Min(rad, math.Min((x1-x0)/2, (y1-y0)/2))
 	c.polyRaw(c.shade(col), roundRectPts(x0, y0, x1, y1, rad)...)
 }

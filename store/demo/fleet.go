@@ -1,6 +1,5 @@
 package demo
 
-
 // Searchable vocabularies (DESIGN.md rule 10; the same words as
 // api.DefaultPolicy).
 const (

@@ -240,7 +240,7 @@ func (d *drawer) pickup() {
 	d.rect(-g.halfW, g.bodyTop-0.04, g.halfW, g.bodyTop+0.04, darker(d.body, 0.6)) // bed rails
 	d.round(-g.halfW+0.05, g.bodyTop, g.halfW-0.05, g.bumperTop+0.02, 0.06, d.body)
 	d.rect(-g.halfW+0.25, g.bodyTop+0.1, g.halfW-0.25, g.bodyTop+0.13, lighter(d.body, 0.3))
-	d.round(-0.22, g.bodyTop+0.18, 0.22, g.bodyTop+0.3, 0.04, rgb(30, 30, 32)) // handle
+	d.round(-0.22, g.bodyTop+0.15, 0.22, g.bodyTop+0.24, 0.03, rgb(30, 30, 32)) // handle
 	d.lights(g.halfW-0.3, g.halfW-0.02, g.bodyTop+0.02, g.bodyTop+0.6)
 	d.round(-g.halfW-0.04, g.bumperTop, g.halfW+0.04, g.bumperBot, 0.08, rgb(176, 178, 182))
 	d.recess()
@@ -373,7 +373,7 @@ func (d *drawer) logo() {
 	case "bus":
 		x0, y0, x1, y1 = -1.6, -1.75, 1.6, -1.25
 	case "pickup":
-		x0, y0, x1, y1 = -1.2, g.bodyTop+0.33, 1.2, g.bodyTop+0.52
+		x0, y0, x1, y1 = -1.3, g.bodyTop+0.27, 1.3, g.bodyTop+0.44
 	case "van":
 	default:
 		x0, y0, x1, y1 = 0.6, g.bodyTop+0.4, g.halfW-0.12, g.bodyTop+0.6
@@ -383,6 +383,9 @@ func (d *drawer) logo() {
 	_, bold := fonts()
 	ink := d.c.shade([]color.RGBA{rgb(180, 30, 30), rgb(20, 60, 150), rgb(20, 110, 60)}[d.h>>20%3])
 	lines := len(words)
+	if BodyTypes[d.v.body] == "pickup" {
+		lines, words = 1, []string{name}
+	}
 	if lines > 2 {
 		lines = 2
 		words = []string{words[0], strings.Join(words[1:], " ")}
