@@ -224,7 +224,7 @@ func (o *overlay) drawSpokes(gc *gg.Context, hubs []hub) {
 }
 
 // points returns marker centres in the cropped image.
-func (o *overlay) points(opt Options) []image.Point {
+func (o *overlay) points() []image.Point {
 	out := make([]image.Point, len(o.pos))
 	for i, p := range o.pos {
 		out[i] = image.Pt(int(math.Round(p.X))-o.offX, int(math.Round(p.Y))-o.offY)

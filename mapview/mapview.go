@@ -220,33 +220,14 @@ func Render(ctx context.Context, opt Options, s []Sighting) (*Map, error) {
 		}
 	}
 
-	ov := newOverlay(opt, s, order, center)
-	mc := sm.NewContext()
-	mc.SetTileProvider(&sm.TileProvider{Name: "none", TileSize: 256}) // tiles are ours
-	mc.SetCache(nil)
-	mc.SetOnline(false)
-	mc.OverrideAttribution("")
-	mc.SetSize(opt.Width, opt.Height)
-	mc.SetCenter(center)
-	mc.SetZoom(zoom)
-	mc.SetBackground(opt.Background)
-	mc.AddObject(&tileLayer{tiles: tiles, center: center})
-	mc.AddObject(ov)
-	img, err := mc.Render()
+	rgba, ov, err := compose(opt, s, order, zoom, center, tiles)
 	if err != nil {
-		return nil, fmt.Errorf("mapview: render: %w", err)
-	}
-	if ov.err != nil {
-		return nil, fmt.Errorf("mapview: draw: %w", ov.err)
+		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	rgba, ok := img.(*image.RGBA)
-	if !ok {
-		return nil, fmt.Errorf("mapview: render gave %T, want *image.RGBA", img)
-	}
-	m := &Map{Image: rgba, Zoom: zoom, Points: ov.points(opt), Rank: ov.rank, radius: ov.radius}
+	m := &Map{Image: rgba, Zoom: zoom, Points: ov.points(), Rank: ov.rank, radius: ov.radius}
 	if opt.TileURL != "" {
 		m.Attribution = opt.Attribution
 		m.TilesMissing = len(want) - len(tiles)
@@ -255,6 +236,35 @@ func Render(ctx context.Context, opt Options, s []Sighting) (*Map, error) {
 		}
 	}
 	return m, nil
+}
+
+// compose has go-staticmaps draw the tiles and the overlay at zoom around
+// center.
+func compose(opt Options, s []Sighting, order []int, zoom int, center s2.LatLng, tiles map[tileID]*image.RGBA) (*image.RGBA, *overlay, error) {
+	ov := newOverlay(opt, s, order, center)
+	mc := sm.NewContext()
+	mc.SetTileProvider(&sm.TileProvider{Name: "none", TileSize: tileSize}) // tiles are drawn by tileLayer
+	mc.SetCache(nil)
+	mc.SetOnline(false)
+	mc.OverrideAttribution("") // drawn by finish, in a font that has ©
+	mc.SetSize(opt.Width, opt.Height)
+	mc.SetCenter(center)
+	mc.SetZoom(zoom)
+	mc.SetBackground(opt.Background)
+	mc.AddObject(&tileLayer{tiles: tiles, center: center})
+	mc.AddObject(ov)
+	img, err := mc.Render()
+	if err != nil {
+		return nil, nil, fmt.Errorf("mapview: render: %w", err)
+	}
+	if ov.err != nil {
+		return nil, nil, fmt.Errorf("mapview: draw: %w", ov.err)
+	}
+	rgba, ok := img.(*image.RGBA)
+	if !ok {
+		return nil, nil, fmt.Errorf("mapview: render gave %T, want *image.RGBA", img)
+	}
+	return rgba, ov, nil
 }
 
 // mercator returns normalised web-mercator x, y in [0, 1] (y down).
