@@ -173,11 +173,13 @@ func (c *canvas) fillAreas(l layerID, fs []*feature) {
 	c.dc.Fill()
 }
 
+// strokeLines adds the lines of fs, and the outlines of any areas among
+// them, to the path for stroking; it reports whether there were any.
 func (c *canvas) strokeLines(fs []*feature) bool {
 	n := 0
 	for _, f := range fs {
 		if f.kind != kindPoint {
-			c.path(f, f.kind == kindArea)
+			c.path(f, false) // rings as closed lines: never clipped to a box whose edges would show
 			n++
 		}
 	}
