@@ -154,6 +154,29 @@ func TestTileDrawsLayers(t *testing.T) {
 	}
 }
 
+// TestAreaInLineLayer strokes a polygon found in a road layer along its
+// ring only: a tile inside it shows no road at all.
+func TestAreaInLineLayer(t *testing.T) {
+	r, err := Parse([]byte(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"layer":"primaryroads"},
+		"geometry":{"type":"Polygon","coordinates":[[[-122.30,37.78],[-122.24,37.78],[-122.24,37.82],[-122.30,37.82],[-122.30,37.78]]]}}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, y, _, _ := tileAt(-122.27, 37.80, 16)
+	b, err := r.Tile(16, x, y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := decode(t, b)
+	for py := 0; py < TileSize; py++ {
+		for px := 0; px < TileSize; px++ {
+			if !near(img.At(px, py), colLand, 0) {
+				t.Fatalf("pixel (%d,%d) is %v inside the ring, want plain land", px, py, img.At(px, py))
+			}
+		}
+	}
+}
+
 func TestLabelDrawn(t *testing.T) {
 	r := loadFixture(t)
 	x, y, px, py := tileAt(-122.25, 37.815, 15)
