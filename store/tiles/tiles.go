@@ -31,7 +31,7 @@ const (
 const TileSize = 256
 
 // DefaultCacheBytes bounds the in-memory cache of encoded tiles.
-const DefaultCacheBytes = 64 << 20
+const DefaultCacheBytes = 32 << 20
 
 // ErrNoTile is returned for a zoom outside MinZoom..MaxZoom or a tile that
 // does not touch the data's bounds; the store answers 404 for it.
