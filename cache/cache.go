@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -123,14 +124,32 @@ type Cache struct {
 	done      chan struct{}
 }
 
-// DefaultDir is where caches live: the OS user cache directory's
-// "alprdesk" folder.
+// DefaultDir is where caches live: the "alprdesk" folder of the OS user
+// data directory ($XDG_DATA_HOME or ~/.local/share on Linux and BSD, the
+// user configuration directory elsewhere: Application Support on macOS,
+// AppData on Windows). Not the cache directory: the outbox in it must
+// survive cache cleaners.
 func DefaultDir() (string, error) {
-	d, err := os.UserCacheDir()
+	d, err := userDataDir()
 	if err != nil {
-		return "", fmt.Errorf("no user cache directory: %w", err)
+		return "", fmt.Errorf("no user data directory: %w", err)
 	}
 	return filepath.Join(d, "alprdesk"), nil
+}
+
+func userDataDir() (string, error) {
+	switch runtime.GOOS {
+	case "windows", "darwin", "ios", "plan9", "android":
+		return os.UserConfigDir()
+	}
+	if d := os.Getenv("XDG_DATA_HOME"); filepath.IsAbs(d) {
+		return d, nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(home, ".local", "share"), nil
 }
 
 // FileName is the cache file name of a store and user (a hash, so that no

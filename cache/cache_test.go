@@ -10,6 +10,7 @@ import (
 	"image/jpeg"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -575,5 +576,22 @@ func TestConcurrentUse(t *testing.T) {
 	}
 	if items, err := c.Pending(); err != nil || len(items) != 80 {
 		t.Fatalf("pending = %d, %v", len(items), err)
+	}
+}
+
+func TestDefaultDirIsTheUserDataDirectory(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("XDG layout is checked on Linux")
+	}
+	data := t.TempDir()
+	t.Setenv("XDG_DATA_HOME", data)
+	d, err := DefaultDir()
+	if err != nil || d != filepath.Join(data, "alprdesk") {
+		t.Fatalf("DefaultDir = %q %v", d, err)
+	}
+	t.Setenv("XDG_DATA_HOME", "relative/path")
+	t.Setenv("HOME", data)
+	if d, _ := DefaultDir(); d != filepath.Join(data, ".local", "share", "alprdesk") {
+		t.Fatalf("DefaultDir without XDG_DATA_HOME = %q", d)
 	}
 }
