@@ -266,15 +266,22 @@ func fillPattern(r *rng, b []byte, pattern string) {
 // the plate of another vehicle of a different make and colour.
 func (w *World) switchPlates(r *rng) {
 	want := max(2, len(w.fleet)/1500)
-	for got, tries := 0, 0; got < want && tries < 1000; tries++ {
+	carried := map[int32]bool{}
+	for i := range w.fleet {
+		if t := w.fleet[i].switchTo; t >= 0 {
+			carried[t] = true
+		}
+	}
+	for got, tries := 0, 0; got < want && tries < 100*want; tries++ {
 		a, b := r.intn(len(w.fleet)), r.intn(len(w.fleet))
 		va, vb := &w.fleet[a], &w.fleet[b]
 		if a == b || va.planted != 0 || vb.planted != 0 || va.switchTo >= 0 || vb.switchTo >= 0 ||
-			va.make == vb.make || va.color == vb.color || w.carried(int32(a)) || w.carried(int32(b)) {
+			va.make == vb.make || va.color == vb.color || carried[int32(a)] || carried[int32(b)] {
 			continue
 		}
 		va.switchTo = int32(b)
 		va.switchK = int8(2 + r.intn(18))
+		carried[int32(b)] = true
 		got++
 	}
 	w.switches = 0
@@ -283,14 +290,4 @@ func (w *World) switchPlates(r *rng) {
 			w.switches++
 		}
 	}
-}
-
-// carried reports whether another vehicle carries vehicle vi's plate.
-func (w *World) carried(vi int32) bool {
-	for i := range w.fleet {
-		if w.fleet[i].switchTo == vi {
-			return true
-		}
-	}
-	return false
 }

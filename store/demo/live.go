@@ -49,7 +49,7 @@ func (w *World) Live(ctx context.Context, perSecond float64, ingest func(api.Rea
 func (w *World) liveRead(r *rng, now time.Time, n uint64) (api.ReadMeta, []byte, error) {
 	var vi int32
 	var cam int16
-	if stolen := w.ex[2]; n%stolenEvery == 0 {
+	if stolen := w.exercise("stolen-vehicle-real-time"); n%stolenEvery == 0 && stolen != nil {
 		vi, cam = stolen.vehicles[0], stolen.camera
 	} else {
 		for {
@@ -74,4 +74,14 @@ func (w *World) liveRead(r *rng, now time.Time, n uint64) (api.ReadMeta, []byte,
 	s := &shot{id: id, v: &w.fleet[vi], pv: w.carriedPlate(vi, 0), box: m.PlateBox, camID: c.ID, camName: c.Name, at: t}
 	photo, err := encodeJPEG(w.render(s))
 	return m, photo, err
+}
+
+// exercise finds an exercise by id, or nil.
+func (w *World) exercise(id string) *exercise {
+	for _, e := range w.ex {
+		if e.ID == id {
+			return e
+		}
+	}
+	return nil
 }
