@@ -149,3 +149,39 @@ func TestSubscribeKeepsTryingWhileOffline(t *testing.T) {
 		t.Fatalf("only %d reconnect attempts reported", losses)
 	}
 }
+
+func TestSubscribeRefreshesAnExpiredToken(t *testing.T) {
+	s := &sseServer{alerts: alerts(2), perConn: 5}
+	mux := http.NewServeMux()
+	refreshes := 0
+	mux.HandleFunc("POST /v1/auth/refresh", func(w http.ResponseWriter, r *http.Request) {
+		refreshes++
+		json.NewEncoder(w).Encode(api.TokenResponse{AccessToken: "fresh", RefreshToken: "rt-2", ExpiresIn: 900})
+	})
+	mux.HandleFunc("GET /v1/alerts/stream", func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "Bearer fresh" {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusUnauthorized)
+			w.Write([]byte(`{"error":{"code":"token_expired","message":"The access token has expired."}}`))
+			return
+		}
+		s.ServeHTTP(w, r)
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	var rotated []string
+	c, _ := New(Config{BaseURL: srv.URL, OnTokens: func(tk Tokens) { rotated = append(rotated, tk.RefreshToken) }})
+	c.SetTokens(Tokens{AccessToken: "stale", RefreshToken: "rt-1"})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var got []string
+	err := c.Subscribe(ctx, "", func(a api.Alert) {
+		got = append(got, a.ID)
+		if len(got) == 2 {
+			cancel()
+		}
+	}, StreamBackoff(time.Millisecond, 10*time.Millisecond))
+	if !errors.Is(err, context.Canceled) || fmt.Sprint(got) != "[al-1 al-2]" || refreshes != 1 || fmt.Sprint(rotated) != "[rt-2]" {
+		t.Fatalf("Subscribe = %v, alerts %v, refreshes %d, rotated %v", err, got, refreshes, rotated)
+	}
+}
