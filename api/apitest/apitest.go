@@ -54,6 +54,9 @@ type Doc struct {
 	// T is the parsed document.
 	T      *openapi3.T
 	routes []route
+
+	mu   sync.Mutex
+	seen map[string]bool // answers validated by Check, see Coverage
 }
 
 // route is one operation of the document.
@@ -79,14 +82,22 @@ var (
 )
 
 // Load returns the embedded api.OpenAPI document, parsed and validated
-// (once per test binary). It fails the test when the document is invalid.
+// (once per test binary, so Coverage sums every test). It fails the test
+// when the document is invalid.
 func Load(t testing.TB) *Doc {
 	t.Helper()
-	loadOnce.Do(func() { loaded, loadErr = Parse(api.OpenAPI) })
-	if loadErr != nil {
-		t.Fatalf("openapi.yaml: %v", loadErr)
+	d, err := Shared()
+	if err != nil {
+		t.Fatalf("openapi.yaml: %v", err)
 	}
-	return loaded
+	return d
+}
+
+// Shared is Load for places without a testing.TB, such as TestMain: the
+// same shared Doc, or the document's error.
+func Shared() (*Doc, error) {
+	loadOnce.Do(func() { loaded, loadErr = Parse(api.OpenAPI) })
+	return loaded, loadErr
 }
 
 // Parse parses and validates an OpenAPI 3 document and builds its router.
@@ -99,7 +110,7 @@ func Parse(data []byte) (*Doc, error) {
 	if err := doc.Validate(loader.Context); err != nil {
 		return nil, fmt.Errorf("validate: %w", err)
 	}
-	d := &Doc{T: doc}
+	d := &Doc{T: doc, seen: map[string]bool{}}
 	for path, item := range doc.Paths.Map() {
 		segs, err := parseTemplate(path)
 		if err != nil {
@@ -282,6 +293,7 @@ func (d *Doc) Check(ctx context.Context, x Exchange) error {
 	if err := openapi3filter.ValidateResponse(ctx, out); err != nil {
 		return fmt.Errorf("the response does not match openapi.yaml (%s %s): %w", route.Method, route.Path, err)
 	}
+	d.record(route, x)
 	return nil
 }
 

@@ -456,3 +456,51 @@ func TestEventStreamPassesThrough(t *testing.T) {
 		t.Fatalf("a documented stream was reported: %q", errs)
 	}
 }
+
+func TestCoverage(t *testing.T) {
+	d, err := Parse(api.OpenAPI) // a private Doc: other tests do not count
+	if err != nil {
+		t.Fatal(err)
+	}
+	answers := d.Answers()
+	for _, want := range []string{
+		"GET /healthz 200",
+		"POST /v1/searches 403 prohibited_purpose",
+		"POST /v1/searches 422 pattern_too_broad",
+		"POST /v1/reads 201",
+		"POST /v1/auth/logout 204",
+		"GET /tiles/{z}/{x}/{y}.png 404 not_found",
+	} {
+		if !slices.Contains(answers, want) {
+			t.Errorf("Answers() lacks %q", want)
+		}
+	}
+	if slices.Contains(answers, "POST /v1/searches 422 account_locked") {
+		t.Error("Answers() lists a code the response does not allow")
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if r.URL.Path == "/healthz" {
+			_, _ = io.WriteString(w, `{"status":"ok"}`)
+			return
+		}
+		w.WriteHeader(http.StatusUnauthorized)
+		_, _ = io.WriteString(w, `{"error":{"code":"token_expired","message":"Your session expired; sign in again."}}`)
+	}))
+	defer srv.Close()
+	hc := &http.Client{Transport: d.Transport(t, nil)}
+	for _, p := range []string{"/healthz", "/v1/me"} {
+		resp, err := hc.Get(srv.URL + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	seen, missing := d.Coverage()
+	if !slices.Equal(seen, []string{"GET /healthz 200", "GET /v1/me 401 token_expired"}) {
+		t.Errorf("seen = %q", seen)
+	}
+	if len(seen)+len(missing) != len(answers) || slices.Contains(missing, "GET /healthz 200") || !slices.Contains(missing, "GET /v1/me 200") {
+		t.Errorf("missing = %q", missing)
+	}
+}
