@@ -324,3 +324,22 @@ func BenchmarkReads(b *testing.B) {
 	}
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "reads/s")
 }
+
+func TestHotlists(t *testing.T) {
+	tw := small(t, 1)
+	hl := tw.w.Hotlists()
+	if len(hl) != 4 || hl[0].List != api.ListStolenVehicles {
+		t.Fatalf("hotlists %+v", hl)
+	}
+	p := api.DefaultPolicy()
+	for _, e := range hl {
+		if p.CheckCase(api.CaseContext{ReportNumber: e.ReportNumber, PurposeCategory: "felony_want", Purpose: e.Instructions}) != nil ||
+			!e.ExpiresAt.After(testNow) || e.ExpiresAt.After(testNow.Add(31*24*time.Hour)) {
+			t.Fatalf("bad entry %+v", e)
+		}
+		n := len(filter(tw.reads, func(m api.ReadMeta) bool { return m.Plate == e.Plate }))
+		if n < 5 {
+			t.Fatalf("hotlist plate %s read only %d times", e.Plate, n)
+		}
+	}
+}
