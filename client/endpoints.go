@@ -76,7 +76,8 @@ func (c *Client) Health(ctx context.Context) (*api.Health, error) {
 }
 
 // Login signs in interactively (POST /v1/auth/login). The refresh token
-// then lives one shift (ShiftLength) at most. Errors: ErrUnauthorized
+// then lives one shift (ShiftLength) at most. A session the client held
+// before (e.g. before an idle lock) is revoked on the store. Errors: ErrUnauthorized
 // (wrong username or password), ErrAccountLocked, ErrOffline, ErrTLS.
 func (c *Client) Login(ctx context.Context, username, password string) (*api.TokenResponse, error) {
 	var tr api.TokenResponse
@@ -93,7 +94,13 @@ func (c *Client) Login(ctx context.Context, username, password string) (*api.Tok
 		c.keyringHook, c.keyringUser = nil, ""
 	}
 	c.mu.Unlock()
+	previous := c.Tokens().RefreshToken
 	c.setTokens(c.tokensFrom(tr, now.Add(ShiftLength), now), true)
+	if previous != "" && previous != tr.RefreshToken {
+		// A new sign-in (e.g. unlocking) ends the previous one on the store.
+		_ = c.do(ctx, &call{method: http.MethodPost, path: "/v1/auth/logout", noRenew: true,
+			body: api.RefreshRequest{RefreshToken: previous}})
+	}
 	return &tr, nil
 }
 

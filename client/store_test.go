@@ -133,6 +133,14 @@ func TestLoginSessionAndLogout(t *testing.T) {
 	if _, err := other.Resume(ctx, old, time.Time{}); !errors.Is(err, client.ErrUnauthorized) {
 		t.Fatalf("a used refresh token = %v, want ErrUnauthorized", err)
 	}
+	// Signing in again (unlocking) ends the previous sign-in on the store.
+	before := c.Tokens().RefreshToken
+	if _, err := c.Login(ctx, "detective", storetest.Password); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.Resume(ctx, before, time.Time{}); !errors.Is(err, client.ErrUnauthorized) {
+		t.Fatalf("the previous sign-in survived a new login: %v", err)
+	}
 	current := c.Tokens().RefreshToken
 	if err := c.Logout(ctx); err != nil {
 		t.Fatal(err)
