@@ -1,0 +1,265 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/user"
+	"strings"
+	"text/tabwriter"
+
+	"alprdesk/api"
+	"alprdesk/store"
+)
+
+const usage = `alprstore — the alprdesk cloud store
+
+  alprstore [serve] [--addr 127.0.0.1:8080] [--db PATH] [--tls-cert F --tls-key F]
+                    [--retention-days 30] [--basemap PATH]
+                    [--demo [--demo-seed S] [--demo-reads N] [--live [--live-rate R]]]
+  alprstore user add --db PATH --username U --role ROLE --serial S --name "Full Name"
+                    [--team T] [--trained 2026-01-15] [--designated-by "memo"]   (password on stdin)
+  alprstore user set --db PATH --username U [--trained DATE] [--role R] [--team T]
+  alprstore user disable|enable|unlock --db PATH --username U
+  alprstore user list --db PATH
+  alprstore camera add --db PATH --id ID --name NAME --lat LAT --lon LON [--owner agency]
+
+Every flag can also be set with an ALPRSTORE_* environment variable
+(--retention-days: ALPRSTORE_RETENTION_DAYS).
+`
+
+// errUsage marks a command-line mistake (exit status 2).
+var errUsage = errors.New("usage")
+
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string   { return e.msg + "\n\n" + usage }
+func (e *usageError) Is(t error) bool { return t == errUsage }
+
+func usageErr(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+func exitCode(err error) int {
+	if errors.Is(err, errUsage) {
+		return 2
+	}
+	return 1
+}
+
+// run dispatches a command line.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		return serve(args, stdout, stderr)
+	}
+	switch args[0] {
+	case "serve":
+		return serve(args[1:], stdout, stderr)
+	case "user":
+		if len(args) < 2 {
+			return usageErr("user needs a command: add, set, disable, enable, unlock or list")
+		}
+		return userCmd(args[1], args[2:], stdin, stdout)
+	case "camera":
+		if len(args) < 2 || args[1] != "add" {
+			return usageErr("camera needs the command add")
+		}
+		return cameraAdd(args[2:], stdout)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	return usageErr("unknown command %q", args[0])
+}
+
+// newFlags returns a flag set whose errors are returned, not printed.
+func newFlags(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	return fs
+}
+
+// parse parses args after applying ALPRSTORE_* environment defaults.
+func parse(fs *flag.FlagSet, args []string) error {
+	var envErr error
+	fs.VisitAll(func(f *flag.Flag) {
+		key := "ALPRSTORE_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		if v, ok := os.LookupEnv(key); ok && envErr == nil {
+			if err := f.Value.Set(v); err != nil {
+				envErr = usageErr("%s=%q: %v", key, v, err)
+			}
+		}
+	})
+	if envErr != nil {
+		return envErr
+	}
+	if err := fs.Parse(args); err != nil {
+		return usageErr("%s: %v", fs.Name(), err)
+	}
+	if fs.NArg() > 0 {
+		return usageErr("%s: unexpected argument %q", fs.Name(), fs.Arg(0))
+	}
+	return nil
+}
+
+// actor is the audit actor of administrative commands.
+func actor() string {
+	name := os.Getenv("USER")
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		name = u.Username
+	}
+	if name == "" {
+		name = "unknown"
+	}
+	return "cli:" + name
+}
+
+// openAdmin opens the database for an administrative command.
+func openAdmin(db string) (*store.Admin, func(), error) {
+	if db == "" {
+		return nil, nil, usageErr("--db is required")
+	}
+	if _, err := os.Stat(db); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, nil, err
+	}
+	st, err := store.OpenSQLite(db)
+	if err != nil {
+		return nil, nil, err
+	}
+	return &store.Admin{St: st, Actor: actor()}, func() { st.Close() }, nil
+}
+
+func userCmd(sub string, args []string, stdin io.Reader, stdout io.Writer) error {
+	fs := newFlags("user " + sub)
+	db := fs.String("db", "", "database file")
+	username := fs.String("username", "", "username")
+	var role, serial, name, team, trained, designated string
+	var set map[string]bool
+	switch sub {
+	case "add", "set":
+		fs.StringVar(&role, "role", "", "role: "+strings.Join(api.Roles, ", "))
+		fs.StringVar(&team, "team", "", "team")
+		fs.StringVar(&trained, "trained", "", "training date YYYY-MM-DD")
+		if sub == "add" {
+			fs.StringVar(&serial, "serial", "", "serial number")
+			fs.StringVar(&name, "name", "", "full name")
+			fs.StringVar(&designated, "designated-by", "", "memo or order designating an approver")
+		}
+	case "disable", "enable", "unlock", "list":
+	default:
+		return usageErr("unknown user command %q", sub)
+	}
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	set = map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if sub != "list" && *username == "" {
+		return usageErr("user %s: --username is required", sub)
+	}
+	adm, closeDB, err := openAdmin(*db)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	ctx := context.Background()
+	switch sub {
+	case "add":
+		pw, err := readPassword(stdin)
+		if err != nil {
+			return err
+		}
+		return adm.AddUser(ctx, store.NewUser{Username: *username, Role: role, Serial: serial, Name: name,
+			Team: team, Trained: trained, DesignatedBy: designated, Password: pw})
+	case "set":
+		var c store.UserChange
+		if set["trained"] {
+			c.Trained = &trained
+		}
+		if set["role"] {
+			c.Role = &role
+		}
+		if set["team"] {
+			c.Team = &team
+		}
+		return adm.SetUser(ctx, *username, c)
+	case "disable", "enable":
+		return adm.SetDisabled(ctx, *username, sub == "disable")
+	case "unlock":
+		return adm.Unlock(ctx, *username)
+	}
+	return listUsers(ctx, adm, stdout)
+}
+
+// readPassword reads the first line of standard input.
+func readPassword(stdin io.Reader) (string, error) {
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("read password from standard input: %w", err)
+	}
+	pw := strings.TrimRight(line, "\r\n")
+	if pw == "" {
+		return "", errors.New("no password on standard input (give it as the first line)")
+	}
+	return pw, nil
+}
+
+func listUsers(ctx context.Context, adm *store.Admin, stdout io.Writer) error {
+	users, err := adm.Users(ctx)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "USERNAME\tROLE\tSERIAL\tNAME\tTEAM\tTRAINED\tSTATUS")
+	for _, u := range users {
+		status := "active"
+		switch {
+		case u.Disabled:
+			status = "disabled"
+		case !u.LockedUntil.IsZero() && u.LockedUntil.After(adm.Now()):
+			status = "locked until " + u.LockedUntil.Format("2006-01-02 15:04") + " UTC"
+		}
+		trained := u.TrainedOn
+		if trained == "" {
+			trained = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", u.Username, u.Role, u.Serial, u.DisplayName, u.Team, trained, status)
+	}
+	return tw.Flush()
+}
+
+func cameraAdd(args []string, stdout io.Writer) error {
+	fs := newFlags("camera add")
+	db := fs.String("db", "", "database file")
+	var c api.Camera
+	fs.StringVar(&c.ID, "id", "", "camera id")
+	fs.StringVar(&c.Name, "name", "", "camera name")
+	fs.Float64Var(&c.Lat, "lat", 0, "latitude")
+	fs.Float64Var(&c.Lon, "lon", 0, "longitude")
+	fs.StringVar(&c.Owner, "owner", "agency", "owner")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if !set["lat"] || !set["lon"] {
+		if os.Getenv("ALPRSTORE_LAT") == "" || os.Getenv("ALPRSTORE_LON") == "" {
+			return usageErr("camera add: --lat and --lon are required")
+		}
+	}
+	adm, closeDB, err := openAdmin(*db)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	tok, err := adm.AddCamera(context.Background(), c)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(stdout, tok)
+	return err
+}
