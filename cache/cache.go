@@ -72,6 +72,7 @@ type OpenError struct {
 	Cause error
 }
 
+// Error says what is wrong with the file and where it went.
 func (e *OpenError) Error() string {
 	s := fmt.Sprintf("%v: %s", e.Kind, e.Path)
 	if e.Cause != nil {

@@ -36,6 +36,7 @@ func decodeBody(body []byte, out any) error {
 // (e.g. {"requests": [...]}) into a slice.
 type list[T any] struct{ items []T }
 
+// UnmarshalJSON accepts an array or an object holding one array.
 func (l *list[T]) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
 	if len(b) > 0 && b[0] == '[' {
