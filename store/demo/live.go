@@ -34,6 +34,9 @@ func (w *World) Live(ctx context.Context, perSecond float64, ingest func(api.Rea
 		case <-ctx.Done():
 			return nil
 		case now := <-tick.C:
+			if ctx.Err() != nil {
+				return nil
+			}
 			m, photo, err := w.liveRead(&r, now, n)
 			if err != nil {
 				return err

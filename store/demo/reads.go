@@ -160,8 +160,8 @@ func (w *World) genDay(k int, buf []rec) []rec {
 	return buf
 }
 
-// Reads calls fn with every read of the world in capture order (ties by
-// id), stopping at fn's first error, which it returns. Reads are generated
+// Reads calls fn with every read of the world in capture order (ties in a
+// fixed order), stopping at fn's first error, which it returns. Reads are generated
 // day by day, so memory stays small for any world size. The Features slice
 // of a ReadMeta is shared between reads: fn must not modify it. Photos are
 // not included (see Photo).
