@@ -157,7 +157,7 @@ func (a *App) onIdle() {
 	a.showLock()
 	go func() {
 		if err := s.Lock(); err != nil {
-			fyne.Do(func() {
+			uiDo(func() {
 				if a.lock != nil {
 					a.lock.setMessage("The lock could not be saved with the credentials: " + Words(err))
 				}

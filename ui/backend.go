@@ -14,6 +14,8 @@ package ui
 import (
 	"context"
 
+	"fyne.io/fyne/v2"
+
 	"alprdesk/api"
 )
 
@@ -74,3 +76,8 @@ type DemoUser struct {
 	Role     string
 	Note     string
 }
+
+// uiDo runs fn on the UI goroutine; every result of background work comes
+// back through it. Tests replace it with a queue they drain themselves, so
+// that widget changes happen on the test's goroutine.
+var uiDo = fyne.Do

@@ -67,7 +67,7 @@ func (t *idleTimer) start() {
 			case <-tk.C:
 				if t.remaining() <= 0 {
 					t.stop()
-					fyne.Do(t.fire)
+					uiDo(t.fire)
 					return
 				}
 			}
@@ -168,7 +168,7 @@ func (l *LockScreen) onUnlock() {
 		if err == nil && needPolicy {
 			p, err = s.Policy(ctx)
 		}
-		fyne.Do(func() {
+		uiDo(func() {
 			l.busy.Hide()
 			l.unlock.Enable()
 			if err != nil {

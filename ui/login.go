@@ -136,7 +136,7 @@ func (l *LoginScreen) onSignIn() {
 		if err == nil {
 			p, err = s.Policy(ctx)
 		}
-		fyne.Do(func() {
+		uiDo(func() {
 			l.setBusy(false)
 			if err != nil {
 				l.password.SetText("")
@@ -168,7 +168,7 @@ func (l *LoginScreen) tryResume() {
 		if err == nil && s != nil && !locked {
 			p, err = s.Policy(ctx) // a locked session reads it after the unlock
 		}
-		fyne.Do(func() {
+		uiDo(func() {
 			if l.app.login != l {
 				return // the user moved on
 			}

@@ -40,6 +40,7 @@ type MainScreen struct {
 	lastReq    api.SearchRequest
 	nextCursor string
 	cancel     context.CancelFunc
+	runs       int
 	photoFor   string
 	bg         context.Context
 	stopBg     context.CancelFunc
@@ -76,11 +77,11 @@ func newMainScreen(a *App) *MainScreen {
 	m.nav = widget.NewList(func() int { return len(navItems) },
 		func() fyne.CanvasObject { return widget.NewLabel("Timeline map") },
 		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(navItems[i]) })
-	m.nav.OnSelected = m.onNav
-	m.nav.Select(0)
 
 	m.results = container.NewBorder(container.NewVBox(m.Form.content, widget.NewSeparator(), m.resMsg), nil, nil, nil, m.Results.content)
 	m.center = container.NewStack(m.results)
+	m.nav.Select(0)
+	m.nav.OnSelected = m.onNav
 	split := container.NewHSplit(m.center, container.NewPadded(m.Photo.content))
 	split.Offset = 0.66
 	body := container.NewBorder(nil, nil, container.NewHBox(fixedWidth(m.nav, 96), widget.NewSeparator()), nil, split)
@@ -96,7 +97,7 @@ func (m *MainScreen) loadCameras() {
 	ctx, cancel := context.WithTimeout(m.bg, 20*time.Second)
 	defer cancel()
 	cams, err := m.sess.Cameras(ctx)
-	fyne.Do(func() {
+	uiDo(func() {
 		if err != nil {
 			setMsg(m.resMsg, "The camera list could not be loaded: "+Words(err))
 			return
@@ -251,15 +252,18 @@ func (m *MainScreen) run(req api.SearchRequest, first bool) {
 	m.onCancel()
 	ctx, cancel := context.WithTimeout(m.bg, 60*time.Second)
 	m.cancel = cancel
+	m.runs++
+	run := m.runs
 	m.Results.SetBusy(true)
 	m.Form.SetBusy(true)
 	setMsg(m.resMsg, "")
 	m.app.idle.touch()
 	go func() {
 		resp, err := m.sess.Search(ctx, req)
-		fyne.Do(func() {
-			if ctx.Err() == nil {
-				cancel()
+		uiDo(func() {
+			cancel()
+			if m.runs == run {
+				m.cancel = nil
 			}
 			m.Results.SetBusy(false)
 			m.Form.SetBusy(false)
@@ -337,7 +341,7 @@ func (m *MainScreen) onSelectRow(i int) {
 		ctx, cancel := context.WithTimeout(m.bg, 30*time.Second)
 		defer cancel()
 		jpeg, err := m.sess.Photo(ctx, id, sid)
-		fyne.Do(func() {
+		uiDo(func() {
 			if m.photoFor != id {
 				return // the user moved on
 			}
@@ -366,7 +370,7 @@ func (m *MainScreen) onVerdict(v api.VerificationRequest) {
 		ctx, cancel := context.WithTimeout(m.bg, 30*time.Second)
 		defer cancel()
 		queued, err := m.sess.Verify(ctx, id, v)
-		fyne.Do(func() {
+		uiDo(func() {
 			m.Status.Refresh()
 			if err != nil {
 				m.Photo.SetError("The verdict was not recorded: " + Words(err))

@@ -66,7 +66,7 @@ func newPhotoPanel(win fyne.Window, states []string) *PhotoPanel {
 	p.crop = canvas.NewImageFromImage(blank(220, 70))
 	p.crop.FillMode = canvas.ImageFillContain
 	p.crop.SetMinSize(fyne.NewSize(220, 70))
-	p.ocr = widget.NewLabelWithStyle("—", fyne.TextAlignLeading, fyne.TextStyle{Bold: true, Monospace: true})
+	p.ocr = widget.NewLabelWithStyle("—", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	p.ocr.SizeName = theme.SizeNameHeadingText
 	p.conf = widget.NewLabel("")
 	p.status = widget.NewLabel("Select a result to see its photo.")

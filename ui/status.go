@@ -46,7 +46,7 @@ func (s *StatusLine) tick(stop chan struct{}) {
 		case <-stop:
 			return
 		case <-t.C:
-			fyne.Do(func() {
+			uiDo(func() {
 				if s.app.sess == nil {
 					return
 				}

@@ -163,7 +163,7 @@ func (v *TimelineView) render() {
 	setMsg(v.msg, "")
 	go func() {
 		mp, err := mapview.Render(ctx, opt, sightings)
-		fyne.Do(func() {
+		uiDo(func() {
 			v.busy.Stop()
 			v.busy.Hide()
 			if ctx.Err() == context.Canceled {
@@ -229,7 +229,7 @@ func (v *TimelineView) onExport() {
 		v.export.Disable()
 		go func() {
 			err := v.exportTo(w)
-			fyne.Do(func() { v.exported(w.URI().Path(), err) })
+			uiDo(func() { v.exported(w.URI().Path(), err) })
 		}()
 	}, v.m.app.win)
 	d.SetFileName(fmt.Sprintf("timeline-%s-%s.png", v.plate, time.Now().Format("20060102-1504")))
@@ -245,7 +245,7 @@ func (v *TimelineView) ExportFile(path string, done func(error)) {
 		if err == nil {
 			err = v.exportTo(f)
 		}
-		fyne.Do(func() {
+		uiDo(func() {
 			v.exported(path, err)
 			if done != nil {
 				done(err)

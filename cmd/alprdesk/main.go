@@ -1,0 +1,47 @@
+// Command alprdesk is the investigator's desktop workstation for an ALPR
+// store: login, case context, search, photo verification and timeline maps.
+//
+//	alprdesk --server https://alpr.example.gov   connect to an agency's store
+//	alprdesk --demo                                a demo store in-process on 127.0.0.1
+package main
+
+import (
+	"flag"
+	"fmt"
+	"log"
+	"os"
+
+	"fyne.io/fyne/v2/app"
+
+	"alprdesk/ui"
+)
+
+// AppID is the application id (also in FyneApp.toml).
+const AppID = "org.alprdesk.workstation"
+
+func main() {
+	demoMode := flag.Bool("demo", false, "run a demo store with a fictional world in-process on 127.0.0.1 (no network)")
+	server := flag.String("server", "", "the store's address, e.g. https://alpr.example.gov")
+	basemap := flag.String("basemap", "", "basemap GeoJSON for the demo store's tiles (default: ../shared/data/oakland-basemap.geojson.gz when present)")
+	caFile := flag.String("ca", "", "PEM file of the agency's CA certificates")
+	seed := flag.Int64("seed", 1, "demo world seed")
+	reads := flag.Int("reads", 0, "demo world reads (0: the store's default)")
+	flag.Parse()
+
+	cfg := ui.Config{Connector: &ui.ClientConnector{CAFile: *caFile}, Server: *server}
+	if *demoMode {
+		d, err := startDemo(demoOptions{Basemap: *basemap, Seed: *seed, Reads: *reads})
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "alprdesk: the demo store did not start:", err)
+			os.Exit(1)
+		}
+		defer d.Close()
+		cfg.Demo, cfg.Server, cfg.DemoUsers, cfg.DemoPassword = true, d.URL, d.Users, d.Password
+		d.PrintUsers(os.Stdout)
+	} else if *server == "" {
+		log.Printf("alprdesk: no --server given; the login screen asks for the store's address")
+	}
+	a := app.NewWithID(AppID)
+	w := ui.New(a, cfg)
+	w.Window().ShowAndRun()
+}
