@@ -100,10 +100,9 @@ func (l *tileLayer) Draw(gc *gg.Context, trans *sm.Transformer) {
 		world := 256 * math.Exp2(float64(id.z))
 		x := int(math.Round(cx + float64(id.x)*256 - mx*world))
 		y := int(math.Round(cy + float64(id.y)*256 - my*world))
-		draw.Draw(dst, image.Rect(x, y, x+img.Rect.Dx(), y+img.Rect.Dy()), img, image.Point{}, draw.Over)
+		// Tiles were washed and made opaque when fetched: a plain copy.
+		draw.Draw(dst, image.Rect(x, y, x+img.Rect.Dx(), y+img.Rect.Dy()), img, image.Point{}, draw.Src)
 	}
-	// A light wash so the markers and path stand out from the basemap.
-	draw.Draw(dst, dst.Rect, image.NewUniform(color.NRGBA{0xff, 0xff, 0xff, 0x40}), image.Point{}, draw.Over)
 }
 
 // overlay draws the path, markers and labels, recording where markers go.
@@ -119,6 +118,7 @@ type overlay struct {
 	pos        []pointF
 	offX, offY int
 	err        error
+	seg        segmenter
 }
 
 type pointF struct{ X, Y float64 }
@@ -238,54 +238,83 @@ func (o *overlay) drawPath(gc *gg.Context) {
 	if n < 2 || !ok {
 		return
 	}
-	var seg segmenter
+	// The white casing is one shape (all quads wind the same way, so
+	// overlaps merge), drawn in one pass.
+	var casing [][]pointF
 	for k := 1; k < n; k++ {
-		seg.draw(dst, o.pos[o.order[k-1]], o.pos[o.order[k]], 6.5, color.White)
+		if q := quad(o.pos[o.order[k-1]], o.pos[o.order[k]], 0, 1, 6.5); q != nil {
+			casing = append(casing, q)
+		}
 	}
+	o.seg.fill(dst, casing, color.White)
 	for k := 1; k < n; k++ {
 		a, b := o.pos[o.order[k-1]], o.pos[o.order[k]]
 		c := mid(Color(k-1, n), Color(k, n))
-		seg.draw(dst, a, b, 3.5, c)
+		o.seg.line(dst, a, b, 3.5, c)
 		o.arrow(gc, a, b, c)
 	}
 }
 
-// segmenter draws straight, butt-ended line segments with an antialiasing
-// rasteriser. A long segment is drawn as short pieces, each rasterised in
-// its own small box: the cost follows the line's area, not its bounding
-// box (gg's stroker and one large box both slow down with length). The
-// pieces overlap by a pixel, which is invisible for opaque colours. The
-// markers cover the ends, so no caps or joins are needed.
+// segmenter fills shapes with an antialiasing rasteriser sized to each
+// shape's box, much faster than gg (freetype) for many small shapes.
 type segmenter struct {
 	r vector.Rasterizer
 }
 
-const pieceLen = 24
+// pieceLen is the length of the pieces a coloured line is drawn in: each
+// is rasterised in its own small box, so the cost follows the line's area
+// rather than its bounding box. Pieces overlap by a pixel, invisible for
+// opaque colours; the markers cover the ends, so no caps are needed.
+const pieceLen = 12
 
-func (s *segmenter) draw(dst *image.RGBA, a, b pointF, width float64, c color.Color) {
+// quad returns the rectangle along a-b from fraction t0 to t1 of its
+// length, width wide, or nil for a segment too short to draw.
+func quad(a, b pointF, t0, t1, width float64) []pointF {
 	dx, dy := b.X-a.X, b.Y-a.Y
 	l := math.Hypot(dx, dy)
 	if l < 0.5 {
+		return nil
+	}
+	nx, ny := -dy/l*width/2, dx/l*width/2
+	p := pointF{a.X + dx*t0, a.Y + dy*t0}
+	q := pointF{a.X + dx*t1, a.Y + dy*t1}
+	return []pointF{{p.X + nx, p.Y + ny}, {q.X + nx, q.Y + ny}, {q.X - nx, q.Y - ny}, {p.X - nx, p.Y - ny}}
+}
+
+// line draws segment a-b in pieces.
+func (s *segmenter) line(dst *image.RGBA, a, b pointF, width float64, c color.Color) {
+	l := math.Hypot(b.X-a.X, b.Y-a.Y)
+	if l < 0.5 {
 		return
 	}
-	ux, uy := dx/l, dy/l
 	pieces := int(math.Ceil(l / pieceLen))
-	src := image.NewUniform(c)
 	for k := range pieces {
-		t0 := math.Max(0, float64(k)*pieceLen-0.5)
-		t1 := math.Min(l, float64(k+1)*pieceLen+0.5)
-		s.quad(dst, pointF{a.X + ux*t0, a.Y + uy*t0}, pointF{a.X + ux*t1, a.Y + uy*t1}, -uy*width/2, ux*width/2, src)
+		t0 := math.Max(0, (float64(k)*pieceLen-0.5)/l)
+		t1 := math.Min(1, (float64(k+1)*pieceLen+0.5)/l)
+		s.fill(dst, [][]pointF{quad(a, b, t0, t1, width)}, c)
 	}
 }
 
-// quad fills the rectangle a-b widened by the normal (nx, ny) each side.
-func (s *segmenter) quad(dst *image.RGBA, a, b pointF, nx, ny float64, src image.Image) {
-	corners := [4]pointF{{a.X + nx, a.Y + ny}, {b.X + nx, b.Y + ny}, {b.X - nx, b.Y - ny}, {a.X - nx, a.Y - ny}}
+// circle fills a disc.
+func (s *segmenter) circle(dst *image.RGBA, c pointF, r float64, col color.Color) {
+	const n = 40
+	poly := make([]pointF, n)
+	for i := range poly {
+		a := 2 * math.Pi * float64(i) / n
+		poly[i] = pointF{c.X + r*math.Cos(a), c.Y + r*math.Sin(a)}
+	}
+	s.fill(dst, [][]pointF{poly}, col)
+}
+
+// fill draws polygons (non-zero rule) in colour c over dst.
+func (s *segmenter) fill(dst *image.RGBA, polys [][]pointF, c color.Color) {
 	x0, y0 := math.Inf(1), math.Inf(1)
 	x1, y1 := math.Inf(-1), math.Inf(-1)
-	for _, p := range corners {
-		x0, y0 = math.Min(x0, p.X), math.Min(y0, p.Y)
-		x1, y1 = math.Max(x1, p.X), math.Max(y1, p.Y)
+	for _, poly := range polys {
+		for _, p := range poly {
+			x0, y0 = math.Min(x0, p.X), math.Min(y0, p.Y)
+			x1, y1 = math.Max(x1, p.X), math.Max(y1, p.Y)
+		}
 	}
 	// The rasteriser's (0, 0) is the box's corner; it clips what falls
 	// outside, so the box is cut to the image first.
@@ -295,13 +324,15 @@ func (s *segmenter) quad(dst *image.RGBA, a, b pointF, nx, ny float64, src image
 	}
 	ox, oy := float64(box.Min.X), float64(box.Min.Y)
 	s.r.Reset(box.Dx(), box.Dy())
-	s.r.MoveTo(float32(corners[0].X-ox), float32(corners[0].Y-oy))
-	for _, p := range corners[1:] {
-		s.r.LineTo(float32(p.X-ox), float32(p.Y-oy))
+	for _, poly := range polys {
+		s.r.MoveTo(float32(poly[0].X-ox), float32(poly[0].Y-oy))
+		for _, p := range poly[1:] {
+			s.r.LineTo(float32(p.X-ox), float32(p.Y-oy))
+		}
+		s.r.ClosePath()
 	}
-	s.r.ClosePath()
 	s.r.DrawOp = draw.Over
-	s.r.Draw(dst, box, src, image.Point{})
+	s.r.Draw(dst, box, image.NewUniform(c), image.Point{})
 }
 
 // arrow draws a small arrowhead half way along a segment long enough to
@@ -339,19 +370,18 @@ func (o *overlay) drawMarkers(gc *gg.Context) error {
 		return err
 	}
 	defer num.Close()
+	dst, ok := gc.Image().(*image.RGBA)
+	if !ok {
+		return fmt.Errorf("go-staticmaps drew on %T, want *image.RGBA", gc.Image())
+	}
 	r := float64(o.radius)
+	shadow := color.NRGBA{0, 0, 0, 0x59}
+	gc.SetFontFace(num)
 	for k, i := range o.order {
 		p := o.pos[i]
-		gc.SetRGBA(0, 0, 0, 0.35)
-		gc.DrawCircle(p.X, p.Y+1, r+2)
-		gc.Fill()
-		gc.SetRGB(1, 1, 1)
-		gc.DrawCircle(p.X, p.Y, r+2)
-		gc.Fill()
-		gc.SetColor(Color(k, n))
-		gc.DrawCircle(p.X, p.Y, r)
-		gc.Fill()
-		gc.SetFontFace(num)
+		o.seg.circle(dst, pointF{p.X, p.Y + 1}, r+2, shadow)
+		o.seg.circle(dst, p, r+2, color.White)
+		o.seg.circle(dst, p, r, Color(k, n))
 		gc.SetRGB(1, 1, 1)
 		gc.DrawStringAnchored(fmt.Sprint(k+1), p.X, p.Y-1, 0.5, 0.35)
 	}

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"image"
+	"image/color"
 	"image/draw"
 	"image/png"
 	"io"
@@ -249,10 +250,18 @@ func decodeTile(b []byte) (*image.RGBA, error) {
 	if b := src.Bounds(); b.Dx() != tileSize || b.Dy() != tileSize {
 		return nil, fmt.Errorf("tile is %dx%d pixels, want %dx%d", b.Dx(), b.Dy(), tileSize, tileSize)
 	}
-	if rgba, ok := src.(*image.RGBA); ok && rgba.Rect.Min == (image.Point{}) {
-		return rgba, nil
-	}
-	dst := image.NewRGBA(image.Rect(0, 0, src.Bounds().Dx(), src.Bounds().Dy()))
-	draw.Draw(dst, dst.Rect, src, src.Bounds().Min, draw.Src)
-	return dst, nil
+	return washTile(src), nil
+}
+
+// wash is laid over tiles so the markers and path stand out.
+var wash = image.NewUniform(color.NRGBA{0xff, 0xff, 0xff, 0x40})
+
+// washTile returns the tile as opaque RGBA (over the map's light grey
+// where it is transparent) under the white wash, ready to copy.
+func washTile(src image.Image) *image.RGBA {
+	dst := image.NewRGBA(image.Rect(0, 0, tileSize, tileSize))
+	draw.Draw(dst, dst.Rect, image.NewUniform(color.RGBA{0xe9, 0xe7, 0xe2, 0xff}), image.Point{}, draw.Src)
+	draw.Draw(dst, dst.Rect, src, src.Bounds().Min, draw.Over)
+	draw.Draw(dst, dst.Rect, wash, image.Point{}, draw.Over)
+	return dst
 }
