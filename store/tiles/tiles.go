@@ -187,10 +187,7 @@ func (r *Renderer) Tile(z, x, y int) ([]byte, error) {
 	r.inflight[k] = c
 	r.mu.Unlock()
 
-	c.png, c.err = r.render(z, x, y)
-	if c.err != nil {
-		c.err = fmt.Errorf("tiles: render %d/%d/%d: %w", z, x, y, c.err)
-	}
+	c.png, c.err = r.safeRender(z, x, y)
 
 	r.mu.Lock()
 	delete(r.inflight, k)
@@ -201,6 +198,21 @@ func (r *Renderer) Tile(z, x, y int) ([]byte, error) {
 	r.mu.Unlock()
 	close(c.done)
 	return c.png, c.err
+}
+
+// safeRender draws a tile, turning a panic in the drawing libraries into
+// an error so that callers waiting for the same tile are released.
+func (r *Renderer) safeRender(z, x, y int) (png []byte, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			png, err = nil, fmt.Errorf("tiles: render %d/%d/%d: panic: %v", z, x, y, p)
+		}
+	}()
+	png, err = r.render(z, x, y)
+	if err != nil {
+		err = fmt.Errorf("tiles: render %d/%d/%d: %w", z, x, y, err)
+	}
+	return png, err
 }
 
 // store adds a tile to the cache; r.mu is held.
