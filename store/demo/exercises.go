@@ -262,7 +262,8 @@ func (w *World) plantSwitched(r *rng, next func() int32) {
 		Brief: fmt.Sprintf("Vallejo police report that on %s a car used in a homicide was captured by their "+
 			"cameras: a gray Nissan Altima with damage at the rear, plate %s (CA). That plate belongs to a red "+
 			"Ford F-150 pickup in Oakland: the Altima carries a stolen or copied plate. Search Oakland's reads for "+
-			"the plate, then for the car by its description. (Modelled on OPD RD 21-040329.)", w.day(homicide), v.plate),
+			"the plate; then search for the car by its description at a camera where it was seen, in the week before "+
+			"the plate first appeared on it. (Modelled on OPD RD 21-040329.)", w.day(homicide), v.plate),
 		Question: fmt.Sprintf("What plate did the gray Nissan Altima carry before it started using %s?", v.plate),
 		Answer:   s.plate}
 }
