@@ -280,7 +280,8 @@ func (w *World) switchPlates(r *rng) {
 			continue
 		}
 		va.switchTo = int32(b)
-		va.switchK = int8(2 + r.intn(18))
+		va.switchK = int8(3 + r.intn(17))
+		va.activity, vb.activity = 1, 1 // regulars: both sides of the switch show in the reads
 		carried[int32(b)] = true
 		got++
 	}
