@@ -119,6 +119,7 @@ type overlay struct {
 	offX, offY int
 	err        error
 	seg        segmenter
+	w, h       int // the final image's size
 }
 
 type pointF struct{ X, Y float64 }
@@ -133,6 +134,7 @@ func newOverlay(opt Options, s []Sighting, order []int, center s2.LatLng) *overl
 	}
 	o.labels = timeLabels(s, opt)
 	o.offX, o.offY = opt.Width/2, opt.Height/2
+	o.w, o.h = opt.Width, opt.Height
 	return o
 }
 
@@ -261,11 +263,13 @@ type segmenter struct {
 	r vector.Rasterizer
 }
 
-// pieceLen is the length of the pieces a coloured line is drawn in: each
-// is rasterised in its own small box, so the cost follows the line's area
-// rather than its bounding box. Pieces overlap by a pixel, invisible for
-// opaque colours; the markers cover the ends, so no caps are needed.
-const pieceLen = 12
+// slab is the width of the pieces a coloured line is drawn in. Each piece
+// is the line's rectangle cut between two pixel-aligned lines across it
+// (vertical cuts for a mostly horizontal line, else horizontal ones) and
+// rasterised in its own small box, so the cost follows the line's area
+// rather than its bounding box, and no pixel is shared between pieces
+// (no seams). The markers cover the ends, so no caps are needed.
+const slab = 16
 
 // quad returns the rectangle along a-b from fraction t0 to t1 of its
 // length, width wide, or nil for a segment too short to draw.
@@ -281,18 +285,66 @@ func quad(a, b pointF, t0, t1, width float64) []pointF {
 	return []pointF{{p.X + nx, p.Y + ny}, {q.X + nx, q.Y + ny}, {q.X - nx, q.Y - ny}, {p.X - nx, p.Y - ny}}
 }
 
-// line draws segment a-b in pieces.
+// line draws segment a-b in pixel-aligned pieces.
 func (s *segmenter) line(dst *image.RGBA, a, b pointF, width float64, c color.Color) {
-	l := math.Hypot(b.X-a.X, b.Y-a.Y)
-	if l < 0.5 {
+	q := quad(a, b, 0, 1, width)
+	if q == nil {
 		return
 	}
-	pieces := int(math.Ceil(l / pieceLen))
-	for k := range pieces {
-		t0 := math.Max(0, (float64(k)*pieceLen-0.5)/l)
-		t1 := math.Min(1, (float64(k+1)*pieceLen+0.5)/l)
-		s.fill(dst, [][]pointF{quad(a, b, t0, t1, width)}, c)
+	alongX := math.Abs(b.X-a.X) >= math.Abs(b.Y-a.Y)
+	coord := func(p pointF) float64 {
+		if alongX {
+			return p.X
+		}
+		return p.Y
 	}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, p := range q {
+		lo, hi = math.Min(lo, coord(p)), math.Max(hi, coord(p))
+	}
+	var buf, piece []pointF
+	for k := math.Floor(lo); k < hi; k += slab {
+		buf = cutAxis(buf[:0], q, alongX, k, true)
+		piece = cutAxis(piece[:0], buf, alongX, k+slab, false)
+		if len(piece) >= 3 {
+			s.fill(dst, [][]pointF{piece}, c)
+		}
+	}
+}
+
+// cutAxis clips a convex polygon to the half-plane x >= v (keepAbove) or
+// x <= v, or the same in y when alongX is false.
+func cutAxis(dst, poly []pointF, alongX bool, v float64, keepAbove bool) []pointF {
+	coord := func(p pointF) float64 {
+		if alongX {
+			return p.X
+		}
+		return p.Y
+	}
+	in := func(p pointF) bool { return (coord(p) >= v) == keepAbove || coord(p) == v }
+	cross := func(a, b pointF) pointF {
+		t := (v - coord(a)) / (coord(b) - coord(a))
+		if alongX {
+			return pointF{v, a.Y + t*(b.Y-a.Y)}
+		}
+		return pointF{a.X + t*(b.X-a.X), v}
+	}
+	if len(poly) == 0 {
+		return dst
+	}
+	prev := poly[len(poly)-1]
+	for _, cur := range poly {
+		switch ci, pi := in(cur), in(prev); {
+		case ci && pi:
+			dst = append(dst, cur)
+		case ci:
+			dst = append(dst, cross(prev, cur), cur)
+		case pi:
+			dst = append(dst, cross(prev, cur))
+		}
+		prev = cur
+	}
+	return dst
 }
 
 // circle fills a disc.
@@ -425,6 +477,9 @@ func (o *overlay) drawLabels(gc *gg.Context) error {
 	if len(prio) > maxLabelTries {
 		prio = prio[:maxLabelTries]
 	}
+	// The visible image in go-staticmaps' uncropped coordinates, less
+	// the attribution's band.
+	view := rectF{float64(o.offX), float64(o.offY), float64(o.offX + o.w), float64(o.offY + o.h - attributionBand)}
 	for _, i := range prio {
 		text := o.labels[i]
 		w, h := gc.MeasureString(text)
@@ -435,7 +490,7 @@ func (o *overlay) drawLabels(gc *gg.Context) error {
 				x0 -= w + 2*padX
 			}
 			box := rectF{x0, p.Y - h/2 - padY, x0 + w + 2*padX, p.Y + h/2 + padY + 1}
-			if collidesAny(taken, box) {
+			if !view.contains(box) || collidesAny(taken, box) {
 				continue
 			}
 			taken = append(taken, box)
@@ -448,6 +503,10 @@ func (o *overlay) drawLabels(gc *gg.Context) error {
 		}
 	}
 	return nil
+}
+
+func (a rectF) contains(b rectF) bool {
+	return b.x0 >= a.x0 && b.y0 >= a.y0 && b.x1 <= a.x1 && b.y1 <= a.y1
 }
 
 func collidesAny(rs []rectF, b rectF) bool {

@@ -174,6 +174,34 @@ func TestSharedPlaceFansOut(t *testing.T) {
 	}
 }
 
+// TestLabelsStayInside puts a marker near the right edge: its label goes
+// to its left rather than off the image.
+func TestLabelsStayInside(t *testing.T) {
+	s := []Sighting{
+		{Lat: 37.80, Lon: -122.30, At: t0},
+		{Lat: 37.80, Lon: -122.20, At: t0.Add(time.Hour), Label: "International & 73rd"},
+	}
+	m := render(t, Options{Width: 400, Height: 200, Padding: 20}, s)
+	p := m.Points[1]
+	if p.X < 400-60 {
+		t.Fatalf("newest marker at %v, want it within 60 px of the right edge, too close for its label", p)
+	}
+	dark := func(x0, x1 int) int {
+		n := 0
+		for x := x0; x < x1; x++ {
+			for y := p.Y - 5; y <= p.Y+5; y++ {
+				if r, _, _, _ := m.Image.At(x, y).RGBA(); r>>8 < 0x60 {
+					n++
+				}
+			}
+		}
+		return n
+	}
+	if n := dark(p.X-m.radius-60, p.X-m.radius-3); n < 10 {
+		t.Errorf("%d dark pixels left of the marker, want its time label there", n)
+	}
+}
+
 func TestSingleSightingAndLabels(t *testing.T) {
 	s := []Sighting{{ReadID: "a", Lat: 37.8, Lon: -122.27, At: t0.Add(6*time.Hour + 2*time.Minute), Label: "Intl & 73rd"}}
 	m := render(t, Options{Width: 300, Height: 200}, s)
