@@ -7,6 +7,7 @@ import (
 	"image/draw"
 	"math"
 	"sync"
+	"time"
 
 	sm "github.com/flopp/go-staticmaps"
 	"github.com/fogleman/gg"
@@ -539,9 +540,11 @@ func timeLabels(s []Sighting, opt Options) []string {
 	return out
 }
 
-// finish draws the attribution at the bottom right and, when no tile
-// could be had, says so at the top right.
-func finish(img *image.RGBA, opt Options, noTiles bool) error {
+// finish draws the legend (first and last sighting, with their marker
+// colours) at the top left, the attribution at the bottom right when
+// tiles were asked for and, if none could be had, says so at the top
+// right.
+func finish(img *image.RGBA, opt Options, n int, noTiles bool, first, last time.Time) error {
 	gc := gg.NewContextForRGBA(img)
 	face, err := newFace(false, 11)
 	if err != nil {
@@ -562,9 +565,49 @@ func finish(img *image.RGBA, opt Options, noTiles bool) error {
 		gc.SetRGB(0.2, 0.2, 0.2)
 		gc.DrawStringAnchored(text, x, y+h/2+2, 0, 0.35)
 	}
-	note(opt.Attribution, false)
-	if noTiles {
-		note("Map tiles unavailable", true)
+	if opt.TileURL != "" {
+		note(opt.Attribution, false)
+		if noTiles {
+			note("Map tiles unavailable", true)
+		}
 	}
+	legend(gc, opt, n, first, last)
 	return nil
+}
+
+// legend draws "(1) first time → (n) last time" in a box at the top left,
+// so an exported map states its period on its own.
+func legend(gc *gg.Context, opt Options, n int, first, last time.Time) {
+	const layout = "2006-01-02 15:04 MST"
+	from := first.In(opt.Location).Format(layout)
+	to := last.In(opt.Location).Format(layout)
+	wf, h := gc.MeasureString(from)
+	wt, _ := gc.MeasureString(to)
+	warrow, _ := gc.MeasureString("→")
+	const dot, gap = 6.0, 5.0
+	x, y := 8.0, 6.0
+	width := 2*(2*dot+gap) + wf + wt + warrow + 2*gap + 8
+	if n == 1 {
+		width = 2*dot + gap + wf + 8
+	}
+	gc.SetRGBA(1, 1, 1, 0.85)
+	gc.DrawRoundedRectangle(x-4, y-3, width, h+10, 3)
+	gc.Fill()
+	cy := y + h/2 + 2
+	item := func(rank int, text string, w float64) {
+		gc.SetColor(Color(rank, n))
+		gc.DrawCircle(x+dot, cy, dot)
+		gc.Fill()
+		x += 2*dot + gap
+		gc.SetRGB(0.15, 0.15, 0.15)
+		gc.DrawStringAnchored(text, x, cy, 0, 0.35)
+		x += w + gap
+	}
+	item(0, from, wf)
+	if n == 1 {
+		return
+	}
+	gc.DrawStringAnchored("→", x, cy, 0, 0.35)
+	x += warrow + gap
+	item(n-1, to, wt)
 }

@@ -231,9 +231,11 @@ func Render(ctx context.Context, opt Options, s []Sighting) (*Map, error) {
 	if opt.TileURL != "" {
 		m.Attribution = opt.Attribution
 		m.TilesMissing = len(want) - len(tiles)
-		if err := finish(rgba, opt, m.TilesMissing == len(want)); err != nil {
-			return nil, err
-		}
+	}
+	first, last := s[order[0]].At, s[order[len(order)-1]].At
+	noTiles := opt.TileURL != "" && m.TilesMissing == len(want)
+	if err := finish(rgba, opt, len(s), noTiles, first, last); err != nil {
+		return nil, err
 	}
 	return m, nil
 }

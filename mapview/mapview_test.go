@@ -202,6 +202,26 @@ func TestLabelsStayInside(t *testing.T) {
 	}
 }
 
+// TestLegend finds the legend's first and last colours at the top left.
+func TestLegend(t *testing.T) {
+	s := spread(6)
+	m := render(t, Options{}, s)
+	count := func(c color.RGBA) int {
+		n := 0
+		for y := 0; y < 30; y++ {
+			for x := 0; x < 400; x++ {
+				if near(m.Image.At(x, y), c, 4) {
+					n++
+				}
+			}
+		}
+		return n
+	}
+	if a, b := count(Color(0, 6)), count(Color(5, 6)); a < 20 || b < 20 {
+		t.Errorf("legend dots: %d pixels of the oldest colour, %d of the newest", a, b)
+	}
+}
+
 func TestSingleSightingAndLabels(t *testing.T) {
 	s := []Sighting{{ReadID: "a", Lat: 37.8, Lon: -122.27, At: t0.Add(6*time.Hour + 2*time.Minute), Label: "Intl & 73rd"}}
 	m := render(t, Options{Width: 300, Height: 200}, s)
@@ -271,8 +291,8 @@ func TestTilesFetchedAndCached(t *testing.T) {
 	if p := badPath.Load(); p != nil {
 		t.Errorf("requested %v, want /tiles/z/x/y.png", p)
 	}
-	if !near(m.Image.At(5, 5), washed(green), 3) {
-		t.Errorf("corner pixel %v, want the tile's colour %v under the wash", m.Image.At(5, 5), washed(green))
+	if !near(m.Image.At(5, 395), washed(green), 3) {
+		t.Errorf("corner pixel %v, want the tile's colour %v under the wash", m.Image.At(5, 395), washed(green))
 	}
 	if m.Attribution != DefaultAttribution {
 		t.Errorf("attribution %q", m.Attribution)
@@ -339,8 +359,8 @@ func TestFailingTileServer(t *testing.T) {
 			if m.TilesMissing == 0 || int64(m.TilesMissing) != requests.Load() {
 				t.Errorf("%d tiles missing after %d requests", m.TilesMissing, requests.Load())
 			}
-			if !near(m.Image.At(5, 5), bg, 0) {
-				t.Errorf("background %v, want plain %v", m.Image.At(5, 5), bg)
+			if !near(m.Image.At(5, DefaultHeight-5), bg, 0) {
+				t.Errorf("background %v, want plain %v", m.Image.At(5, DefaultHeight-5), bg)
 			}
 			if !near(m.Image.At(m.Points[0].X, m.Points[0].Y+5), Color(m.Rank[0], 4), 8) {
 				t.Errorf("marker 0 not drawn over the plain background")
