@@ -100,10 +100,17 @@ func (b *CaseBar) draft() api.CaseContext {
 
 // check validates a context with the store's policy; "" means valid.
 func (b *CaseBar) check(c api.CaseContext) string {
-	if err := b.policy.CheckCase(c); err != nil {
-		return apiWords(err)
+	err := b.policy.CheckCase(c)
+	if err == nil {
+		return ""
 	}
-	return ""
+	if err.Code == api.CodeProhibitedPurpose {
+		if term, ok := b.policy.ProhibitedTerm(c.Purpose); ok {
+			return "Not allowed: the purpose names \u201c" + term + "\u201d, a use the agency's ALPR policy prohibits. The store would refuse it and record the refusal."
+		}
+		return "Not allowed: the agency's ALPR policy prohibits this purpose."
+	}
+	return apiWords(err)
 }
 
 // onEdit revalidates as the user types.

@@ -73,9 +73,12 @@ func (l *LoginScreen) demoUsers() fyne.CanvasObject {
 	grid := container.NewGridWithColumns(2)
 	for _, u := range l.app.cfg.DemoUsers {
 		u := u
-		label := u.Username + " · " + strings.ReplaceAll(u.Role, "_", " ")
+		label := u.Username
 		if u.Note != "" {
-			label += " · " + u.Note
+			label += " — " + u.Note
+		}
+		if role := strings.ReplaceAll(u.Role, "_", " "); role != u.Username && strings.ReplaceAll(u.Username, "_", " ") != role {
+			label += " (" + role + ")"
 		}
 		b := widget.NewButton(label, func() { l.onDemoUser(u, pw) })
 		b.Alignment = widget.ButtonAlignLeading

@@ -279,6 +279,8 @@ func (m *MainScreen) run(req api.SearchRequest, first bool) {
 				m.sess.RememberCase(req.CaseContext)
 				if len(m.Results.Rows()) > 0 {
 					m.Results.Select(0)
+					// keys 1-4 and the arrows now work on the results
+					m.app.win.Canvas().Focus(m.Results.table)
 				}
 			}
 		})

@@ -99,10 +99,14 @@ func newPhotoPanel(win fyne.Window, states []string) *PhotoPanel {
 	return p
 }
 
-// blank is a neutral placeholder image.
+// blank is a neutral placeholder image of the given aspect.
 func blank(w, h int) image.Image {
-	img := image.NewUniform(color.NRGBA{R: 0x80, G: 0x80, B: 0x80, A: 0x40})
-	return &image.Uniform{C: img.C}
+	img := image.NewNRGBA(image.Rect(0, 0, w/8, h/8))
+	c := color.NRGBA{R: 0x80, G: 0x80, B: 0x80, A: 0x30}
+	for i := 0; i < len(img.Pix); i += 4 {
+		img.Pix[i], img.Pix[i+1], img.Pix[i+2], img.Pix[i+3] = c.R, c.G, c.B, c.A
+	}
+	return img
 }
 
 func (p *PhotoPanel) setZoom(z float32) {

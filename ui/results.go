@@ -16,18 +16,17 @@ import (
 // Result table columns.
 const (
 	colPlate = iota
-	colVerified
+	colStatus
 	colState
 	colTime
 	colCamera
 	colVehicle
 	colConf
-	colStatus
 	numCols
 )
 
-var colTitles = [numCols]string{"Plate (OCR)", "Verified", "St", "Time", "Camera", "Vehicle", "Conf", "Verification"}
-var colWidths = [numCols]float32{110, 95, 40, 120, 200, 190, 55, 150}
+var colTitles = [numCols]string{"Plate (OCR)", "Verified by a person", "St", "Time", "Camera", "Vehicle", "Conf"}
+var colWidths = [numCols]float32{100, 165, 40, 110, 175, 140, 52}
 
 // ResultsView shows search results in a virtualized table: sortable by a
 // click on a header, with the total, paging ("Load more"), progress and
@@ -283,7 +282,7 @@ func verifiedPlate(r api.Read) string {
 // statusText describes a read's verification for the table.
 func statusText(row Row) (string, widget.Importance) {
 	if row.Queued {
-		return "queued (offline)", widget.WarningImportance
+		return "queued (offline) ⧗", widget.WarningImportance
 	}
 	v := row.Read.Verification
 	if v == nil {
@@ -291,11 +290,11 @@ func statusText(row Row) (string, widget.Importance) {
 	}
 	switch v.Status {
 	case api.VerifyConfirmed:
-		return "✓ confirmed", widget.SuccessImportance
+		return "✓ " + row.Read.Plate + " confirmed", widget.SuccessImportance
 	case api.VerifyMisread:
-		return "misread → " + v.CorrectedPlate, widget.SuccessImportance
+		return "✗ misread: " + v.CorrectedPlate, widget.SuccessImportance
 	case api.VerifyWrongState:
-		return "wrong state → " + v.CorrectedState, widget.SuccessImportance
+		return "✗ state is " + v.CorrectedState, widget.SuccessImportance
 	case api.VerifyUnreadable:
 		return "unreadable", widget.WarningImportance
 	}
@@ -325,11 +324,6 @@ func cellText(row Row, col int) string {
 			return r.Plate + " ≈"
 		}
 		return r.Plate
-	case colVerified:
-		if p := verifiedPlate(r); p != "" {
-			return p
-		}
-		return "—"
 	case colState:
 		if r.Verification != nil && r.Verification.Status == api.VerifyWrongState {
 			return r.Verification.CorrectedState
@@ -377,8 +371,8 @@ func newResultTable(v *ResultsView) *resultTable {
 		switch id.Col {
 		case colStatus:
 			_, imp = statusText(row)
-			style.Bold = row.Read.Verification == nil
-		case colPlate, colVerified:
+			style.Bold = row.Read.Verification == nil && !row.Queued
+		case colPlate:
 			style.Monospace = true
 		}
 		l.Importance, l.TextStyle = imp, style

@@ -23,7 +23,6 @@ const (
 	window7d     = "Last 7 days"
 	window30d    = "Last 30 days"
 	windowCustom = "Custom…"
-	anyChoice    = "Any"
 	timeLayout   = "2006-01-02 15:04"
 )
 
@@ -60,8 +59,8 @@ type SearchForm struct {
 	OnSearch func(req api.SearchRequest)
 }
 
-func withAny(xs []string, label func(string) string) []string {
-	out := []string{anyChoice}
+func withAny(any string, xs []string, label func(string) string) []string {
+	out := []string{any}
 	for _, x := range xs {
 		out = append(out, label(x))
 	}
@@ -74,9 +73,9 @@ func newSearchForm(p api.Policy, win fyne.Window, now func() time.Time) *SearchF
 	f.plate.SetPlaceHolder("Plate, e.g. 7AB*  (* any run · ? one character)")
 	f.plate.OnSubmitted = func(string) { f.onSubmit() }
 	f.plate.OnChanged = func(string) { f.onPlateChanged() }
-	f.fuzzy = widget.NewCheck("Look-alikes (0/O, 8/B, 1/I…)", nil)
-	f.state = widget.NewSelect(withAny(p.States, identity), nil)
-	f.state.SetSelected(anyChoice)
+	f.fuzzy = widget.NewCheck("Look-alikes", nil)
+	f.state = widget.NewSelect(withAny("Any state", p.States, identity), nil)
+	f.state.SetSelectedIndex(0)
 	f.window = widget.NewSelect([]string{window24h, window7d, window30d, windowCustom}, f.onWindow)
 	f.from, f.to = widget.NewEntry(), widget.NewEntry()
 	f.from.SetPlaceHolder(timeLayout)
@@ -86,13 +85,13 @@ func newSearchForm(p api.Policy, win fyne.Window, now func() time.Time) *SearchF
 	f.custom = container.NewHBox(widget.NewLabel("From"), fixedWidth(f.from, 150), widget.NewLabel("to"), fixedWidth(f.to, 150))
 	f.custom.Hide()
 	f.window.SetSelected(window7d)
-	f.color = widget.NewSelect(withAny(p.Colors, categoryLabel), nil)
-	f.color.SetSelected(anyChoice)
+	f.color = widget.NewSelect(withAny("Any colour", p.Colors, categoryLabel), nil)
+	f.color.SetSelectedIndex(0)
 	f.make = widget.NewEntry()
 	f.make.SetPlaceHolder("Make")
 	f.make.OnSubmitted = func(string) { f.onSubmit() }
-	f.body = widget.NewSelect(withAny(p.BodyTypes, categoryLabel), nil)
-	f.body.SetSelected(anyChoice)
+	f.body = widget.NewSelect(withAny("Any type", p.BodyTypes, categoryLabel), nil)
+	f.body.SetSelectedIndex(0)
 	f.features = widget.NewCheckGroup(mapStrings(p.Features, categoryLabel), func([]string) { f.updateMoreLabel() })
 	f.features.Horizontal = true
 	f.more = widget.NewButtonWithIcon("Features", theme.ListIcon(), f.onFeatures)
@@ -103,12 +102,13 @@ func newSearchForm(p api.Policy, win fyne.Window, now func() time.Time) *SearchF
 	f.gate.Importance = widget.WarningImportance
 	f.gate.Wrapping = fyne.TextWrapWord
 
+	help := widget.NewButtonWithIcon("", theme.QuestionIcon(), f.onHelp)
+	help.Importance = widget.LowImportance
 	row1 := container.NewBorder(nil, nil, nil,
-		container.NewHBox(f.fuzzy, widget.NewLabel("State"), fixedWidth(f.state, 80),
-			widget.NewLabel("Window"), fixedWidth(f.window, 150)),
+		container.NewHBox(help, f.fuzzy, fixedWidth(f.state, 110), f.search),
 		f.plate)
-	row2 := container.NewHBox(widget.NewLabel("Colour"), fixedWidth(f.color, 110), fixedWidth(f.make, 110),
-		widget.NewLabel("Type"), fixedWidth(f.body, 120), f.more, f.camBtn, spacer(), f.search)
+	row2 := container.NewHBox(fixedWidth(f.window, 140), fixedWidth(f.color, 130), fixedWidth(f.make, 100),
+		fixedWidth(f.body, 120), f.more, f.camBtn)
 	f.content = container.NewVBox(row1, f.custom, row2, f.msg, f.gate)
 	f.SetGate(false, "Set the case above to search.")
 	return f
@@ -123,6 +123,21 @@ func mapStrings(xs []string, fn func(string) string) []string {
 	}
 	return out
 }
+
+// onHelp explains plate patterns and look-alikes.
+func (f *SearchForm) onHelp() {
+	l := widget.NewLabel(patternHelp)
+	l.Wrapping = fyne.TextWrapWord
+	d := newInfoDialog("Plate patterns", l, f.win)
+	d.Resize(fyne.NewSize(520, 260))
+	d.Show()
+}
+
+// patternHelp explains wildcards and look-alikes.
+const patternHelp = "* stands for any run of characters (also none), ? for exactly one. " +
+	"Give at least 3 known characters: 7AB*, *C12?, 8?KN*.\n\n" +
+	"Look-alikes also finds reads where the camera confused similar characters: " +
+	"0 O D Q · 8 B · 1 I L · 5 S · 2 Z · 6 G."
 
 // SetCameras gives the cameras for the camera picker.
 func (f *SearchForm) SetCameras(cs []api.Camera) {

@@ -37,7 +37,6 @@ type TimelineView struct {
 	title    *widget.Label
 	mapw     *mapWidget
 	list     *widget.List
-	attrib   *widget.Label
 	msg      *widget.Label
 	busy     *widget.ProgressBarInfinite
 	export   *widget.Button
@@ -70,16 +69,13 @@ func newTimelineView(m *MainScreen) *TimelineView {
 			o.(*widget.Label).SetText(fmt.Sprintf("%2d  %s  %s%s", i+1, r.CapturedAt.Local().Format("Jan 02 15:04"), r.Camera.Name, mark))
 		})
 	v.list.OnSelected = func(i widget.ListItemID) { v.open(i) }
-	v.attrib = widget.NewLabel("")
-	v.attrib.Importance = widget.LowImportance
 	v.busy = widget.NewProgressBarInfinite()
 	v.busy.Hide()
 	v.export = widget.NewButtonWithIcon("Export PNG…", theme.DocumentSaveIcon(), v.onExport)
 	back := widget.NewButtonWithIcon("Back to results", theme.NavigateBackIcon(), m.showSearch)
 	head := container.NewBorder(nil, nil, back, v.export, v.title)
-	left := container.NewBorder(nil, v.attrib, nil, nil, v.mapw)
-	split := container.NewHSplit(left, v.list)
-	split.Offset = 0.72
+	split := container.NewHSplit(v.mapw, v.list)
+	split.Offset = 0.64
 	v.content = container.NewBorder(container.NewVBox(head, v.busy, v.msg), nil, nil, nil, split)
 	return v
 }
@@ -158,6 +154,9 @@ func (v *TimelineView) render() {
 		sightings[i] = mapview.Sighting{ReadID: r.ID, Lat: r.Camera.Lat, Lon: r.Camera.Lon, At: r.CapturedAt}
 	}
 	opt := mapview.Options{Width: mapW, Height: mapH, TileURL: v.m.sess.TileURL()}
+	if sz := v.mapw.Size(); sz.Width >= 320 && sz.Height >= 240 {
+		opt.Width, opt.Height = int(sz.Width), int(sz.Height) // the attribution is drawn on the map
+	}
 	v.busy.Show()
 	v.busy.Start()
 	setMsg(v.msg, "")
@@ -175,7 +174,6 @@ func (v *TimelineView) render() {
 			}
 			v.rendered = mp
 			v.mapw.set(mp)
-			v.attrib.SetText("Map data " + mp.Attribution)
 			v.Highlight(v.selected)
 			if v.OnRendered != nil {
 				v.OnRendered()

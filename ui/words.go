@@ -75,6 +75,12 @@ func isOfflineError(err error) bool {
 // meant for people, so it is kept; the prefix says what it means here.
 func apiWords(e *api.Error) string {
 	msg := strings.TrimSpace(e.Message)
+	own := func(s string) string { // the store's sentence says it all
+		if msg == "" || msg == e.Code {
+			return s
+		}
+		return msg
+	}
 	with := func(s string) string {
 		if msg == "" || msg == e.Code {
 			return s
@@ -95,21 +101,21 @@ func apiWords(e *api.Error) string {
 	case api.CodeTrainingRequired:
 		return with("You have no ALPR training on record, so the store will not run searches for you. Ask your training officer to record your training.")
 	case api.CodeCaseContextRequired:
-		return with("Every search needs a case: report number, purpose category and a written justification.")
+		return own("Every search needs a case: report number, purpose category and a written justification.")
 	case api.CodeInvalidReportNumber:
-		return with("The report number does not match the agency's format.")
+		return own("The report number does not match the agency's format.")
 	case api.CodeInvalidPurposeCategory:
-		return with("Pick a purpose category from the list.")
+		return own("Pick a purpose category from the list.")
 	case api.CodePurposeTooVague:
-		return with("The justification is too vague: say what happened and why this search helps.")
+		return own("The justification is too vague: say what happened and why this search helps.")
 	case api.CodePatternTooBroad:
-		return with("The plate pattern is too broad: give at least 3 known characters.")
+		return own("The plate pattern is too broad: give at least 3 known characters.")
 	case api.CodeSearchTooBroad:
-		return with("The search is too broad: add a plate, a shorter window, or more vehicle details.")
+		return own("The search is too broad: add a plate, a shorter window, or more vehicle details.")
 	case api.CodeFeatureNotSearchable:
-		return with("That vehicle feature cannot be searched.")
+		return own("That vehicle feature cannot be searched.")
 	case api.CodeOutsideRetention:
-		return with("That time is outside the retention period; those reads have been purged.")
+		return own("That time is outside the retention period; those reads have been purged.")
 	case api.CodeRateLimited:
 		return "Too many requests in a short time. Wait a moment and try again."
 	case api.CodeNotFound:
