@@ -22,24 +22,28 @@ type bar struct {
 	color rgb
 }
 
-// niceMax rounds v up to 1, 2 or 5 times a power of ten, and returns the
-// tick step that divides it into four or five parts.
+// niceMax returns the top of a value axis for values up to v and its tick
+// step: the step is 1, 2, 2.5 or 5 times a power of ten (never below 1,
+// counts are whole), giving three to five intervals, with a little headroom above v
+// for the value labels.
 func niceMax(v float64) (top, step float64) {
 	if v <= 0 {
 		return 4, 1
 	}
-	p := math.Pow(10, math.Floor(math.Log10(v)))
-	for _, m := range []float64{1, 2, 2.5, 5, 10} {
-		if m*p >= v {
-			top = m * p
+	raw := v * 1.08 / 5
+	p := math.Pow(10, math.Floor(math.Log10(raw)))
+	step = 10 * p
+	for _, m := range []float64{1, 2, 2.5, 5} {
+		if m == 2.5 && p < 10 {
+			continue // 2.5 only where it gives whole numbers
+		}
+		if m*p >= raw {
+			step = m * p
 			break
 		}
 	}
-	step = top / 4
-	if step < 1 {
-		step, top = 1, math.Max(4, math.Ceil(top))
-	}
-	return top, step
+	step = math.Max(step, 1)
+	return math.Ceil(v*1.08/step) * step, step
 }
 
 // axes draws the value grid of a vertical chart in the box x, y, w, h and
@@ -65,6 +69,7 @@ func (d *doc) axes(x, y, w, h, max float64) float64 {
 // barChart draws vertical bars with their labels under them and their
 // values above them.
 func (d *doc) barChart(x, y, w, h float64, bars []bar) {
+	y, h = y+4, h-4 // room for the top tick label
 	max := 0.0
 	for _, b := range bars {
 		max = math.Max(max, b.value)
@@ -99,6 +104,7 @@ type stack struct {
 // stackedChart draws stacked columns and a legend to their right.
 func (d *doc) stackedChart(x, y, w, h float64, cols []stack, legend []string) {
 	const legendW = 46.0
+	y, h = y+4, h-4 // room for the top tick label
 	max := 0.0
 	for _, c := range cols {
 		s := 0.0

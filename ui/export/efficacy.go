@@ -157,7 +157,7 @@ func (r *report) searches() {
 	y := r.GetY()
 	r.stackedChart(margin+14, y, contentW-14, 70, cols, legend)
 	r.SetY(y + 76)
-	r.table([]column{{"Purpose category", 90, "L"}, {"Searches", 40, "R"}, {"Share", 49.9, "R"}}, categoryRows(r.e), nil)
+	r.table([]column{{"Purpose category", 90, "L"}, {"Searches", 40, "R"}, {"Share", 49.9, "R"}}, categoryRows(r.e), true, nil)
 	r.Ln(5)
 	r.subheading("Refused searches by reason")
 	r.font("", 9, muted)
@@ -351,7 +351,7 @@ func (r *report) outcomes() {
 		rows = append(rows, []string{titleCase(c.Key), formatCount(float64(c.Count))})
 	}
 	rows = append(rows, []string{"All lists", formatCount(float64(api.Sum(r.e.HotlistHits)))})
-	r.table([]column{{"List", 120, "L"}, {"Hits", 59.9, "R"}}, rows, nil)
+	r.table([]column{{"List", 120, "L"}, {"Hits", 59.9, "R"}}, rows, true, nil)
 }
 
 // users writes the per-user table.
@@ -375,7 +375,7 @@ func (r *report) users() {
 		rows[i] = []string{u.Username, u.DisplayName, u.Team, formatCount(float64(u.Searches)), formatCount(float64(u.Refused)), flag}
 	}
 	r.table([]column{{"User", 32, "L"}, {"Name", 52, "L"}, {"Team", 30, "L"}, {"Searches", 22, "R"}, {"Refused", 20, "R"}, {"", 23.9, "C"}},
-		rows, func(i int) bool { return r.e.Users[i].Flagged })
+		rows, false, func(i int) bool { return r.e.Users[i].Flagged })
 }
 
 // column is a table column: title, width and alignment.
@@ -386,8 +386,9 @@ type column struct {
 }
 
 // table draws a table with a header row repeated on every page; rows for
-// which flagged returns true are highlighted.
-func (d *doc) table(cols []column, rows [][]string, flagged func(int) bool) {
+// which flagged returns true are highlighted, and the last row is bold
+// when it is a total.
+func (d *doc) table(cols []column, rows [][]string, total bool, flagged func(int) bool) {
 	header := func() {
 		d.SetX(margin)
 		d.font("B", 8.5, rgbWhite)
@@ -411,6 +412,9 @@ func (d *doc) table(cols []column, rows [][]string, flagged func(int) bool) {
 		if hl {
 			d.fill(paleAmb)
 			fill, style, col = true, "B", amber
+		}
+		if total && i == len(rows)-1 {
+			style = "B"
 		}
 		for j, c := range cols {
 			d.font(style, 8.5, col)

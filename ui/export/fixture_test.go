@@ -61,7 +61,7 @@ func demoReads(t testing.TB, n int) ([]api.Read, map[string][]byte) {
 		c := cams[m.CameraID]
 		r := api.Read{ID: m.ID, Plate: m.Plate, State: m.State, Confidence: m.Confidence, CapturedAt: m.CapturedAt,
 			Camera: api.ReadCamera{ID: c.ID, Name: c.Name, Lat: c.Lat, Lon: c.Lon},
-			Make: m.Make, Color: m.Color, BodyType: m.BodyType, Features: m.Features, PlateBox: m.PlateBox}
+			Make:   m.Make, Color: m.Color, BodyType: m.BodyType, Features: m.Features, PlateBox: m.PlateBox}
 		jpg, err := w.Photo(r)
 		if err != nil {
 			t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -232,5 +233,20 @@ func TestEfficacyRefusesBadInput(t *testing.T) {
 	}
 	if buf.Len() != 0 {
 		t.Errorf("%d bytes written despite errors", buf.Len())
+	}
+}
+
+func TestNiceMaxGivesRoundTicks(t *testing.T) {
+	cases := []struct{ v, top, step float64 }{
+		{0, 4, 1}, {3, 4, 1}, {41, 50, 10}, {250, 300, 100}, {5200, 6000, 2000}, {96, 125, 25},
+	}
+	for _, c := range cases {
+		top, step := niceMax(c.v)
+		if top < c.v || top/step > 6 || top/step < 2 || math.Mod(top, step) != 0 {
+			t.Errorf("niceMax(%v) = %v, %v: not a round axis", c.v, top, step)
+		}
+		if top != c.top || step != c.step {
+			t.Errorf("niceMax(%v) = %v, %v, want %v, %v", c.v, top, step, c.top, c.step)
+		}
 	}
 }
