@@ -8,9 +8,11 @@ import (
 	"image/draw"
 	"image/png"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/go-pdf/fpdf"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Page geometry (US Letter, millimetres).
@@ -50,7 +52,7 @@ type doc struct {
 // every page; generated fixes the document's dates.
 func newDoc(title, author string, generated time.Time, footer string, demo bool) *doc {
 	f := fpdf.New("P", "mm", "Letter", "")
-	d := &doc{Fpdf: f, tr: f.UnicodeTranslatorFromDescriptor("")}
+	d := &doc{Fpdf: f, tr: fallback(f.UnicodeTranslatorFromDescriptor(""))}
 	f.SetCompression(true)
 	f.SetCatalogSort(true)
 	f.SetCreationDate(generated.UTC())
@@ -74,6 +76,32 @@ func newDoc(title, author string, generated time.Time, footer string, demo bool)
 		f.CellFormat(contentW, 5, d.tr(fmt.Sprintf("%s — page %d of {nb}", footer, f.PageNo())), "", 0, "C", false, 0, "")
 	})
 	return d
+}
+
+// fallback wraps a UTF-8 to Windows-1252 translator so that a character
+// the code page lacks is printed as its base letter ("ễ" as "e") rather
+// than as a dot, or as "?" when it has none.
+func fallback(tr func(string) string) func(string) string {
+	return func(s string) string {
+		var b strings.Builder
+		for _, r := range s {
+			if r == '.' || r < 0x80 {
+				b.WriteRune(r)
+				continue
+			}
+			if t := tr(string(r)); t != "." {
+				b.WriteRune(r)
+				continue
+			}
+			base := []rune(norm.NFD.String(string(r)))[0]
+			if base < 0x80 || tr(string(base)) != "." {
+				b.WriteRune(base)
+			} else {
+				b.WriteRune('?')
+			}
+		}
+		return tr(b.String())
+	}
 }
 
 // demoBanner prints the demo banner across the top of the page.

@@ -250,3 +250,15 @@ func TestNiceMaxGivesRoundTicks(t *testing.T) {
 		}
 	}
 }
+
+func TestTextOutsideTheCodePage(t *testing.T) {
+	d := newDoc("t", "a", now, "f", false)
+	cases := map[string]string{
+		"Nguyễn Văn An": "Nguyen Van An", "café — ©": "caf\xe9 \x97 \xa9", "日本": "??", "plain.": "plain.",
+	}
+	for in, want := range cases {
+		if got := d.tr(in); got != want {
+			t.Errorf("tr(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
