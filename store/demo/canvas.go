@@ -207,34 +207,42 @@ func (c *canvas) fitText(fnt *opentype.Font, x0, y0, x1, y1 float64, col color.R
 // rectangle of dst.
 func scaleMask(dst *image.RGBA, mask *image.Alpha, x0, y0, x1, y1 float64, col color.RGBA) {
 	mb := mask.Rect
-	tw, th := x1-x0, y1-y0
 	r := image.Rect(int(x0), int(y0), int(math.Ceil(x1)), int(math.Ceil(y1))).Intersect(dst.Rect)
-	sx := float64(mb.Dx()) / tw
-	sy := float64(mb.Dy()) / th
-	at := func(x, y int) float64 {
-		x = min(max(x, mb.Min.X), mb.Max.X-1)
-		y = min(max(y, mb.Min.Y), mb.Max.Y-1)
-		return float64(mask.Pix[mask.PixOffset(x, y)])
+	if r.Empty() {
+		return
 	}
+	sx := float64(mb.Dx()) / (x1 - x0)
+	sy := float64(mb.Dy()) / (y1 - y0)
+	// per column: the two source columns and the weight of the second
+	cols := make([]int, 2*r.Dx())
+	wts := make([]float64, r.Dx())
+	for x := r.Min.X; x < r.Max.X; x++ {
+		fx := (float64(x)+0.5-x0)*sx - 0.5
+		ix := int(math.Floor(fx))
+		i := x - r.Min.X
+		cols[2*i] = min(max(ix, 0), mb.Dx()-1) + mb.Min.X
+		cols[2*i+1] = min(max(ix+1, 0), mb.Dx()-1) + mb.Min.X
+		wts[i] = fx - float64(ix)
+	}
+	cr, cg, cb := float64(col.R), float64(col.G), float64(col.B)
 	for y := r.Min.Y; y < r.Max.Y; y++ {
-		fy := (float64(y)+0.5-y0)*sy - 0.5 + float64(mb.Min.Y)
+		fy := (float64(y)+0.5-y0)*sy - 0.5
 		iy := int(math.Floor(fy))
 		ty := fy - float64(iy)
-		for x := r.Min.X; x < r.Max.X; x++ {
-			fx := (float64(x)+0.5-x0)*sx - 0.5 + float64(mb.Min.X)
-			ix := int(math.Floor(fx))
-			tx := fx - float64(ix)
-			a := (at(ix, iy)*(1-tx)+at(ix+1, iy)*tx)*(1-ty) + (at(ix, iy+1)*(1-tx)+at(ix+1, iy+1)*tx)*ty
-			if a <= 0 {
-				continue
+		row0 := mask.Pix[(min(max(iy, 0), mb.Dy()-1))*mask.Stride:]
+		row1 := mask.Pix[(min(max(iy+1, 0), mb.Dy()-1))*mask.Stride:]
+		o := dst.PixOffset(r.Min.X, y)
+		for i := 0; i < r.Dx(); i++ {
+			c0, c1, tx := cols[2*i]-mb.Min.X, cols[2*i+1]-mb.Min.X, wts[i]
+			a := (float64(row0[c0])*(1-tx)+float64(row0[c1])*tx)*(1-ty) + (float64(row1[c0])*(1-tx)+float64(row1[c1])*tx)*ty
+			if a > 0 {
+				a /= 255
+				p := dst.Pix[o+4*i : o+4*i+4]
+				p[0] = uint8(float64(p[0])*(1-a) + cr*a)
+				p[1] = uint8(float64(p[1])*(1-a) + cg*a)
+				p[2] = uint8(float64(p[2])*(1-a) + cb*a)
+				p[3] = 255
 			}
-			a /= 255
-			i := dst.PixOffset(x, y)
-			p := dst.Pix[i : i+4]
-			p[0] = uint8(float64(p[0])*(1-a) + float64(col.R)*a)
-			p[1] = uint8(float64(p[1])*(1-a) + float64(col.G)*a)
-			p[2] = uint8(float64(p[2])*(1-a) + float64(col.B)*a)
-			p[3] = 255
 		}
 	}
 }
