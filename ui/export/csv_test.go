@@ -231,3 +231,18 @@ func TestAuditCSVDetectsEditAndBadFiles(t *testing.T) {
 		}
 	}
 }
+
+func TestFileName(t *testing.T) {
+	cases := map[[2]string]string{
+		{api.ExportEvidencePDF, "26-012345"}:                "evidence-26-012345-20261126T2200Z.pdf",
+		{api.ExportEvidenceCSV, "26-012345"}:                "evidence-26-012345-20261126T2200Z.csv",
+		{api.ExportAuditCSV, ""}:                            "audit-20261126T2200Z.csv",
+		{api.ExportEfficacyPDF, "2026-01-01 to 2026-12-31"}: "efficacy-2026-01-01-to-2026-12-31-20261126T2200Z.pdf",
+		{api.ExportTimelinePNG, "../../etc/passwd"}:         "timeline-------etc-passwd-20261126T2200Z.png",
+	}
+	for in, want := range cases {
+		if got := FileName(in[0], in[1], now); got != want {
+			t.Errorf("FileName(%q, %q) = %q, want %q", in[0], in[1], got, want)
+		}
+	}
+}

@@ -354,7 +354,7 @@ func (r *report) outcomes() {
 	r.table([]column{{"List", 120, "L"}, {"Hits", 59.9, "R"}}, rows, true, nil)
 }
 
-// users writes the per-user table.
+// users writes the per-user table, most searches first.
 func (r *report) users() {
 	r.AddPage()
 	r.heading("Searches by user")
@@ -366,8 +366,10 @@ func (r *report) users() {
 	r.para(4.6, "Flagged users are highlighted: a user is flagged when "+strings.TrimSuffix(rule, ".")+
 		". A flag asks for supervisory review; it is not a finding of misuse.")
 	r.Ln(2)
-	rows := make([][]string, len(r.e.Users))
-	for i, u := range r.e.Users {
+	users := slices.Clone(r.e.Users)
+	slices.SortStableFunc(users, func(a, b api.UserSearches) int { return cmp.Compare(b.Searches, a.Searches) })
+	rows := make([][]string, len(users))
+	for i, u := range users {
 		flag := ""
 		if u.Flagged {
 			flag = "FLAGGED"
@@ -375,7 +377,7 @@ func (r *report) users() {
 		rows[i] = []string{u.Username, u.DisplayName, u.Team, formatCount(float64(u.Searches)), formatCount(float64(u.Refused)), flag}
 	}
 	r.table([]column{{"User", 32, "L"}, {"Name", 52, "L"}, {"Team", 30, "L"}, {"Searches", 22, "R"}, {"Refused", 20, "R"}, {"", 23.9, "C"}},
-		rows, false, func(i int) bool { return r.e.Users[i].Flagged })
+		rows, false, func(i int) bool { return users[i].Flagged })
 }
 
 // column is a table column: title, width and alignment.

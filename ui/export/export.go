@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"strings"
 	"time"
 
 	// The local time of evidence is America/Los_Angeles on every platform,
@@ -127,6 +128,25 @@ type ReportMeta struct {
 	ExportID string
 	// Demo marks every page "DEMO DATA — NOT REAL".
 	Demo bool
+}
+
+// FileName suggests a file name for an export: the kind (one of the
+// api.Export* kinds), a label such as the report number or the period, and
+// the time, e.g. "evidence-26-012345-20261126T2200Z.pdf". Characters that
+// are unsafe in file names become "-".
+func FileName(kind, label string, t time.Time) string {
+	base, ext, _ := strings.Cut(kind, "_")
+	safe := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' {
+			return r
+		}
+		return '-'
+	}, label)
+	name := base
+	if safe != "" {
+		name += "-" + safe
+	}
+	return name + "-" + t.UTC().Format("20060102T1504Z") + "." + ext
 }
 
 // Verification status words as exports print them.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -198,14 +199,20 @@ func TestEfficacyPDF(t *testing.T) {
 
 func TestEfficacyPDFManyUsersAndEmpty(t *testing.T) {
 	var buf bytes.Buffer
-	if err := EfficacyPDF(&buf, testEfficacy(80), ReportMeta{Generated: now}); err != nil {
+	e := testEfficacy(80)
+	slices.Reverse(e.Users) // fewest searches first: the report sorts them
+	if err := EfficacyPDF(&buf, e, ReportMeta{Generated: now}); err != nil {
 		t.Fatal(err)
 	}
 	n, pages := pdfPages(t, buf.Bytes())
 	if n != 7 {
 		t.Fatalf("80 users: %d pages, want 7", n)
 	}
+	wantText(t, pages[4], 5, "user00", "FLAGGED")
 	wantText(t, pages[6], 7, "user79")
+	if strings.Contains(pages[4], "user79") {
+		t.Error("users are not sorted by searches")
+	}
 
 	buf.Reset()
 	empty := api.Efficacy{From: now.AddDate(0, -1, 0), To: now}
