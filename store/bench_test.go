@@ -1,0 +1,334 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"alprdesk/api"
+)
+
+// Benchmarks load ALPR_BENCH_READS synthetic reads (default 1,000,000)
+// straight through the storage layer into a database kept in the temp
+// directory between runs, then time each query type. p50/p95 are reported
+// as custom metrics (ms); see docs/PERFORMANCE.md.
+
+var (
+	benchOnce sync.Once
+	benchEnv  *benchWorld
+	benchErr  error
+)
+
+type benchWorld struct {
+	srv     *Server
+	plates  []string // sample of stored plates
+	cams    []api.Camera
+	now     time.Time
+	ingestS float64 // rows per second of the load (0 when reused)
+	n       int
+}
+
+func benchReads() int {
+	if v, err := strconv.Atoi(os.Getenv("ALPR_BENCH_READS")); err == nil && v > 0 {
+		return v
+	}
+	return 1000000
+}
+
+// benchNow is a fixed clock so that a kept database stays inside retention.
+var benchNow = time.Now().UTC().Truncate(24 * time.Hour).Add(12 * time.Hour)
+
+const benchLetters = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
+
+// synthPlate draws a plate: mostly California 1ABC234, some other formats.
+func synthPlate(r *rand.Rand) string {
+	b := make([]byte, 0, 8)
+	switch k := r.IntN(100); {
+	case k < 85:
+		b = append(b, byte('1'+r.IntN(9)))
+		for range 3 {
+			b = append(b, byte('A'+r.IntN(26)))
+		}
+		for range 3 {
+			b = append(b, byte('0'+r.IntN(10)))
+		}
+	default:
+		for range 3 + r.IntN(4) {
+			b = append(b, benchLetters[r.IntN(len(benchLetters))])
+		}
+	}
+	return string(b)
+}
+
+func loadBenchWorld(b *testing.B) *benchWorld {
+	benchOnce.Do(func() { benchEnv, benchErr = buildBenchWorld() })
+	if benchErr != nil {
+		b.Fatal(benchErr)
+	}
+	return benchEnv
+}
+
+func buildBenchWorld() (*benchWorld, error) {
+	n := benchReads()
+	path := filepath.Join(os.TempDir(), fmt.Sprintf("alprdesk-bench-%d-v%d.db", n, DemoVersion))
+	w := &benchWorld{now: benchNow, n: n}
+	reuse := false
+	if _, err := os.Stat(path); err == nil {
+		reuse = true
+	}
+	srv, err := Open(Config{DBPath: path, Now: func() time.Time { return benchNow }, Logf: func(string, ...any) {},
+		PasswordCost: bcrypt.MinCost, PurgeEvery: -1})
+	if err != nil {
+		return nil, err
+	}
+	w.srv = srv
+	ctx := context.Background()
+	if done, _ := srv.st.Meta(ctx, "bench_loaded"); done != "" {
+		if benchNow.Format(time.DateOnly) != done {
+			reuse = false
+		}
+	} else {
+		reuse = false
+	}
+	r := rand.New(rand.NewPCG(42, 7))
+	for i := range 120 {
+		w.cams = append(w.cams, api.Camera{ID: fmt.Sprintf("bc-%03d", i), Name: fmt.Sprintf("Bench camera %d", i),
+			Lat: 37.70 + 0.19*r.Float64(), Lon: -122.36 + 0.25*r.Float64(), Owner: "agency"})
+	}
+	distinct := max(1, n*36/100)
+	fleet := make([]string, distinct)
+	for i := range fleet {
+		fleet[i] = synthPlate(r)
+	}
+	w.plates = fleet[:min(len(fleet), 5000)]
+	if reuse {
+		return w, nil
+	}
+	if err := benchUsers(srv, w.cams); err != nil && !reuse {
+		return nil, err
+	}
+	makes := []string{"Toyota", "Honda", "Ford", "Chevrolet", "Nissan", "Tesla", "BMW", "Hyundai"}
+	colors := api.DefaultPolicy().Colors
+	bodies := api.DefaultPolicy().BodyTypes
+	start := time.Now()
+	got, err := srv.st.BulkInsertReads(ctx, func(put func(*ReadRecord) error) error {
+		for i := range n {
+			// Repeat visits: a skewed draw from the fleet.
+			v := int(float64(distinct) * r.Float64() * r.Float64())
+			if i < distinct {
+				v = i
+			}
+			p := fleet[v]
+			h := uint64(v)*2654435761 + 1
+			m := api.ReadMeta{ID: "b" + strconv.Itoa(i), CameraID: w.cams[(v*7+i%5)%len(w.cams)].ID,
+				CapturedAt: benchNow.Add(-time.Duration(r.Int64N(int64(29 * 24 * time.Hour)))),
+				Plate:      p, State: "CA", Confidence: 0.8,
+				Make: makes[h%uint64(len(makes))], Color: colors[(h/8)%uint64(len(colors))],
+				BodyType: bodies[(h/128)%uint64(len(bodies))]}
+			if err := put(&ReadRecord{Meta: m}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	w.ingestS = float64(got) / time.Since(start).Seconds()
+	return w, srv.st.SetMeta(ctx, "bench_loaded", benchNow.Format(time.DateOnly))
+}
+
+func benchUsers(srv *Server, cams []api.Camera) error {
+	adm := srv.Admin("cli:bench")
+	ctx := context.Background()
+	if err := adm.AddUser(ctx, NewUser{Username: "bench", Role: api.RoleDetective, Serial: "B1", Name: "Bench",
+		Trained: "2026-01-15", Password: "bench-password"}); err != nil {
+		return err
+	}
+	for _, c := range cams {
+		if _, err := adm.AddCamera(ctx, c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// lookAlike swaps the first character that has a look-alike.
+func lookAlike(p string) string {
+	swap := map[byte]byte{'0': 'O', 'O': '0', '8': 'B', 'B': '8', '1': 'I', 'I': '1', '5': 'S', 'S': '5', '2': 'Z', 'Z': '2', '6': 'G', 'G': '6'}
+	b := []byte(p)
+	for i, c := range b {
+		if s, ok := swap[c]; ok {
+			b[i] = s
+			return string(b)
+		}
+	}
+	return p
+}
+
+// queryKinds are the measured query types, each making a query from a
+// stored plate.
+var queryKinds = []struct {
+	name string
+	make func(w *benchWorld, p string, r *rand.Rand) api.SearchRequest
+}{
+	{"exact", func(w *benchWorld, p string, _ *rand.Rand) api.SearchRequest { return api.SearchRequest{Plate: p} }},
+	{"wildcard_run3", func(w *benchWorld, p string, _ *rand.Rand) api.SearchRequest {
+		return api.SearchRequest{Plate: "*" + p[1:4] + "*"}
+	}},
+	{"wildcard_norun", func(w *benchWorld, p string, _ *rand.Rand) api.SearchRequest {
+		b := []byte(p)
+		for i := 1; i < len(b); i += 2 {
+			b[i] = '?'
+		}
+		return api.SearchRequest{Plate: string(b)}
+	}},
+	{"fuzzy_exact", func(w *benchWorld, p string, _ *rand.Rand) api.SearchRequest {
+		return api.SearchRequest{Plate: lookAlike(p), Fuzzy: true}
+	}},
+	{"fuzzy_wildcard", func(w *benchWorld, p string, _ *rand.Rand) api.SearchRequest {
+		return api.SearchRequest{Plate: lookAlike(p[:4]) + "*", Fuzzy: true}
+	}},
+	{"attrs_24h_1km", func(w *benchWorld, p string, r *rand.Rand) api.SearchRequest {
+		c := w.cams[r.IntN(len(w.cams))]
+		from := w.now.Add(-time.Duration(r.IntN(27*24)+24) * time.Hour)
+		to := from.Add(24 * time.Hour)
+		return api.SearchRequest{Make: "Toyota", Color: "silver", From: &from, To: &to,
+			Area: &api.Area{Lat: c.Lat, Lon: c.Lon, RadiusM: 1000}}
+	}},
+}
+
+func percentiles(d []time.Duration) (p50, p95 float64) {
+	slices.Sort(d)
+	ms := func(x time.Duration) float64 { return float64(x.Microseconds()) / 1000 }
+	return ms(d[len(d)*50/100]), ms(d[min(len(d)-1, len(d)*95/100)])
+}
+
+// BenchmarkStorageSearch times each query type at the storage layer
+// (plate resolution, first page of 100, total capped at 10,000).
+func BenchmarkStorageSearch(b *testing.B) {
+	w := loadBenchWorld(b)
+	if w.ingestS > 0 {
+		b.Logf("bulk load: %d reads at %.0f reads/s", w.n, w.ingestS)
+	}
+	sess := &session{user: &UserRecord{User: api.User{Username: "bench", Role: api.RoleDetective, TrainedOn: "2026-01-15"}}}
+	for _, k := range queryKinds {
+		b.Run(k.name, func(b *testing.B) {
+			r := rand.New(rand.NewPCG(1, 2))
+			var ds []time.Duration
+			for i := 0; b.Loop(); i++ {
+				req := k.make(w, w.plates[r.IntN(len(w.plates))], r)
+				req.CaseContext = api.CaseContext{ReportNumber: "20-042436", PurposeCategory: "robbery", Purpose: "Armed robbery, suspect vehicle sought"}
+				t0 := time.Now()
+				err := w.srv.st.View(context.Background(), func(tx Tx) error {
+					q, e := w.srv.checkSearch(tx, sess, &req)
+					if e != nil {
+						return e
+					}
+					_, err := tx.SearchReads(q)
+					return err
+				})
+				ds = append(ds, time.Since(t0))
+				if err != nil {
+					b.Fatalf("%s %+v: %v", k.name, req, err)
+				}
+			}
+			p50, p95 := percentiles(ds)
+			b.ReportMetric(p50, "p50-ms")
+			b.ReportMetric(p95, "p95-ms")
+		})
+	}
+}
+
+// BenchmarkHTTPSearch times each query type through the HTTP API (policy,
+// audit write, JSON) against the same database.
+func BenchmarkHTTPSearch(b *testing.B) {
+	w := loadBenchWorld(b)
+	ts := httptest.NewServer(w.srv.Handler())
+	defer ts.Close()
+	body, _ := json.Marshal(api.LoginRequest{Username: "bench", Password: "bench-password"})
+	resp, err := http.Post(ts.URL+"/v1/auth/login", "application/json", bytes.NewReader(body))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var tr api.TokenResponse
+	json.NewDecoder(resp.Body).Decode(&tr)
+	resp.Body.Close()
+	for _, k := range queryKinds {
+		b.Run(k.name, func(b *testing.B) {
+			r := rand.New(rand.NewPCG(1, 2))
+			var ds []time.Duration
+			for b.Loop() {
+				req := k.make(w, w.plates[r.IntN(len(w.plates))], r)
+				req.CaseContext = api.CaseContext{ReportNumber: "20-042436", PurposeCategory: "robbery", Purpose: "Armed robbery, suspect vehicle sought"}
+				body, _ := json.Marshal(req)
+				hr, _ := http.NewRequest("POST", ts.URL+"/v1/searches", bytes.NewReader(body))
+				hr.Header.Set("Authorization", "Bearer "+tr.AccessToken)
+				hr.Header.Set("Content-Type", "application/json")
+				t0 := time.Now()
+				resp, err := http.DefaultClient.Do(hr)
+				if err != nil {
+					b.Fatal(err)
+				}
+				var out api.SearchResponse
+				json.NewDecoder(resp.Body).Decode(&out)
+				resp.Body.Close()
+				ds = append(ds, time.Since(t0))
+				if resp.StatusCode != 200 {
+					b.Fatalf("%s: status %d", k.name, resp.StatusCode)
+				}
+			}
+			p50, p95 := percentiles(ds)
+			b.ReportMetric(p50, "p50-ms")
+			b.ReportMetric(p95, "p95-ms")
+		})
+	}
+}
+
+// BenchmarkBulkIngest measures sustained bulk ingest (every index in
+// place) into the loaded database: reads per second.
+func BenchmarkBulkIngest(b *testing.B) {
+	w := loadBenchWorld(b)
+	r := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 3))
+	const rows = 1000
+	prefix := "ing" + strconv.FormatInt(time.Now().UnixNano(), 36) + "-"
+	var total int
+	var took time.Duration
+	for i := 0; b.Loop(); i++ {
+		t0 := time.Now()
+		n, err := w.srv.st.BulkInsertReads(context.Background(), func(put func(*ReadRecord) error) error {
+			for j := range rows {
+				m := api.ReadMeta{ID: prefix + strconv.Itoa(i) + "-" + strconv.Itoa(j), CameraID: w.cams[j%len(w.cams)].ID,
+					CapturedAt: w.now.Add(-time.Duration(r.Int64N(int64(24 * time.Hour)))), Plate: synthPlate(r),
+					State: "CA", Confidence: 0.8, Make: "Toyota", Color: "silver", BodyType: "sedan"}
+				if err := put(&ReadRecord{Meta: m}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		took += time.Since(t0)
+		total += n
+	}
+	b.ReportMetric(float64(total)/took.Seconds(), "reads/s")
+	if st, ok := w.srv.st.(*sqliteStorage); ok {
+		st.w.Exec(`DELETE FROM reads WHERE id >= ? AND id < ?`, prefix, prefix+"~")
+	}
+}
+
