@@ -2,6 +2,7 @@ package export
 
 import (
 	"bytes"
+	"encoding/gob"
 	"fmt"
 	"image"
 	"image/color"
@@ -45,7 +46,8 @@ var (
 // Windows-1252 text, a demo banner and a "page i of n" footer.
 type doc struct {
 	*fpdf.Fpdf
-	tr func(string) string
+	tr     func(string) string
+	images int // images registered so far
 }
 
 // newDoc starts a document. footer is printed left of "page i of n" on
@@ -213,15 +215,61 @@ func (d *doc) image(name string, img image.Image, x, y, w, h float64) {
 		d.SetError(err)
 		return
 	}
-	d.RegisterImageOptionsReader(name, fpdf.ImageOptions{ImageType: "PNG"}, &buf)
+	d.nudge(d.RegisterImageOptionsReader(name, fpdf.ImageOptions{ImageType: "PNG"}, &buf))
 	d.ImageOptions(name, x, y, w, h, false, fpdf.ImageOptions{ImageType: "PNG"}, 0, "")
 }
 
 // jpeg places JPEG bytes at x, y scaled to w×h (passed through as is).
 func (d *doc) jpeg(name string, data []byte, x, y, w, h float64) {
 	opt := fpdf.ImageOptions{ImageType: "JPG"}
-	d.RegisterImageOptionsReader(name, opt, bytes.NewReader(data))
+	d.nudge(d.RegisterImageOptionsReader(name, opt, bytes.NewReader(data)))
 	d.ImageOptions(name, x, y, w, h, false, opt, 0, "")
+}
+
+// nudge makes a just registered image's width unique in the document, so
+// that the file is the same every time. fpdf v0.9.0 writes images in
+// order of width only, taking images of equal width (every 640-pixel
+// photo) in Go's random map order. The width is a float written as an
+// integer, so adding n millionths (n counting registrations) orders the
+// images as they were registered and changes nothing in the file but the
+// order. fpdf has no setter: the width is changed through the public Gob
+// round trip, which also recomputes the image's id (before it is drawn).
+func (d *doc) nudge(info *fpdf.ImageInfoType) {
+	if info == nil || d.Err() {
+		return
+	}
+	b, err := info.GobEncode()
+	if err != nil {
+		d.SetError(err)
+		return
+	}
+	var (
+		data, smask, pal []byte
+		n, bpc           int
+		w, h, scale, dpi float64
+		cs, filter, dp   string
+		trns             []int
+	)
+	dec := gob.NewDecoder(bytes.NewReader(b))
+	for _, v := range []any{&data, &smask, &n, &w, &h, &cs, &pal, &bpc, &filter, &dp, &trns, &scale, &dpi} {
+		if err := dec.Decode(v); err != nil {
+			d.SetError(fmt.Errorf("image fields: %w", err))
+			return
+		}
+	}
+	d.images++
+	w += float64(d.images) * 1e-6
+	var out bytes.Buffer
+	enc := gob.NewEncoder(&out)
+	for _, v := range []any{data, smask, n, w, h, cs, pal, bpc, filter, dp, trns, scale, dpi} {
+		if err := enc.Encode(v); err != nil {
+			d.SetError(fmt.Errorf("image fields: %w", err))
+			return
+		}
+	}
+	if err := info.GobDecode(out.Bytes()); err != nil {
+		d.SetError(err)
+	}
 }
 
 // output writes the document to w, reporting a library error as ErrPDF.
