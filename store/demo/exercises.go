@@ -81,6 +81,7 @@ func (w *World) Exercises() []api.Exercise {
 func (w *World) plantVehicle(r *rng, ex int, vi int32, color, body, mk, model string, features []string, stickers ...string) *vehicle {
 	v := &w.fleet[vi]
 	v.planted = int8(ex + 1)
+	v.activity = 1 // a regular, like most vehicles that matter to a case
 	v.color = uint8(indexOf(Colors, color))
 	v.body = uint8(indexOf(BodyTypes, body))
 	v.make, v.model = mk, model
@@ -255,7 +256,7 @@ func (w *World) plantSwitched(r *rng, next func() int32) {
 	e := w.add(&exercise{vehicles: []int32{si, vi}, incident: homicide, hasDesc: true,
 		color: s.color, body: s.body, make: s.make, feature: FeatureDamage})
 	c := cam("San Pablo Ave & West Grand Ave")
-	w.plans[si] = &plan{misreadCam: -1, passes: []pass{{w.at(12, 8, 10), c}, {w.at(5, 8, 12), c}}}
+	w.plans[si] = &plan{misreadCam: -1, passes: []pass{{w.at(11, 8, 10), c}, {w.at(5, 8, 12), c}}}
 	w.plans[vi] = &plan{misreadCam: -1, passes: []pass{{w.at(4, 17, 30), cam("Market St & 40th St")}}}
 	e.Exercise = api.Exercise{ID: "switched-plate", Title: "A switched plate from Oakland",
 		ReportNumber: "21-040329", PurposeCategory: "homicide",

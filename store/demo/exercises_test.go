@@ -48,8 +48,7 @@ func TestExercisesComplete(t *testing.T) {
 // rules (api/plate), and checks that each exercise's answer exists and is
 // the only one, in several worlds.
 func TestExerciseAnswersUnique(t *testing.T) {
-	for _, seed := range []int64{1, 2, 3} {
-		tw := small(t, seed)
+	for _, tw := range []*testWorld{small(t, 1), small(t, 2), small(t, 3), sized(t, 4, 60, 3000), sized(t, 5, 2000, 60000)} {
 		w := tw.w
 		checkPartialPlate(t, tw, exerciseByID(t, w, "partial-plate-robbery"))
 		checkDescription(t, tw, exerciseByID(t, w, "partial-plate-description"))

@@ -113,7 +113,7 @@ func (w *World) vehicleDay(vi int32, k int, out []rec) []rec {
 	d0 := w.dayStart[k]
 	wd := w.weekday[k]
 	weekend := wd == time.Saturday || wd == time.Sunday
-	active := v.planted != 0 || g.r.chance(w.activeScale*float64(v.activity))
+	active := g.r.chance(w.activeScale * float64(v.activity))
 	if active && v.commuter && !weekend && g.r.chance(0.92) {
 		g.drive(v.home, v.work, d0+int64(v.departMin)*60+int64(g.r.norm()*12*60))
 		g.drive(v.work, v.home, d0+int64(v.returnMin)*60+int64(g.r.norm()*15*60))

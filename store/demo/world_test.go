@@ -29,12 +29,19 @@ var (
 // small returns the small test world of a seed and all its reads.
 func small(t testing.TB, seed int64) *testWorld {
 	t.Helper()
+	return sized(t, seed, 800, 30000)
+}
+
+// sized returns a test world of the given size and all its reads.
+func sized(t testing.TB, seed int64, vehicles, reads int) *testWorld {
+	t.Helper()
 	worldsMu.Lock()
 	defer worldsMu.Unlock()
-	if tw, ok := worlds[seed]; ok {
+	key := seed<<32 ^ int64(vehicles)<<20 ^ int64(reads)
+	if tw, ok := worlds[key]; ok {
 		return tw
 	}
-	tw := &testWorld{w: New(Options{Seed: seed, Vehicles: 800, Reads: 30000, Now: testNow})}
+	tw := &testWorld{w: New(Options{Seed: seed, Vehicles: vehicles, Reads: reads, Now: testNow})}
 	err := tw.w.each(func(r *rec, m *api.ReadMeta) error {
 		tw.reads = append(tw.reads, *m)
 		tw.recs = append(tw.recs, *r)
@@ -43,7 +50,7 @@ func small(t testing.TB, seed int64) *testWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	worlds[seed] = tw
+	worlds[key] = tw
 	return tw
 }
 
