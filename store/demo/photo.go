@@ -142,7 +142,7 @@ func (w *World) render(s *shot) *image.RGBA {
 	local := s.at.In(w.loc)
 	c := &canvas{img: img, night: !s.at.IsZero() && isNight(local)}
 	h := fnvHash(s.id)
-	c.background(h)
+	c.background(fnvHash(s.camID)) // each camera looks at its own street
 	d := newDrawer(c, s, h)
 	d.vehicle()
 	d.plate()
