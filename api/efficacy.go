@@ -186,8 +186,8 @@ func (e Efficacy) TotalSearches() int {
 	return n
 }
 
-// Sum adds the counts of a breakdown.
-func Sum(cs []CountBy) int {
+// SumCounts adds the counts of a breakdown.
+func SumCounts(cs []CountBy) int {
 	n := 0
 	for _, c := range cs {
 		n += c.Count

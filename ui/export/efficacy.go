@@ -27,7 +27,7 @@ func EfficacyPDF(w io.Writer, e api.Efficacy, meta ReportMeta) error {
 	if meta.Generated.IsZero() {
 		return ErrNoTime
 	}
-	if e.To.Before(e.From) {
+	if e.From.IsZero() || e.To.IsZero() || e.To.Before(e.From) {
 		return fmt.Errorf("%w: %s to %s", ErrBadPeriod, e.From.Format(time.RFC3339), e.To.Format(time.RFC3339))
 	}
 	period := periodText(e.From, e.To)
@@ -95,11 +95,11 @@ func (r *report) summary() {
 // keyFigures draws the six headline numbers as tiles.
 func (r *report) keyFigures() {
 	v := r.e.Verification
-	outcomes := api.Sum(r.e.Outcomes)
+	outcomes := api.SumCounts(r.e.Outcomes)
 	tiles := []struct{ value, label string }{
 		{formatCount(float64(r.e.TotalSearches())), "searches"},
-		{formatCount(float64(api.Sum(r.e.Refusals))), "searches refused under the policy"},
-		{formatCount(float64(api.Sum(r.e.HotlistHits))), "hotlist hits"},
+		{formatCount(float64(api.SumCounts(r.e.Refusals))), "searches refused under the policy"},
+		{formatCount(float64(api.SumCounts(r.e.HotlistHits))), "hotlist hits"},
 		{formatCount(float64(v.Verified())), "reads verified by a person"},
 		{fmt.Sprintf("%.1f%%", 100*v.OCRErrorRate), "measured OCR error rate"},
 		{formatCount(float64(outcomes)), "searches with an outcome recorded"},
@@ -350,7 +350,7 @@ func (r *report) outcomes() {
 	for _, c := range r.e.HotlistHits {
 		rows = append(rows, []string{titleCase(c.Key), formatCount(float64(c.Count))})
 	}
-	rows = append(rows, []string{"All lists", formatCount(float64(api.Sum(r.e.HotlistHits)))})
+	rows = append(rows, []string{"All lists", formatCount(float64(api.SumCounts(r.e.HotlistHits)))})
 	r.table([]column{{"List", 120, "L"}, {"Hits", 59.9, "R"}}, rows, true, nil)
 }
 

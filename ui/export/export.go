@@ -40,8 +40,8 @@ var (
 	ErrNoTime = errors.New("export: the generation time is not set")
 	// ErrBadPhoto: a photo is not a readable JPEG.
 	ErrBadPhoto = errors.New("export: a photo is not a readable JPEG")
-	// ErrBadPeriod: an efficacy report's period ends before it starts.
-	ErrBadPeriod = errors.New("export: the report period ends before it starts")
+	// ErrBadPeriod: an efficacy report's period is missing or ends before it starts.
+	ErrBadPeriod = errors.New("export: the report period is missing or ends before it starts")
 	// ErrPDF: the PDF library failed.
 	ErrPDF = errors.New("export: PDF generation failed")
 )

@@ -93,6 +93,7 @@ func TestEvidencePDFWithoutMapAndDemo(t *testing.T) {
 	if err := EvidencePDF(&buf, p); err != nil {
 		t.Fatal(err)
 	}
+	writeSample(t, "evidence-demo.pdf", buf.Bytes())
 	n, pages := pdfPages(t, buf.Bytes())
 	if n != 4 {
 		t.Fatalf("%d pages, want 4 (cover and 3 reads)", n)
@@ -247,6 +248,9 @@ func TestEfficacyRefusesBadInput(t *testing.T) {
 	e.From, e.To = e.To, e.From
 	if err := EfficacyPDF(&buf, e, ReportMeta{Generated: now}); !errors.Is(err, ErrBadPeriod) {
 		t.Errorf("reversed period: %v", err)
+	}
+	if err := EfficacyPDF(&buf, api.Efficacy{}, ReportMeta{Generated: now}); !errors.Is(err, ErrBadPeriod) {
+		t.Errorf("no period: %v", err)
 	}
 	if buf.Len() != 0 {
 		t.Errorf("%d bytes written despite errors", buf.Len())
