@@ -238,6 +238,8 @@ type BatchResponse struct {
 	Accepted   int          `json:"accepted"`
 	Duplicates int          `json:"duplicates"`
 	Rejected   []BatchError `json:"rejected"`
+	// Alerts counts the hotlist hits the accepted reads raised.
+	Alerts int `json:"alerts"`
 }
 
 // BatchError names a rejected line of a batch.
@@ -485,6 +487,14 @@ type Alert struct {
 // AckRequest is the body of POST /v1/alerts/{id}/ack.
 type AckRequest struct {
 	Note string `json:"note"`
+}
+
+// AlertAck answers POST /v1/alerts/{id}/ack: the acknowledgement on record.
+type AlertAck struct {
+	AlertID string    `json:"alert_id"`
+	By      string    `json:"by"`
+	Note    string    `json:"note"`
+	At      time.Time `json:"at"`
 }
 
 // Exercise is a training exercise of the demo world. Answer is filled only

@@ -113,7 +113,7 @@ func (s *Server) ingest(w http.ResponseWriter, r *http.Request, sess *session) e
 	if e := s.checkMeta(&rec.Meta, sess.camera, s.now()); e != nil {
 		return e
 	}
-	dup, err := s.insertRead(r.Context(), rec)
+	dup, hits, err := s.insertRead(r.Context(), rec)
 	if err != nil {
 		return err
 	}
@@ -121,7 +121,7 @@ func (s *Server) ingest(w http.ResponseWriter, r *http.Request, sess *session) e
 	if dup {
 		status = http.StatusOK
 	}
-	return writeJSON(w, status, api.IngestResponse{ID: rec.Meta.ID, Duplicate: dup})
+	return writeJSON(w, status, api.IngestResponse{ID: rec.Meta.ID, Duplicate: dup, Alerts: hits})
 }
 
 // readMultipart reads the meta and photo parts, refusing a photo over
@@ -174,15 +174,19 @@ func readMultipart(mr *multipart.Reader) (*ReadRecord, *api.Error) {
 	return rec, nil
 }
 
-// insertRead stores one read; dup when its id exists.
-func (s *Server) insertRead(ctx context.Context, rec *ReadRecord) (bool, error) {
-	var dup bool
-	err := s.st.Update(ctx, func(tx Tx) error {
+// insertRead stores one read, matching it against the hotlists; dup when
+// its id exists, hits the alerts it raised.
+func (s *Server) insertRead(ctx context.Context, rec *ReadRecord) (dup bool, hits int, err error) {
+	err = s.st.Update(ctx, func(tx Tx) error {
+		hits = 0
 		var err error
-		dup, err = tx.InsertRead(rec)
+		dup, err = s.storeRead(tx, rec, &hits)
 		return err
 	})
-	return dup, err
+	if err == nil {
+		s.alertsStored(hits)
+	}
+	return dup, hits, err
 }
 
 // IngestRead stores a read through the same validation as POST /v1/reads
@@ -196,7 +200,8 @@ func (s *Server) IngestRead(ctx context.Context, m api.ReadMeta, jpeg []byte) (d
 			return false, e
 		}
 	}
-	return s.insertRead(ctx, &ReadRecord{Meta: m, Photo: jpeg})
+	dup, _, err = s.insertRead(ctx, &ReadRecord{Meta: m, Photo: jpeg})
+	return dup, err
 }
 
 // ingestBatch: POST /v1/reads:batch, NDJSON lines of ReadMeta with
@@ -214,21 +219,27 @@ func (s *Server) ingestBatch(w http.ResponseWriter, r *http.Request, sess *sessi
 		if len(pending) == 0 {
 			return nil
 		}
+		var accepted, dups, hits int
 		err := s.st.Update(r.Context(), func(tx Tx) error {
+			accepted, dups, hits = 0, 0, 0
 			for _, rec := range pending {
-				dup, err := tx.InsertRead(rec)
+				dup, err := s.storeRead(tx, rec, &hits)
 				if err != nil {
 					return err
 				}
 				if dup {
-					resp.Duplicates++
+					dups++
 				} else {
-					resp.Accepted++
+					accepted++
 				}
 			}
 			return nil
 		})
 		pending = pending[:0]
+		if err == nil {
+			resp.Accepted, resp.Duplicates, resp.Alerts = resp.Accepted+accepted, resp.Duplicates+dups, resp.Alerts+hits
+			s.alertsStored(hits)
+		}
 		return err
 	}
 	now := s.now()

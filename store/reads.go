@@ -19,7 +19,7 @@ import (
 func (s *Server) reach(tx Tx, sess *session, searchID, alertID, id string) (*SearchRecord, *api.Read, error) {
 	if searchID == "" {
 		if alertID != "" {
-			return nil, nil, notFoundErr("There is no alert %s.", alertID)
+			return s.reachAlert(tx, sess, alertID, id)
 		}
 		return nil, nil, api.E(http.StatusBadRequest, api.CodeCaseContextRequired,
 			"A read is reached through a search or an alert: give the search_id of the search that returned it, or the alert_id.")
@@ -170,6 +170,11 @@ func (s *Server) verify(w http.ResponseWriter, r *http.Request, sess *session) e
 		}
 		if err := tx.SetVerification(id, v); err != nil {
 			return err
+		}
+		if req.SearchID == "" && req.AlertID != "" {
+			if err := tx.SetAlertVerified(req.AlertID, sess.username(), req.Status, now); err != nil {
+				return err
+			}
 		}
 		return appendAudit(tx, e)
 	})

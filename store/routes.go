@@ -25,8 +25,10 @@ func (s *Server) routesInit() {
 	s.handle("GET /v1/cameras", s.user(anyone, s.cameras))
 	// Searches check the role themselves so that a refusal is audited.
 	s.handle("POST /v1/searches", s.user(anyone, s.search))
-	s.handle("GET /v1/reads/{id}/photo", s.user(searchers, s.photo))
-	s.handle("POST /v1/reads/{id}/verification", s.user(searchers, s.idempotent(s.verify)))
+	// Approvers reach photos only through covert alerts they received.
+	readers := append(slices.Clone(searchers), api.RoleApprover)
+	s.handle("GET /v1/reads/{id}/photo", s.user(readers, s.photo))
+	s.handle("POST /v1/reads/{id}/verification", s.user(readers, s.idempotent(s.verify)))
 	s.handle("POST /v1/reads/{id}/retain", s.user(searchers, s.idempotent(s.retain)))
 	s.handle("POST /v1/exports", s.user(exporters, s.idempotent(s.export)))
 	s.handle("POST /v1/reads", s.camera(s.ingest))
@@ -35,4 +37,12 @@ func (s *Server) routesInit() {
 	s.handle("GET /v1/audit/verify", s.user(supervisors, s.auditVerify))
 	s.handle("GET /v1/training/exercises", s.user(anyone, s.exercises))
 	s.handle("GET /tiles/{z}/{x}/{file}", s.run(s.tile))
+	// Hotlists and alerts (hotlist.go, alerts.go) check roles themselves so that refusals are audited.
+	s.handle("POST /v1/hotlist-requests", s.user(anyone, s.idempotent(s.createHotlistRequest)))
+	s.handle("GET /v1/hotlist-requests", s.user(anyone, s.listHotlistRequests))
+	s.handle("POST /v1/hotlist-requests/{id}/decision", s.user(anyone, s.idempotent(s.decideHotlistRequest)))
+	s.handle("GET /v1/hotlist-entries", s.user(anyone, s.listHotlistEntries))
+	s.handle("DELETE /v1/hotlist-entries/{id}", s.user(anyone, s.removeHotlistEntry))
+	s.handle("GET /v1/alerts/stream", s.user(anyone, s.alertStream))
+	s.handle("POST /v1/alerts/{id}/ack", s.user(anyone, s.idempotent(s.ackAlert)))
 }

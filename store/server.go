@@ -47,6 +47,17 @@ type Config struct {
 	// PurgeEvery is the retention job's interval (default 1 hour; a
 	// negative value disables the background job).
 	PurgeEvery time.Duration
+	// AlertKeepAlive is the interval of keep-alive comments on the alert
+	// stream (default 15 s).
+	AlertKeepAlive time.Duration
+	// HotlistEvery is the hotlist job's interval: expiry, alert purge and
+	// entries changed by another process (default 1 minute; negative
+	// disables the job).
+	HotlistEvery time.Duration
+	// ImportDir holds state-list files (<list>.csv) imported at start and
+	// every ImportEvery (default 24 h); "" imports nothing.
+	ImportDir   string
+	ImportEvery time.Duration
 }
 
 // Server is a running store: storage, policy and HTTP handlers.
@@ -62,6 +73,7 @@ type Server struct {
 	idemKey map[string]*sync.Mutex
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
+	hot     *hotlistState
 }
 
 // Open opens the database, prepares the demo world when asked, and starts
@@ -108,6 +120,10 @@ func Open(cfg Config) (*Server, error) {
 		}
 	}
 	s.routesInit()
+	if err := s.hotlistInit(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
 	if cfg.PurgeEvery > 0 {
 		s.goBackground(func() { s.purgeLoop(ctx) })
 	}

@@ -81,6 +81,8 @@ CREATE TRIGGER plates_fts_ins AFTER INSERT ON plates BEGIN
 	INSERT INTO plates_fts(rowid, plate, canon) VALUES (new.id, new.plate, new.canon);
 END;
 INSERT INTO plates_fts(plates_fts) VALUES ('rebuild');`,
+	// 3 (hotlists): hotlist requests, entries, alerts, alert verifications and acks.
+	hotlistMigration,
 }
 
 // sqliteStorage is the embedded SQLite Storage: one writer connection (writes

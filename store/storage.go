@@ -42,6 +42,8 @@ type Storage interface {
 
 // Tx is one transaction of a Storage.
 type Tx interface {
+	hotlistTx // hotlists and alerts (sqlite_hotlist.go)
+
 	GetUser(username string) (*UserRecord, error)
 	InsertUser(u *UserRecord) error
 	UpdateUser(u *UserRecord) error

@@ -31,6 +31,9 @@ type Config struct {
 	DemoUsers []DemoUser
 	// DemoPassword is shown beside the demo users.
 	DemoPassword string
+	// DemoReady, when set, is closed once the demo store is ready; the
+	// login screen says it is being prepared until then.
+	DemoReady <-chan struct{}
 	// IdleLock is the idle time before the session locks (DefaultIdleLock when zero).
 	IdleLock time.Duration
 	// Now is the clock (time.Now when nil).

@@ -123,7 +123,7 @@ type LockScreen struct {
 	password *widget.Entry
 	unlock   *widget.Button
 	msg      *widget.Label
-	busy     *widget.ProgressBarInfinite
+	busy     *widget.Activity
 }
 
 func newLockScreen(a *App) *LockScreen {
@@ -135,13 +135,13 @@ func newLockScreen(a *App) *LockScreen {
 	l.unlock = widget.NewButton("Unlock", l.onUnlock)
 	l.unlock.Importance = widget.HighImportance
 	logout := widget.NewButton("Sign out", a.logout)
-	l.busy = widget.NewProgressBarInfinite()
+	l.busy = widget.NewActivity()
 	l.busy.Hide()
 	title := widget.NewLabelWithStyle("Session locked", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	who := widget.NewLabel("Signed in as " + u.Username + " (" + u.DisplayName + ") on " + a.sess.StoreHost() +
 		".\nThe workstation locked after a period of inactivity. Enter your password to continue;\nthe case context was cleared and must be set again.")
 	who.Alignment = fyne.TextAlignCenter
-	box := container.NewVBox(title, who, l.password, container.NewHBox(spacer(), logout, l.unlock), l.busy, l.msg)
+	box := container.NewVBox(title, who, l.password, container.NewHBox(l.busy, spacer(), logout, l.unlock), l.msg)
 	l.content = container.NewCenter(fixedWidth(box, 520))
 	return l
 }
@@ -158,6 +158,7 @@ func (l *LockScreen) onUnlock() {
 	}
 	l.unlock.Disable()
 	l.busy.Show()
+	l.busy.Start()
 	s := l.app.sess
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
@@ -169,6 +170,7 @@ func (l *LockScreen) onUnlock() {
 			p, err = s.Policy(ctx)
 		}
 		uiDo(func() {
+			l.busy.Stop()
 			l.busy.Hide()
 			l.unlock.Enable()
 			if err != nil {

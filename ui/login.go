@@ -25,7 +25,8 @@ type LoginScreen struct {
 	password *widget.Entry
 	signIn   *widget.Button
 	msg      *widget.Label
-	busy     *widget.ProgressBarInfinite
+	busy     *widget.Activity
+	note     *widget.Label
 }
 
 func newLoginScreen(a *App) *LoginScreen {
@@ -46,8 +47,10 @@ func newLoginScreen(a *App) *LoginScreen {
 	l.username.OnSubmitted = func(string) { a.win.Canvas().Focus(l.password) }
 	l.signIn = widget.NewButton("Sign in", l.onSignIn)
 	l.signIn.Importance = widget.HighImportance
-	l.busy = widget.NewProgressBarInfinite()
+	l.busy = widget.NewActivity()
 	l.busy.Hide()
+	l.note = widget.NewLabel("")
+	l.note.Hide()
 
 	form := widget.NewForm(
 		widget.NewFormItem("Store", l.server),
@@ -57,13 +60,37 @@ func newLoginScreen(a *App) *LoginScreen {
 	title := widget.NewLabelWithStyle("alprdesk — ALPR investigator workstation", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	note := widget.NewLabel("Every search needs a case number and purpose, and is audited.")
 	note.Alignment = fyne.TextAlignCenter
-	box := container.NewVBox(title, note, form, container.NewHBox(spacer(), l.signIn), l.busy, l.msg)
+	box := container.NewVBox(title, note, form, container.NewHBox(l.busy, l.note, spacer(), l.signIn), l.msg)
 	if a.cfg.Demo && len(a.cfg.DemoUsers) > 0 {
 		box.Add(widget.NewSeparator())
 		box.Add(l.demoUsers())
 	}
 	l.content = container.NewCenter(fixedWidth(box, 560))
+	if r := a.cfg.DemoReady; r != nil {
+		l.waitDemo(r)
+	}
 	return l
+}
+
+// preparing is the note shown while the demo store starts.
+const preparing = "Preparing the demo world (the first start takes a minute)…"
+
+// waitDemo says that the demo store is preparing its world until it is ready.
+func (l *LoginScreen) waitDemo(ready <-chan struct{}) {
+	select {
+	case <-ready:
+		return
+	default:
+	}
+	l.setBusy(true, preparing)
+	go func() {
+		<-ready
+		uiDo(func() {
+			if l.busy.Visible() && !l.signIn.Disabled() || l.note.Text == preparing {
+				l.setBusy(false, "")
+			}
+		})
+	}()
 }
 
 // demoUsers lists the demo accounts; a click fills the form.
@@ -104,12 +131,17 @@ func (l *LoginScreen) focusTarget() fyne.Focusable {
 // SetMessage shows a message under the form.
 func (l *LoginScreen) SetMessage(m string) { setMsg(l.msg, m) }
 
-func (l *LoginScreen) setBusy(b bool) {
+func (l *LoginScreen) setBusy(b bool, what string) {
+	l.note.SetText(what)
 	if b {
 		l.busy.Show()
+		l.busy.Start()
+		l.note.Show()
 		l.signIn.Disable()
 	} else {
+		l.busy.Stop()
 		l.busy.Hide()
+		l.note.Hide()
 		l.signIn.Enable()
 	}
 }
@@ -129,7 +161,7 @@ func (l *LoginScreen) onSignIn() {
 		return
 	}
 	l.SetMessage("")
-	l.setBusy(true)
+	l.setBusy(true, "Signing in…")
 	conn := l.app.cfg.Connector
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -140,7 +172,7 @@ func (l *LoginScreen) onSignIn() {
 			p, err = s.Policy(ctx)
 		}
 		uiDo(func() {
-			l.setBusy(false)
+			l.setBusy(false, "")
 			if err != nil {
 				l.password.SetText("")
 				l.SetMessage(loginWords(err, server))
@@ -161,7 +193,7 @@ func (l *LoginScreen) tryResume() {
 	if server == "" || user == "" {
 		return
 	}
-	l.setBusy(true)
+	l.setBusy(true, "Signing in with the saved session…")
 	conn := l.app.cfg.Connector
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
@@ -175,7 +207,7 @@ func (l *LoginScreen) tryResume() {
 			if l.app.login != l {
 				return // the user moved on
 			}
-			l.setBusy(false)
+			l.setBusy(false, "")
 			if err != nil || s == nil {
 				return // nothing to resume: the password is asked as usual
 			}

@@ -395,14 +395,6 @@ func (m *MainScreen) applyVerdict(id string, v api.VerificationRequest, user str
 		m.Results.UpdateRow(i, r)
 		if p := m.Photo.Row(); p != nil && p.Read.ID == id {
 			m.Photo.Show(r, m.warningsFor(r.Read, m.Results.Rows()))
-			if m.Photo.full != nil {
-				m.Photo.photo.Image = m.Photo.full
-				m.Photo.photo.Refresh()
-				if c := plateCrop(m.Photo.full, r.Read.PlateBox, 4); c != nil {
-					m.Photo.crop.Image = c
-					m.Photo.crop.Refresh()
-				}
-			}
 			if queued {
 				m.Photo.SetNote("The store is unreachable: the verdict waits in the outbox and is sent when it is back.")
 			} else {

@@ -127,13 +127,16 @@ func (p *PhotoPanel) Row() *Row { return p.row }
 
 // Show shows a read (its photo arrives later through SetPhoto).
 func (p *PhotoPanel) Show(row Row, warnings []string) {
+	same := p.row != nil && p.row.Read.ID == row.Read.ID
 	p.row = &row
-	p.full = nil
 	r := row.Read
-	p.photo.Image = blank(photoW, photoH)
-	p.photo.Refresh()
-	p.crop.Image = blank(220, 70)
-	p.crop.Refresh()
+	if !same { // a new read: its photo is on the way
+		p.full = nil
+		p.photo.Image = blank(photoW, photoH)
+		p.photo.Refresh()
+		p.crop.Image = blank(220, 70)
+		p.crop.Refresh()
+	}
 	p.ocr.SetText(r.Plate + "  " + r.State)
 	p.conf.SetText(fmt.Sprintf("confidence %.2f", r.Confidence))
 	txt, _ := statusText(row)
@@ -250,10 +253,10 @@ func (p *PhotoPanel) onMisread() {
 	if p.row == nil {
 		return
 	}
-	e := widget.NewEntry()
+	var d dialog.Dialog
+	e := newEscEntry(func() { d.Hide() })
 	e.SetText(p.row.Read.Plate)
 	msg := errorText()
-	var d dialog.Dialog
 	submit := func() {
 		cp := plate.Normalize(e.Text)
 		if !plate.Valid(cp) || cp == p.row.Read.Plate {
@@ -309,4 +312,25 @@ func (p *PhotoPanel) KeyVerdict(r rune) bool {
 		return false
 	}
 	return true
+}
+
+// escEntry is an entry whose Escape key cancels its dialog.
+type escEntry struct {
+	widget.Entry
+	onEsc func()
+}
+
+func newEscEntry(onEsc func()) *escEntry {
+	e := &escEntry{onEsc: onEsc}
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// TypedKey cancels on Escape.
+func (e *escEntry) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyEscape && e.onEsc != nil {
+		e.onEsc()
+		return
+	}
+	e.Entry.TypedKey(k)
 }

@@ -25,8 +25,8 @@ const (
 	numCols
 )
 
-var colTitles = [numCols]string{"Plate (OCR)", "Verified by a person", "St", "Time", "Camera", "Vehicle", "Conf"}
-var colWidths = [numCols]float32{100, 165, 40, 110, 175, 140, 52}
+var colTitles = [numCols]string{"Plate (OCR)", "Verified", "St", "Time", "Camera", "Vehicle", "Conf"}
+var colWidths = [numCols]float32{100, 160, 40, 110, 190, 135, 52}
 
 // ResultsView shows search results in a virtualized table: sortable by a
 // click on a header, with the total, paging ("Load more"), progress and
@@ -35,7 +35,7 @@ type ResultsView struct {
 	content  fyne.CanvasObject
 	table    *resultTable
 	count    *widget.Label
-	progress *widget.ProgressBarInfinite
+	progress *widget.Activity
 	cancel   *widget.Button
 	more     *widget.Button
 	timeline *widget.Button
@@ -70,7 +70,7 @@ func newResultsView() *ResultsView {
 	v := &ResultsView{selected: -1, sortCol: colTime, sortDesc: true}
 	v.table = newResultTable(v)
 	v.count = widget.NewLabel("No search yet.")
-	v.progress = widget.NewProgressBarInfinite()
+	v.progress = widget.NewActivity()
 	v.progress.Hide()
 	v.cancel = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() {
 		if v.OnCancel != nil {
@@ -90,7 +90,7 @@ func newResultsView() *ResultsView {
 		}
 	})
 	v.timeline.Disable()
-	bar := container.NewBorder(nil, nil, v.count, container.NewHBox(v.cancel, v.more, v.timeline), container.NewPadded(v.progress))
+	bar := container.NewBorder(nil, nil, container.NewHBox(v.count, v.progress), container.NewHBox(v.cancel, v.more, v.timeline))
 	v.content = container.NewBorder(bar, nil, nil, nil, v.table)
 	return v
 }

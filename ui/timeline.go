@@ -38,7 +38,7 @@ type TimelineView struct {
 	mapw     *mapWidget
 	list     *widget.List
 	msg      *widget.Label
-	busy     *widget.ProgressBarInfinite
+	busy     *widget.Activity
 	export   *widget.Button
 	plate    string
 	reads    []api.Read
@@ -69,14 +69,14 @@ func newTimelineView(m *MainScreen) *TimelineView {
 			o.(*widget.Label).SetText(fmt.Sprintf("%2d  %s  %s%s", i+1, r.CapturedAt.Local().Format("Jan 02 15:04"), r.Camera.Name, mark))
 		})
 	v.list.OnSelected = func(i widget.ListItemID) { v.open(i) }
-	v.busy = widget.NewProgressBarInfinite()
+	v.busy = widget.NewActivity()
 	v.busy.Hide()
 	v.export = widget.NewButtonWithIcon("Export PNG…", theme.DocumentSaveIcon(), v.onExport)
 	back := widget.NewButtonWithIcon("Back to results", theme.NavigateBackIcon(), m.showSearch)
-	head := container.NewBorder(nil, nil, back, v.export, v.title)
+	head := container.NewBorder(nil, nil, back, container.NewHBox(v.busy, v.export), v.title)
 	split := container.NewHSplit(v.mapw, v.list)
 	split.Offset = 0.64
-	v.content = container.NewBorder(container.NewVBox(head, v.busy, v.msg), nil, nil, nil, split)
+	v.content = container.NewBorder(container.NewVBox(head, v.msg), nil, nil, nil, split)
 	return v
 }
 
@@ -94,9 +94,10 @@ func (m *MainScreen) showTimeline() {
 		setMsg(m.resMsg, "Select a result first: the timeline shows every sighting of its plate.")
 		return
 	}
-	m.Timeline.Load(rows[i].Read, rows)
+	// show the view first, so that the map is drawn at its size
 	m.center.Objects = []fyne.CanvasObject{m.Timeline.content}
 	m.center.Refresh()
+	m.Timeline.Load(rows[i].Read, rows)
 	m.nav.OnSelected = nil
 	m.nav.Select(1)
 	m.nav.OnSelected = m.onNav

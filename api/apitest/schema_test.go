@@ -51,6 +51,14 @@ var schemaTypes = map[string]any{
 	"Exercise":            api.Exercise{},
 	"Exercises":           api.Exercises{},
 	"Health":              api.Health{},
+	"HotlistRequestBody":  api.HotlistRequestBody{},
+	"HotlistRequest":      api.HotlistRequest{},
+	"DecisionRequest":     api.DecisionRequest{},
+	"HotlistEntry":        api.HotlistEntry{},
+	"RemoveEntryRequest":  api.RemoveEntryRequest{},
+	"Alert":               api.Alert{},
+	"AckRequest":          api.AckRequest{},
+	"AlertAck":            api.AlertAck{},
 }
 
 // Fields of a Go type that a schema leaves out on purpose, and fields a

@@ -34,9 +34,10 @@ type demoStore struct {
 	srv      *store.Server
 	http     *http.Server
 	dir      string
-	ready    chan struct{}
-	err      error
-	h        http.Handler
+	// ready is closed when the store has opened (or failed to).
+	ready chan struct{}
+	err   error
+	h     http.Handler
 }
 
 // serve waits for the store to be ready, then hands the request over.
@@ -80,12 +81,14 @@ func startDemo(o demoOptions) (*demoStore, error) {
 	// window opens at once; requests wait for it.
 	go func() {
 		defer close(d.ready)
+		t0 := time.Now()
 		d.srv, d.err = store.Open(store.Config{
 			DBPath: "", Demo: true, DemoSeed: o.Seed, DemoReads: o.Reads,
 			BasemapPath: basemap, Logf: func(string, ...any) {},
 		})
 		if d.err == nil {
 			d.h = d.srv.Handler()
+			fmt.Printf("alprdesk: demo store ready after %.1f s\n", time.Since(t0).Seconds())
 		} else {
 			fmt.Fprintln(os.Stderr, "alprdesk: the demo store did not start:", d.err)
 		}

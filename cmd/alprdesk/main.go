@@ -36,7 +36,7 @@ func main() {
 			os.Exit(1)
 		}
 		defer d.Close()
-		cfg.Demo, cfg.Server, cfg.DemoUsers, cfg.DemoPassword = true, d.URL, d.Users, d.Password
+		cfg.Demo, cfg.Server, cfg.DemoUsers, cfg.DemoPassword, cfg.DemoReady = true, d.URL, d.Users, d.Password, d.ready
 		d.PrintUsers(os.Stdout)
 	} else if *server == "" {
 		log.Printf("alprdesk: no --server given; the login screen asks for the store's address")

@@ -1,0 +1,436 @@
+package store
+
+import (
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"alprdesk/api"
+)
+
+// hotlistMigration creates the tables of hotlists and alerts (appended to
+// migrations by the hotlist feature).
+const hotlistMigration = `CREATE TABLE hotlist_requests(
+	id TEXT PRIMARY KEY, body TEXT NOT NULL, requested_by TEXT NOT NULL, requested_at INTEGER NOT NULL,
+	status TEXT NOT NULL, decided_by TEXT NOT NULL DEFAULT '', decided_at INTEGER NOT NULL DEFAULT 0,
+	reason TEXT NOT NULL DEFAULT '', entry_id TEXT NOT NULL DEFAULT '', notice TEXT NOT NULL DEFAULT '');
+CREATE INDEX hotlist_requests_by ON hotlist_requests(requested_by, requested_at);
+CREATE INDEX hotlist_requests_status ON hotlist_requests(status, requested_at);
+CREATE TABLE hotlist_entries(
+	id TEXT PRIMARY KEY, plate TEXT NOT NULL, state TEXT NOT NULL, list TEXT NOT NULL,
+	expires_at INTEGER NOT NULL, request_id TEXT NOT NULL, report_number TEXT NOT NULL,
+	vehicle_description TEXT NOT NULL, instructions TEXT NOT NULL, contact TEXT NOT NULL,
+	requested_by TEXT NOT NULL, created_at INTEGER NOT NULL, status TEXT NOT NULL,
+	ended_by TEXT NOT NULL DEFAULT '', ended_at INTEGER NOT NULL DEFAULT 0, end_reason TEXT NOT NULL DEFAULT '');
+CREATE INDEX hotlist_entries_active ON hotlist_entries(status, expires_at);
+CREATE INDEX hotlist_entries_list ON hotlist_entries(list, status);
+CREATE TABLE alerts(
+	seq INTEGER PRIMARY KEY AUTOINCREMENT, read_id TEXT NOT NULL, entry_id TEXT NOT NULL,
+	list TEXT NOT NULL, match TEXT NOT NULL, requested_by TEXT NOT NULL, at INTEGER NOT NULL,
+	data TEXT NOT NULL);
+CREATE INDEX alerts_read ON alerts(read_id);
+CREATE TABLE alert_verifications(
+	alert_id TEXT NOT NULL, username TEXT NOT NULL, status TEXT NOT NULL, at INTEGER NOT NULL,
+	PRIMARY KEY(alert_id, username));
+CREATE TABLE alert_acks(
+	alert_id TEXT NOT NULL, username TEXT NOT NULL, note TEXT NOT NULL, at INTEGER NOT NULL,
+	PRIMARY KEY(alert_id, username));
+INSERT INTO meta(key, value) VALUES ('hotlist_generation', '0') ON CONFLICT(key) DO NOTHING;`
+
+// Entry statuses kept in storage.
+const (
+	entryActive   = "active"
+	entryExpired  = "expired"
+	entryRemoved  = "removed"
+	entryReplaced = "replaced"
+)
+
+// HotlistEntryRecord is a stored hotlist entry: the API's entry plus who
+// requested it (covert entries are visible to that user and approvers)
+// and its state.
+type HotlistEntryRecord struct {
+	api.HotlistEntry
+	RequestedBy string
+	CreatedAt   time.Time
+	Status      string
+}
+
+// AlertRecord is a stored hotlist hit; Data is the api.Alert as JSON.
+type AlertRecord struct {
+	Seq         int64
+	ReadID      string
+	EntryID     string
+	List        string
+	Match       string
+	RequestedBy string
+	At          time.Time
+	Data        []byte
+}
+
+// AlertViewer is who reads alerts: routing decides what they may see.
+type AlertViewer struct {
+	Username string
+	// Patrol receives alert-list and state-list hits (detectives and
+	// watch commanders).
+	Patrol bool
+	// Approver receives covert hits.
+	Approver bool
+}
+
+// hotlistTx is the hotlist part of a transaction (embedded in Tx).
+type hotlistTx interface {
+	InsertHotlistRequest(r *api.HotlistRequest) error
+	GetHotlistRequest(id string) (*api.HotlistRequest, error)
+	// ListHotlistRequests lists requests newest first; by "" lists every
+	// user's, status "" every status.
+	ListHotlistRequests(by, status string) ([]api.HotlistRequest, error)
+	UpdateHotlistRequest(r *api.HotlistRequest) error
+
+	InsertHotlistEntry(e *HotlistEntryRecord) error
+	GetHotlistEntry(id string) (*HotlistEntryRecord, error)
+	// ActiveHotlistEntries lists the entries active at now.
+	ActiveHotlistEntries(now time.Time) ([]HotlistEntryRecord, error)
+	// DueHotlistEntries lists active entries whose time ran out by now.
+	DueHotlistEntries(now time.Time) ([]HotlistEntryRecord, error)
+	// EndHotlistEntry ends an active entry (expired, removed, replaced).
+	EndHotlistEntry(id, status, by, reason string, at time.Time) error
+	// ReplaceStateList deletes the entries of a state list and inserts es.
+	ReplaceStateList(list string, es []HotlistEntryRecord) (removed int, err error)
+	// HotlistGeneration counts changes to entries, so that another
+	// process's changes (a CLI import) are noticed.
+	HotlistGeneration() (int64, error)
+	BumpHotlistGeneration() error
+
+	// InsertAlert stores a hit; build makes its data once the seq is known.
+	InsertAlert(a *AlertRecord, build func(seq int64) ([]byte, error)) error
+	GetAlert(seq int64) (*AlertRecord, error)
+	// LastAlertSeq returns the newest alert's sequence (0 when none).
+	LastAlertSeq() (int64, error)
+	// AlertsAfter lists the alerts after seq that v may see, oldest first.
+	AlertsAfter(seq int64, v AlertViewer, limit int) ([]AlertRecord, error)
+	// PurgeOrphanAlerts deletes the alerts whose read was purged.
+	PurgeOrphanAlerts() (int, error)
+	SetAlertVerified(alertID, username, status string, at time.Time) error
+	AlertVerified(alertID, username string) (bool, error)
+	// InsertAlertAck records an acknowledgement; ErrExists when the user
+	// already acknowledged the alert.
+	InsertAlertAck(ack api.AlertAck) error
+}
+
+// InsertHotlistRequest stores a new request.
+func (t *sqliteTx) InsertHotlistRequest(r *api.HotlistRequest) error {
+	body, err := json.Marshal(r.HotlistRequestBody)
+	if err != nil {
+		return err
+	}
+	_, err = t.exec(`INSERT INTO hotlist_requests(id, body, requested_by, requested_at, status, notice) VALUES (?,?,?,?,?,?)`,
+		r.ID, string(body), r.RequestedBy, ms(r.RequestedAt), r.Status, r.Notice)
+	if isUnique(err) {
+		return ErrExists
+	}
+	return err
+}
+
+const requestCols = `id, body, requested_by, requested_at, status, decided_by, decided_at, reason, entry_id, notice`
+
+func scanRequest(sc interface{ Scan(...any) error }) (*api.HotlistRequest, error) {
+	var r api.HotlistRequest
+	var body string
+	var at, decided int64
+	err := sc.Scan(&r.ID, &body, &r.RequestedBy, &at, &r.Status, &r.DecidedBy, &decided, &r.Reason, &r.EntryID, &r.Notice)
+	if err != nil {
+		return nil, notFound(err)
+	}
+	if err := json.Unmarshal([]byte(body), &r.HotlistRequestBody); err != nil {
+		return nil, fmt.Errorf("store: hotlist request %s: %w", r.ID, err)
+	}
+	r.RequestedAt = fromMS(at)
+	if decided != 0 {
+		d := fromMS(decided)
+		r.DecidedAt = &d
+	}
+	return &r, nil
+}
+
+// GetHotlistRequest returns a request or ErrNotFound.
+func (t *sqliteTx) GetHotlistRequest(id string) (*api.HotlistRequest, error) {
+	return scanRequest(t.row(`SELECT `+requestCols+` FROM hotlist_requests WHERE id = ?`, id))
+}
+
+// ListHotlistRequests lists requests newest first.
+func (t *sqliteTx) ListHotlistRequests(by, status string) ([]api.HotlistRequest, error) {
+	q := `SELECT ` + requestCols + ` FROM hotlist_requests WHERE (? = '' OR requested_by = ?) AND (? = '' OR status = ?)
+		ORDER BY requested_at DESC, id`
+	rows, err := t.query(q, by, by, status, status)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []api.HotlistRequest{}
+	for rows.Next() {
+		r, err := scanRequest(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *r)
+	}
+	return out, rows.Err()
+}
+
+// UpdateHotlistRequest records a decision on a request.
+func (t *sqliteTx) UpdateHotlistRequest(r *api.HotlistRequest) error {
+	var decided int64
+	if r.DecidedAt != nil {
+		decided = ms(*r.DecidedAt)
+	}
+	res, err := t.exec(`UPDATE hotlist_requests SET status=?, decided_by=?, decided_at=?, reason=?, entry_id=? WHERE id=?`,
+		r.Status, r.DecidedBy, decided, r.Reason, r.EntryID, r.ID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+const entryCols = `id, plate, state, list, expires_at, request_id, report_number, vehicle_description,
+	instructions, contact, requested_by, created_at, status`
+
+func scanEntry(sc interface{ Scan(...any) error }) (*HotlistEntryRecord, error) {
+	var e HotlistEntryRecord
+	var exp, created int64
+	err := sc.Scan(&e.ID, &e.Plate, &e.State, &e.List, &exp, &e.RequestID, &e.ReportNumber, &e.VehicleDescription,
+		&e.Instructions, &e.Contact, &e.RequestedBy, &created, &e.Status)
+	if err != nil {
+		return nil, notFound(err)
+	}
+	e.ExpiresAt, e.CreatedAt = fromMS(exp), fromMS(created)
+	return &e, nil
+}
+
+func (t *sqliteTx) entries(q string, args ...any) ([]HotlistEntryRecord, error) {
+	rows, err := t.query(`SELECT `+entryCols+` FROM hotlist_entries `+q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []HotlistEntryRecord
+	for rows.Next() {
+		e, err := scanEntry(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *e)
+	}
+	return out, rows.Err()
+}
+
+// InsertHotlistEntry stores an entry; ErrExists when the id is taken.
+func (t *sqliteTx) InsertHotlistEntry(e *HotlistEntryRecord) error {
+	_, err := t.exec(`INSERT INTO hotlist_entries(`+entryCols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		e.ID, e.Plate, e.State, e.List, ms(e.ExpiresAt), e.RequestID, e.ReportNumber, e.VehicleDescription,
+		e.Instructions, e.Contact, e.RequestedBy, ms(e.CreatedAt), e.Status)
+	if isUnique(err) {
+		return ErrExists
+	}
+	return err
+}
+
+// GetHotlistEntry returns an entry (in any status) or ErrNotFound.
+func (t *sqliteTx) GetHotlistEntry(id string) (*HotlistEntryRecord, error) {
+	return scanEntry(t.row(`SELECT `+entryCols+` FROM hotlist_entries WHERE id = ?`, id))
+}
+
+// ActiveHotlistEntries lists the entries active at now, by list and plate.
+func (t *sqliteTx) ActiveHotlistEntries(now time.Time) ([]HotlistEntryRecord, error) {
+	return t.entries(`WHERE status = ? AND expires_at > ? ORDER BY list, plate, id`, entryActive, ms(now))
+}
+
+// DueHotlistEntries lists active entries whose time ran out by now.
+func (t *sqliteTx) DueHotlistEntries(now time.Time) ([]HotlistEntryRecord, error) {
+	return t.entries(`WHERE status = ? AND expires_at <= ? ORDER BY expires_at, id`, entryActive, ms(now))
+}
+
+// EndHotlistEntry ends an active entry.
+func (t *sqliteTx) EndHotlistEntry(id, status, by, reason string, at time.Time) error {
+	res, err := t.exec(`UPDATE hotlist_entries SET status=?, ended_by=?, ended_at=?, end_reason=? WHERE id=? AND status=?`,
+		status, by, ms(at), reason, id, entryActive)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// ReplaceStateList deletes the entries of a state list and inserts es.
+func (t *sqliteTx) ReplaceStateList(list string, es []HotlistEntryRecord) (int, error) {
+	res, err := t.exec(`DELETE FROM hotlist_entries WHERE list = ?`, list)
+	if err != nil {
+		return 0, err
+	}
+	n, _ := res.RowsAffected()
+	stmt, err := t.tx.PrepareContext(t.ctx, `INSERT INTO hotlist_entries(`+entryCols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`)
+	if err != nil {
+		return 0, err
+	}
+	defer stmt.Close()
+	for _, e := range es {
+		if _, err := stmt.ExecContext(t.ctx, e.ID, e.Plate, e.State, e.List, ms(e.ExpiresAt), e.RequestID, e.ReportNumber,
+			e.VehicleDescription, e.Instructions, e.Contact, e.RequestedBy, ms(e.CreatedAt), e.Status); err != nil {
+			return 0, fmt.Errorf("store: insert %s entry %s: %w", list, e.ID, err)
+		}
+	}
+	return int(n), nil
+}
+
+// HotlistGeneration returns the change counter of hotlist entries.
+func (t *sqliteTx) HotlistGeneration() (int64, error) {
+	var v string
+	err := t.row(`SELECT value FROM meta WHERE key = 'hotlist_generation'`).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	_, err = fmt.Sscan(v, &n)
+	return n, err
+}
+
+// BumpHotlistGeneration increments the change counter.
+func (t *sqliteTx) BumpHotlistGeneration() error {
+	_, err := t.exec(`INSERT INTO meta(key, value) VALUES ('hotlist_generation', '1')
+		ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)`)
+	return err
+}
+
+// InsertAlert stores a hit and sets a.Seq and a.Data.
+func (t *sqliteTx) InsertAlert(a *AlertRecord, build func(seq int64) ([]byte, error)) error {
+	res, err := t.exec(`INSERT INTO alerts(read_id, entry_id, list, match, requested_by, at, data) VALUES (?,?,?,?,?,?, '')`,
+		a.ReadID, a.EntryID, a.List, a.Match, a.RequestedBy, ms(a.At))
+	if err != nil {
+		return err
+	}
+	if a.Seq, err = res.LastInsertId(); err != nil {
+		return err
+	}
+	if a.Data, err = build(a.Seq); err != nil {
+		return err
+	}
+	_, err = t.exec(`UPDATE alerts SET data = ? WHERE seq = ?`, string(a.Data), a.Seq)
+	return err
+}
+
+const alertCols = `seq, read_id, entry_id, list, match, requested_by, at, data`
+
+func scanAlert(sc interface{ Scan(...any) error }) (*AlertRecord, error) {
+	var a AlertRecord
+	var at int64
+	var data string
+	if err := sc.Scan(&a.Seq, &a.ReadID, &a.EntryID, &a.List, &a.Match, &a.RequestedBy, &at, &data); err != nil {
+		return nil, notFound(err)
+	}
+	a.At, a.Data = fromMS(at), []byte(data)
+	return &a, nil
+}
+
+// GetAlert returns an alert by seq or ErrNotFound.
+func (t *sqliteTx) GetAlert(seq int64) (*AlertRecord, error) {
+	return scanAlert(t.row(`SELECT `+alertCols+` FROM alerts WHERE seq = ?`, seq))
+}
+
+// LastAlertSeq returns the newest alert's sequence (0 when none).
+func (t *sqliteTx) LastAlertSeq() (int64, error) {
+	var n int64
+	err := t.row(`SELECT coalesce(max(seq), 0) FROM alerts`).Scan(&n)
+	return n, err
+}
+
+// AlertsAfter lists the alerts after seq that v may see, oldest first.
+func (t *sqliteTx) AlertsAfter(seq int64, v AlertViewer, limit int) ([]AlertRecord, error) {
+	rows, err := t.query(`SELECT `+alertCols+` FROM alerts WHERE seq > ? AND
+		(requested_by = ? OR (list = 'covert' AND ?) OR (list <> 'covert' AND ?)) ORDER BY seq LIMIT ?`,
+		seq, v.Username, v.Approver, v.Patrol, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []AlertRecord
+	for rows.Next() {
+		a, err := scanAlert(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *a)
+	}
+	return out, rows.Err()
+}
+
+// PurgeOrphanAlerts deletes the alerts (and their verifications and
+// acknowledgements) whose read no longer exists.
+func (t *sqliteTx) PurgeOrphanAlerts() (int, error) {
+	rows, err := t.query(`SELECT seq FROM alerts a WHERE NOT EXISTS (SELECT 1 FROM reads r WHERE r.id = a.read_id)`)
+	if err != nil {
+		return 0, err
+	}
+	var ids []string
+	for rows.Next() {
+		var seq int64
+		if err := rows.Scan(&seq); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		ids = append(ids, alertID(seq))
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(ids) == 0 {
+		return 0, err
+	}
+	for _, id := range ids {
+		for _, q := range []string{`DELETE FROM alert_verifications WHERE alert_id = ?`, `DELETE FROM alert_acks WHERE alert_id = ?`} {
+			if _, err := t.exec(q, id); err != nil {
+				return 0, err
+			}
+		}
+	}
+	res, err := t.exec(`DELETE FROM alerts WHERE NOT EXISTS (SELECT 1 FROM reads r WHERE r.id = alerts.read_id)`)
+	if err != nil {
+		return 0, err
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
+}
+
+// SetAlertVerified records that username verified the alert's read
+// through the alert.
+func (t *sqliteTx) SetAlertVerified(alertID, username, status string, at time.Time) error {
+	_, err := t.exec(`INSERT INTO alert_verifications(alert_id, username, status, at) VALUES (?,?,?,?)
+		ON CONFLICT(alert_id, username) DO UPDATE SET status = excluded.status, at = excluded.at`,
+		alertID, username, status, ms(at))
+	return err
+}
+
+// AlertVerified reports whether username verified the alert's read
+// through the alert.
+func (t *sqliteTx) AlertVerified(alertID, username string) (bool, error) {
+	var n int
+	err := t.row(`SELECT count(*) FROM alert_verifications WHERE alert_id = ? AND username = ?`, alertID, username).Scan(&n)
+	return n > 0, err
+}
+
+// InsertAlertAck records an acknowledgement.
+func (t *sqliteTx) InsertAlertAck(ack api.AlertAck) error {
+	_, err := t.exec(`INSERT INTO alert_acks(alert_id, username, note, at) VALUES (?,?,?,?)`,
+		ack.AlertID, ack.By, ack.Note, ms(ack.At))
+	if isUnique(err) || (err != nil && strings.Contains(err.Error(), "PRIMARY KEY")) {
+		return ErrExists
+	}
+	return err
+}
