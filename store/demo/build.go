@@ -93,6 +93,9 @@ func (w *World) describe(r *rng, v *vehicle) {
 	}
 	if v.hasFeature(FeatureCommercialLogo) {
 		v.logo = companies[r.intn(len(companies))]
+		if BodyTypes[v.body] == "bus" {
+			v.logo = "EAST BAY TRANSIT"
+		}
 	}
 	v.stickers = nil
 	if BodyTypes[v.body] != "bus" && BodyTypes[v.body] != "truck" && r.chance(0.2) {
@@ -108,7 +111,7 @@ func (w *World) describe(r *rng, v *vehicle) {
 
 // companies are the names on commercial vehicles.
 var companies = []string{"BAYSIDE PLUMBING", "EASTBAY ELECTRIC", "FRUITVALE BAKERY", "LAKE MERRITT MOVERS",
-	"PORT LOGISTICS", "GOLDEN STATE HVAC", "TEMESCAL ROOFING", "ACME COURIER", "OAK TOWN FLOORS", "AC TRANSIT"}
+	"PORT LOGISTICS", "GOLDEN STATE HVAC", "TEMESCAL ROOFING", "ACME COURIER", "OAK TOWN FLOORS", "DIMOND DELI"}
 
 // allowed applies the exercises' uniqueness rules to an ordinary vehicle:
 // no plate matching an exercise's exact-answer pattern, and no vehicle that
