@@ -106,24 +106,10 @@ func appendAudit(tx Tx, e *api.AuditEntry) error {
 // verifyChain recomputes every hash and link: ok, how many entries were
 // checked, the first broken seq (0 when none) and the head.
 func verifyChain(tx Tx) (api.AuditVerify, error) {
-	var v api.AuditVerify
-	prev := GenesisHash
-	want := int64(1)
+	c := NewChainChecker() // auditfile.go: the one chain check
 	err := tx.AuditScan(func(e api.AuditEntry) error {
-		v.Checked++
-		if v.FirstBrokenSeq == 0 {
-			switch {
-			case e.Seq != want:
-				v.FirstBrokenSeq = want
-			case e.PrevHash != prev || AuditHash(e) != e.Hash:
-				v.FirstBrokenSeq = e.Seq
-			}
-		}
-		want = e.Seq + 1
-		prev = e.Hash
-		v.Head = api.ChainHead{Seq: e.Seq, Hash: e.Hash}
+		c.Add(e)
 		return nil
 	})
-	v.OK = v.FirstBrokenSeq == 0
-	return v, err
+	return c.Result(), err
 }

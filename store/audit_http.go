@@ -13,7 +13,8 @@ import (
 func (s *Server) auditList(w http.ResponseWriter, r *http.Request, _ *session) error {
 	qs := r.URL.Query()
 	f := AuditFilter{User: qs.Get("user"), Team: qs.Get("team"), ReportNumber: qs.Get("report_number"),
-		Outcome: qs.Get("outcome"), Action: qs.Get("action"), Limit: DefaultLimit}
+		Outcome: qs.Get("outcome"), Action: qs.Get("action"), Limit: DefaultLimit,
+		PurposeCategory: qs.Get("purpose_category")}
 	if f.Outcome != "" && f.Outcome != api.OutcomeAllowed && f.Outcome != api.OutcomeRefused {
 		return invalid("outcome", "must be allowed or refused.")
 	}

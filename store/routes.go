@@ -24,7 +24,7 @@ func (s *Server) routesInit() {
 	s.handle("GET /v1/policy", s.user(anyone, s.getPolicy))
 	s.handle("GET /v1/cameras", s.user(anyone, s.cameras))
 	// Searches check the role themselves so that a refusal is audited.
-	s.handle("POST /v1/searches", s.user(anyone, s.search))
+	s.handle("POST /v1/searches", s.user(anyone, s.recordReturns(s.search)))
 	// Approvers reach photos only through covert alerts they received.
 	readers := append(slices.Clone(searchers), api.RoleApprover)
 	s.handle("GET /v1/reads/{id}/photo", s.user(readers, s.photo))
@@ -35,6 +35,12 @@ func (s *Server) routesInit() {
 	s.handle("POST /v1/reads:batch", s.camera(s.ingestBatch))
 	s.handle("GET /v1/audit", s.user(supervisors, s.auditList))
 	s.handle("GET /v1/audit/verify", s.user(supervisors, s.auditVerify))
+	// Supervision (supervision.go, efficacy.go).
+	s.handle("POST /v1/audit/samples", s.user(supervisors, s.idempotent(s.auditSample)))
+	s.handle("POST /v1/audit/reviews", s.user(supervisors, s.idempotent(s.auditReview)))
+	s.handle("GET /v1/audit/reviews", s.user(supervisors, s.auditReviews))
+	s.handle("POST /v1/searches/{id}/outcome", s.user(searchers, s.idempotent(s.searchOutcome)))
+	s.handle("GET /v1/reports/efficacy", s.user(supervisors, s.efficacy))
 	s.handle("GET /v1/training/exercises", s.user(anyone, s.exercises))
 	s.handle("GET /tiles/{z}/{x}/{file}", s.run(s.tile))
 	// Hotlists and alerts (hotlist.go, alerts.go) check roles themselves so that refusals are audited.

@@ -83,6 +83,8 @@ END;
 INSERT INTO plates_fts(plates_fts) VALUES ('rebuild');`,
 	// 3 (hotlists): hotlist requests, entries, alerts, alert verifications and acks.
 	hotlistMigration,
+	// 4 (supervision): search returns and outcomes, audit reviews, audit action index.
+	supervisionMigration,
 }
 
 // sqliteStorage is the embedded SQLite Storage: one writer connection (writes

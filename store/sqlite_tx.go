@@ -354,6 +354,9 @@ func (t *sqliteTx) AuditPage(f AuditFilter) ([]api.AuditEntry, error) {
 	if f.ReportNumber != "" {
 		add("report_number = ?", f.ReportNumber)
 	}
+	if f.PurposeCategory != "" {
+		add("purpose_category = ?", f.PurposeCategory)
+	}
 	if f.Outcome != "" {
 		add("outcome = ?", f.Outcome)
 	}

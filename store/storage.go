@@ -43,6 +43,8 @@ type Storage interface {
 // Tx is one transaction of a Storage.
 type Tx interface {
 	hotlistTx // hotlists and alerts (sqlite_hotlist.go)
+	// samples, reviews, outcomes, efficacy (sqlite_supervision.go)
+	supervisionTx
 
 	GetUser(username string) (*UserRecord, error)
 	InsertUser(u *UserRecord) error
@@ -162,6 +164,7 @@ type ReadPage struct {
 // AuditFilter selects audit entries, newest first.
 type AuditFilter struct {
 	User, Team, ReportNumber, Outcome, Action string
+	PurposeCategory                           string
 	From, To                                  time.Time
 	BeforeSeq                                 int64 // 0: from the head
 	Limit                                     int

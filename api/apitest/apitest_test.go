@@ -324,6 +324,7 @@ func TestPaths(t *testing.T) {
 		"GET /tiles/{z}/{x}/{y}.png",
 		"GET /v1/alerts/stream",
 		"GET /v1/audit",
+		"GET /v1/audit/reviews",
 		"GET /v1/audit/verify",
 		"GET /v1/cameras",
 		"GET /v1/hotlist-entries",
@@ -331,8 +332,11 @@ func TestPaths(t *testing.T) {
 		"GET /v1/me",
 		"GET /v1/policy",
 		"GET /v1/reads/{id}/photo",
+		"GET /v1/reports/efficacy",
 		"GET /v1/training/exercises",
 		"POST /v1/alerts/{id}/ack",
+		"POST /v1/audit/reviews",
+		"POST /v1/audit/samples",
 		"POST /v1/auth/login",
 		"POST /v1/auth/logout",
 		"POST /v1/auth/refresh",
@@ -344,6 +348,7 @@ func TestPaths(t *testing.T) {
 		"POST /v1/reads/{id}/verification",
 		"POST /v1/reads:batch",
 		"POST /v1/searches",
+		"POST /v1/searches/{id}/outcome",
 	}
 	if got := Load(t).Paths(); !slices.Equal(got, want) {
 		t.Fatalf("Paths() =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

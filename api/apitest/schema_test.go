@@ -59,6 +59,19 @@ var schemaTypes = map[string]any{
 	"Alert":               api.Alert{},
 	"AckRequest":          api.AckRequest{},
 	"AlertAck":            api.AlertAck{},
+	// Supervision (issue 7).
+	"AuditSampleRequest":  api.AuditSampleRequest{},
+	"AuditSample":         api.AuditSample{},
+	"AuditReviewRequest":  api.AuditReviewRequest{},
+	"AuditReview":         api.AuditReview{},
+	"AuditReviews":        api.AuditReviews{},
+	"SearchOutcome":       api.SearchOutcome{},
+	"SearchOutcomeRecord": api.SearchOutcomeRecord{},
+	"CountBy":             api.CountBy{},
+	"MonthCategoryCount":  api.MonthCategoryCount{},
+	"VerificationFigures": api.VerificationFigures{},
+	"UserSearches":        api.UserSearches{},
+	"Efficacy":            api.Efficacy{},
 }
 
 // Fields of a Go type that a schema leaves out on purpose, and fields a

@@ -27,6 +27,8 @@ const usage = `alprstore — the alprdesk cloud store
   alprstore user disable|enable|unlock --db PATH --username U
   alprstore user list --db PATH
   alprstore camera add --db PATH --id ID --name NAME --lat LAT --lon LON [--owner agency]
+  alprstore audit export --db PATH FILE      the whole audit chain as JSON lines (FILE "-": stdout)
+  alprstore audit verify [--head SEQ:HASH] FILE   check an export offline; names the first broken entry
 
 Every flag can also be set with an ALPRSTORE_* environment variable
 (--retention-days: ALPRSTORE_RETENTION_DAYS).
@@ -69,6 +71,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			return usageErr("camera needs the command add")
 		}
 		return cameraAdd(args[2:], stdout)
+	case "audit":
+		if len(args) < 2 {
+			return usageErr("audit needs a command: export or verify")
+		}
+		return auditCmd(args[1], args[2:], stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

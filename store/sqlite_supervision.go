@@ -1,0 +1,269 @@
+package store
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"strings"
+	"time"
+
+	"alprdesk/api"
+)
+
+// supervisionMigration adds what supervision and efficacy reporting keep:
+// the reads each search returned (for the age of data and the verification
+// figures), search outcomes, audit reviews, and indexes for scans by action
+// and by search time.
+const supervisionMigration = `CREATE TABLE search_returns(
+	search_id TEXT NOT NULL, read_id TEXT NOT NULL, captured_at INTEGER NOT NULL,
+	PRIMARY KEY(search_id, read_id)) WITHOUT ROWID;
+CREATE TABLE search_outcomes(
+	search_id TEXT PRIMARY KEY, outcome TEXT NOT NULL, note TEXT NOT NULL, by TEXT NOT NULL, at INTEGER NOT NULL);
+CREATE TABLE audit_reviews(
+	id TEXT PRIMARY KEY, seq INTEGER NOT NULL, verdict TEXT NOT NULL, note TEXT NOT NULL,
+	reviewer TEXT NOT NULL, at INTEGER NOT NULL);
+CREATE INDEX audit_reviews_seq ON audit_reviews(seq);
+CREATE INDEX audit_action ON audit(action, at_ms);
+CREATE INDEX searches_created ON searches(created_at);`
+
+// ReturnedRead is a read a search returned to its user: what the efficacy
+// report needs of it (the read itself may be purged later).
+type ReturnedRead struct {
+	ID         string
+	CapturedAt time.Time
+}
+
+// SearchFigure is one search of a period as the efficacy report sees it.
+type SearchFigure struct {
+	ID        string
+	Username  string
+	CreatedAt time.Time
+	// Outcome is the marked outcome, "" when none.
+	Outcome string
+	// Oldest is the capture time of the oldest read the search returned
+	// (zero when it returned none).
+	Oldest time.Time
+}
+
+// supervisionTx is the storage of supervision: samples, reviews, outcomes
+// and the efficacy figures (sqlite_supervision.go).
+type supervisionTx interface {
+	// AuditRange calls fn for every entry with at in [from, to) whose
+	// action is action ("" for all), in seq order.
+	AuditRange(from, to time.Time, action string, fn func(api.AuditEntry) error) error
+	// GetAudit returns the entry with that seq or ErrNotFound.
+	GetAudit(seq int64) (*api.AuditEntry, error)
+	// SampleSecret returns the store's secret for audit samples, creating
+	// it on first use (write transactions only).
+	SampleSecret() (string, error)
+	// InsertAuditReview stores a review.
+	InsertAuditReview(r api.AuditReview) error
+	// AuditReviews lists the reviews of the entry seq (seq > 0) or else of
+	// the entries with at in [from, to), by seq then time.
+	AuditReviews(seq int64, from, to time.Time) ([]api.AuditReview, error)
+	// InsertSearchReturns records reads a search returned; repeats are ignored.
+	InsertSearchReturns(searchID string, reads []ReturnedRead) error
+	// SetSearchOutcome records (or replaces) what a search led to.
+	SetSearchOutcome(o api.SearchOutcomeRecord) error
+	// SearchFigures lists the searches created in [from, to).
+	SearchFigures(from, to time.Time) ([]SearchFigure, error)
+	// ReturnedReadIDs lists the distinct reads returned by the searches
+	// created in [from, to).
+	ReturnedReadIDs(from, to time.Time) ([]string, error)
+	// LatestVerdicts maps read ids to the latest verdict the audit trail
+	// records for them (allowed verification entries).
+	LatestVerdicts() (map[string]string, error)
+	// AlertCounts counts hotlist alerts raised in [from, to) by list.
+	AlertCounts(from, to time.Time) (map[string]int, error)
+}
+
+// AuditRange calls fn for the entries in [from, to) of one action.
+func (t *sqliteTx) AuditRange(from, to time.Time, action string, fn func(api.AuditEntry) error) error {
+	q := `SELECT ` + auditCols + ` FROM audit WHERE at_ms >= ? AND at_ms < ?`
+	args := []any{from.UnixMilli(), to.UnixMilli()}
+	if action != "" {
+		q += ` AND action = ?`
+		args = append(args, action)
+	}
+	rows, err := t.query(q+` ORDER BY seq`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		e, _, err := scanAudit(rows)
+		if err != nil {
+			return err
+		}
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// GetAudit returns one entry.
+func (t *sqliteTx) GetAudit(seq int64) (*api.AuditEntry, error) {
+	e, _, err := scanAudit(t.row(`SELECT `+auditCols+` FROM audit WHERE seq = ?`, seq))
+	if err != nil {
+		return nil, notFound(err)
+	}
+	return &e, nil
+}
+
+// SampleSecret returns the meta key audit_sample_secret, creating it.
+func (t *sqliteTx) SampleSecret() (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	if !t.readOnly {
+		if _, err := t.exec(`INSERT INTO meta(key, value) VALUES ('audit_sample_secret', ?) ON CONFLICT(key) DO NOTHING`,
+			hex.EncodeToString(b)); err != nil {
+			return "", err
+		}
+	}
+	var v string
+	err := t.row(`SELECT value FROM meta WHERE key = 'audit_sample_secret'`).Scan(&v)
+	return v, notFound(err)
+}
+
+// InsertAuditReview stores a review.
+func (t *sqliteTx) InsertAuditReview(r api.AuditReview) error {
+	_, err := t.exec(`INSERT INTO audit_reviews(id, seq, verdict, note, reviewer, at) VALUES (?,?,?,?,?,?)`,
+		r.ID, r.Seq, r.Verdict, r.Note, r.Reviewer, r.At.UnixMicro())
+	return err
+}
+
+// AuditReviews lists the reviews of one entry or of a period's entries.
+func (t *sqliteTx) AuditReviews(seq int64, from, to time.Time) ([]api.AuditReview, error) {
+	q := `SELECT v.id, v.seq, v.verdict, v.note, v.reviewer, v.at FROM audit_reviews v`
+	args := []any{seq}
+	if seq > 0 {
+		q += ` WHERE v.seq = ?`
+	} else {
+		q += ` JOIN audit a ON a.seq = v.seq WHERE a.at_ms >= ? AND a.at_ms < ?`
+		args = []any{from.UnixMilli(), to.UnixMilli()}
+	}
+	rows, err := t.query(q+` ORDER BY v.seq, v.at, v.id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []api.AuditReview{}
+	for rows.Next() {
+		var r api.AuditReview
+		var at int64
+		if err := rows.Scan(&r.ID, &r.Seq, &r.Verdict, &r.Note, &r.Reviewer, &at); err != nil {
+			return nil, err
+		}
+		r.At = time.UnixMicro(at).UTC()
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// InsertSearchReturns records returned reads.
+func (t *sqliteTx) InsertSearchReturns(searchID string, reads []ReturnedRead) error {
+	for _, r := range reads {
+		if _, err := t.exec(`INSERT OR IGNORE INTO search_returns(search_id, read_id, captured_at) VALUES (?,?,?)`,
+			searchID, r.ID, ms(r.CapturedAt)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SetSearchOutcome upserts a search outcome.
+func (t *sqliteTx) SetSearchOutcome(o api.SearchOutcomeRecord) error {
+	_, err := t.exec(`INSERT INTO search_outcomes(search_id, outcome, note, by, at) VALUES (?,?,?,?,?)
+		ON CONFLICT(search_id) DO UPDATE SET outcome = excluded.outcome, note = excluded.note, by = excluded.by, at = excluded.at`,
+		o.SearchID, o.Outcome, o.Note, o.By, ms(o.At))
+	return err
+}
+
+// SearchFigures lists the period's searches with outcome and oldest read.
+func (t *sqliteTx) SearchFigures(from, to time.Time) ([]SearchFigure, error) {
+	rows, err := t.query(`SELECT s.id, s.username, s.created_at, coalesce(o.outcome, ''),
+		coalesce((SELECT min(r.captured_at) FROM search_returns r WHERE r.search_id = s.id), 0)
+		FROM searches s LEFT JOIN search_outcomes o ON o.search_id = s.id
+		WHERE s.created_at >= ? AND s.created_at < ? ORDER BY s.created_at, s.id`, from.UnixMilli(), to.UnixMilli())
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []SearchFigure
+	for rows.Next() {
+		var f SearchFigure
+		var created, oldest int64
+		if err := rows.Scan(&f.ID, &f.Username, &created, &f.Outcome, &oldest); err != nil {
+			return nil, err
+		}
+		f.CreatedAt, f.Oldest = fromMS(created), fromMS(oldest)
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+// ReturnedReadIDs lists the reads returned by the period's searches.
+func (t *sqliteTx) ReturnedReadIDs(from, to time.Time) ([]string, error) {
+	rows, err := t.query(`SELECT DISTINCT r.read_id FROM search_returns r JOIN searches s ON s.id = r.search_id
+		WHERE s.created_at >= ? AND s.created_at < ? ORDER BY r.read_id`, from.UnixMilli(), to.UnixMilli())
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// LatestVerdicts reads the verdicts from the audit trail, which outlives
+// the reads themselves.
+func (t *sqliteTx) LatestVerdicts() (map[string]string, error) {
+	rows, err := t.query(`SELECT coalesce(json_extract(query, '$.read_id'), ''), coalesce(json_extract(query, '$.status'), '')
+		FROM audit WHERE action = ? AND outcome = ? ORDER BY seq`, ActionVerification, api.OutcomeAllowed)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var id, status string
+		if err := rows.Scan(&id, &status); err != nil {
+			return nil, err
+		}
+		if id != "" && status != "" {
+			out[id] = status
+		}
+	}
+	return out, rows.Err()
+}
+
+// AlertCounts counts alerts by list.
+func (t *sqliteTx) AlertCounts(from, to time.Time) (map[string]int, error) {
+	rows, err := t.query(`SELECT list, count(*) FROM alerts WHERE at >= ? AND at < ? GROUP BY list`,
+		from.UnixMilli(), to.UnixMilli())
+	if err != nil {
+		if strings.Contains(err.Error(), "no such table") {
+			return map[string]int{}, nil
+		}
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var list string
+		var n int
+		if err := rows.Scan(&list, &n); err != nil {
+			return nil, err
+		}
+		out[list] = n
+	}
+	return out, rows.Err()
+}
