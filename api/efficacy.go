@@ -102,7 +102,8 @@ type MonthCategoryCount struct {
 }
 
 // VerificationFigures are the human verification figures of an efficacy
-// report: the verdicts on the reads that the period's searches returned.
+// report: each distinct read that the period's searches returned counts
+// once, under its latest verdict.
 type VerificationFigures struct {
 	Confirmed  int `json:"confirmed"`
 	Misread    int `json:"misread"`
@@ -162,8 +163,9 @@ type Efficacy struct {
 	HotlistHits []CountBy `json:"hotlist_hits"`
 	// Verification holds the human verification figures.
 	Verification VerificationFigures `json:"verification"`
-	// DataAge counts the reads returned by the period's searches by their
-	// age at the time of the query: Key is each of AgeBuckets, in order.
+	// DataAge counts the period's searches that returned reads by the age,
+	// at the time of the search, of the oldest read each returned: Key is
+	// each of AgeBuckets, in order.
 	DataAge []CountBy `json:"data_age"`
 	// Outcomes counts the period's searches by marked outcome: Key is each
 	// of SearchOutcomes, in order.
@@ -172,8 +174,9 @@ type Efficacy struct {
 	NoOutcome int `json:"no_outcome"`
 	// Users lists per-user search counts, most searches first.
 	Users []UserSearches `json:"users"`
-	// FlagRule says in a sentence when a user is flagged, e.g. "more than
-	// three times the median of users with the same role".
+	// FlagRule says in a sentence when a user is flagged, e.g. "A user is
+	// flagged when their allowed searches in the period are more than 3
+	// times the median of all users who searched in it, and at least 20."
 	FlagRule string `json:"flag_rule"`
 }
 
@@ -186,8 +189,8 @@ func (e Efficacy) TotalSearches() int {
 	return n
 }
 
-// SumCounts adds the counts of a breakdown.
-func SumCounts(cs []CountBy) int {
+// Sum adds the counts of a breakdown.
+func Sum(cs []CountBy) int {
 	n := 0
 	for _, c := range cs {
 		n += c.Count

@@ -95,11 +95,11 @@ func (r *report) summary() {
 // keyFigures draws the six headline numbers as tiles.
 func (r *report) keyFigures() {
 	v := r.e.Verification
-	outcomes := api.SumCounts(r.e.Outcomes)
+	outcomes := api.Sum(r.e.Outcomes)
 	tiles := []struct{ value, label string }{
 		{formatCount(float64(r.e.TotalSearches())), "searches"},
-		{formatCount(float64(api.SumCounts(r.e.Refusals))), "searches refused under the policy"},
-		{formatCount(float64(api.SumCounts(r.e.HotlistHits))), "hotlist hits"},
+		{formatCount(float64(api.Sum(r.e.Refusals))), "searches refused under the policy"},
+		{formatCount(float64(api.Sum(r.e.HotlistHits))), "hotlist hits"},
 		{formatCount(float64(v.Verified())), "reads verified by a person"},
 		{fmt.Sprintf("%.1f%%", 100*v.OCRErrorRate), "measured OCR error rate"},
 		{formatCount(float64(outcomes)), "searches with an outcome recorded"},
@@ -122,23 +122,31 @@ func (r *report) keyFigures() {
 	r.SetY(y0 + 2*(h+gap))
 }
 
+// flagRule is the report's flag rule as a sentence.
+func (r *report) flagRule() string {
+	rule := strings.TrimSpace(r.e.FlagRule)
+	if rule == "" {
+		return "A user is flagged when their search count is far above that of their peers."
+	}
+	if !strings.HasSuffix(rule, ".") {
+		rule += "."
+	}
+	return rule
+}
+
 // methods is the methods note.
 func (r *report) methods() string {
-	rule := r.e.FlagRule
-	if rule == "" {
-		rule = "their search count is far above that of their peers"
-	}
 	return "Figures come from the store's records and its hash-chained audit trail for searches made from " +
 		r.period + " (UTC). A search is counted once, when it is first run; fetching further pages of its " +
 		"results is not a new search. Refused searches are those the store rejected under the ALPR policy " +
 		"(for example a prohibited purpose or a purpose too vague to justify the search), counted by the " +
 		"error code of the refusal. Verification figures count the verdicts people gave on the reads these " +
 		"searches returned; the OCR error rate is (misread + wrong state) / (confirmed + misread + wrong state): " +
-		"unreadable photos say nothing about the OCR and are left out. Data age is each returned read's age " +
-		"at the time of the search, in whole months. Outcomes are what the searching officer recorded a " +
-		"search as leading to; searches with no outcome recorded are reported separately and are not counted " +
-		"as having led to nothing. A user is flagged when " + strings.TrimSuffix(rule, ".") + "; a flag asks " +
-		"for supervisory review and is not a finding of misuse."
+		"unreadable photos say nothing about the OCR and are left out. Data age counts each search that " +
+		"returned reads once, by the age of the oldest read it returned at the time of the search, in whole " +
+		"months. Outcomes are what the searching officer recorded a search as leading to; searches with no " +
+		"outcome recorded are reported separately and are not counted as having led to nothing. " +
+		r.flagRule() + " A flag asks for supervisory review and is not a finding of misuse."
 }
 
 // searches writes the page of searches by month and category, and refusals.
@@ -297,7 +305,8 @@ func (r *report) verification() {
 	r.Ln(6)
 	r.subheading("Age of the data at the time of the search")
 	r.font("", 9, muted)
-	r.para(4.6, "Reads returned by searches, by how old they were when searched. Reads are kept 30 days unless retained for a case.")
+	r.para(4.6, "Searches that returned reads, by the age of the oldest read each returned at the time of the search. "+
+		"Reads are kept 30 days unless retained for a case.")
 	r.Ln(2)
 	age := ageBars(r.e.DataAge)
 	y = r.GetY()
@@ -350,7 +359,7 @@ func (r *report) outcomes() {
 	for _, c := range r.e.HotlistHits {
 		rows = append(rows, []string{titleCase(c.Key), formatCount(float64(c.Count))})
 	}
-	rows = append(rows, []string{"All lists", formatCount(float64(api.SumCounts(r.e.HotlistHits)))})
+	rows = append(rows, []string{"All lists", formatCount(float64(api.Sum(r.e.HotlistHits)))})
 	r.table([]column{{"List", 120, "L"}, {"Hits", 59.9, "R"}}, rows, true, nil)
 }
 
@@ -359,12 +368,7 @@ func (r *report) users() {
 	r.AddPage()
 	r.heading("Searches by user")
 	r.font("", 9, muted)
-	rule := r.e.FlagRule
-	if rule == "" {
-		rule = "their search count is far above that of their peers"
-	}
-	r.para(4.6, "Flagged users are highlighted: a user is flagged when "+strings.TrimSuffix(rule, ".")+
-		". A flag asks for supervisory review; it is not a finding of misuse.")
+	r.para(4.6, "Flagged users are highlighted. "+r.flagRule()+" A flag asks for supervisory review; it is not a finding of misuse.")
 	r.Ln(2)
 	users := slices.Clone(r.e.Users)
 	slices.SortStableFunc(users, func(a, b api.UserSearches) int { return cmp.Compare(b.Searches, a.Searches) })

@@ -125,7 +125,7 @@ func testEfficacy(users int) api.Efficacy {
 		Outcomes: []api.CountBy{{Key: api.LedToLead, Count: 60}, {Key: api.LedToArrest, Count: 14},
 			{Key: api.LedToVehicleRecovered, Count: 22}, {Key: api.LedToPersonLocated, Count: 3}, {Key: api.LedToNone, Count: 80}},
 		NoOutcome: 250,
-		FlagRule:  "more than three times the median of users with the same role",
+		FlagRule:  "A user is flagged when their allowed searches are more than 3 times the median of all users",
 	}
 	cats := []string{"robbery", "stolen_vehicle", "homicide", "carjacking", "burglary", "assault",
 		"missing_person", "grand_theft", "felony_want", "human_trafficking"}

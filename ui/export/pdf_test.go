@@ -183,7 +183,7 @@ func TestEfficacyPDF(t *testing.T) {
 	}
 	total := e.TotalSearches()
 	wantText(t, pages[0], 1, "Oakland Police Department", "Methods", "10.0%", "measured OCR error rate",
-		formatCount(float64(total)), "more than three times the median")
+		formatCount(float64(total)), "more than 3 times the median")
 	for _, tile := range []string{"(50)Tj", "(139)Tj", "(1,050)Tj"} { // refused, hotlist hits, verified
 		if !strings.Contains(pages[0], tile) {
 			t.Errorf("summary lacks the tile %s", tile)
@@ -193,7 +193,10 @@ func TestEfficacyPDF(t *testing.T) {
 		"Refused searches by reason", "Purpose too vague", "41")
 	wantText(t, pages[2], 3, "Human verification", "Confirmed: 900 (", "Unverified: 400", "Age of the data", "7-12 months")
 	wantText(t, pages[3], 4, "Outcomes of searches", "Vehicle recovered", "Not recorded", "Hotlist hits by list", "Stolen vehicles")
-	wantText(t, pages[4], 5, "Searches by user", "user00", "FLAGGED", "Officer Number 11")
+	wantText(t, pages[4], 5, "Searches by user", "user00", "FLAGGED", "Officer Number 11", "A user is flagged when")
+	if strings.Contains(pages[0]+pages[4], "when A user") {
+		t.Error("the flag rule is garbled")
+	}
 	// Charts are vector drawings: filled rectangles for bars, Bézier
 	// curves for the pie's slices.
 	if c := strings.Count(pages[1], " re f"); c < 40 {
