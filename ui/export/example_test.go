@@ -19,7 +19,7 @@ func ExampleEvidenceCSV() {
 		Generated: at.Add(time.Hour),
 		Reads: []api.Read{{ID: "r1", Plate: "7ABC123", State: "CA", Confidence: 0.93, CapturedAt: at,
 			Camera: api.ReadCamera{ID: "cam-1", Name: "International Blvd & 73rd Ave", Lat: 37.7654, Lon: -122.1876},
-			Make: "Toyota", Color: "silver", BodyType: "sedan"}},
+			Make:   "Toyota", Color: "silver", BodyType: "sedan"}},
 	}
 	if err := export.EvidenceCSV(os.Stdout, p); err != nil {
 		fmt.Println(err)
