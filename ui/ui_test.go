@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"context"
+	"errors"
 	"image"
 	"image/color"
 	"image/draw"
@@ -493,4 +494,52 @@ func TestCloneWarning(t *testing.T) {
 	if w := m.Photo.Warnings(); !strings.Contains(w, "Possible clone") || strings.Contains(w, "switched") {
 		t.Fatalf("warnings %q", w)
 	}
+}
+
+func TestLockedSessionReopensLockedAfterRestart(t *testing.T) {
+	env := storetest.Start(t)
+	cl, err := client.New(client.Config{BaseURL: env.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := client.NewKeyring(cl)
+	if err := k.Available(); err != nil {
+		t.Skipf("no Secret Service keyring here (make test starts one): %v", err)
+	}
+	dir := t.TempDir()
+	start := func() *App {
+		fa := test.NewTempApp(t)
+		a := New(fa, Config{Connector: &ClientConnector{CacheDir: dir, Workstation: "ui-test"}, Server: env.URL})
+		t.Cleanup(func() {
+			if a.main != nil {
+				a.main.close()
+			}
+		})
+		return a
+	}
+	a := start()
+	signIn(t, a, "detective", storetest.Password)
+	a.LockNow()
+	waitFor(t, "the lock to reach the keyring", func() bool {
+		s, err := k.Load("detective")
+		return err == nil && s.Locked
+	})
+	// A restart (a new window on the same workstation) opens locked.
+	b := start()
+	waitFor(t, "the lock screen after the restart", func() bool { return b.Lock() != nil })
+	if b.Main() != nil {
+		t.Fatal("the restarted session skipped the lock")
+	}
+	test.Type(b.Lock().password, storetest.Password)
+	test.Tap(b.Lock().unlock)
+	waitFor(t, "the main screen after unlocking", func() bool { return b.Main() != nil && b.Lock() == nil })
+	// Unlocked, a restart signs in from the keyring without the password.
+	c := start()
+	waitFor(t, "a sign-in from the keyring", func() bool { return c.Main() != nil })
+	// Sign-out forgets the keyring entry.
+	c.logout()
+	waitFor(t, "the keyring entry to go", func() bool {
+		_, err := k.Load("detective")
+		return errors.Is(err, client.ErrNoSavedSession)
+	})
 }
