@@ -68,7 +68,8 @@ var stickerTexts = []string{
 	"ISLAM IS PEACE", "RAIDERS", "BERNIE", "SURF", "ADOPT DON'T SHOP", "LOCAL 1245",
 }
 
-// stateWeights are the states of issuance (percent of the fleet).
+// states are the states of issuance in the fleet, stateWeights their
+// shares (percent).
 var states = []string{"CA", "NV", "AZ", "OR", "TX", "WA", "NY", "FL", "UT", "IL"}
 var stateWeights = []float64{88, 2.6, 1.8, 1.8, 1.4, 1.4, 0.8, 0.8, 0.7, 0.7}
 
