@@ -140,8 +140,8 @@ func (r *report) methods() string {
 		r.period + " (UTC). A search is counted once, when it is first run; fetching further pages of its " +
 		"results is not a new search. Refused searches are those the store rejected under the ALPR policy " +
 		"(for example a prohibited purpose or a purpose too vague to justify the search), counted by the " +
-		"error code of the refusal. Verification figures count the verdicts people gave on the reads these " +
-		"searches returned; the OCR error rate is (misread + wrong state) / (confirmed + misread + wrong state): " +
+		"error code of the refusal. Verification figures count each distinct read these searches returned " +
+		"once, under the latest verdict a person gave on it; the OCR error rate is (misread + wrong state) / (confirmed + misread + wrong state): " +
 		"unreadable photos say nothing about the OCR and are left out. Data age counts each search that " +
 		"returned reads once, by the age of the oldest read it returned at the time of the search, in whole " +
 		"months. Outcomes are what the searching officer recorded a search as leading to; searches with no " +
