@@ -9,6 +9,10 @@ import (
 	"image/draw"
 	"image/jpeg"
 	"math"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
 	"regexp"
 	"strings"
 	"sync"
@@ -541,5 +545,83 @@ func TestLockedSessionReopensLockedAfterRestart(t *testing.T) {
 	waitFor(t, "the keyring entry to go", func() bool {
 		_, err := k.Load("detective")
 		return errors.Is(err, client.ErrNoSavedSession)
+	})
+}
+
+// proxy forwards to the store and can be taken down and brought back on
+// the same address: the network between workstation and store.
+type proxy struct {
+	addr   string
+	target *url.URL
+	srv    *http.Server
+}
+
+func startProxy(t *testing.T, target string) *proxy {
+	u, err := url.Parse(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &proxy{target: u}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.addr = l.Addr().String()
+	p.serve(l)
+	t.Cleanup(p.down)
+	return p
+}
+
+func (p *proxy) serve(l net.Listener) {
+	p.srv = &http.Server{Handler: httputil.NewSingleHostReverseProxy(p.target)}
+	go func() { _ = p.srv.Serve(l) }()
+}
+
+func (p *proxy) down() { _ = p.srv.Close() }
+
+func (p *proxy) up(t *testing.T) {
+	l, err := net.Listen("tcp", p.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.serve(l)
+}
+
+func TestOfflineVerdictWaitsInOutboxThenReachesStore(t *testing.T) {
+	env := storetest.Start(t)
+	ingest(t, env, "7ABC123", [][3]string{{"silver", "Toyota", "sedan"}}, time.Hour)
+	px := startProxy(t, env.URL)
+	a := newApp(t, "http://"+px.addr, Config{})
+	signIn(t, a, "detective", storetest.Password)
+	m := a.Main()
+	setCase(t, m, "26-012345", "robbery", goodPurpose)
+	search(t, m, "7ABC123")
+	waitFor(t, "the photo", func() bool { return m.Photo.full != nil })
+	px.down()
+	m.Results.table.TypedRune('4')
+	waitFor(t, "the queued verdict", func() bool { return len(m.Results.Rows()) == 1 && m.Results.Rows()[0].Queued })
+	if s := cellText(m.Results.Rows()[0], colStatus); !strings.Contains(s, "queued") {
+		t.Fatalf("row says %q", s)
+	}
+	m.Status.Refresh()
+	if !strings.Contains(m.Status.Text(), "OFFLINE") {
+		t.Fatalf("status line %q", m.Status.Text())
+	}
+	// The store is back: the next call delivers the outbox.
+	px.up(t)
+	search(t, m, "7ABC123")
+	cl, err := client.New(client.Config{BaseURL: env.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := cl.Login(ctx, "detective2", storetest.Password); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the verdict on the store", func() bool {
+		resp, err := cl.Search(ctx, api.SearchRequest{CaseContext: api.CaseContext{ReportNumber: "26-012345",
+			PurposeCategory: "robbery", Purpose: goodPurpose}, Plate: "7ABC123"})
+		return err == nil && len(resp.Results) == 1 && resp.Results[0].Verification != nil &&
+			resp.Results[0].Verification.Status == api.VerifyUnreadable
 	})
 }
