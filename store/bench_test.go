@@ -113,7 +113,11 @@ func buildBenchWorld() (*benchWorld, error) {
 	for i := range fleet {
 		fleet[i] = synthPlate(r)
 	}
-	w.plates = fleet[:min(len(fleet), 5000)]
+	for _, p := range fleet {
+		if len(p) == 7 && len(w.plates) < 5000 {
+			w.plates = append(w.plates, p)
+		}
+	}
 	if reuse {
 		return w, nil
 	}
@@ -222,7 +226,7 @@ func percentiles(d []time.Duration) (p50, p95 float64) {
 func BenchmarkStorageSearch(b *testing.B) {
 	w := loadBenchWorld(b)
 	if w.ingestS > 0 {
-		b.Logf("bulk load: %d reads at %.0f reads/s", w.n, w.ingestS)
+		fmt.Printf("bulk load of the benchmark database: %d reads at %.0f reads/s\n", w.n, w.ingestS)
 	}
 	sess := &session{user: &UserRecord{User: api.User{Username: "bench", Role: api.RoleDetective, TrainedOn: "2026-01-15"}}}
 	for _, k := range queryKinds {
@@ -299,36 +303,37 @@ func BenchmarkHTTPSearch(b *testing.B) {
 }
 
 // BenchmarkBulkIngest measures sustained bulk ingest (every index in
-// place) into the loaded database: reads per second.
+// place) into the loaded database, one transaction per 50,000 reads, 2,000
+// reads per iteration: reads per second. Four reads in five are of plates
+// already seen (repeat visits), one is a new plate.
 func BenchmarkBulkIngest(b *testing.B) {
 	w := loadBenchWorld(b)
 	r := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 3))
-	const rows = 1000
+	const rows = 2000
 	prefix := "ing" + strconv.FormatInt(time.Now().UnixNano(), 36) + "-"
-	var total int
-	var took time.Duration
-	for i := 0; b.Loop(); i++ {
-		t0 := time.Now()
-		n, err := w.srv.st.BulkInsertReads(context.Background(), func(put func(*ReadRecord) error) error {
+	t0 := time.Now()
+	total, err := w.srv.st.BulkInsertReads(context.Background(), func(put func(*ReadRecord) error) error {
+		for i := 0; b.Loop(); i++ {
 			for j := range rows {
+				p := w.plates[r.IntN(len(w.plates))]
+				if r.IntN(5) == 0 {
+					p = synthPlate(r)
+				}
 				m := api.ReadMeta{ID: prefix + strconv.Itoa(i) + "-" + strconv.Itoa(j), CameraID: w.cams[j%len(w.cams)].ID,
-					CapturedAt: w.now.Add(-time.Duration(r.Int64N(int64(24 * time.Hour)))), Plate: synthPlate(r),
+					CapturedAt: w.now.Add(-time.Duration(r.Int64N(int64(24 * time.Hour)))), Plate: p,
 					State: "CA", Confidence: 0.8, Make: "Toyota", Color: "silver", BodyType: "sedan"}
 				if err := put(&ReadRecord{Meta: m}); err != nil {
 					return err
 				}
 			}
-			return nil
-		})
-		if err != nil {
-			b.Fatal(err)
 		}
-		took += time.Since(t0)
-		total += n
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
 	}
-	b.ReportMetric(float64(total)/took.Seconds(), "reads/s")
+	b.ReportMetric(float64(total)/time.Since(t0).Seconds(), "reads/s")
 	if st, ok := w.srv.st.(*sqliteStorage); ok {
 		st.w.Exec(`DELETE FROM reads WHERE id >= ? AND id < ?`, prefix, prefix+"~")
 	}
 }
-

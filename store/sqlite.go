@@ -341,6 +341,7 @@ type sqliteTx struct {
 	readOnly  bool
 	newPlates []dictEntry
 	pending   map[string]int64
+	plateStmt *sql.Stmt // prepared on first use; closed with the transaction
 }
 
 func (t *sqliteTx) exec(q string, args ...any) (sql.Result, error) {
@@ -364,7 +365,14 @@ func (t *sqliteTx) plateID(p string) (int64, error) {
 		return id, nil
 	}
 	canon := plate.Canonical(p)
-	res, err := t.exec(`INSERT INTO plates(plate, canon) VALUES (?, ?)`, p, canon)
+	if t.plateStmt == nil {
+		st, err := t.tx.PrepareContext(t.ctx, `INSERT INTO plates(plate, canon) VALUES (?, ?)`)
+		if err != nil {
+			return 0, fmt.Errorf("store: plate: %w", err)
+		}
+		t.plateStmt = st
+	}
+	res, err := t.plateStmt.ExecContext(t.ctx, p, canon)
 	if err != nil {
 		return 0, fmt.Errorf("store: plate: %w", err)
 	}
