@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -164,6 +165,11 @@ func (s *Server) hotlistInit(ctx context.Context) error {
 	}
 	if s.cfg.ImportEvery == 0 {
 		s.cfg.ImportEvery = 24 * time.Hour
+	}
+	if s.cfg.ImportDir != "" {
+		if fi, err := os.Stat(s.cfg.ImportDir); err != nil || !fi.IsDir() {
+			return fmt.Errorf("store: the import folder %s is not a readable folder", s.cfg.ImportDir)
+		}
 	}
 	if s.demo != nil {
 		if err := s.loadDemoHotlists(ctx); err != nil {

@@ -135,23 +135,13 @@ func (s *Server) generateDemo(ctx context.Context, w *demo.World) (int, error) {
 	})
 }
 
-// liveWorld is the live camera simulator of a demo world.
-type liveWorld interface {
-	Live(ctx context.Context, perSecond float64, ingest func(api.ReadMeta, []byte) error) error
-}
-
 // runLive feeds the demo world's live reads through the real ingest path.
 func (s *Server) runLive(ctx context.Context) {
-	lw, ok := any(s.demo.world).(liveWorld)
-	if !ok {
-		s.cfg.Logf("store: this demo world has no live mode")
-		return
-	}
 	rate := s.cfg.DemoLiveRate
 	if rate <= 0 {
 		rate = 3
 	}
-	err := lw.Live(ctx, rate, func(m api.ReadMeta, jpeg []byte) error {
+	err := s.demo.world.Live(ctx, rate, func(m api.ReadMeta, jpeg []byte) error {
 		_, err := s.IngestRead(ctx, m, jpeg)
 		var ae *api.Error
 		if errors.As(err, &ae) {

@@ -1,10 +1,14 @@
 package store_test
 
 import (
+	"context"
 	"net/http"
+	"strings"
 	"testing"
+	"time"
 
 	"alprdesk/api"
+	"alprdesk/store"
 	"alprdesk/store/storetest"
 )
 
@@ -37,5 +41,62 @@ func TestDemoStore(t *testing.T) {
 	env.Do(t, "GET", "/v1/policy", tok, nil, http.StatusOK, &pol)
 	if !pol.Demo {
 		t.Fatal("policy of a demo store must say demo")
+	}
+}
+
+func TestDemoLiveIngestsThroughTheStore(t *testing.T) {
+	env := storetest.StartWith(t, store.Config{Demo: true, DemoSeed: 3, DemoReads: 20000, DemoLive: true, DemoLiveRate: 40})
+	start := env.Clock.Now()
+	tok := env.Login(t, "detective")
+	var cams []api.Camera
+	env.Do(t, "GET", "/v1/cameras", tok, nil, http.StatusOK, &cams)
+	var camIDs []string
+	for _, c := range cams {
+		camIDs = append(camIDs, c.ID)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		from, to := start, env.Clock.Now().Add(time.Minute)
+		var res api.SearchResponse
+		env.Do(t, "POST", "/v1/searches", tok, api.SearchRequest{CaseContext: storetest.Case, From: &from, To: &to, CameraIDs: camIDs}, http.StatusOK, &res)
+		if res.Total > 0 {
+			photo := env.Do(t, "GET", "/v1/reads/"+res.Results[0].ID+"/photo?search_id="+res.SearchID, tok, nil, http.StatusOK, nil)
+			if len(photo) < 1000 {
+				t.Fatalf("live photo of %d bytes", len(photo))
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no live read arrived in 10 s")
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+func TestDemoDatabaseIsCached(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	t.Setenv("HOME", t.TempDir())
+	open := func() (*store.Server, time.Duration) {
+		t0 := time.Now()
+		srv, err := store.Open(store.Config{Demo: true, DemoSeed: 5, DemoReads: 20000, PasswordCost: 4, Logf: t.Logf})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return srv, time.Since(t0)
+	}
+	srv, _ := open()
+	path := srv.DBPath()
+	if !strings.Contains(path, "alprdesk") || !strings.Contains(path, "demo-s5-r20000-") {
+		t.Fatalf("demo database at %s", path)
+	}
+	srv.Close()
+	srv2, _ := open()
+	defer srv2.Close()
+	if srv2.DBPath() != path {
+		t.Fatalf("second start used %s, not the cached %s", srv2.DBPath(), path)
+	}
+	users, err := srv2.Admin("t").Users(context.Background())
+	if err != nil || len(users) != len(srv2.DemoUsers()) {
+		t.Fatalf("cached demo users: %d, %v", len(users), err)
 	}
 }

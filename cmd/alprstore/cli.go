@@ -21,6 +21,7 @@ const usage = `alprstore — the alprdesk cloud store
   alprstore [serve] [--addr 127.0.0.1:8080] [--db PATH] [--tls-cert F --tls-key F]
                     [--retention-days 30] [--basemap PATH]
                     [--demo [--demo-seed S] [--demo-reads N] [--live [--live-rate R]]]
+                    [--import-dir DIR [--import-every 24h]]   state lists from DIR/<list>.csv
   alprstore user add --db PATH --username U --role ROLE --serial S --name "Full Name"
                     [--team T] [--trained 2026-01-15] [--designated-by "memo"]   (password on stdin)
   alprstore user set --db PATH --username U [--trained DATE] [--role R] [--team T]
@@ -29,6 +30,8 @@ const usage = `alprstore — the alprdesk cloud store
   alprstore camera add --db PATH --id ID --name NAME --lat LAT --lon LON [--owner agency]
   alprstore audit export --db PATH FILE      the whole audit chain as JSON lines (FILE "-": stdout)
   alprstore audit verify [--head SEQ:HASH] FILE   check an export offline; names the first broken entry
+  alprstore hotlist import --db PATH --list felony_wants|stolen_plates|stolen_vehicles FILE
+                    replace a state list from a CSV (plate,state,vehicle_description,reason,source_id)
 
 Every flag can also be set with an ALPRSTORE_* environment variable
 (--retention-days: ALPRSTORE_RETENTION_DAYS).
@@ -76,6 +79,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			return usageErr("audit needs a command: export or verify")
 		}
 		return auditCmd(args[1], args[2:], stdout)
+	case "hotlist":
+		if len(args) < 2 {
+			return usageErr("hotlist needs the command import")
+		}
+		return hotlistCmd(args[1], args[2:], stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

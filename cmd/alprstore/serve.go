@@ -22,6 +22,8 @@ type serveOptions struct {
 	demoSeed                           int64
 	demoReads                          int
 	liveRate                           float64
+	importDir                          string
+	importEvery                        time.Duration
 }
 
 func serveFlags(args []string) (*serveOptions, error) {
@@ -38,6 +40,8 @@ func serveFlags(args []string) (*serveOptions, error) {
 	fs.IntVar(&o.demoReads, "demo-reads", 200000, "demo world size in reads")
 	fs.BoolVar(&o.live, "live", false, "demo cameras keep reading in real time")
 	fs.Float64Var(&o.liveRate, "live-rate", 3, "live reads per second")
+	fs.StringVar(&o.importDir, "import-dir", "", "folder of state lists (<list>.csv) imported at start and every --import-every")
+	fs.DurationVar(&o.importEvery, "import-every", 24*time.Hour, "interval of state-list imports from --import-dir")
 	if err := parse(fs, args); err != nil {
 		return nil, err
 	}
@@ -54,6 +58,8 @@ func serveFlags(args []string) (*serveOptions, error) {
 		return nil, usageErr("--demo-reads must be at least 1000")
 	case o.liveRate <= 0:
 		return nil, usageErr("--live-rate must be more than 0")
+	case o.importEvery < time.Minute:
+		return nil, usageErr("--import-every must be at least 1m")
 	}
 	return o, nil
 }
@@ -70,7 +76,7 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	start := time.Now()
 	srv, err := store.Open(store.Config{DBPath: o.db, RetentionDays: o.retentionDays, Demo: o.demo,
 		DemoSeed: o.demoSeed, DemoReads: o.demoReads, DemoLive: o.live, DemoLiveRate: o.liveRate,
-		BasemapPath: o.basemap, Logf: logf})
+		BasemapPath: o.basemap, Logf: logf, ImportDir: o.importDir, ImportEvery: o.importEvery})
 	if err != nil {
 		return err
 	}
@@ -80,6 +86,7 @@ func serve(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	hs.RegisterOnShutdown(srv.CloseStreams) // open alert streams would hold Shutdown
 	announce(stdout, stderr, srv, o, ln.Addr().String(), time.Since(start))
 	errc := make(chan error, 1)
 	go func() {
