@@ -39,6 +39,8 @@ type Session interface {
 	Verify(ctx context.Context, readID string, req api.VerificationRequest) (queued bool, err error)
 	// Export records an export (and retains its reads) before the file is written.
 	Export(ctx context.Context, req api.ExportRequest) (*api.ExportResponse, error)
+	// Exercises lists the demo world's training exercises (answers for trainers only).
+	Exercises(ctx context.Context) ([]api.Exercise, error)
 	// TileURL is the basemap tile template for mapview ("http://host/tiles/%d/%d/%d.png").
 	TileURL() string
 	// Online reports whether the store answered the last call.

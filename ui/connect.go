@@ -243,6 +243,11 @@ func (s *clientSession) Export(ctx context.Context, req api.ExportRequest) (*api
 	return r, s.note(err)
 }
 
+func (s *clientSession) Exercises(ctx context.Context) ([]api.Exercise, error) {
+	ex, err := s.cl.Exercises(ctx)
+	return ex, s.note(err)
+}
+
 func (s *clientSession) RecentCases() []api.CaseContext {
 	if s.cache != nil {
 		if cs, err := s.cache.RecentCases(); err == nil {

@@ -29,6 +29,7 @@ type MainScreen struct {
 	Results  *ResultsView
 	Photo    *PhotoPanel
 	Timeline *TimelineView
+	Training *TrainingView
 	Status   *StatusLine
 
 	center  *fyne.Container
@@ -36,6 +37,7 @@ type MainScreen struct {
 	resMsg  *widget.Label
 	results fyne.CanvasObject
 
+	navItems   []string
 	searchID   string
 	lastReq    api.SearchRequest
 	nextCursor string
@@ -52,7 +54,8 @@ const (
 	navTimeline = "Timeline"
 )
 
-var navItems = []string{navSearch, navTimeline}
+// navTraining lists the demo world's exercises (demo sessions only).
+const navTraining = "Training"
 
 func newMainScreen(a *App) *MainScreen {
 	m := &MainScreen{app: a, sess: a.sess, resMsg: errorText()}
@@ -72,11 +75,16 @@ func newMainScreen(a *App) *MainScreen {
 	m.Photo = newPhotoPanel(a.win, p.States)
 	m.Photo.OnVerdict = m.onVerdict
 	m.Timeline = newTimelineView(m)
+	m.Training = newTrainingView(m)
+	m.navItems = []string{navSearch, navTimeline}
+	if a.cfg.Demo || p.Demo {
+		m.navItems = append(m.navItems, navTraining)
+	}
 	m.Status = newStatusLine(a)
 
-	m.nav = widget.NewList(func() int { return len(navItems) },
+	m.nav = widget.NewList(func() int { return len(m.navItems) },
 		func() fyne.CanvasObject { return widget.NewLabel("Timeline map") },
-		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(navItems[i]) })
+		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(m.navItems[i]) })
 
 	m.results = container.NewBorder(container.NewVBox(m.Form.content, widget.NewSeparator(), m.resMsg), nil, nil, nil, m.Results.content)
 	m.center = container.NewStack(m.results)
@@ -207,11 +215,13 @@ func (m *MainScreen) forgetCase() {
 }
 
 func (m *MainScreen) onNav(i widget.ListItemID) {
-	switch navItems[i] {
+	switch m.navItems[i] {
 	case navSearch:
 		m.showSearch()
 	case navTimeline:
 		m.showTimeline()
+	case navTraining:
+		m.showTraining()
 	}
 }
 
@@ -221,6 +231,13 @@ func (m *MainScreen) showSearch() {
 	m.nav.OnSelected = nil
 	m.nav.Select(0)
 	m.nav.OnSelected = m.onNav
+}
+
+// showTraining opens the exercises.
+func (m *MainScreen) showTraining() {
+	m.Training.load()
+	m.center.Objects = []fyne.CanvasObject{m.Training.content}
+	m.center.Refresh()
 }
 
 // onSearch runs a new search under the active case.

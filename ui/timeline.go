@@ -91,6 +91,7 @@ func (m *MainScreen) showTimeline() {
 	rows := m.Results.Rows()
 	i := m.Results.Selected()
 	if i < 0 || i >= len(rows) {
+		m.showSearch()
 		setMsg(m.resMsg, "Select a result first: the timeline shows every sighting of its plate.")
 		return
 	}

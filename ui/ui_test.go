@@ -625,3 +625,34 @@ func TestOfflineVerdictWaitsInOutboxThenReachesStore(t *testing.T) {
 			resp.Results[0].Verification.Status == api.VerifyUnreadable
 	})
 }
+
+func TestTrainingExerciseFillsCase(t *testing.T) {
+	env := storetest.StartDemo(t, 7, 400)
+	a := newApp(t, env.URL, Config{Demo: true})
+	signIn(t, a, "trainer", "demo")
+	m := a.Main()
+	m.showTraining()
+	tv := m.Training
+	waitFor(t, "the exercises", func() bool { return len(tv.Exercises()) > 0 })
+	idx := -1
+	for i, e := range tv.Exercises() {
+		if e.ID == "switched-plate" {
+			idx = i
+		}
+	}
+	if idx < 0 {
+		t.Fatal("no switched-plate exercise")
+	}
+	tv.list.Select(idx)
+	if !tv.answer.Visible() || !strings.Contains(tv.answer.Text, "Answer") {
+		t.Fatal("a trainer does not see the answer")
+	}
+	test.Tap(tv.work)
+	if m.Case.report.Text != "21-040329" || m.Case.draft().PurposeCategory != "homicide" {
+		t.Fatalf("case bar holds %q / %q", m.Case.report.Text, m.Case.draft().PurposeCategory)
+	}
+	// The justification is the trainee's to write: the gate stays shut.
+	if m.Case.Active() != nil || m.Form.Enabled() {
+		t.Fatal("the exercise opened the gate without a justification")
+	}
+}
