@@ -85,6 +85,8 @@ INSERT INTO plates_fts(plates_fts) VALUES ('rebuild');`,
 	hotlistMigration,
 	// 4 (supervision): search returns and outcomes, audit reviews, audit action index.
 	supervisionMigration,
+	// 5 (training): training attempts.
+	trainingMigration,
 }
 
 // sqliteStorage is the embedded SQLite Storage: one writer connection (writes
@@ -253,7 +255,15 @@ type plateDict struct {
 	ids     map[string]int64
 	byCanon map[string][]int64
 	entries []dictEntry
+	// packed and canonPacked hold each plate (and its canonical form) in
+	// packStride bytes, lens its length (0 when longer than packStride):
+	// a compact copy that fixed-length patterns scan quickly.
+	packed, canonPacked []byte
+	lens                []uint8
 }
+
+// packStride is the bytes per plate of the packed dictionary copy.
+const packStride = 8
 
 type dictEntry struct {
 	id           int64
@@ -289,6 +299,16 @@ func (d *plateDict) add(es []dictEntry) {
 		d.ids[e.plate] = e.id
 		d.byCanon[e.canon] = append(d.byCanon[e.canon], e.id)
 		d.entries = append(d.entries, e)
+		var row, crow [packStride]byte
+		n := len(e.plate)
+		if n > packStride {
+			n = 0
+		}
+		copy(row[:], e.plate[:n])
+		copy(crow[:], e.canon[:min(n, len(e.canon))])
+		d.packed = append(d.packed, row[:]...)
+		d.canonPacked = append(d.canonPacked, crow[:]...)
+		d.lens = append(d.lens, uint8(n))
 	}
 }
 
@@ -309,8 +329,15 @@ func (d *plateDict) canon(c string) []int64 {
 // form).
 func (d *plateDict) scan(p *plate.Pattern, fuzzy bool) []int64 {
 	d.mu.RLock()
-	entries := d.entries
+	entries, packed, canonPacked, lens := d.entries, d.packed, d.canonPacked, d.lens
 	d.mu.RUnlock()
+	text := p.GLOB()
+	if fuzzy {
+		text, packed = p.CanonicalGLOB(), canonPacked
+	}
+	if !strings.Contains(text, "*") && len(text) <= packStride {
+		return scanFixed(text, entries, packed, lens)
+	}
 	var ids []int64
 	if fuzzy {
 		cp, err := plate.ParsePattern(p.CanonicalGLOB())
@@ -327,6 +354,39 @@ func (d *plateDict) scan(p *plate.Pattern, fuzzy bool) []int64 {
 	for i := range entries {
 		if p.Match(entries[i].plate) {
 			ids = append(ids, entries[i].id)
+		}
+	}
+	return ids
+}
+
+// scanFixed matches a pattern of known characters and `?` only (so of
+// fixed length) against the packed copy: same length, same character at
+// every known position. For such patterns this is exactly plate.Pattern's
+// Match (or, on canonical forms, MatchFuzzy).
+func scanFixed(text string, entries []dictEntry, packed []byte, lens []uint8) []int64 {
+	var pos []int
+	var want []byte
+	for i := 0; i < len(text); i++ {
+		if text[i] != '?' {
+			pos, want = append(pos, i), append(want, text[i])
+		}
+	}
+	n := uint8(len(text))
+	var ids []int64
+	for k, l := range lens {
+		if l != n {
+			continue
+		}
+		row := packed[k*packStride : k*packStride+packStride]
+		ok := true
+		for j, i := range pos {
+			if row[i] != want[j] {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			ids = append(ids, entries[k].id)
 		}
 	}
 	return ids
