@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"alprdesk/api"
+	"alprdesk/store"
 	"alprdesk/store/storetest"
 )
 
@@ -92,3 +93,38 @@ func TestAuditExportAndVerifyCommands(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestTeamFromUserCommandsFiltersAudit: a team given with `user add
+// --team` and changed with `user set --team` is what the audit's team
+// filter uses.
+func TestTeamFromUserCommandsFiltersAudit(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "store.db")
+	var out bytes.Buffer
+	add := []string{"user", "add", "--db", db, "--username", "det3", "--role", "detective", "--serial", "D3",
+		"--name", "Det Three", "--team", "north", "--trained", "2026-01-15"}
+	if err := run(add, strings.NewReader("det3-password\n"), &out, &out); err != nil {
+		t.Fatalf("user add: %v", err)
+	}
+	if err := run([]string{"user", "set", "--db", db, "--username", "det3", "--team", "south"}, nil, &out, &out); err != nil {
+		t.Fatalf("user set: %v", err)
+	}
+	out.Reset()
+	if err := run([]string{"user", "list", "--db", db}, nil, &out, &out); err != nil || !strings.Contains(out.String(), "south") {
+		t.Fatalf("user list: %v\n%s", err, out.String())
+	}
+	env := storetest.StartWith(t, store.Config{DBPath: db})
+	var tr api.TokenResponse
+	env.Do(t, "POST", "/v1/auth/login", "", api.LoginRequest{Username: "det3", Password: "det3-password"}, http.StatusOK, &tr)
+	if tr.User.Team != "south" {
+		t.Fatalf("det3's team %q", tr.User.Team)
+	}
+	env.Do(t, "POST", "/v1/searches", tr.AccessToken, api.SearchRequest{CaseContext: storetest.Case, Plate: "7ABC123"}, http.StatusOK, nil)
+	sup := env.Login(t, "supervisor")
+	for team, want := range map[string]int{"south": 1, "north": 0} {
+		var p api.AuditPage
+		env.Do(t, "GET", "/v1/audit?action=search&team="+team, sup, nil, http.StatusOK, &p)
+		if len(p.Entries) != want || (want == 1 && p.Entries[0].Actor != "det3") {
+			t.Errorf("team %s: %+v", team, p.Entries)
+		}
+	}
+}
