@@ -90,7 +90,11 @@ func (s *Server) openDemo(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("store: demo database %s: bad generation time %q", s.cfg.DBPath, gen)
 		}
-		s.demo = &demoState{world: demo.New(demo.Options{Seed: s.cfg.DemoSeed, Reads: reads, Now: at})}
+		seed, err := s.storedDemoSeed(ctx) // training.go: a reset may have changed it
+		if err != nil {
+			return err
+		}
+		s.demo = &demoState{world: demo.New(demo.Options{Seed: seed, Reads: reads, Now: at})}
 		return nil
 	}
 	var users []UserRecord

@@ -42,6 +42,12 @@ func (s *Server) routesInit() {
 	s.handle("POST /v1/searches/{id}/outcome", s.user(searchers, s.idempotent(s.searchOutcome)))
 	s.handle("GET /v1/reports/efficacy", s.user(supervisors, s.efficacy))
 	s.handle("GET /v1/training/exercises", s.user(anyone, s.exercises))
+	// Training mode (training.go) checks demo mode and roles itself.
+	s.handle("POST /v1/training/exercises/{id}/attempts", s.user(anyone, s.idempotent(s.trainingAttempt)))
+	s.handle("GET /v1/training/progress", s.user(anyone, s.trainingProgress))
+	s.handle("POST /v1/training/reset", s.user(anyone, s.idempotent(s.trainingReset)))
+	s.handle("GET /v1/training/live", s.user(anyone, s.trainingLive))
+	s.handle("POST /v1/training/live", s.user(anyone, s.idempotent(s.setTrainingLive)))
 	s.handle("GET /tiles/{z}/{x}/{file}", s.run(s.tile))
 	// Hotlists and alerts (hotlist.go, alerts.go) check roles themselves so that refusals are audited.
 	s.handle("POST /v1/hotlist-requests", s.user(anyone, s.idempotent(s.createHotlistRequest)))

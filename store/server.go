@@ -74,6 +74,7 @@ type Server struct {
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
 	hot     *hotlistState
+	train   *trainingState // training mode (training.go)
 }
 
 // Open opens the database, prepares the demo world when asked, and starts
@@ -127,9 +128,7 @@ func Open(cfg Config) (*Server, error) {
 	if cfg.PurgeEvery > 0 {
 		s.goBackground(func() { s.purgeLoop(ctx) })
 	}
-	if cfg.Demo && cfg.DemoLive {
-		s.goBackground(func() { s.runLive(ctx) })
-	}
+	s.trainingInit(ctx) // starts the live demo cameras when configured
 	return s, nil
 }
 

@@ -45,6 +45,7 @@ type Tx interface {
 	hotlistTx // hotlists and alerts (sqlite_hotlist.go)
 	// samples, reviews, outcomes, efficacy (sqlite_supervision.go)
 	supervisionTx
+	trainingTx // training attempts and class reset (sqlite_training.go)
 
 	GetUser(username string) (*UserRecord, error)
 	InsertUser(u *UserRecord) error

@@ -334,6 +334,8 @@ func TestPaths(t *testing.T) {
 		"GET /v1/reads/{id}/photo",
 		"GET /v1/reports/efficacy",
 		"GET /v1/training/exercises",
+		"GET /v1/training/live",
+		"GET /v1/training/progress",
 		"POST /v1/alerts/{id}/ack",
 		"POST /v1/audit/reviews",
 		"POST /v1/audit/samples",
@@ -349,6 +351,9 @@ func TestPaths(t *testing.T) {
 		"POST /v1/reads:batch",
 		"POST /v1/searches",
 		"POST /v1/searches/{id}/outcome",
+		"POST /v1/training/exercises/{id}/attempts",
+		"POST /v1/training/live",
+		"POST /v1/training/reset",
 	}
 	if got := Load(t).Paths(); !slices.Equal(got, want) {
 		t.Fatalf("Paths() =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

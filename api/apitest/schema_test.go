@@ -72,6 +72,16 @@ var schemaTypes = map[string]any{
 	"VerificationFigures": api.VerificationFigures{},
 	"UserSearches":        api.UserSearches{},
 	"Efficacy":            api.Efficacy{},
+	// Training mode (issue 8).
+	"AttemptRequest":       api.AttemptRequest{},
+	"AttemptResult":        api.AttemptResult{},
+	"ExerciseProgress":     api.ExerciseProgress{},
+	"ReasonCount":          api.ReasonCount{},
+	"TraineeProgress":      api.TraineeProgress{},
+	"TrainingProgress":     api.TrainingProgress{},
+	"TrainingResetRequest": api.TrainingResetRequest{},
+	"TrainingReset":        api.TrainingReset{},
+	"TrainingLive":         api.TrainingLive{},
 }
 
 // Fields of a Go type that a schema leaves out on purpose, and fields a
