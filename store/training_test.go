@@ -303,6 +303,12 @@ func TestTrainingLiveControl(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+	// A reset pauses the simulator and resumes it.
+	env.Do(t, "POST", "/v1/training/reset", trainer, api.TrainingResetRequest{}, http.StatusOK, nil)
+	env.Do(t, "GET", "/v1/training/live", det, nil, http.StatusOK, &live)
+	if !live.Running || live.Rate != 50 {
+		t.Fatalf("after a reset: %+v", live)
+	}
 	env.Do(t, "POST", "/v1/training/live", trainer, api.TrainingLive{Running: false}, http.StatusOK, &live)
 	env.Do(t, "GET", "/v1/training/live", det, nil, http.StatusOK, &live)
 	if live.Running || live.Rate != 50 {
