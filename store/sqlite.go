@@ -96,7 +96,15 @@ type sqliteStorage struct {
 	w, r *sql.DB
 	dict *plateDict
 	wmu  sync.Mutex // serialises write transactions with the dictionary
+	// ckpt checkpoints the WAL in the background, so that no write waits
+	// for a checkpoint (and its fsync) inline.
+	ckpt     *sql.DB
+	stopCkpt chan struct{}
+	ckptDone chan struct{}
 }
+
+// checkpointEvery is the interval of background WAL checkpoints.
+const checkpointEvery = time.Second
 
 // OpenSQLite opens (creating when missing) the SQLite database at path and
 // brings its schema up to date.
@@ -132,6 +140,10 @@ func openSQLite(path string) (*sqliteStorage, error) {
 	}
 	r.SetMaxOpenConns(max(4, runtime.NumCPU()))
 	s.r = r
+	if err := s.startCheckpoints(base + "?" + common); err != nil {
+		s.Close()
+		return nil, err
+	}
 	if s.dict, err = loadDict(w); err != nil {
 		s.Close()
 		return nil, err
@@ -175,14 +187,50 @@ func (s *sqliteStorage) migrate() error {
 	return nil
 }
 
-// Close closes both connection pools.
+// startCheckpoints turns automatic checkpoints off on the writer and runs
+// passive checkpoints from a connection of their own every second.
+func (s *sqliteStorage) startCheckpoints(dsn string) error {
+	if _, err := s.w.Exec(`PRAGMA wal_autocheckpoint = 0`); err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	c, err := sql.Open("sqlite3", dsn)
+	if err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	c.SetMaxOpenConns(1)
+	s.ckpt, s.stopCkpt, s.ckptDone = c, make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(s.ckptDone)
+		t := time.NewTicker(checkpointEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-s.stopCkpt:
+				return
+			case <-t.C:
+				c.Exec(`PRAGMA wal_checkpoint(PASSIVE)`)
+			}
+		}
+	}()
+	return nil
+}
+
+// Close closes the connection pools, checkpointing the WAL.
 func (s *sqliteStorage) Close() error {
 	var err error
+	if s.ckpt != nil {
+		close(s.stopCkpt)
+		<-s.ckptDone
+		s.ckpt.Close()
+	}
 	if s.r != nil {
 		err = s.r.Close()
 	}
 	if s.w != nil {
 		if _, e := s.w.Exec(`PRAGMA optimize`); e != nil && err == nil {
+			err = e
+		}
+		if _, e := s.w.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); e != nil && err == nil {
 			err = e
 		}
 		if e := s.w.Close(); e != nil && err == nil {

@@ -177,36 +177,47 @@ func (t *sqliteTx) searchWhere(q *ReadQuery) (string, []any, bool, error) {
 }
 
 // SwitchCandidates reports for each read id whether its plate was seen in
-// [from, to] on another make or colour.
+// [from, to] on another make or colour: one query over the page's plates.
 func (t *sqliteTx) SwitchCandidates(reads []api.Read, from, to time.Time) (map[string]bool, error) {
 	type mc struct{ make, color string }
-	seen := map[string][]mc{}
-	out := map[string]bool{}
+	idOf := map[string]int64{}
+	var ids []int64
 	for _, r := range reads {
-		vs, ok := seen[r.Plate]
-		if !ok {
-			id, known := t.s.dict.lookup(r.Plate)
-			if !known {
-				continue
-			}
-			rows, err := t.query(`SELECT DISTINCT lower(make), lower(color) FROM reads
-				WHERE plate_id = ? AND captured_at BETWEEN ? AND ?`, id, ms(from), ms(to))
-			if err != nil {
-				return nil, err
-			}
-			for rows.Next() {
-				var v mc
-				if err := rows.Scan(&v.make, &v.color); err != nil {
-					rows.Close()
-					return nil, err
-				}
-				vs = append(vs, v)
-			}
-			rows.Close()
-			seen[r.Plate] = vs
+		if _, ok := idOf[r.Plate]; ok {
+			continue
 		}
+		if id, known := t.s.dict.lookup(r.Plate); known {
+			idOf[r.Plate] = id
+			ids = append(ids, id)
+		}
+	}
+	out := map[string]bool{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := t.query(`SELECT plate_id, lower(make), lower(color) FROM reads
+		WHERE plate_id IN (SELECT value FROM json_each(?)) AND captured_at BETWEEN ? AND ?
+		GROUP BY 1, 2, 3`, idList(ids), ms(from), ms(to))
+	if err != nil {
+		return nil, err
+	}
+	seen := map[int64][]mc{}
+	for rows.Next() {
+		var id int64
+		var v mc
+		if err := rows.Scan(&id, &v.make, &v.color); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		seen[id] = append(seen[id], v)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, r := range reads {
 		mk, col := strings.ToLower(r.Make), strings.ToLower(r.Color)
-		for _, v := range vs {
+		for _, v := range seen[idOf[r.Plate]] {
 			if (v.make != "" && mk != "" && v.make != mk) || (v.color != "" && col != "" && v.color != col) {
 				out[r.ID] = true
 				break
