@@ -98,9 +98,11 @@ type sqliteStorage struct {
 	wmu  sync.Mutex // serialises write transactions with the dictionary
 	// ckpt checkpoints the WAL in the background, so that no write waits
 	// for a checkpoint (and its fsync) inline.
-	ckpt     *sql.DB
-	stopCkpt chan struct{}
-	ckptDone chan struct{}
+	ckpt      *sql.DB
+	stopCkpt  chan struct{}
+	ckptDone  chan struct{}
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // checkpointEvery is the interval of background WAL checkpoints.
@@ -215,8 +217,14 @@ func (s *sqliteStorage) startCheckpoints(dsn string) error {
 	return nil
 }
 
-// Close closes the connection pools, checkpointing the WAL.
+// Close closes the connection pools, checkpointing the WAL. Closing again
+// returns the first answer.
 func (s *sqliteStorage) Close() error {
+	s.closeOnce.Do(func() { s.closeErr = s.close() })
+	return s.closeErr
+}
+
+func (s *sqliteStorage) close() error {
 	var err error
 	if s.ckpt != nil {
 		close(s.stopCkpt)
