@@ -86,7 +86,11 @@ key Escape
 key ctrl+t
 shot 11-timeline 6
 
+# Training (demo sessions): the exercises.
+click 50 211; sleep 1.5; click 200 250
+shot 12-training 1
+
 # The lock screen (Session menu, Lock now).
 click 40 14; click 80 52
-shot 12-locked 1
+shot 13-locked 1
 echo "screenshots in $out/"

@@ -2,10 +2,12 @@ package ui
 
 import (
 	"fmt"
+	"image/color"
 	"sort"
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -171,6 +173,16 @@ func thousands(n int) string {
 	return s
 }
 
+// refreshRow redraws the cells of row i.
+func (v *ResultsView) refreshRow(i int) {
+	if i < 0 || i >= len(v.rows) {
+		return
+	}
+	for c := 0; c < numCols; c++ {
+		v.table.RefreshItem(widget.TableCellID{Row: i, Col: c})
+	}
+}
+
 // UpdateRow refreshes row i after a verdict.
 func (v *ResultsView) UpdateRow(i int, r Row) {
 	if i < 0 || i >= len(v.rows) {
@@ -213,7 +225,10 @@ func (v *ResultsView) onSelected(id widget.TableCellID) {
 	if id.Row < 0 || id.Row >= len(v.rows) {
 		return
 	}
+	prev := v.selected
 	v.selected = id.Row
+	v.refreshRow(prev)
+	v.refreshRow(id.Row)
 	v.timeline.Enable()
 	if v.OnSelect != nil {
 		v.OnSelect(id.Row)
@@ -290,7 +305,7 @@ func statusText(row Row) (string, widget.Importance) {
 	}
 	switch v.Status {
 	case api.VerifyConfirmed:
-		return "✓ " + row.Read.Plate + " confirmed", widget.SuccessImportance
+		return "✓ confirmed", widget.SuccessImportance
 	case api.VerifyMisread:
 		return "✗ misread: " + v.CorrectedPlate, widget.SuccessImportance
 	case api.VerifyWrongState:
@@ -357,13 +372,22 @@ func newResultTable(v *ResultsView) *resultTable {
 	t.CreateCell = func() fyne.CanvasObject {
 		l := widget.NewLabel("")
 		l.Truncation = fyne.TextTruncateEllipsis
-		return l
+		return container.NewStack(canvas.NewRectangle(color.Transparent), l)
 	}
 	t.UpdateCell = func(id widget.TableCellID, o fyne.CanvasObject) {
-		l := o.(*widget.Label)
+		c := o.(*fyne.Container)
+		bg, l := c.Objects[0].(*canvas.Rectangle), c.Objects[1].(*widget.Label)
 		if id.Row >= len(v.rows) {
 			l.SetText("")
 			return
+		}
+		var fill color.Color = color.Transparent
+		if id.Row == v.selected { // the whole row shows the selection
+			fill = theme.Color(theme.ColorNameSelection)
+		}
+		if bg.FillColor != fill {
+			bg.FillColor = fill
+			bg.Refresh()
 		}
 		row := v.rows[id.Row]
 		imp := widget.MediumImportance
