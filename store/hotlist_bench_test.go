@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"image"
@@ -249,4 +250,100 @@ func (rx *benchReceiver) waitFor(b *testing.B, n int) map[string]time.Time {
 		out[k] = v
 	}
 	return out
+}
+
+// BenchmarkHotlistHitToAlertBatch is the same measure through the batch
+// API: 2,000 reads per second in batches of 200 (ten a second), 320x180
+// photos, one read in four on the 10,000-entry list. The latency of a hit
+// runs from the start of its batch's POST.
+func BenchmarkHotlistHitToAlertBatch(b *testing.B) {
+	const perBatch, batchesPerSecond = 200, 10
+	env := storetest.StartWith(b, store.Config{HotlistEvery: -1, Logf: func(string, ...any) {}})
+	env.HTTP = http.DefaultClient
+	hot := benchLists(b, env)
+	photo := base64Photo(b)
+	rx := benchSubscribe(b, env, env.Login(b, "watch_commander"))
+	defer rx.cancel()
+	batches := max(20, b.N*benchHitEvery/perBatch) // at least 2 seconds
+	sent := make([]time.Time, batches)
+	base := time.Now().UTC()
+	bodies := make([][]byte, batches)
+	for k := range bodies {
+		var body bytes.Buffer
+		enc := json.NewEncoder(&body)
+		for j := 0; j < perBatch; j++ {
+			i := k*perBatch + j
+			p := fmt.Sprintf("N%06d", i)
+			if i%benchHitEvery == 0 {
+				p = hot[(i/benchHitEvery)%len(hot)]
+			}
+			enc.Encode(api.ReadMeta{ID: fmt.Sprintf("bb-%d", i), CameraID: "cam-1", CapturedAt: base.Add(time.Duration(i) * time.Millisecond),
+				Plate: p, State: "CA", Confidence: 0.9, PlateBox: api.Box{X: 50, Y: 100, W: 60, H: 20}, PhotoBase64: photo})
+		}
+		bodies[k] = body.Bytes()
+	}
+	var wg sync.WaitGroup
+	var failMu sync.Mutex
+	var fail error
+	b.ResetTimer()
+	start := time.Now()
+	for k := 0; k < batches; k++ {
+		time.Sleep(time.Until(start.Add(time.Duration(k) * time.Second / batchesPerSecond)))
+		wg.Add(1)
+		sent[k] = time.Now()
+		go func() {
+			defer wg.Done()
+			req, _ := http.NewRequest(http.MethodPost, env.URL+"/v1/reads:batch", bytes.NewReader(bodies[k]))
+			req.Header.Set("Content-Type", "application/x-ndjson")
+			req.Header.Set("Authorization", "Bearer "+env.CameraToken)
+			resp, err := http.DefaultClient.Do(req)
+			if err == nil {
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusOK {
+					err = fmt.Errorf("status %d", resp.StatusCode)
+				}
+			}
+			if err != nil {
+				failMu.Lock()
+				fail = err
+				failMu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	hits := batches * perBatch / benchHitEvery
+	got := rx.waitFor(b, hits)
+	b.StopTimer()
+	if fail != nil {
+		b.Fatalf("batch: %v", fail)
+	}
+	var lat []float64
+	for i := 0; i < batches*perBatch; i += benchHitEvery {
+		at, ok := got[fmt.Sprintf("bb-%d", i)]
+		if !ok {
+			b.Fatalf("no alert for bb-%d", i)
+		}
+		lat = append(lat, float64(at.Sub(sent[i/perBatch]).Microseconds())/1000)
+	}
+	b.ReportMetric(float64(batches*perBatch)/elapsed.Seconds(), "reads/s")
+	b.ReportMetric(pct(lat, 50), "hit-p50-ms")
+	b.ReportMetric(pct(lat, 99), "hit-p99-ms")
+	b.ReportMetric(pct(lat, 100), "hit-max-ms")
+}
+
+// base64Photo is a 320x180 camera JPEG as a batch line carries it.
+func base64Photo(b *testing.B) string {
+	img := image.NewRGBA(image.Rect(0, 0, 320, 180))
+	for y := 0; y < 180; y++ {
+		for x := 0; x < 320; x++ {
+			img.Set(x, y, color.RGBA{uint8(x), uint8(y), uint8(x ^ y), 255})
+		}
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 80}); err != nil {
+		b.Fatal(err)
+	}
+	return base64.StdEncoding.EncodeToString(buf.Bytes())
 }
