@@ -195,11 +195,11 @@ func (s *Server) Purge(ctx context.Context) (int, error) {
 	cut := now.AddDate(0, 0, -s.cfg.RetentionDays)
 	var n int
 	err := s.st.Update(ctx, func(tx Tx) error {
-		var err error
-		if n, err = tx.PurgeReads(cut); err != nil || n == 0 {
+		if err := tx.DeleteTokensBefore(now); err != nil {
 			return err
 		}
-		if err := tx.DeleteTokensBefore(now); err != nil {
+		var err error
+		if n, err = tx.PurgeReads(cut); err != nil || n == 0 {
 			return err
 		}
 		return appendAudit(tx, &api.AuditEntry{At: now, Actor: "system", Role: "system", Action: ActionPurge,

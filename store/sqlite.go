@@ -189,10 +189,12 @@ func (s *sqliteStorage) migrate() error {
 	return nil
 }
 
-// startCheckpoints turns automatic checkpoints off on the writer and runs
-// passive checkpoints from a connection of their own every second.
+// startCheckpoints runs passive checkpoints from a connection of their own
+// every second, so that writes rarely checkpoint inline; the writer still
+// checkpoints when the WAL passes 8,192 pages (32 MiB) and truncates it back
+// to 64 MiB, so a long bulk load cannot grow it without bound.
 func (s *sqliteStorage) startCheckpoints(dsn string) error {
-	if _, err := s.w.Exec(`PRAGMA wal_autocheckpoint = 0`); err != nil {
+	if _, err := s.w.Exec(`PRAGMA wal_autocheckpoint = 8192; PRAGMA journal_size_limit = 67108864`); err != nil {
 		return fmt.Errorf("store: %w", err)
 	}
 	c, err := sql.Open("sqlite3", dsn)
