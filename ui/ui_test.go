@@ -11,6 +11,7 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
 	"regexp"
@@ -275,6 +276,24 @@ func TestLoginErrorsInWords(t *testing.T) {
 	test.Type(l.password, "x")
 	test.Tap(l.signIn)
 	waitFor(t, "the insecure message", func() bool { return strings.Contains(l.msg.Text, "https://") })
+	// A store whose certificate is not trusted.
+	tlsStore := httptest.NewTLSServer(http.NotFoundHandler())
+	defer tlsStore.Close()
+	l.server.SetText(tlsStore.URL)
+	test.Type(l.password, "x")
+	test.Tap(l.signIn)
+	waitFor(t, "the TLS message", func() bool { return strings.Contains(l.msg.Text, "certificate could not be verified") })
+	// Five wrong passwords lock the account; the sixth attempt says so.
+	l.server.SetText(env.URL)
+	for i := 0; i < 6; i++ {
+		l.msg.SetText("")
+		test.Type(l.password, "wrong")
+		test.Tap(l.signIn)
+		waitFor(t, "an answer", func() bool { return l.msg.Text != "" })
+	}
+	if !strings.Contains(l.msg.Text, "This account is locked") {
+		t.Fatalf("after six wrong passwords: %q", l.msg.Text)
+	}
 }
 
 // search runs a plate search through the form and waits for its results.
