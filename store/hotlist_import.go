@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/csv"
@@ -237,11 +238,12 @@ func (s *Server) importDir(ctx context.Context) {
 		if prev, err := s.st.Meta(ctx, key); err == nil && prev == hex.EncodeToString(sum[:]) {
 			continue
 		}
-		res, err := s.ImportHotlistFile(ctx, list, path, "system:import")
+		res, err := s.Admin("system:import").ImportHotlist(ctx, list, path, bytes.NewReader(b))
 		if err != nil {
 			s.cfg.Logf("store: import: %v", err)
 			continue
 		}
+		s.reloadHotlists(ctx)
 		if err := s.st.SetMeta(ctx, key, hex.EncodeToString(sum[:])); err != nil {
 			s.cfg.Logf("store: import %s: %v", path, err)
 		}
