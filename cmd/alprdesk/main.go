@@ -11,8 +11,10 @@ import (
 	"log"
 	"os"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 
+	"alprdesk/assets"
 	"alprdesk/ui"
 )
 
@@ -42,6 +44,7 @@ func main() {
 		log.Printf("alprdesk: no --server given; the login screen asks for the store's address")
 	}
 	a := app.NewWithID(AppID)
+	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon)) // also in builds that have no FyneApp.toml beside them
 	w := ui.New(a, cfg)
 	w.Window().ShowAndRun()
 }
