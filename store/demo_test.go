@@ -1,7 +1,9 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
+	"image/jpeg"
 	"net/http"
 	"strings"
 	"testing"
@@ -36,6 +38,19 @@ func TestDemoStore(t *testing.T) {
 	env.Do(t, "GET", "/v1/training/exercises", trainer, nil, http.StatusOK, &ex)
 	if len(ex.Exercises) < 6 || ex.Exercises[0].Answer == "" {
 		t.Fatalf("trainer exercises = %+v", ex)
+	}
+	// Demo reads have no stored photo: the world draws it.
+	var res api.SearchResponse
+	from, to := env.Clock.Now().Add(-48*time.Hour), env.Clock.Now()
+	env.Do(t, "POST", "/v1/searches", tok, api.SearchRequest{CaseContext: storetest.Case, From: &from, To: &to,
+		CameraIDs: []string{cams[0].ID, cams[1].ID, cams[2].ID, cams[3].ID}, Limit: 1}, http.StatusOK, &res)
+	if len(res.Results) == 0 {
+		t.Fatal("no demo reads at four cameras in two days")
+	}
+	raw := env.Do(t, "GET", "/v1/reads/"+res.Results[0].ID+"/photo?search_id="+res.SearchID, tok, nil, http.StatusOK, nil)
+	img, err := jpeg.Decode(bytes.NewReader(raw))
+	if err != nil || img.Bounds().Dx() != 640 || img.Bounds().Dy() != 360 {
+		t.Fatalf("demo photo: %v %v", img.Bounds(), err)
 	}
 	var pol api.Policy
 	env.Do(t, "GET", "/v1/policy", tok, nil, http.StatusOK, &pol)

@@ -126,11 +126,11 @@ func announce(stdout, stderr io.Writer, srv *store.Server, o *serveOptions, addr
 	}
 	fmt.Fprintln(stdout, "DEMO DATA — NOT REAL. Demo users (password \"demo\"):")
 	for _, u := range srv.DemoUsers() {
-		trained := u.TrainedOn
-		if trained == "" {
-			trained = "untrained"
+		trained := "trained " + u.TrainedOn
+		if u.TrainedOn == "" {
+			trained = "no training on record: cannot search"
 		}
-		fmt.Fprintf(stdout, "  %-16s %-16s %s (%s)\n", u.Username, u.Role, u.DisplayName, trained)
+		fmt.Fprintf(stdout, "  %-16s %-16s %s — %s\n", u.Username, u.Role, u.DisplayName, trained)
 	}
 	if o.live {
 		fmt.Fprintf(stdout, "Live cameras: %.1f reads per second\n", o.liveRate)
