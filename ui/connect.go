@@ -175,6 +175,10 @@ func (s *clientSession) User() api.User {
 
 func (s *clientSession) StoreHost() string { return s.cl.Host() }
 
+// NoKeyring reports that the OS keyring could not be used: the password is
+// asked each time and nothing is cached on disk.
+func (s *clientSession) NoKeyring() bool { return s.noKeyring }
+
 func (s *clientSession) Online() bool { return !s.offline.Load() }
 
 func (s *clientSession) TileURL() string { return s.cl.BaseURL() + "/tiles/%d/%d/%d.png" }

@@ -83,7 +83,11 @@ func (s *StatusLine) Refresh() {
 	if left < s.app.cfg.IdleLock-time.Minute || left < time.Minute {
 		lock = "lock in " + minutes(left)
 	}
-	s.text.SetText(fmt.Sprintf("signed in as %s · %s · store %s · %s", who, roleLabel(u.Role), sess.StoreHost(), lock))
+	cache := ""
+	if nk, ok := sess.(interface{ NoKeyring() bool }); ok && nk.NoKeyring() {
+		cache = " · no keyring: nothing is cached on this computer"
+	}
+	s.text.SetText(fmt.Sprintf("signed in as %s · %s · store %s%s · %s", who, roleLabel(u.Role), sess.StoreHost(), cache, lock))
 }
 
 func roleLabel(r string) string { return categoryLabel(r) }
