@@ -119,8 +119,8 @@ func openSQLite(path string) (*sqliteStorage, error) {
 		return nil, errors.New("store: no database path given")
 	}
 	base := "file:" + (&url.URL{Path: path}).EscapedPath()
-	common := "_journal_mode=WAL&_synchronous=NORMAL&_busy_timeout=10000&_foreign_keys=0&_cache_size=-65536"
-	w, err := sql.Open("sqlite3", base+"?"+common+"&_txlock=immediate")
+	common := "_journal_mode=WAL&_synchronous=NORMAL&_busy_timeout=10000&_foreign_keys=0"
+	w, err := sql.Open("sqlite3", base+"?"+common+"&_txlock=immediate&_cache_size=-262144")
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
@@ -135,7 +135,7 @@ func openSQLite(path string) (*sqliteStorage, error) {
 		w.Close()
 		return nil, err
 	}
-	r, err := sql.Open("sqlite3", base+"?"+common+"&_query_only=1")
+	r, err := sql.Open("sqlite3", base+"?"+common+"&_query_only=1&_cache_size=-65536")
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
