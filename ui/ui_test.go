@@ -379,7 +379,16 @@ func TestSearchFillsTableAndVerdictReachesStore(t *testing.T) {
 	if !found {
 		t.Fatal("the read is not on the store")
 	}
-	// Sorting by plate keeps the selection on the same read.
+	// The case is one click away among the recent cases.
+	rc := m.Case.Recent()
+	if len(rc) == 0 || rc[0].ReportNumber != "26-012345" || rc[0].Purpose != goodPurpose {
+		t.Fatalf("recent cases %+v", rc)
+	}
+	test.Tap(m.Case.change)
+	if m.Case.Active() != nil || !m.Case.Use(rc[0]) || !m.Form.Enabled() {
+		t.Fatal("a recent case did not reopen the search")
+	}
+	// Sorting keeps the selection on the same read.
 	sel := m.Results.Rows()[m.Results.Selected()].Read.ID
 	m.Results.SortBy(colConf)
 	if m.Results.Rows()[m.Results.Selected()].Read.ID != sel {
