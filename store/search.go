@@ -104,6 +104,9 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, sess *session) e
 		if resp, err = s.finishPage(tx, q, page, id, page.Total, page.Capped); err != nil {
 			return err
 		}
+		if err := recordReturned(tx, resp); err != nil {
+			return err
+		}
 		audit.ResultCount = page.Total
 		return appendAudit(tx, audit)
 	})
@@ -149,7 +152,27 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, sess *sessio
 	if err != nil {
 		return err
 	}
+	if len(resp.Results) > 0 {
+		err := s.st.Update(r.Context(), func(tx Tx) error { return recordReturned(tx, resp) })
+		if err != nil {
+			s.cfg.Logf("store: record the reads search %s returned: %v", resp.SearchID, err)
+		}
+	}
 	return writeJSON(w, http.StatusOK, resp)
+}
+
+// recordReturned records the reads a page returned (id and capture time)
+// against its search, for the efficacy report's age-of-data and
+// verification figures.
+func recordReturned(tx Tx, resp *api.SearchResponse) error {
+	if len(resp.Results) == 0 {
+		return nil
+	}
+	reads := make([]ReturnedRead, len(resp.Results))
+	for i, rd := range resp.Results {
+		reads[i] = ReturnedRead{ID: rd.ID, CapturedAt: rd.CapturedAt}
+	}
+	return tx.InsertSearchReturns(resp.SearchID, reads)
 }
 
 // finishPage adds fuzzy substitutions, possible-switch flags and the next

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -230,51 +229,3 @@ func (s *Server) searchOutcome(w http.ResponseWriter, r *http.Request, sess *ses
 	return writeJSON(w, http.StatusOK, rec)
 }
 
-// returnsRecorder holds a search answer until the reads it returns are
-// recorded.
-type returnsRecorder struct {
-	http.ResponseWriter
-	status int
-	buf    bytes.Buffer
-}
-
-func (c *returnsRecorder) WriteHeader(code int) { c.status = code }
-
-func (c *returnsRecorder) Write(b []byte) (int, error) {
-	if c.status == 0 {
-		c.status = http.StatusOK
-	}
-	return c.buf.Write(b)
-}
-
-// recordReturns wraps POST /v1/searches: every page it answers has its
-// reads recorded (id and capture time) against the search, for the age of
-// data and the verification figures of the efficacy report. A failure to
-// record is logged and the answer still delivered.
-func (s *Server) recordReturns(h handlerFunc) handlerFunc {
-	return func(w http.ResponseWriter, r *http.Request, sess *session) error {
-		rec := &returnsRecorder{ResponseWriter: w}
-		if err := h(rec, r, sess); err != nil {
-			return err
-		}
-		if rec.status == http.StatusOK {
-			var resp api.SearchResponse
-			if err := json.Unmarshal(rec.buf.Bytes(), &resp); err == nil && resp.SearchID != "" && len(resp.Results) > 0 {
-				reads := make([]ReturnedRead, len(resp.Results))
-				for i, rd := range resp.Results {
-					reads[i] = ReturnedRead{ID: rd.ID, CapturedAt: rd.CapturedAt}
-				}
-				err = s.st.Update(r.Context(), func(tx Tx) error { return tx.InsertSearchReturns(resp.SearchID, reads) })
-				if err != nil {
-					s.cfg.Logf("store: record the reads search %s returned: %v", resp.SearchID, err)
-				}
-			}
-		}
-		if rec.status == 0 {
-			rec.status = http.StatusOK
-		}
-		w.WriteHeader(rec.status)
-		_, err := w.Write(rec.buf.Bytes())
-		return err
-	}
-}
