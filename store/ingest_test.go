@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"strconv"
 	"strings"
@@ -211,4 +212,55 @@ func TestMalformedRequests(t *testing.T) {
 		t.Fatal(h)
 	}
 	env.Do(t, "GET", "/tiles/12/654/1583.png", "", nil, 404, nil)
+}
+
+// TestOversizedPhotoAnsweredEarly streams a photo larger than 2 MiB without
+// a Content-Length and never finishes the body: the store must answer 413
+// too_large without waiting for the rest.
+func TestOversizedPhotoAnsweredEarly(t *testing.T) {
+	env := storetest.Start(t)
+	pr, pw := io.Pipe()
+	mw := multipart.NewWriter(pw)
+	stop := make(chan struct{})
+	go func() {
+		meta, _ := mw.CreateFormField("meta")
+		json.NewEncoder(meta).Encode(api.ReadMeta{ID: "big", CameraID: "cam-1", CapturedAt: env.Clock.Now(), Plate: "7BIG123", State: "CA", Confidence: 0.9})
+		photo, _ := mw.CreateFormFile("photo", "photo.jpg")
+		photo.Write([]byte("\xff\xd8\xff"))
+		chunk := make([]byte, 64<<10)
+		for i := 0; i < 40; i++ { // 2.5 MiB
+			if _, err := photo.Write(chunk); err != nil {
+				return
+			}
+		}
+		<-stop // hold the body open: the rest never comes
+		pw.Close()
+	}()
+	defer close(stop)
+	req, _ := http.NewRequest("POST", env.URL+"/v1/reads", pr)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+env.CameraToken)
+	done := make(chan *http.Response, 1)
+	go func() {
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Error(err)
+			done <- nil
+			return
+		}
+		done <- resp
+	}()
+	select {
+	case resp := <-done:
+		if resp == nil {
+			return
+		}
+		raw, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusRequestEntityTooLarge || errCode(t, raw) != api.CodeTooLarge {
+			t.Fatalf("oversized photo: %d %s", resp.StatusCode, raw)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("the store waited for the rest of an oversized upload")
+	}
 }
