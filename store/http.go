@@ -240,11 +240,13 @@ type recorder struct {
 	buf    bytes.Buffer
 }
 
+// WriteHeader records and passes on the status.
 func (c *recorder) WriteHeader(code int) {
 	c.status = code
 	c.ResponseWriter.WriteHeader(code)
 }
 
+// Write records and passes on the body.
 func (c *recorder) Write(b []byte) (int, error) {
 	if c.status == 0 {
 		c.status = http.StatusOK

@@ -47,17 +47,21 @@ type Tx interface {
 	supervisionTx
 	trainingTx // training attempts and class reset (sqlite_training.go)
 
+	// Users: GetUser and UpdateUser answer ErrNotFound for an unknown
+	// username, InsertUser ErrExists for a taken one.
 	GetUser(username string) (*UserRecord, error)
 	InsertUser(u *UserRecord) error
 	UpdateUser(u *UserRecord) error
 	ListUsers() ([]UserRecord, error)
 
+	// Tokens, stored by the SHA-256 of the token; a family is one sign-in.
 	InsertToken(t *TokenRecord) error
 	GetToken(hash string) (*TokenRecord, error)
 	MarkTokenUsed(hash string) error
 	RevokeFamily(family string) error
 	DeleteTokensBefore(t time.Time) error
 
+	// Cameras with the hash of their ingest token.
 	InsertCamera(c api.Camera, tokenHash string) error
 	CameraByToken(hash string) (*api.Camera, error)
 	Cameras() ([]api.Camera, error)
@@ -77,17 +81,22 @@ type Tx interface {
 	// PurgeReads deletes unretained reads (and photos) captured before t.
 	PurgeReads(before time.Time) (int, error)
 
+	// The audit chain: append-only (no method updates or deletes an entry);
+	// AuditPage is newest first, AuditScan in seq order.
 	AuditHead() (api.ChainHead, error)
 	InsertAudit(e *api.AuditEntry) error
 	AuditPage(f AuditFilter) ([]api.AuditEntry, error)
 	AuditScan(fn func(api.AuditEntry) error) error
 
+	// Searches kept for photo, verification, retain and export checks.
 	InsertSearch(s *SearchRecord) error
 	GetSearch(id string) (*SearchRecord, error)
 
+	// First answers of requests with an Idempotency-Key, per user.
 	GetIdempotent(username, key string) (*IdemRecord, error)
 	InsertIdempotent(r *IdemRecord) error
 
+	// InsertExport records an export made in the app.
 	InsertExport(id string, req api.ExportRequest, username string, at time.Time) error
 }
 
