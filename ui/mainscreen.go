@@ -38,6 +38,7 @@ type MainScreen struct {
 	results fyne.CanvasObject
 
 	navItems   []string
+	sup        supervision // the supervision screens (supervision.go)
 	searchID   string
 	lastReq    api.SearchRequest
 	nextCursor string
@@ -80,6 +81,7 @@ func newMainScreen(a *App) *MainScreen {
 	if a.cfg.Demo || p.Demo {
 		m.navItems = append(m.navItems, navTraining)
 	}
+	m.navItems = append(m.navItems, m.extraNav()...)
 	m.Status = newStatusLine(a)
 
 	m.nav = widget.NewList(func() int { return len(m.navItems) },
@@ -94,7 +96,7 @@ func newMainScreen(a *App) *MainScreen {
 	split.Offset = 0.66
 	body := container.NewBorder(nil, nil, container.NewHBox(fixedWidth(m.nav, 96), widget.NewSeparator()), nil, split)
 	top := container.NewVBox(container.NewPadded(m.Case.content), widget.NewSeparator())
-	m.content = container.NewBorder(top, m.Status.content, nil, nil, body)
+	m.content = withTraining(m, container.NewBorder(top, m.Status.content, nil, nil, body)) // training_mode.go
 	m.onCaseChange(nil)
 	go m.loadCameras()
 	return m
@@ -222,6 +224,8 @@ func (m *MainScreen) onNav(i widget.ListItemID) {
 		m.showTimeline()
 	case navTraining:
 		m.showTraining()
+	default:
+		m.showExtra(m.navItems[i])
 	}
 }
 
