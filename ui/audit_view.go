@@ -61,13 +61,13 @@ type AuditView struct {
 func newAuditView(m *MainScreen) *AuditView {
 	v := &AuditView{m: m, sup: m.sess.(SupervisionSession)}
 	v.User, v.Team, v.Report = widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
-	v.User.SetPlaceHolder("user")
-	v.Team.SetPlaceHolder("team")
+	v.User.SetPlaceHolder("anyone")
+	v.Team.SetPlaceHolder("any")
 	v.Team.SetText(m.sess.User().Team)
-	v.Report.SetPlaceHolder("report no.")
+	v.Report.SetPlaceHolder("any")
 	v.From, v.To = widget.NewEntry(), widget.NewEntry()
-	v.From.SetPlaceHolder("from YYYY-MM-DD")
-	v.To.SetPlaceHolder("to YYYY-MM-DD")
+	v.From.SetPlaceHolder("YYYY-MM-DD")
+	v.To.SetPlaceHolder("YYYY-MM-DD")
 	cats := append([]string{anyChoice}, m.app.policy.PurposeCategories...)
 	v.Category = widget.NewSelect(cats, nil)
 	v.Category.SetSelected(anyChoice)
@@ -89,7 +89,11 @@ func newAuditView(m *MainScreen) *AuditView {
 		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(entryLine(v.entries[i])) })
 	v.list.OnSelected = v.Open
 
-	filters := container.NewGridWithColumns(5, v.User, v.Team, v.Report, v.From, v.To)
+	labelled := func(l string, e *widget.Entry) fyne.CanvasObject {
+		return container.NewBorder(nil, nil, widget.NewLabel(l), nil, e)
+	}
+	filters := container.NewGridWithColumns(5, labelled("User", v.User), labelled("Team", v.Team),
+		labelled("Report", v.Report), labelled("From", v.From), labelled("To", v.To))
 	selects := container.NewHBox(widget.NewLabel("Category"), v.Category, widget.NewLabel("Action"), v.Action,
 		widget.NewLabel("Outcome"), v.Outcome, v.Apply, spacer(), v.ExportCSV)
 	left := container.NewBorder(nil, container.NewHBox(v.More), nil, nil, v.list)
