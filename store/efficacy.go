@@ -94,23 +94,23 @@ func efficacySearches(tx Tx, e *api.Efficacy) error {
 	byMonth := map[[2]string]int{}
 	refusals := map[string]int{}
 	users := map[string]*api.UserSearches{}
-	err := tx.AuditRange(e.From, e.To, ActionSearch, func(a api.AuditEntry) error {
-		u := users[a.Actor]
-		if u == nil {
-			u = &api.UserSearches{Username: a.Actor}
-			users[a.Actor] = u
-		}
-		if a.Outcome == api.OutcomeRefused {
-			refusals[a.Reason]++
-			u.Refused++
-			return nil
-		}
-		byMonth[[2]string{a.At.UTC().Format("2006-01"), a.PurposeCategory}]++
-		u.Searches++
-		return nil
-	})
+	groups, err := tx.SearchCounts(e.From, e.To)
 	if err != nil {
 		return err
+	}
+	for _, g := range groups {
+		u := users[g.Actor]
+		if u == nil {
+			u = &api.UserSearches{Username: g.Actor}
+			users[g.Actor] = u
+		}
+		if g.Outcome == api.OutcomeRefused {
+			refusals[g.Reason] += g.N
+			u.Refused += g.N
+			continue
+		}
+		byMonth[[2]string{g.Month, g.Category}] += g.N
+		u.Searches += g.N
 	}
 	for k, n := range byMonth {
 		e.SearchesByMonth = append(e.SearchesByMonth, api.MonthCategoryCount{Month: k[0], Category: k[1], Count: n})

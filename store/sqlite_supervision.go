@@ -44,12 +44,21 @@ type SearchFigure struct {
 	Oldest time.Time
 }
 
+// SearchCount is one group of search entries counted by SearchCounts.
+type SearchCount struct {
+	Month, Category, Outcome, Reason, Actor string
+	N                                       int
+}
+
 // supervisionTx is the storage of supervision: samples, reviews, outcomes
 // and the efficacy figures (sqlite_supervision.go).
 type supervisionTx interface {
 	// AuditRange calls fn for every entry with at in [from, to) whose
 	// action is action ("" for all), in seq order.
 	AuditRange(from, to time.Time, action string, fn func(api.AuditEntry) error) error
+	// SearchCounts counts the search entries with at in [from, to) by
+	// month (UTC), purpose category, outcome, reason and actor.
+	SearchCounts(from, to time.Time) ([]SearchCount, error)
 	// GetAudit returns the entry with that seq or ErrNotFound.
 	GetAudit(seq int64) (*api.AuditEntry, error)
 	// SampleSecret returns the store's secret for audit samples, creating
@@ -264,6 +273,25 @@ func (t *sqliteTx) AlertCounts(from, to time.Time) (map[string]int, error) {
 			return nil, err
 		}
 		out[list] = n
+	}
+	return out, rows.Err()
+}
+
+// SearchCounts groups the period's search entries in SQL.
+func (t *sqliteTx) SearchCounts(from, to time.Time) ([]SearchCount, error) {
+	rows, err := t.query(`SELECT substr(at, 1, 7), purpose_category, outcome, reason, actor, count(*) FROM audit
+		WHERE action = ? AND at_ms >= ? AND at_ms < ? GROUP BY 1, 2, 3, 4, 5`, ActionSearch, from.UnixMilli(), to.UnixMilli())
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []SearchCount
+	for rows.Next() {
+		var c SearchCount
+		if err := rows.Scan(&c.Month, &c.Category, &c.Outcome, &c.Reason, &c.Actor, &c.N); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
 	}
 	return out, rows.Err()
 }

@@ -228,4 +228,3 @@ func (s *Server) searchOutcome(w http.ResponseWriter, r *http.Request, sess *ses
 	}
 	return writeJSON(w, http.StatusOK, rec)
 }
-
