@@ -59,38 +59,40 @@ grep "demo store ready" "$out/alprdesk.log" || true
 click 728 317; typ detective
 click 728 356; typ demo
 key Return
-shot 02-main-no-case 4
+shot 02-main-first-run-tour 4
+click 290 328                 # Close tour (the first-run tour of a demo session)
+shot 03-main-no-case 0.5
 
 # The gate: a purpose the policy prohibits is refused as it is typed.
 click 120 84; typ "20-042319"
 click 278 84; click 220 158   # purpose category: Robbery
 click 700 84; typ "find protesters who attended the rally"
-shot 03-case-prohibited 0.5
+shot 04-case-prohibited 0.5
 key ctrl+a; typ "Attempted carjacking at gunpoint near International Blvd and 82nd Ave; suspect fled in a silver sedan"
-shot 04-case-valid 0.5
+shot 05-case-valid 0.5
 key Return
-shot 05-case-set 1
+shot 06-case-set 1
 
 # Quick lookup: Ctrl+L from anywhere, a partial plate, Enter.
 key ctrl+l; typ "8*"; key Return
-shot 06-pattern-too-broad 1.5
+shot 07-pattern-too-broad 1.5
 key ctrl+l; key ctrl+a; typ "8?KN*"; key Return
-shot 07-results 4
+shot 08-results 4
 key 1
-shot 08-confirmed 2
+shot 09-confirmed 2
 key Down
-shot 09-next-read 2
+shot 10-next-read 2
 key 2
-shot 10-misread-dialog 1
+shot 11-misread-dialog 1
 key Escape
 key ctrl+t
-shot 11-timeline 6
+shot 12-timeline 6
 
 # Training (demo sessions): the exercises.
 click 50 211; sleep 1.5; click 200 250
-shot 12-training 1
+shot 13-training 1
 
 # The lock screen (Session menu, Lock now).
 click 40 14; click 80 52
-shot 13-locked 1
+shot 14-locked 1
 echo "screenshots in $out/"
