@@ -31,6 +31,8 @@ type MainScreen struct {
 	Timeline *TimelineView
 	Training *TrainingView
 	Status   *StatusLine
+	Alerts   *AlertsView   // live hotlist hits (alerts.go)
+	Hotlists *HotlistsView // hotlist requests and entries (hotlists.go)
 
 	center  *fyne.Container
 	nav     *widget.List
@@ -82,6 +84,7 @@ func newMainScreen(a *App) *MainScreen {
 		m.navItems = append(m.navItems, navTraining)
 	}
 	m.navItems = append(m.navItems, m.extraNav()...)
+	m.initHotlists() // hotlist_nav.go
 	m.Status = newStatusLine(a)
 
 	m.nav = widget.NewList(func() int { return len(m.navItems) },
@@ -217,6 +220,9 @@ func (m *MainScreen) forgetCase() {
 }
 
 func (m *MainScreen) onNav(i widget.ListItemID) {
+	if m.onHotNav(m.navItems[i]) { // hotlist_nav.go
+		return
+	}
 	switch m.navItems[i] {
 	case navSearch:
 		m.showSearch()

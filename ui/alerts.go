@@ -1,0 +1,332 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"slices"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"alprdesk/api"
+	"alprdesk/api/plate"
+)
+
+// alertRoles receive hotlist alerts (the store routes each hit).
+var alertRoles = []string{api.RoleDetective, api.RoleWatchCommander, api.RoleSupervisor, api.RoleApprover}
+
+// AlertRow is a hit on the alerts panel with what the user did about it.
+type AlertRow struct {
+	Alert api.Alert
+	// Verdict is the user's verification status ("" until verified).
+	Verdict string
+	// Acked is true once the user acknowledged the hit.
+	Acked bool
+	photo []byte
+}
+
+// AlertsView is the live alerts panel: new hotlist hits appear at once
+// (with a desktop notification); the user opens the photo through the
+// alert, verifies it, and then acknowledges the hit. A hit opens with its
+// own case context (the entry's report number): no case is typed.
+type AlertsView struct {
+	m       *MainScreen
+	hs      HotlistSession
+	content fyne.CanvasObject
+
+	rows   []*AlertRow
+	list   *widget.List
+	image  *canvas.Image
+	detail *widget.Label
+	state  *widget.Label
+	msg    *widget.Label
+
+	confirm, misread, wrongState, unreadable *widget.Button
+	corrected                                *widget.Entry
+	note                                     *widget.Entry
+	ack                                      *widget.Button
+	sel                                      int
+
+	// OnCount reports the number of hits not yet acknowledged.
+	OnCount func(n int)
+	// notify shows a desktop notification.
+	notify func(*fyne.Notification)
+}
+
+func newAlertsView(m *MainScreen) *AlertsView {
+	v := &AlertsView{m: m, hs: HotlistsOf(m.sess), sel: -1, msg: errorText(), notify: m.app.fa.SendNotification}
+	v.list = widget.NewList(func() int { return len(v.rows) }, label,
+		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(AlertLine(v.rows[i])) })
+	v.list.OnSelected = v.onSelect
+	v.image = canvas.NewImageFromImage(nil)
+	v.image.FillMode = canvas.ImageFillContain
+	v.image.SetMinSize(fyne.NewSize(320, 180))
+	v.detail = widget.NewLabel("New hotlist hits appear here as they happen.")
+	v.detail.Wrapping = fyne.TextWrapWord
+	v.state = widget.NewLabel("")
+	verdict := func(status string) func() { return func() { v.verify(status) } }
+	v.confirm = widget.NewButton("1 Confirm", verdict(api.VerifyConfirmed))
+	v.misread = widget.NewButton("2 Misread", verdict(api.VerifyMisread))
+	v.wrongState = widget.NewButton("3 Wrong state", verdict(api.VerifyWrongState))
+	v.unreadable = widget.NewButton("4 Unreadable", verdict(api.VerifyUnreadable))
+	v.corrected = widget.NewEntry()
+	v.corrected.SetPlaceHolder("Corrected plate (misread) or state (wrong state)")
+	v.note = widget.NewEntry()
+	v.note.SetPlaceHolder("Note: what was done (optional)")
+	v.ack = widget.NewButton("Acknowledge", v.acknowledge)
+	v.ack.Importance = widget.HighImportance
+	v.setButtons()
+	verdicts := container.NewGridWithColumns(4, v.confirm, v.misread, v.wrongState, v.unreadable)
+	right := container.NewBorder(nil, container.NewVBox(verdicts, v.corrected, container.NewBorder(nil, nil, nil, v.ack, v.note), v.msg),
+		nil, nil, container.NewVScroll(container.NewVBox(v.image, v.detail)))
+	split := container.NewHSplit(v.list, right)
+	split.Offset = 0.4
+	head := widget.NewLabelWithStyle("Live hotlist alerts", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v.content = container.NewBorder(container.NewHBox(head, spacer(), v.state), nil, nil, nil, split)
+	return v
+}
+
+// start follows the alert stream until the screen closes (roles that
+// receive alerts only).
+func (v *AlertsView) start() {
+	u := v.m.sess.User()
+	if v.hs == nil || !slices.Contains(alertRoles, u.Role) {
+		v.state.SetText("Your role receives no hotlist alerts.")
+		return
+	}
+	v.state.SetText("Connecting to the alert stream…")
+	go func() {
+		err := v.hs.FollowAlerts(v.m.bg, "", func(a api.Alert) { uiDo(func() { v.add(a) }) },
+			func(connected bool, err error) {
+				uiDo(func() {
+					if connected {
+						v.state.SetText("Live: connected")
+					} else {
+						v.state.SetText("Reconnecting to the alert stream…")
+					}
+				})
+			})
+		if err != nil && v.m.bg.Err() == nil {
+			uiDo(func() { v.state.SetText("No alerts: " + Words(err)) })
+		}
+	}()
+}
+
+// AlertLine is a hit in the list.
+func AlertLine(r *AlertRow) string {
+	a := r.Alert
+	mark := "NEW"
+	switch {
+	case r.Acked:
+		mark = "acknowledged"
+	case r.Verdict != "":
+		mark = "verified " + r.Verdict
+	}
+	match := ""
+	if a.Match == api.MatchPossible {
+		match = " (possible: look-alike)"
+	}
+	return fmt.Sprintf("%s  %s %s%s · %s · %s · %s", a.At.Local().Format("15:04:05"), a.Read.State, a.Read.Plate, match,
+		listName(a.List), a.Read.Camera.Name, mark)
+}
+
+func listName(l string) string { return strings.ReplaceAll(l, "_", " ") }
+
+// AlertDetail is everything the recipient needs to act on a hit.
+func AlertDetail(a api.Alert) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "HOTLIST HIT — %s list (%s match)\n", strings.ToUpper(listName(a.List)), a.Match)
+	fmt.Fprintf(&b, "Plate read: %s (%s), OCR confidence %.2f\n", a.Read.Plate, a.Read.State, a.Read.Confidence)
+	fmt.Fprintf(&b, "Listed plate: %s (%s) — %s\n", a.Entry.Plate, a.Entry.State, a.Entry.VehicleDescription)
+	fmt.Fprintf(&b, "Camera: %s\nTime: %s\n", a.Read.Camera.Name, a.Read.CapturedAt.Local().Format("2006-01-02 15:04:05"))
+	fmt.Fprintf(&b, "Report number: %s\n", a.Entry.ReportNumber)
+	fmt.Fprintf(&b, "Instructions: %s\nContact: %s\n", a.Instructions, a.Contact)
+	fmt.Fprintf(&b, "\nCheck the photo before acting: the OCR can confuse characters.")
+	return b.String()
+}
+
+// add puts a new hit at the top and notifies the desktop.
+func (v *AlertsView) add(a api.Alert) {
+	for _, r := range v.rows {
+		if r.Alert.ID == a.ID {
+			return
+		}
+	}
+	v.rows = append([]*AlertRow{{Alert: a}}, v.rows...)
+	if v.sel >= 0 {
+		v.sel++
+	}
+	v.list.Refresh()
+	if v.m.app.Lock() != nil {
+		// A locked workstation shows no plate, not even in a notification.
+		v.notify(fyne.NewNotification("Hotlist hit", "A new hotlist hit arrived; unlock alprdesk to see it."))
+	} else {
+		v.notify(fyne.NewNotification("Hotlist hit: "+a.Read.Plate+" ("+a.Read.State+")",
+			fmt.Sprintf("%s list · %s · %s", listName(a.List), a.Read.Camera.Name, a.Instructions)))
+	}
+	v.count()
+	if v.sel < 0 {
+		v.list.Select(0)
+	}
+}
+
+func (v *AlertsView) count() {
+	n := 0
+	for _, r := range v.rows {
+		if !r.Acked {
+			n++
+		}
+	}
+	if v.OnCount != nil {
+		v.OnCount(n)
+	}
+}
+
+// Rows are the hits on the panel, newest first.
+func (v *AlertsView) Rows() []*AlertRow { return v.rows }
+
+func (v *AlertsView) current() *AlertRow {
+	if v.sel < 0 || v.sel >= len(v.rows) {
+		return nil
+	}
+	return v.rows[v.sel]
+}
+
+// onSelect shows a hit and fetches its photo through the alert (audited
+// under the entry's report number).
+func (v *AlertsView) onSelect(i widget.ListItemID) {
+	if i < 0 || i >= len(v.rows) {
+		return
+	}
+	v.sel = i
+	r := v.rows[i]
+	v.detail.SetText(AlertDetail(r.Alert))
+	setMsg(v.msg, "")
+	v.setButtons()
+	if r.photo != nil {
+		v.showPhoto(r.photo)
+		return
+	}
+	v.image.Image = nil
+	v.image.Refresh()
+	id, readID := r.Alert.ID, r.Alert.Read.ID
+	go func() {
+		ctx, cancel := context.WithTimeout(v.m.bg, 30*time.Second)
+		defer cancel()
+		jpeg, err := v.hs.AlertPhoto(ctx, readID, id)
+		uiDo(func() {
+			if err != nil {
+				setMsg(v.msg, "The photo could not be loaded: "+Words(err))
+				return
+			}
+			r.photo = jpeg
+			if cur := v.current(); cur != nil && cur.Alert.ID == id {
+				v.showPhoto(jpeg)
+				v.setButtons()
+			}
+		})
+	}()
+}
+
+func (v *AlertsView) showPhoto(jpeg []byte) {
+	img, _, err := image.Decode(bytes.NewReader(jpeg))
+	if err != nil {
+		setMsg(v.msg, "The photo could not be decoded.")
+		return
+	}
+	v.image.Image = img
+	v.image.Refresh()
+}
+
+// Photo is the image on show (nil until loaded).
+func (v *AlertsView) Photo() image.Image { return v.image.Image }
+
+// setButtons enables the verdicts once the photo is on show and the
+// acknowledgement once the user verified the hit.
+func (v *AlertsView) setButtons() {
+	r := v.current()
+	canVerify := r != nil && r.photo != nil && !r.Acked
+	for _, b := range []*widget.Button{v.confirm, v.misread, v.wrongState, v.unreadable} {
+		if canVerify {
+			b.Enable()
+		} else {
+			b.Disable()
+		}
+	}
+	if r != nil && r.Verdict != "" && !r.Acked {
+		v.ack.Enable()
+	} else {
+		v.ack.Disable()
+	}
+}
+
+// verify records the user's verdict on the hit's read through the alert.
+func (v *AlertsView) verify(status string) {
+	r := v.current()
+	if r == nil {
+		return
+	}
+	req := api.VerificationRequest{AlertID: r.Alert.ID, Status: status}
+	fix := strings.TrimSpace(v.corrected.Text)
+	switch status {
+	case api.VerifyMisread:
+		if req.CorrectedPlate = plate.Normalize(fix); req.CorrectedPlate == "" {
+			setMsg(v.msg, "Type the plate the photo shows in the corrected field, then press Misread.")
+			return
+		}
+	case api.VerifyWrongState:
+		if req.CorrectedState = strings.ToUpper(fix); req.CorrectedState == "" {
+			setMsg(v.msg, "Type the state the photo shows in the corrected field, then press Wrong state.")
+			return
+		}
+	}
+	go func() {
+		ctx, cancel := context.WithTimeout(v.m.bg, 30*time.Second)
+		defer cancel()
+		err := v.hs.VerifyAlert(ctx, r.Alert.Read.ID, req)
+		uiDo(func() {
+			if err != nil {
+				setMsg(v.msg, "The verdict was not recorded: "+Words(err))
+				return
+			}
+			r.Verdict = status
+			v.corrected.SetText("")
+			setMsg(v.msg, "")
+			v.list.Refresh()
+			v.setButtons()
+		})
+	}()
+}
+
+// acknowledge records that the user acted on the verified hit.
+func (v *AlertsView) acknowledge() {
+	r := v.current()
+	if r == nil {
+		return
+	}
+	note := strings.TrimSpace(v.note.Text)
+	v.ack.Disable()
+	go func() {
+		ctx, cancel := context.WithTimeout(v.m.bg, 30*time.Second)
+		defer cancel()
+		err := v.hs.AckAlert(ctx, r.Alert.ID, note)
+		uiDo(func() {
+			if err != nil {
+				setMsg(v.msg, "The hit was not acknowledged: "+Words(err))
+				v.setButtons()
+				return
+			}
+			r.Acked = true
+			v.note.SetText("")
+			v.list.Refresh()
+			v.setButtons()
+			v.count()
+		})
+	}()
+}

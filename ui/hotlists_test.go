@@ -1,0 +1,231 @@
+package ui
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"alprdesk/api"
+	"alprdesk/client"
+	"alprdesk/store"
+	"alprdesk/store/storetest"
+)
+
+func hotStore(t *testing.T) *storetest.Env {
+	return storetest.StartWith(t, store.Config{AlertKeepAlive: 200 * time.Millisecond, HotlistEvery: -1})
+}
+
+// fillRequest fills the hotlist form with a good request for p.
+func fillRequest(hv *HotlistsView, p string) {
+	hv.plate.SetText(p)
+	hv.report.SetText("26-012345")
+	hv.desc.SetText("silver Toyota Camry sedan")
+	hv.explanation.SetText("Vehicle used in the armed robbery at 73rd Ave on Nov 20")
+	hv.instructions.SetText("Do not stop; notify the requester.")
+}
+
+func storeClient(t *testing.T, env *storetest.Env, user string) *client.Client {
+	cl, err := client.New(client.Config{BaseURL: env.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cl.Login(context.Background(), user, storetest.Password); err != nil {
+		t.Fatal(err)
+	}
+	return cl
+}
+
+func TestHotlistFormValidatesAndFilesRequest(t *testing.T) {
+	env := hotStore(t)
+	a := newApp(t, env.URL, Config{})
+	signIn(t, a, "detective", storetest.Password)
+	m := a.Main()
+	m.ShowHotlists()
+	hv := m.Hotlists
+	if hv.name.Text != "Test detective" || hv.serial.Text != "S-detective" || hv.days.Text != "30" {
+		t.Fatalf("defaults: %q %q %q", hv.name.Text, hv.serial.Text, hv.days.Text)
+	}
+	for _, tc := range []struct {
+		edit func()
+		want string
+	}{
+		{func() { hv.plate.SetText("7AB*") }, "Plate"},
+		{func() { hv.report.SetText("2026-1") }, "Report number"},
+		{func() { hv.desc.SetText("") }, "Vehicle description"},
+		{func() { hv.explanation.SetText("follow up") }, "Explanation"},
+		{func() { hv.days.SetText("a week") }, "Days"},
+		{func() { hv.explanation.SetText("Find which protest the driver attends every week") }, "prohibits"},
+	} {
+		fillRequest(hv, "7ABC123")
+		hv.days.SetText("30")
+		tc.edit()
+		test.Tap(hv.submit)
+		if msg := hv.FormMessage(); !strings.Contains(msg, tc.want) {
+			t.Errorf("form says %q, want %q", msg, tc.want)
+		}
+	}
+	fillRequest(hv, "7abc 123")
+	hv.days.SetText("45")
+	hv.list.SetSelected(hv.list.Options[1])
+	test.Tap(hv.submit)
+	waitFor(t, "the filed request", func() bool { return strings.Contains(hv.FormMessage(), "Filed as") })
+	if msg := hv.FormMessage(); !strings.Contains(msg, "for 30 days") || !strings.Contains(msg, "at most 30") {
+		t.Fatalf("form says %q", msg)
+	}
+	waitFor(t, "my requests", func() bool { return len(hv.Requests()) == 1 })
+	r := hv.Requests()[0]
+	if r.Plate != "7ABC123" || r.List != api.ListCovert || r.Status != api.RequestPending || r.Days != 30 {
+		t.Fatalf("request = %+v", r)
+	}
+	// The decision shows in "my requests"; the entry with its time left.
+	if _, err := storeClient(t, env, "approver").DecideHotlistRequest(context.Background(), r.ID, false, "No link to the robbery is shown"); err != nil {
+		t.Fatal(err)
+	}
+	hv.load()
+	waitFor(t, "the denial", func() bool { return len(hv.Requests()) == 1 && hv.Requests()[0].Status == api.RequestDenied })
+	hv.reqList.Select(0)
+	if !strings.Contains(hv.reqDetail.Text, "No link to the robbery is shown") || !hv.approve.Disabled() {
+		t.Fatalf("detail %q", hv.reqDetail.Text)
+	}
+}
+
+func TestApproverQueue(t *testing.T) {
+	env := hotStore(t)
+	det := storeClient(t, env, "detective")
+	ctx := context.Background()
+	body := api.HotlistRequestBody{Plate: "7ABC123", State: "CA", ReportNumber: "26-012345", VehicleDescription: "silver Toyota Camry",
+		Explanation: "Vehicle used in the armed robbery at 73rd Ave on Nov 20", List: api.ListAlert,
+		RequesterName: "Det. Dana Reyes", RequesterSerial: "D100", Days: 7}
+	if _, err := det.RequestHotlist(ctx, body); err != nil {
+		t.Fatal(err)
+	}
+	a := newApp(t, env.URL, Config{})
+	signIn(t, a, "approver", storetest.Password)
+	m := a.Main()
+	m.ShowHotlists()
+	hv := m.Hotlists
+	if hv.tabs.Items[1].Text != "Approval queue" {
+		t.Fatalf("tab %q", hv.tabs.Items[1].Text)
+	}
+	// The approver files one of their own: it is never theirs to decide.
+	hv.tabs.SelectIndex(0)
+	fillRequest(hv, "8OWN001")
+	test.Tap(hv.submit)
+	waitFor(t, "both requests", func() bool { return len(hv.Requests()) == 2 })
+	for i, r := range hv.Requests() {
+		hv.reqList.Select(i)
+		if r.Plate == "8OWN001" {
+			if !hv.approve.Disabled() || !strings.Contains(hv.reqMsg.Text, "another approver") {
+				t.Fatal("the approver may decide their own request")
+			}
+			continue
+		}
+		if !strings.Contains(hv.reqDetail.Text, "Explanation: Vehicle used") || hv.approve.Disabled() {
+			t.Fatalf("detail %q", hv.reqDetail.Text)
+		}
+		test.Tap(hv.approve)
+		if !strings.Contains(hv.reqMsg.Text, "at least 10") {
+			t.Fatalf("no reason: %q", hv.reqMsg.Text)
+		}
+		hv.reason.SetText("Meets the policy for the robbery case")
+		test.Tap(hv.approve)
+	}
+	waitFor(t, "the approval", func() bool {
+		for _, r := range hv.Requests() {
+			if r.Plate == "7ABC123" && r.Status == api.RequestApproved {
+				return true
+			}
+		}
+		return false
+	})
+	waitFor(t, "the entry", func() bool { return len(hv.Entries()) == 1 })
+	if line := EntryLine(hv.Entries()[0], time.Now()); !strings.Contains(line, "6 days left") && !strings.Contains(line, "7 days left") {
+		t.Fatalf("entry line %q", line)
+	}
+	// Early removal with a reason.
+	hv.entList.Select(0)
+	hv.entReason.SetText("Vehicle recovered by patrol this morning")
+	test.Tap(hv.remove)
+	waitFor(t, "the removal", func() bool { return len(hv.Entries()) == 0 })
+}
+
+func TestAlertsPanelVerifyThenAcknowledge(t *testing.T) {
+	env := hotStore(t)
+	ctx := context.Background()
+	req, err := storeClient(t, env, "detective").RequestHotlist(ctx, api.HotlistRequestBody{Plate: "7ABC123", State: "CA",
+		ReportNumber: "26-012345", VehicleDescription: "silver Toyota Camry", Explanation: "Vehicle used in the armed robbery at 73rd Ave on Nov 20",
+		List: api.ListAlert, RequesterName: "Det. Dana Reyes", RequesterSerial: "D100", Days: 7, Instructions: "Do not stop"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := storeClient(t, env, "approver").DecideHotlistRequest(ctx, req.ID, true, "Meets the policy for the case"); err != nil {
+		t.Fatal(err)
+	}
+	a := newApp(t, env.URL, Config{})
+	signIn(t, a, "watch_commander", storetest.Password)
+	m := a.Main()
+	m.ShowAlerts()
+	av := m.Alerts
+	waitFor(t, "the live stream", func() bool { return av.state.Text == "Live: connected" })
+	test.AssertNotificationSent(t, &fyne.Notification{Title: "Hotlist hit: 7ABC123 (CA)",
+		Content: "alert list · International Blvd & 73rd Ave · Do not stop"}, func() {
+		ingest(t, env, "7ABC123", [][3]string{{"silver", "Toyota", "sedan"}}, time.Minute)
+		waitFor(t, "the hit", func() bool { return len(av.Rows()) == 1 })
+	})
+	if !strings.Contains(m.navItems[len(m.navItems)-2], "Alerts (1)") {
+		t.Fatalf("nav %v", m.navItems)
+	}
+	waitFor(t, "the photo", func() bool { return av.Photo() != nil })
+	if !strings.Contains(av.detail.Text, "Instructions: Do not stop") || !strings.Contains(av.detail.Text, "Report number: 26-012345") {
+		t.Fatalf("detail %q", av.detail.Text)
+	}
+	if !av.ack.Disabled() {
+		t.Fatal("acknowledge enabled before verification")
+	}
+	test.Tap(av.confirm)
+	waitFor(t, "the verdict", func() bool { return av.Rows()[0].Verdict == api.VerifyConfirmed && !av.ack.Disabled() })
+	av.note.SetText("Unit 12 notified")
+	test.Tap(av.ack)
+	waitFor(t, "the acknowledgement", func() bool { return av.Rows()[0].Acked })
+	if m.navItems[len(m.navItems)-2] != "Alerts" {
+		t.Fatalf("nav %v", m.navItems)
+	}
+	var page api.AuditPage
+	env.Do(t, "GET", "/v1/audit?action=alert_ack&user=watch_commander", env.Login(t, "supervisor"), nil, http.StatusOK, &page)
+	if len(page.Entries) != 1 || page.Entries[0].Outcome != api.OutcomeAllowed || page.Entries[0].ReportNumber != "26-012345" {
+		t.Fatalf("ack audit %+v", page.Entries)
+	}
+	// A locked workstation keeps receiving hits but shows no plate.
+	a.LockNow()
+	test.AssertNotificationSent(t, &fyne.Notification{Title: "Hotlist hit", Content: "A new hotlist hit arrived; unlock alprdesk to see it."}, func() {
+		ingestAt(t, env, "r-locked", "7ABC123", "cam-2", time.Minute, [3]string{"silver", "Toyota", "sedan"})
+		waitFor(t, "the hit while locked", func() bool { return len(av.Rows()) == 2 })
+	})
+}
+
+func TestOfflineHotlistRequestGoesThroughOutbox(t *testing.T) {
+	env := hotStore(t)
+	px := startProxy(t, env.URL)
+	a := newApp(t, "http://"+px.addr, Config{})
+	signIn(t, a, "detective", storetest.Password)
+	m := a.Main()
+	m.ShowHotlists()
+	hv := m.Hotlists
+	waitFor(t, "the first load", func() bool { drain(); return hv.reqList != nil })
+	px.down()
+	fillRequest(hv, "5OFF001")
+	test.Tap(hv.submit)
+	waitFor(t, "the queued request", func() bool { return strings.Contains(hv.FormMessage(), "outbox") })
+	px.up(t)
+	hv.load() // the next call reaches the store and delivers the outbox
+	appr := storeClient(t, env, "approver")
+	waitFor(t, "the request on the store", func() bool {
+		rs, err := appr.HotlistRequests(context.Background())
+		return err == nil && len(rs) == 1 && rs[0].Plate == "5OFF001" && rs[0].RequestedBy == "detective"
+	})
+}
