@@ -31,16 +31,11 @@ type LoginScreen struct {
 
 func newLoginScreen(a *App) *LoginScreen {
 	l := &LoginScreen{app: a, msg: errorText()}
-	remServer, remUser := a.cfg.Connector.Remembered()
 	l.server = widget.NewEntry()
 	l.server.SetPlaceHolder("https://alpr.example.gov")
 	l.server.SetText(a.cfg.Server)
-	if a.cfg.Server == "" {
-		l.server.SetText(remServer)
-	}
 	l.username = widget.NewEntry()
 	l.username.SetPlaceHolder("username")
-	l.username.SetText(remUser)
 	l.password = widget.NewPasswordEntry()
 	l.password.SetPlaceHolder("password")
 	l.password.OnSubmitted = func(string) { l.onSignIn() }
@@ -186,19 +181,43 @@ func (l *LoginScreen) onSignIn() {
 	}()
 }
 
-// tryResume signs in from the keyring when it holds a session for the
-// remembered server and username.
+// tryResume fills in the remembered server and username (read off the UI
+// goroutine) and signs in from the keyring when it holds a session for
+// them.
 func (l *LoginScreen) tryResume() {
-	server, user := strings.TrimSpace(l.server.Text), strings.TrimSpace(l.username.Text)
-	if server == "" || user == "" {
-		return
-	}
-	l.setBusy(true, "Signing in with the saved session…")
 	conn := l.app.cfg.Connector
+	preset := strings.TrimSpace(l.server.Text)
 	go func() {
+		remServer, remUser := conn.Remembered()
+		server := preset
+		if server == "" {
+			server = remServer
+		}
+		ready := make(chan bool, 1)
+		uiDo(func() {
+			if l.app.login != l {
+				ready <- false
+				return
+			}
+			if strings.TrimSpace(l.server.Text) == "" {
+				l.server.SetText(server)
+			}
+			if l.username.Text == "" && remUser != "" {
+				l.username.SetText(remUser)
+				l.app.win.Canvas().Focus(l.password)
+			}
+			ok := server != "" && remUser != "" && l.username.Text == remUser
+			if ok {
+				l.setBusy(true, "Signing in with the saved session…")
+			}
+			ready <- ok
+		})
+		if !<-ready {
+			return
+		}
 		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 		defer cancel()
-		s, locked, err := conn.Resume(ctx, server, user)
+		s, locked, err := conn.Resume(ctx, server, remUser)
 		var p api.Policy
 		if err == nil && s != nil && !locked {
 			p, err = s.Policy(ctx) // a locked session reads it after the unlock
