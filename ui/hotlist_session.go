@@ -56,21 +56,25 @@ func (s *clientSession) RequestHotlist(ctx context.Context, b api.HotlistRequest
 	return nil, false, err
 }
 
+// HotlistRequests lists the user's requests (an approver's: all).
 func (s *clientSession) HotlistRequests(ctx context.Context) ([]api.HotlistRequest, error) {
 	r, err := s.cl.HotlistRequests(ctx)
 	return r, s.note(err)
 }
 
+// DecideHotlistRequest approves or denies a request.
 func (s *clientSession) DecideHotlistRequest(ctx context.Context, id string, approve bool, reason string) (*api.HotlistRequest, error) {
 	r, err := s.cl.DecideHotlistRequest(ctx, id, approve, reason)
 	return r, s.note(err)
 }
 
+// HotlistEntries lists the active entries the user may see.
 func (s *clientSession) HotlistEntries(ctx context.Context) ([]api.HotlistEntry, error) {
 	r, err := s.cl.HotlistEntries(ctx)
 	return r, s.note(err)
 }
 
+// RemoveHotlistEntry ends an entry early, with a reason.
 func (s *clientSession) RemoveHotlistEntry(ctx context.Context, id, reason string) error {
 	return s.note(s.cl.RemoveHotlistEntry(ctx, id, reason))
 }
@@ -95,16 +99,19 @@ func (s *clientSession) FollowAlerts(ctx context.Context, lastID string, fn func
 	}, client.OnStreamState(state))
 }
 
+// AlertPhoto fetches a hit's photo through the alert (audited by the store).
 func (s *clientSession) AlertPhoto(ctx context.Context, readID, alertID string) ([]byte, error) {
 	b, err := s.cl.Photo(ctx, readID, client.ByAlert(alertID))
 	return b, s.note(err)
 }
 
+// VerifyAlert records a verdict on a hit's read through the alert.
 func (s *clientSession) VerifyAlert(ctx context.Context, readID string, req api.VerificationRequest) error {
 	_, err := s.cl.Verify(ctx, readID, req)
 	return s.note(err)
 }
 
+// AckAlert acknowledges a hit the user verified.
 func (s *clientSession) AckAlert(ctx context.Context, alertID, note string) error {
 	return s.note(s.cl.AckAlert(ctx, alertID, note))
 }
