@@ -361,13 +361,17 @@ func TestErrorsFromTheStore(t *testing.T) {
 }
 
 func TestHotlistAndAlertRoutesAreReportedClearly(t *testing.T) {
-	// Until the hotlist issue lands on the store, these routes answer
-	// not_found; the client maps that cleanly (no decode error, no panic).
+	// The hotlist routes answer on the store (hotlist_test.go tests them in
+	// full); an empty store has no entries, and an unknown alert is
+	// ErrNotFound.
 	w := newWorld(t)
 	c := w.login(t, "detective")
-	_, err := c.HotlistEntries(context.Background())
-	if err != nil && !errors.Is(err, client.ErrNotFound) {
-		t.Fatalf("HotlistEntries = %v", err)
+	es, err := c.HotlistEntries(context.Background())
+	if err != nil || len(es) != 0 {
+		t.Fatalf("HotlistEntries = %v %v", es, err)
+	}
+	if err := c.AckAlert(context.Background(), "al_404", ""); !errors.Is(err, client.ErrNotFound) {
+		t.Fatalf("AckAlert of no alert = %v", err)
 	}
 }
 
