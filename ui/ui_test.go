@@ -8,12 +8,15 @@ import (
 	"image/color"
 	"image/draw"
 	"image/jpeg"
+	"image/png"
 	"math"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -430,6 +433,45 @@ func TestTimelineMarkersFollowProjection(t *testing.T) {
 		if !p.In(mp.Image.Bounds()) {
 			t.Fatalf("marker %d at %v is off the image", i, p)
 		}
+	}
+	// Export: recorded with the store first, then the PNG is written.
+	path := filepath.Join(t.TempDir(), "timeline.png")
+	var exportErr error
+	done := false
+	tl.ExportFile(path, func(err error) { exportErr, done = err, true })
+	waitFor(t, "the export", func() bool { return done })
+	if exportErr != nil {
+		t.Fatal(exportErr)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(f)
+	f.Close()
+	if err != nil || img.Bounds() != mp.Image.Bounds() {
+		t.Fatalf("exported PNG: %v", err)
+	}
+	sup, err := client.New(client.Config{BaseURL: env.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := sup.Login(ctx, "supervisor", storetest.Password); err != nil {
+		t.Fatal(err)
+	}
+	page, err := sup.Audit(ctx, client.AuditQuery{ReportNumber: "26-012345"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	recorded := false
+	for _, e := range page.Entries {
+		if strings.Contains(e.Action, "export") && strings.Contains(e.Query, "timeline_png") {
+			recorded = true
+		}
+	}
+	if !recorded {
+		t.Fatalf("no timeline export in the audit trail: %+v", page.Entries)
 	}
 	// A click on marker 1 (the older read) opens its photo.
 	tl.mapw.Resize(fyne.NewSize(mapW, mapH))
