@@ -45,6 +45,29 @@ type ClassView struct {
 
 	// OnReset runs after a reset (the Training screen reloads its exercises).
 	OnReset func()
+	// Showing reports whether the view is on screen; while it is, the
+	// progress refreshes every classRefresh.
+	Showing func() bool
+	ticking bool
+}
+
+// classRefresh is how often the class view refreshes while on screen.
+var classRefresh = 10 * time.Second
+
+// tick refreshes the progress every classRefresh while the view shows.
+func (v *ClassView) tick() {
+	if v.ticking {
+		return
+	}
+	v.ticking = true
+	time.AfterFunc(classRefresh, func() {
+		uiDo(func() {
+			v.ticking = false
+			if v.m.bg.Err() == nil && v.Showing != nil && v.Showing() {
+				v.load()
+			}
+		})
+	})
 }
 
 func newClassView(m *MainScreen) *ClassView {
@@ -192,6 +215,7 @@ func (v *ClassView) load() {
 				return
 			}
 			setMsg(v.msg, "")
+			v.tick()
 			v.prog, v.ex = prog, ex
 			var titles []string
 			for _, e := range ex {

@@ -54,6 +54,10 @@ func withTraining(m *MainScreen, content fyne.CanvasObject) fyne.CanvasObject {
 	if m.sess.User().Role == api.RoleTrainer && t.practice.ts != nil {
 		t.class = newClassView(m)
 		t.class.OnReset = t.afterReset
+		t.class.Showing = func() bool {
+			c := m.center.Objects
+			return len(c) == 1 && c[0] == v.content && t.tabs.Selected() != nil && t.tabs.Selected().Content == t.class.content
+		}
 		t.tabs = container.NewAppTabs(container.NewTabItem("Exercises", exercises),
 			container.NewTabItem("Class", t.class.content))
 		t.tabs.OnSelected = func(ti *container.TabItem) {

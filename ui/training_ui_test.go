@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/test"
 
@@ -80,6 +81,8 @@ func TestTrainingScreenAnswersAnExercise(t *testing.T) {
 }
 
 func TestClassViewForTrainers(t *testing.T) {
+	defer func(d time.Duration) { classRefresh = d }(classRefresh)
+	classRefresh = 50 * time.Millisecond
 	env := storetest.StartDemo(t, 7, 400)
 	exs := trainerExercises(t, env)
 	det := env.Login(t, "detective")
@@ -135,6 +138,12 @@ func TestClassViewForTrainers(t *testing.T) {
 		env.Do(t, "GET", "/v1/training/live", det, nil, http.StatusOK, &live)
 		return !live.Running
 	})
+	// While on screen the view refreshes by itself.
+	if !v.Showing() {
+		t.Fatal("the class view does not know it is on screen")
+	}
+	env.Do(t, "POST", "/v1/training/exercises/switched-plate/attempts", det, api.AttemptRequest{Answer: "wrong"}, http.StatusOK, nil)
+	waitFor(t, "the refreshed class", func() bool { return v.Cell(row, col) == "✓ (2)" })
 	// Reset for the next class with another seed.
 	v.seed.SetText("not a seed")
 	test.Tap(v.reset)
