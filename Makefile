@@ -19,7 +19,7 @@ DEBIAN_PKGS := gcc libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
 	libxinerama-dev libxi-dev libxxf86vm-dev pkg-config \
 	dbus dbus-x11 gnome-keyring xvfb xdotool imagemagick
 
-.PHONY: deps build run test lint bench bench-10m screenshots package clean
+.PHONY: deps build run run-store test lint bench bench-10m screenshots package clean
 
 ## deps: install the Debian packages and Go tools that build and tests need (idempotent)
 deps:
@@ -32,9 +32,24 @@ build:
 	@mkdir -p bin
 	$(GO) build -tags '$(TAGS)' -o bin/ ./cmd/...
 
-## run: the store in demo mode on loopback (the app in demo mode once the UI exists)
+## run: the workstation in demo mode (in-process demo store on loopback, offline basemap)
 run: deps build
+	./bin/alprdesk --demo --basemap $(BASEMAP)
+
+## run-store: only the demo store, on http://127.0.0.1:8080
+run-store: deps build
 	./bin/alprstore --demo --basemap $(BASEMAP)
+
+## screenshots: the real window under Xvfb, driven by xdotool; PNGs in screenshots/
+screenshots: deps
+	BASEMAP=$(BASEMAP) ./scripts/screenshots.sh
+
+## package: Linux package (fyne.io/tools v1.7.4) from the root FyneApp.toml and assets/icon.png
+package: deps
+	@test -x $(TOOLS)/fyne || GOBIN=$(TOOLS) $(GO) install fyne.io/tools/cmd/fyne@v1.7.4
+	mkdir -p dist
+	$(TOOLS)/fyne package -os linux --src cmd/alprdesk --icon $(CURDIR)/assets/icon.png --tags '$(TAGS)' --release
+	mv alprdesk.tar.xz dist/
 
 ## lint: go vet and staticcheck
 lint:
@@ -54,4 +69,4 @@ bench-10m: deps
 	ALPR_BENCH_READS=10000000 $(GO) test -tags '$(TAGS)' -run '^$$' -bench . -benchtime 200x -timeout 180m ./store/...
 
 clean:
-	rm -rf bin
+	rm -rf bin dist screenshots
