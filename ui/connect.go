@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -140,6 +141,9 @@ type clientSession struct {
 	noKeyring bool
 	offline   atomic.Bool
 	recent    []api.CaseContext // used when there is no cache
+
+	mu       sync.Mutex
+	captured map[string]time.Time // capture time of reads shown, so cached photos expire with them
 }
 
 // note records whether the store answered; when it did, the outbox is
@@ -201,12 +205,38 @@ func (s *clientSession) Cameras(ctx context.Context) ([]api.Camera, error) {
 
 func (s *clientSession) Search(ctx context.Context, req api.SearchRequest) (*api.SearchResponse, error) {
 	r, err := s.cl.Search(ctx, req)
-	if s.note(err) == nil && s.cache != nil {
-		if cerr := s.cache.PutSearch(req, r); cerr != nil {
-			log.Printf("alprdesk: caching results: %v", cerr)
+	if s.note(err) == nil {
+		s.remember(r.Results)
+		if s.cache != nil {
+			if cerr := s.cache.PutSearch(req, r); cerr != nil {
+				log.Printf("alprdesk: caching results: %v", cerr)
+			}
 		}
 	}
 	return r, err
+}
+
+// remember keeps the capture time of reads the user has been shown.
+func (s *clientSession) remember(reads []api.Read) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.captured == nil {
+		s.captured = make(map[string]time.Time)
+	}
+	for _, r := range reads {
+		s.captured[r.ID] = r.CapturedAt
+	}
+}
+
+// capturedAt is when a read shown to the user was captured; unknown reads
+// count as captured now.
+func (s *clientSession) capturedAt(readID string) time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if t, ok := s.captured[readID]; ok {
+		return t
+	}
+	return time.Now()
 }
 
 // Photo fetches from the store (so that the view is audited) and keeps a
@@ -215,7 +245,7 @@ func (s *clientSession) Photo(ctx context.Context, readID, searchID string) ([]b
 	b, err := s.cl.Photo(ctx, readID, client.BySearch(searchID))
 	if s.note(err) == nil {
 		if s.cache != nil {
-			_ = s.cache.PutPhoto(readID, time.Now(), b)
+			_ = s.cache.PutPhoto(readID, s.capturedAt(readID), b)
 		}
 		return b, nil
 	}
@@ -228,18 +258,22 @@ func (s *clientSession) Photo(ctx context.Context, readID, searchID string) ([]b
 }
 
 // Verify sends the verdict; when the store is unreachable it goes to the
-// outbox and is delivered once the store answers again.
+// outbox and is delivered once the store answers again. With a cache the
+// verdict is written to the outbox before it is sent, under one
+// idempotency key, so a send that timed out after reaching the store is
+// never recorded twice and verdicts keep their order.
 func (s *clientSession) Verify(ctx context.Context, readID string, req api.VerificationRequest) (bool, error) {
-	_, err := s.cl.Verify(ctx, readID, req)
-	if s.note(err) == nil {
-		return false, nil
-	}
-	if errors.Is(err, client.ErrOffline) && s.cache != nil {
-		if _, qerr := s.cache.EnqueueVerification(readID, req); qerr == nil {
+	if s.cache != nil {
+		_, queued, err := s.cache.VerifyOrQueue(ctx, s.cl, readID, req)
+		if queued {
+			s.note(err)
 			return true, nil
 		}
+		return false, s.note(err)
 	}
-	return false, err
+	// Without a keyring nothing is kept on disk, so there is no outbox.
+	_, err := s.cl.Verify(ctx, readID, req)
+	return false, s.note(err)
 }
 
 func (s *clientSession) Export(ctx context.Context, req api.ExportRequest) (*api.ExportResponse, error) {
