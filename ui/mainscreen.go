@@ -41,6 +41,7 @@ type MainScreen struct {
 
 	navItems   []string
 	sup        supervision // the supervision screens (supervision.go)
+	training   *trainingUI // training mode of a demo session (training_mode.go), else nil
 	searchID   string
 	lastReq    api.SearchRequest
 	nextCursor string
@@ -134,7 +135,7 @@ func (m *MainScreen) installKeys() {
 	m.app.win.SetMainMenu(fyne.NewMainMenu(
 		fyne.NewMenu("Session", lock, out),
 		fyne.NewMenu("Search", quick, timeline, change),
-		fyne.NewMenu("Help", fyne.NewMenuItem("Wildcards and keys", m.showHelp)),
+		m.helpMenu(),
 	))
 	c.AddShortcut(lookup, func(fyne.Shortcut) { m.focusPlate() })
 	c.SetOnTypedRune(func(r rune) {
@@ -150,6 +151,15 @@ func (m *MainScreen) installKeys() {
 			m.Results.Move(1)
 		}
 	})
+}
+
+// helpMenu lists the help pages, and in demo sessions the tour.
+func (m *MainScreen) helpMenu() *fyne.Menu {
+	items := []*fyne.MenuItem{fyne.NewMenuItem("Wildcards and keys", m.showHelp)}
+	if t := trainingOf(m); t != nil {
+		items = append(items, fyne.NewMenuItem("Tour of the workstation", t.tour.Start))
+	}
+	return fyne.NewMenu("Help", items...)
 }
 
 // removeKeys drops the main screen's menu and keys (lock, logout).

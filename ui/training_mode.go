@@ -21,27 +21,19 @@ type trainingUI struct {
 	tourBtn  *widget.Button
 }
 
-// trainingUIs holds each window's training mode (one main screen at a time).
-var trainingUIs = map[*App]*trainingUI{}
-
 // trainingOf returns the training mode of m, or nil outside demo sessions.
-func trainingOf(m *MainScreen) *trainingUI {
-	if t := trainingUIs[m.app]; t != nil && t.m == m {
-		return t
-	}
-	return nil
-}
+func trainingOf(m *MainScreen) *trainingUI { return m.training }
 
 // withTraining adds training mode to a demo session's main screen and
 // returns its content with the tour laid over it (content unchanged
 // outside demo sessions).
 func withTraining(m *MainScreen, content fyne.CanvasObject) fyne.CanvasObject {
 	if !(m.app.cfg.Demo || m.app.policy.Demo) {
-		delete(trainingUIs, m.app)
+		m.training = nil
 		return content
 	}
 	t := &trainingUI{m: m}
-	trainingUIs[m.app] = t
+	m.training = t
 	t.tour = newTour(m)
 	t.tourBtn = widget.NewButtonWithIcon("Tour", theme.HelpIcon(), t.tour.Start)
 	v := m.Training

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fyne.io/fyne/v2"
 	"net/http"
 	"slices"
 	"strings"
@@ -212,6 +213,22 @@ func TestFirstRunTour(t *testing.T) {
 	test.Tap(tour.skip)
 	if s, _ := tour.Step(); s != -1 {
 		t.Fatal("Close tour did not close it")
+	}
+	// Help ▸ Tour of the workstation reopens it too.
+	var item *fyne.MenuItem
+	for _, menu := range a.win.MainMenu().Items {
+		for _, it := range menu.Items {
+			if menu.Label == "Help" && strings.Contains(it.Label, "Tour") {
+				item = it
+			}
+		}
+	}
+	if item == nil {
+		t.Fatal("the Help menu has no tour")
+	}
+	item.Action()
+	if s, _ := tour.Step(); s != 0 {
+		t.Fatal("Help ▸ Tour did not reopen the tour")
 	}
 }
 
