@@ -60,9 +60,10 @@ lint:
 test: deps lint
 	./scripts/test.sh '$(TEST_TAGS)' '$(RACE_PKGS)'
 
-## bench: storage and HTTP benchmarks at 1M reads (see docs/PERFORMANCE.md)
+## bench: every benchmark; the store's at 1M reads (figures in docs/PERFORMANCE.md)
 bench: deps
-	$(GO) test -tags '$(TAGS)' -run '^$$' -bench . -benchtime 200x -timeout 60m ./store/... 
+	$(GO) test -tags '$(TAGS)' -run '^$$' -bench . -benchtime 200x -timeout 60m ./store/...
+	$(GO) test -tags '$(TEST_TAGS)' -run '^$$' -bench . -timeout 30m ./api/... ./mapview/... ./ui/...
 
 ## bench-10m: the same at 10M reads (manual: about 3 GB of disk, tens of minutes)
 bench-10m: deps
