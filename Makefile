@@ -64,6 +64,7 @@ test: deps lint
 bench: deps
 	$(GO) test -tags '$(TAGS)' -run '^$$' -bench . -benchtime 200x -timeout 60m ./store/...
 	$(GO) test -tags '$(TEST_TAGS)' -run '^$$' -bench . -timeout 30m ./api/... ./mapview/... ./ui/...
+	$(GO) test -tags '$(TAGS)' -run '^$$' -bench DemoStart -benchtime 3x ./cmd/alprstore/
 
 ## bench-10m: the same at 10M reads (manual: about 3 GB of disk, tens of minutes)
 bench-10m: deps
