@@ -193,7 +193,7 @@ func (s *Server) loadDemoHotlists(ctx context.Context) error {
 	now := s.now()
 	return s.st.Update(ctx, func(tx Tx) error {
 		added := 0
-		for _, e := range s.demo.world.Hotlists() {
+		for _, e := range s.world().Hotlists() {
 			err := tx.InsertHotlistEntry(&HotlistEntryRecord{HotlistEntry: e, CreatedAt: now, Status: entryActive})
 			if errors.Is(err, ErrExists) {
 				continue

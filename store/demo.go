@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"alprdesk/api"
@@ -24,7 +25,7 @@ const metaDemoGenerated = "demo_generated_at"
 
 // demoState is the demo world a demo store serves.
 type demoState struct {
-	world *demo.World
+	world atomic.Pointer[demo.World] // replaced whole by a training reset
 }
 
 // DemoUsers returns the demo accounts (nil outside demo mode).
@@ -32,7 +33,7 @@ func (s *Server) DemoUsers() []demo.User {
 	if s.demo == nil {
 		return nil
 	}
-	return s.demo.world.Users()
+	return s.world().Users()
 }
 
 // DBPath returns the database path in use (the cached demo database when
@@ -94,7 +95,8 @@ func (s *Server) openDemo(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		s.demo = &demoState{world: demo.New(demo.Options{Seed: seed, Reads: reads, Now: at})}
+		s.demo = &demoState{}
+		s.demo.world.Store(demo.New(demo.Options{Seed: seed, Reads: reads, Now: at}))
 		return nil
 	}
 	var users []UserRecord
@@ -106,7 +108,8 @@ func (s *Server) openDemo(ctx context.Context) error {
 	}
 	start := time.Now()
 	w := demo.New(demo.Options{Seed: s.cfg.DemoSeed, Reads: reads, Now: now})
-	s.demo = &demoState{world: w}
+	s.demo = &demoState{}
+	s.demo.world.Store(w)
 	n, err := s.generateDemo(ctx, w)
 	if err != nil {
 		return fmt.Errorf("store: generate demo world: %w", err)
@@ -145,7 +148,7 @@ func (s *Server) runLive(ctx context.Context) {
 	if rate <= 0 {
 		rate = 3
 	}
-	err := s.demo.world.Live(ctx, rate, func(m api.ReadMeta, jpeg []byte) error {
+	err := s.world().Live(ctx, rate, func(m api.ReadMeta, jpeg []byte) error {
 		_, err := s.IngestRead(ctx, m, jpeg)
 		var ae *api.Error
 		if errors.As(err, &ae) {
@@ -167,7 +170,7 @@ func (s *Server) exercises(w http.ResponseWriter, _ *http.Request, sess *session
 	if !sess.user.Demo {
 		return forbidden("Training exercises are for demo accounts.")
 	}
-	ex := s.demo.world.Exercises()
+	ex := s.world().Exercises()
 	if sess.role() != api.RoleTrainer {
 		for i := range ex {
 			ex[i].Answer = ""

@@ -100,7 +100,7 @@ func (s *Server) photo(w http.ResponseWriter, r *http.Request, sess *session) er
 		return refusal
 	}
 	if len(jpeg) == 0 && s.demo != nil {
-		if jpeg, err = s.demo.world.Photo(*read); err != nil {
+		if jpeg, err = s.world().Photo(*read); err != nil {
 			return fmt.Errorf("demo photo %s: %w", id, err)
 		}
 	}

@@ -117,7 +117,7 @@ func (s *Server) trainingCaller(sess *session, trainerOnly bool, what string) er
 }
 
 // world returns the demo world in use.
-func (s *Server) world() *demo.World { return s.demo.world }
+func (s *Server) world() *demo.World { return s.demo.world.Load() }
 
 // trainingAttempt: POST /v1/training/exercises/{id}/attempts.
 func (s *Server) trainingAttempt(w http.ResponseWriter, r *http.Request, sess *session) error {
@@ -364,9 +364,8 @@ func (s *Server) ResetTraining(ctx context.Context, seed int64, actor, role, ws 
 	if err != nil {
 		return out, err
 	}
-	// The World value is replaced in place: photo and hotlist code hold the
-	// pointer. A photo asked for during a reset may be drawn from either.
-	*s.demo.world = *nw
+	// From here on every caller sees the new world (one atomic swap).
+	s.demo.world.Store(nw)
 	n, err := s.st.BulkInsertReads(ctx, func(put func(*ReadRecord) error) error {
 		return nw.Reads(func(m api.ReadMeta) error {
 			m.CapturedAt = m.CapturedAt.UTC().Truncate(time.Millisecond)
