@@ -36,6 +36,7 @@ type HotlistsView struct {
 	list                                                                        *widget.RadioGroup
 	submit                                                                      *widget.Button
 	formMsg                                                                     *widget.Label
+	extends                                                                     string // request id the form extends
 
 	// requests (own, or the approver's queue)
 	reqs      []api.HotlistRequest
@@ -46,6 +47,7 @@ type HotlistsView struct {
 	deny      *widget.Button
 	reqMsg    *widget.Label
 	reqSel    int
+	extend    *widget.Button
 
 	// active entries
 	entries   []api.HotlistEntry
@@ -144,7 +146,7 @@ func (v *HotlistsView) Body() api.HotlistRequestBody {
 		ReportNumber: strings.TrimSpace(v.report.Text), VehicleDescription: strings.TrimSpace(v.desc.Text),
 		Explanation: strings.TrimSpace(v.explanation.Text), List: list, RequesterName: strings.TrimSpace(v.name.Text),
 		RequesterSerial: strings.TrimSpace(v.serial.Text), Days: days, Instructions: strings.TrimSpace(v.instructions.Text),
-		Contact: strings.TrimSpace(v.contact.Text)}
+		Contact: strings.TrimSpace(v.contact.Text), Extends: v.extends}
 }
 
 // CheckHotlistRequest applies the store's rules to a request before it is
@@ -214,6 +216,7 @@ func (v *HotlistsView) onSubmit() {
 				}
 				setMsg(v.formMsg, msg)
 				v.plate.SetText("")
+				v.extends = ""
 				v.load()
 			}
 		})

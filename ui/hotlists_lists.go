@@ -38,11 +38,12 @@ func (v *HotlistsView) buildRequests() fyne.CanvasObject {
 	v.deny.Importance = widget.DangerImportance
 	v.approve.Disable()
 	v.deny.Disable()
+	v.extend = v.newExtendButton()
 	decide := container.NewVBox(v.reason, container.NewHBox(spacer(), v.deny, v.approve))
 	if !v.approver() {
 		decide.Hide()
 	}
-	right := container.NewBorder(nil, container.NewVBox(v.reqMsg, decide), nil, nil, container.NewVScroll(v.reqDetail))
+	right := container.NewBorder(nil, container.NewVBox(v.reqMsg, container.NewHBox(spacer(), v.extend), decide), nil, nil, container.NewVScroll(v.reqDetail))
 	split := container.NewHSplit(v.reqList, right)
 	split.Offset = 0.45
 	return split
@@ -84,6 +85,7 @@ func (v *HotlistsView) onSelectRequest(i widget.ListItemID) {
 	r := v.reqs[i]
 	v.reqDetail.SetText(RequestDetail(r))
 	setMsg(v.reqMsg, "")
+	v.updateExtend()
 	own := r.RequestedBy == v.me().Username || strings.EqualFold(r.RequesterSerial, v.me().Serial)
 	if v.approver() && r.Status == api.RequestPending && !own {
 		v.approve.Enable()
@@ -218,6 +220,7 @@ func (v *HotlistsView) load() {
 				v.reqs = reqs
 				v.reqSel = -1
 				v.reqList.UnselectAll()
+				v.extend.Disable()
 				v.reqList.Refresh()
 			}
 			if eerr != nil {
