@@ -75,6 +75,7 @@ func newMainScreen(a *App) *MainScreen {
 	m.Results.OnCancel = m.onCancel
 	m.Results.OnMore = m.onMore
 	m.Results.OnTimeline = m.showTimeline
+	m.Results.OnTimelineAll = m.showTimelineAll // timeline_all.go
 	m.Results.OnRune = func(r rune) { m.Photo.KeyVerdict(r) }
 	m.Photo = newPhotoPanel(a.win, p.States)
 	m.Photo.OnVerdict = m.onVerdict

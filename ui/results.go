@@ -41,6 +41,7 @@ type ResultsView struct {
 	cancel   *widget.Button
 	more     *widget.Button
 	timeline *widget.Button
+	allTL    *widget.Button
 
 	rows     []Row
 	total    int
@@ -57,6 +58,8 @@ type ResultsView struct {
 	OnMore func()
 	// OnTimeline opens the timeline of the selected plate.
 	OnTimeline func()
+	// OnTimelineAll opens the timeline of every result shown.
+	OnTimelineAll func()
 	// OnKey handles keys the table does not use (1-4 verdicts).
 	OnRune func(r rune)
 }
@@ -92,7 +95,13 @@ func newResultsView() *ResultsView {
 		}
 	})
 	v.timeline.Disable()
-	bar := container.NewBorder(nil, nil, container.NewHBox(v.count, v.progress), container.NewHBox(v.cancel, v.more, v.timeline))
+	v.allTL = widget.NewButtonWithIcon("Timeline of all shown", theme.NavigateNextIcon(), func() {
+		if v.OnTimelineAll != nil {
+			v.OnTimelineAll()
+		}
+	})
+	v.allTL.Disable()
+	bar := container.NewBorder(nil, nil, container.NewHBox(v.count, v.progress), container.NewHBox(v.cancel, v.more, v.timeline, v.allTL))
 	v.content = container.NewBorder(bar, nil, nil, nil, v.table)
 	return v
 }
@@ -112,6 +121,7 @@ func (v *ResultsView) Reset() {
 	v.table.UnselectAll()
 	v.table.Refresh()
 	v.timeline.Disable()
+	v.allTL.Disable()
 	v.updateCount()
 }
 
@@ -122,6 +132,9 @@ func (v *ResultsView) Append(reads []api.Read, total int, capped, hasMore bool) 
 	}
 	v.total, v.capped = total, capped
 	v.sortRows()
+	if len(v.rows) > 0 {
+		v.allTL.Enable()
+	}
 	if hasMore {
 		v.more.Show()
 	} else {

@@ -45,6 +45,7 @@ type TimelineView struct {
 	rendered *mapview.Map
 	cancel   context.CancelFunc
 	selected string
+	multi    bool // the results shown (all plates), not one plate
 
 	// OnRendered is called after each map render (tests wait on it).
 	OnRendered func()
@@ -66,7 +67,11 @@ func newTimelineView(m *MainScreen) *TimelineView {
 			if r.Verification == nil {
 				mark = "  · unverified"
 			}
-			o.(*widget.Label).SetText(fmt.Sprintf("%2d  %s  %s%s", i+1, r.CapturedAt.Local().Format("Jan 02 15:04"), r.Camera.Name, mark))
+			who := ""
+			if v.multi {
+				who = plateOf(r) + "  "
+			}
+			o.(*widget.Label).SetText(fmt.Sprintf("%2d  %s%s  %s%s", i+1, who, r.CapturedAt.Local().Format("Jan 02 15:04"), r.Camera.Name, mark))
 		})
 	v.list.OnSelected = func(i widget.ListItemID) { v.open(i) }
 	v.busy = widget.NewActivity()
@@ -116,6 +121,7 @@ func plateOf(r api.Read) string {
 // Load shows every sighting among rows of sel's plate.
 func (v *TimelineView) Load(sel api.Read, rows []Row) {
 	v.plate = plateOf(sel)
+	v.multi = false
 	v.reads = v.reads[:0]
 	for _, r := range rows {
 		if plateOf(r.Read) == v.plate {

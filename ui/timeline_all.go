@@ -1,0 +1,65 @@
+package ui
+
+import (
+	"fmt"
+	"sort"
+
+	"fyne.io/fyne/v2"
+
+	"alprdesk/api"
+)
+
+// maxTimelineReads bounds a timeline of many results: the newest are drawn.
+const maxTimelineReads = 500
+
+// showTimelineAll opens the timeline of every result shown (all plates),
+// rather than the sightings of the selected row's plate.
+func (m *MainScreen) showTimelineAll() {
+	rows := m.Results.Rows()
+	if len(rows) == 0 {
+		m.showSearch()
+		setMsg(m.resMsg, "Run a search first: this timeline shows every result on show.")
+		return
+	}
+	reads := make([]api.Read, len(rows))
+	for i, r := range rows {
+		reads[i] = r.Read
+	}
+	sel := ""
+	if i := m.Results.Selected(); i >= 0 && i < len(rows) {
+		sel = rows[i].Read.ID
+	}
+	m.center.Objects = []fyne.CanvasObject{m.Timeline.content}
+	m.center.Refresh()
+	m.Timeline.LoadReads(reads, sel)
+	m.nav.OnSelected = nil
+	m.nav.Select(1)
+	m.nav.OnSelected = m.onNav
+}
+
+// LoadReads shows the given reads (of any plates) in time order; selID is
+// highlighted when among them. More than maxTimelineReads: the newest.
+func (v *TimelineView) LoadReads(reads []api.Read, selID string) {
+	v.reads = append(v.reads[:0], reads...)
+	sort.SliceStable(v.reads, func(i, j int) bool { return v.reads[i].CapturedAt.Before(v.reads[j].CapturedAt) })
+	note := ""
+	if len(v.reads) > maxTimelineReads {
+		note = fmt.Sprintf(" (the newest %d of %d)", maxTimelineReads, len(v.reads))
+		v.reads = v.reads[len(v.reads)-maxTimelineReads:]
+	}
+	plates := map[string]bool{}
+	for _, r := range v.reads {
+		plates[plateOf(r)] = true
+	}
+	v.multi = true
+	v.plate = "results"
+	v.selected = selID
+	v.title.SetText(fmt.Sprintf("Timeline · results shown · %s of %s%s, oldest (1) to newest (%d)",
+		plural(len(v.reads), "sighting"), plural(len(plates), "plate"), note, len(v.reads)))
+	v.list.Refresh()
+	v.render()
+}
+
+// Multi reports whether the timeline shows several plates (the results
+// shown) rather than one plate's sightings.
+func (v *TimelineView) Multi() bool { return v.multi }

@@ -1,0 +1,57 @@
+package ui
+
+import (
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"alprdesk/store/storetest"
+)
+
+func TestTimelineOfAllShownResults(t *testing.T) {
+	env := storetest.Start(t)
+	car := [3]string{"silver", "Toyota", "sedan"}
+	ingestAt(t, env, "r-a1", "7ABC123", "cam-1", 5*time.Hour, car)
+	ingestAt(t, env, "r-a2", "7ABC123", "cam-2", 3*time.Hour, car)
+	ingestAt(t, env, "r-b1", "7ABD456", "cam-2", 4*time.Hour, [3]string{"blue", "Honda", "suv"})
+	a := newApp(t, env.URL, Config{})
+	signIn(t, a, "detective", storetest.Password)
+	m := a.Main()
+	setCase(t, m, "26-012345", "robbery", goodPurpose)
+	if !m.Results.allTL.Disabled() {
+		t.Fatal("timeline of all shown enabled before any result")
+	}
+	search(t, m, "7AB*")
+	tl := m.Timeline
+	// Default: the selected row's plate only.
+	for i, r := range m.Results.Rows() {
+		if r.Read.ID == "r-a1" {
+			m.Results.Select(i)
+		}
+	}
+	m.showTimeline()
+	waitFor(t, "the one-plate map", func() bool { return tl.Map() != nil && len(tl.Map().Points) == 2 })
+	if tl.Multi() || len(tl.Reads()) != 2 {
+		t.Fatalf("single-plate timeline has %d reads (multi %v)", len(tl.Reads()), tl.Multi())
+	}
+	// The action: every result shown, both plates, in time order.
+	test.Tap(m.Results.allTL)
+	waitFor(t, "the all-results map", func() bool { return tl.Map() != nil && len(tl.Map().Points) == 3 })
+	reads := tl.Reads()
+	if !tl.Multi() || len(reads) != 3 || reads[0].ID != "r-a1" || reads[1].ID != "r-b1" || reads[2].ID != "r-a2" {
+		t.Fatalf("all-results timeline: multi %v, %d reads", tl.Multi(), len(reads))
+	}
+	if got := tl.title.Text; got != "Timeline · results shown · 3 sightings of 2 plates, oldest (1) to newest (3)" {
+		t.Fatalf("title %q", got)
+	}
+	// Marker ranks follow time order across plates.
+	for i, r := range tl.Map().Rank {
+		if r != i {
+			t.Fatalf("rank %v, want time order", tl.Map().Rank)
+		}
+	}
+	// Back to one plate with the single-plate action.
+	m.showTimeline()
+	waitFor(t, "the one-plate map again", func() bool { return len(tl.Reads()) == 2 && !tl.Multi() })
+}
