@@ -70,6 +70,7 @@ func newMainScreen(a *App) *MainScreen {
 	m.Case.Recent = m.sess.RecentCases
 	m.Form = newSearchForm(p, a.win, a.cfg.Now)
 	m.Form.OnSearch = m.onSearch
+	m.Form.TileURL = m.sess.TileURL() // the area map's basemap (area.go)
 	m.Results = newResultsView()
 	m.Results.OnSelect = m.onSelectRow
 	m.Results.OnCancel = m.onCancel

@@ -55,6 +55,16 @@ type SearchForm struct {
 	selectedCams map[string]bool
 	enabled      bool
 
+	// the area as a circle on the map (area.go)
+	area      *api.Area
+	areaBtn   *widget.Button
+	areaLabel *widget.Label
+	areaRow   *fyne.Container
+	picker    *areaPicker
+
+	// TileURL is the basemap of the area map (the store's /tiles).
+	TileURL string
+
 	// OnSearch runs a search built from the form.
 	OnSearch func(req api.SearchRequest)
 }
@@ -96,6 +106,7 @@ func newSearchForm(p api.Policy, win fyne.Window, now func() time.Time) *SearchF
 	f.features.Horizontal = true
 	f.more = widget.NewButtonWithIcon("Features", theme.ListIcon(), f.onFeatures)
 	f.camBtn = widget.NewButtonWithIcon("All cameras", theme.SearchIcon(), f.onCameras)
+	f.initArea()
 	f.search = widget.NewButtonWithIcon("Search", theme.SearchIcon(), f.onSubmit)
 	f.search.Importance = widget.HighImportance
 	f.gate = widget.NewLabel("")
@@ -108,8 +119,8 @@ func newSearchForm(p api.Policy, win fyne.Window, now func() time.Time) *SearchF
 		container.NewHBox(help, f.fuzzy, fixedWidth(f.state, 110), f.search),
 		f.plate)
 	row2 := container.NewHBox(fixedWidth(f.window, 140), fixedWidth(f.color, 130), fixedWidth(f.make, 100),
-		fixedWidth(f.body, 120), f.more, f.camBtn)
-	f.content = container.NewVBox(row1, f.custom, row2, f.msg, f.gate)
+		fixedWidth(f.body, 120), f.more, f.camBtn, f.areaBtn)
+	f.content = container.NewVBox(row1, f.custom, row2, f.areaRow, f.msg, f.gate)
 	f.SetGate(false, "Set the case above to search.")
 	return f
 }
@@ -155,7 +166,7 @@ func (f *SearchForm) SetGate(ok bool, why string) {
 		Enable()
 		Disable()
 	}
-	for _, w := range []disabler{f.plate, f.fuzzy, f.state, f.window, f.from, f.to, f.color, f.make, f.body, f.features, f.more, f.camBtn, f.search} {
+	for _, w := range []disabler{f.plate, f.fuzzy, f.state, f.window, f.from, f.to, f.color, f.make, f.body, f.features, f.more, f.camBtn, f.areaBtn, f.search} {
 		if ok {
 			w.Enable()
 		} else {
@@ -271,6 +282,7 @@ func (f *SearchForm) onCameras() {
 				}
 			}
 			if n := len(f.selectedCams); n > 0 {
+				f.SetArea(nil) // cameras replace the area
 				f.camBtn.SetText(fmt.Sprintf("%d cameras", n))
 			} else {
 				f.camBtn.SetText("All cameras")
@@ -320,6 +332,10 @@ func (f *SearchForm) Request() (api.SearchRequest, error) {
 		if f.selectedCams[c.ID] {
 			r.CameraIDs = append(r.CameraIDs, c.ID)
 		}
+	}
+	if f.area != nil { // the circle replaces chosen cameras
+		a := *f.area
+		r.Area, r.CameraIDs = &a, nil
 	}
 	from, to, err := f.span()
 	if err != nil {
