@@ -50,3 +50,32 @@ func TestFrameMatchesRenderAndInverts(t *testing.T) {
 		t.Fatalf("empty frame: %v", err)
 	}
 }
+
+func TestRenderSitesFollowsFrame(t *testing.T) {
+	sites := []Site{{Lat: 37.7662, Lon: -122.1818, Label: "International Blvd & 73rd Ave"}, {Lat: 37.8117, Lon: -122.2650, Label: "Broadway & Grand Ave"}}
+	opt := Options{Width: 640, Height: 460, TileURL: "http://127.0.0.1:1/tiles/%d/%d/%d.png"}
+	m, err := RenderSites(context.Background(), opt, sites)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Frame(opt, SiteSightings(sites))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Zoom != p.Zoom || m.Attribution != DefaultAttribution || m.TilesMissing == 0 {
+		t.Fatalf("zoom %d/%d, attribution %q, missing %d", m.Zoom, p.Zoom, m.Attribution, m.TilesMissing)
+	}
+	for i, s := range sites {
+		x, y := p.Point(s.Lat, s.Lon)
+		if math.Abs(x-float64(m.Points[i].X)) > 1 || math.Abs(y-float64(m.Points[i].Y)) > 1 || m.Hit(m.Points[i], 0) != i {
+			t.Fatalf("site %d at %v, frame says %.1f,%.1f", i, m.Points[i], x, y)
+		}
+		// the dot is drawn: white centre
+		if r, g, b, _ := m.Image.At(m.Points[i].X, m.Points[i].Y).RGBA(); r>>8 != 0xff || g>>8 != 0xff || b>>8 != 0xff {
+			t.Fatalf("no dot at site %d", i)
+		}
+	}
+	if _, err := RenderSites(context.Background(), opt, nil); err != ErrNoSightings {
+		t.Fatalf("no sites: %v", err)
+	}
+}

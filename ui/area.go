@@ -130,7 +130,7 @@ func newAreaPicker(f *SearchForm) *areaPicker {
 	p.info = widget.NewLabel("Click the map to set the centre of the area.")
 	p.info.Wrapping = fyne.TextWrapWord
 	p.mapw = newTapImage(p.onTap)
-	head := container.NewBorder(nil, nil, widget.NewLabel("Radius"), nil, fixedWidth(p.radius, 110))
+	head := container.NewHBox(widget.NewLabel("Radius"), fixedWidth(p.radius, 110))
 	p.content = container.NewBorder(head, container.NewVBox(p.info, p.msg), nil, nil, p.mapw)
 	return p
 }
@@ -143,22 +143,23 @@ func (p *areaPicker) radiusM() float64 {
 	return 1000
 }
 
-// render draws the camera sites with mapview off the UI goroutine.
+// render draws the camera sites (named dots over the store's basemap)
+// with mapview off the UI goroutine.
 func (p *areaPicker) render() {
 	cams := p.f.cameras
-	s := make([]mapview.Sighting, len(cams))
-	at := p.f.now()
+	sites := make([]mapview.Site, len(cams))
 	for i, c := range cams {
-		s[i] = mapview.Sighting{ReadID: c.ID, Lat: c.Lat, Lon: c.Lon, At: at}
+		sites[i] = mapview.Site{Lat: c.Lat, Lon: c.Lon, Label: c.Name}
 	}
-	opt := mapview.Options{Width: areaW, Height: areaH, TileURL: p.f.TileURL}
+	// wide padding: room for the names beside the outer cameras
+	opt := mapview.Options{Width: areaW, Height: areaH, TileURL: p.f.TileURL, Padding: 90}
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		mp, err := mapview.Render(ctx, opt, s)
+		mp, err := mapview.RenderSites(ctx, opt, sites)
 		var proj mapview.Projection
 		if err == nil {
-			proj, err = mapview.Frame(opt, s)
+			proj, err = mapview.Frame(opt, mapview.SiteSightings(sites))
 		}
 		uiDo(func() {
 			if err != nil {
