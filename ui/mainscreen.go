@@ -136,7 +136,7 @@ func (m *MainScreen) installKeys() {
 	out := fyne.NewMenuItem("Sign out", m.app.logout)
 	m.app.win.SetMainMenu(fyne.NewMainMenu(
 		fyne.NewMenu("Session", lock, out),
-		fyne.NewMenu("Search", quick, timeline, change),
+		fyne.NewMenu("Search", quick, timeline, fyne.NewMenuItem("Timeline of all shown results", m.showTimelineAll), change),
 		m.helpMenu(),
 	))
 	c.AddShortcut(lookup, func(fyne.Shortcut) { m.focusPlate() })

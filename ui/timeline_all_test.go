@@ -54,4 +54,18 @@ func TestTimelineOfAllShownResults(t *testing.T) {
 	// Back to one plate with the single-plate action.
 	m.showTimeline()
 	waitFor(t, "the one-plate map again", func() bool { return len(tl.Reads()) == 2 && !tl.Multi() })
+	// The Search menu has the action too.
+	found := false
+	for _, menu := range a.Window().MainMenu().Items {
+		for _, it := range menu.Items {
+			if menu.Label == "Search" && it.Label == "Timeline of all shown results" {
+				it.Action()
+				found = true
+			}
+		}
+	}
+	if !found {
+		t.Fatal("no Timeline of all shown results in the Search menu")
+	}
+	waitFor(t, "the all-results timeline from the menu", func() bool { return len(tl.Reads()) == 3 && tl.Multi() })
 }
