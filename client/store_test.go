@@ -9,6 +9,7 @@ import (
 	"image/color"
 	"image/jpeg"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -380,6 +381,9 @@ func requireKeyring(t *testing.T) {
 	t.Helper()
 	k := &client.Keyring{Host: "probe.invalid"}
 	if err := k.Available(); err != nil {
+		if os.Getenv("ALPR_REQUIRE_KEYRING") != "" {
+			t.Fatalf("ALPR_REQUIRE_KEYRING is set but no Secret Service answers: %v", err)
+		}
 		t.Skipf("no Secret Service reachable (%v); run under dbus-run-session with gnome-keyring-daemon (scripts/test.sh does)", err)
 	}
 }
