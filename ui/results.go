@@ -42,6 +42,8 @@ type ResultsView struct {
 	more     *widget.Button
 	timeline *widget.Button
 	allTL    *widget.Button
+	mark     *widget.Button
+	marked   map[string]bool // read ids marked for the timeline (results_marks.go)
 
 	rows     []Row
 	total    int
@@ -101,7 +103,8 @@ func newResultsView() *ResultsView {
 		}
 	})
 	v.allTL.Disable()
-	bar := container.NewBorder(nil, nil, container.NewHBox(v.count, v.progress), container.NewHBox(v.cancel, v.more, v.timeline, v.allTL))
+	v.mark = v.newMarkButton()
+	bar := container.NewBorder(nil, nil, container.NewHBox(v.count, v.progress), container.NewHBox(v.cancel, v.more, v.mark, v.timeline, v.allTL))
 	v.content = container.NewBorder(bar, nil, nil, nil, v.table)
 	return v
 }
@@ -122,6 +125,9 @@ func (v *ResultsView) Reset() {
 	v.table.Refresh()
 	v.timeline.Disable()
 	v.allTL.Disable()
+	v.mark.Disable()
+	v.marked = nil
+	v.updateMarks()
 	v.updateCount()
 }
 
@@ -243,6 +249,7 @@ func (v *ResultsView) onSelected(id widget.TableCellID) {
 	v.refreshRow(prev)
 	v.refreshRow(id.Row)
 	v.timeline.Enable()
+	v.mark.Enable()
 	if v.OnSelect != nil {
 		v.OnSelect(id.Row)
 	}
@@ -413,7 +420,7 @@ func newResultTable(v *ResultsView) *resultTable {
 			style.Monospace = true
 		}
 		l.Importance, l.TextStyle = imp, style
-		l.SetText(cellText(row, id.Col))
+		l.SetText(v.markText(row, id.Col, cellText(row, id.Col)))
 	}
 	t.ShowHeaderRow = true
 	t.CreateHeader = func() fyne.CanvasObject {
@@ -464,8 +471,12 @@ func (t *resultTable) TypedKey(e *fyne.KeyEvent) {
 	}
 }
 
-// TypedRune passes 1-4 to the verdict keys.
+// TypedRune marks the selected row on M and passes 1-4 to the verdict keys.
 func (t *resultTable) TypedRune(r rune) {
+	if r == 'm' || r == 'M' {
+		t.v.ToggleMark(t.v.selected)
+		return
+	}
 	if t.v.OnRune != nil {
 		t.v.OnRune(r)
 	}

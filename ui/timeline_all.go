@@ -12,10 +12,14 @@ import (
 // maxTimelineReads bounds a timeline of many results: the newest are drawn.
 const maxTimelineReads = 500
 
-// showTimelineAll opens the timeline of every result shown (all plates),
-// rather than the sightings of the selected row's plate.
+// showTimelineAll opens the timeline of the marked results or, with none
+// marked, of every result shown (all plates), rather than the sightings of
+// the selected row's plate.
 func (m *MainScreen) showTimelineAll() {
-	rows := m.Results.Rows()
+	rows, what := m.Results.Rows(), "results shown"
+	if marked := m.Results.Marked(); len(marked) > 0 {
+		rows, what = marked, "results marked"
+	}
 	if len(rows) == 0 {
 		m.showSearch()
 		setMsg(m.resMsg, "Run a search first: this timeline shows every result on show.")
@@ -31,15 +35,16 @@ func (m *MainScreen) showTimelineAll() {
 	}
 	m.center.Objects = []fyne.CanvasObject{m.Timeline.content}
 	m.center.Refresh()
-	m.Timeline.LoadReads(reads, sel)
+	m.Timeline.LoadReads(reads, sel, what)
 	m.nav.OnSelected = nil
 	m.nav.Select(1)
 	m.nav.OnSelected = m.onNav
 }
 
 // LoadReads shows the given reads (of any plates) in time order; selID is
-// highlighted when among them. More than maxTimelineReads: the newest.
-func (v *TimelineView) LoadReads(reads []api.Read, selID string) {
+// highlighted when among them; what names them in the title ("results
+// shown"). More than maxTimelineReads: the newest.
+func (v *TimelineView) LoadReads(reads []api.Read, selID, what string) {
 	v.reads = append(v.reads[:0], reads...)
 	sort.SliceStable(v.reads, func(i, j int) bool { return v.reads[i].CapturedAt.Before(v.reads[j].CapturedAt) })
 	note := ""
@@ -54,8 +59,8 @@ func (v *TimelineView) LoadReads(reads []api.Read, selID string) {
 	v.multi = true
 	v.plate = "results"
 	v.selected = selID
-	v.title.SetText(fmt.Sprintf("Timeline · results shown · %s of %s%s, oldest (1) to newest (%d)",
-		plural(len(v.reads), "sighting"), plural(len(plates), "plate"), note, len(v.reads)))
+	v.title.SetText(fmt.Sprintf("Timeline · %s · %s of %s%s, oldest (1) to newest (%d)",
+		what, plural(len(v.reads), "sighting"), plural(len(plates), "plate"), note, len(v.reads)))
 	v.list.Refresh()
 	v.render()
 }
