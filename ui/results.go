@@ -250,6 +250,7 @@ func (v *ResultsView) onSelected(id widget.TableCellID) {
 	v.refreshRow(id.Row)
 	v.timeline.Enable()
 	v.mark.Enable()
+	v.updateMarks()
 	if v.OnSelect != nil {
 		v.OnSelect(id.Row)
 	}

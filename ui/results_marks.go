@@ -47,8 +47,14 @@ func (v *ResultsView) Marked() []Row {
 	return out
 }
 
-// updateMarks names the timeline action after the marks.
+// updateMarks names the timeline action after the marks, and the Mark
+// button after the selected row's mark.
 func (v *ResultsView) updateMarks() {
+	if v.selected >= 0 && v.selected < len(v.rows) && v.marked[v.rows[v.selected].Read.ID] {
+		v.mark.SetText("Unmark")
+	} else {
+		v.mark.SetText("Mark")
+	}
 	if n := len(v.marked); n > 0 {
 		v.allTL.SetText(fmt.Sprintf("Timeline of %d marked", n))
 	} else {

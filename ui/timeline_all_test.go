@@ -92,7 +92,7 @@ func TestTimelineOfMarkedResults(t *testing.T) {
 	res.table.TypedRune('m')
 	res.Select(idx["r-b1"])
 	test.Tap(res.mark)
-	if res.allTL.Text != "Timeline of 2 marked" || len(res.Marked()) != 2 {
+	if res.allTL.Text != "Timeline of 2 marked" || len(res.Marked()) != 2 || res.mark.Text != "Unmark" {
 		t.Fatalf("button %q, %d marked", res.allTL.Text, len(res.Marked()))
 	}
 	if got := res.markText(res.Rows()[idx["r-b1"]], colPlate, "7ABD456"); got != "● 7ABD456" {
