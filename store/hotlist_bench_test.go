@@ -12,9 +12,7 @@ import (
 	"image/jpeg"
 	"io"
 	"math/rand/v2"
-	"mime/multipart"
 	"net/http"
-	"net/textproto"
 	"os"
 	"path/filepath"
 	"slices"
@@ -161,23 +159,7 @@ func benchPhoto(b *testing.B) []byte {
 
 // benchUpload posts one read as a camera does.
 func benchUpload(env *storetest.Env, meta api.ReadMeta, photo []byte) error {
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	h := textproto.MIMEHeader{}
-	h.Set("Content-Disposition", `form-data; name="meta"`)
-	h.Set("Content-Type", "application/json")
-	pw, _ := mw.CreatePart(h)
-	json.NewEncoder(pw).Encode(meta)
-	h = textproto.MIMEHeader{}
-	h.Set("Content-Disposition", `form-data; name="photo"; filename="photo.jpg"`)
-	h.Set("Content-Type", "image/jpeg")
-	pw, _ = mw.CreatePart(h)
-	pw.Write(photo)
-	mw.Close()
-	req, _ := http.NewRequest(http.MethodPost, env.URL+"/v1/reads", &buf)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("Authorization", "Bearer "+env.CameraToken)
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := http.DefaultClient.Do(storetest.UploadRequest(env.URL, env.CameraToken, meta, photo))
 	if err != nil {
 		return err
 	}

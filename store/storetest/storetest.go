@@ -252,6 +252,20 @@ func (e *Env) Ingest(t testing.TB, meta api.ReadMeta, jpeg []byte) {
 // the answer, whatever its status.
 func (e *Env) Upload(t testing.TB, token string, meta api.ReadMeta, jpeg []byte) (*http.Response, []byte) {
 	t.Helper()
+	req := UploadRequest(e.URL, token, meta, jpeg)
+	resp, err := e.HTTP.Do(req)
+	if err != nil {
+		t.Fatalf("storetest: upload %s: %v", meta.ID, err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	return resp, raw
+}
+
+// UploadRequest builds a camera's POST /v1/reads: multipart with the meta
+// part (application/json) and the photo part (image/jpeg), signed with
+// token when it is not empty.
+func UploadRequest(baseURL, token string, meta api.ReadMeta, jpeg []byte) *http.Request {
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
 	h := textproto.MIMEHeader{}
@@ -265,18 +279,12 @@ func (e *Env) Upload(t testing.TB, token string, meta api.ReadMeta, jpeg []byte)
 	pw, _ = mw.CreatePart(h)
 	pw.Write(jpeg)
 	mw.Close()
-	req, _ := http.NewRequest(http.MethodPost, e.URL+"/v1/reads", &buf)
+	req, _ := http.NewRequest(http.MethodPost, baseURL+"/v1/reads", &buf)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	resp, err := e.HTTP.Do(req)
-	if err != nil {
-		t.Fatalf("storetest: upload %s: %v", meta.ID, err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	return resp, raw
+	return req
 }
 
 // JPEG returns a small valid JPEG of w x h pixels.
