@@ -118,8 +118,8 @@ func newSearchForm(p api.Policy, win fyne.Window, now func() time.Time) *SearchF
 	row1 := container.NewBorder(nil, nil, nil,
 		container.NewHBox(help, f.fuzzy, fixedWidth(f.state, 110), f.search),
 		f.plate)
-	row2 := container.NewHBox(fixedWidth(f.window, 140), fixedWidth(f.color, 130), fixedWidth(f.make, 100),
-		fixedWidth(f.body, 120), f.more, f.camBtn, f.areaBtn)
+	row2 := container.NewHBox(fixedWidth(f.window, 125), fixedWidth(f.color, 120), fixedWidth(f.make, 90),
+		fixedWidth(f.body, 115), f.more, f.camBtn, f.areaBtn)
 	f.content = container.NewVBox(row1, f.custom, row2, f.areaRow, f.msg, f.gate)
 	f.SetGate(false, "Set the case above to search.")
 	return f
