@@ -16,7 +16,7 @@ import (
 
 // DemoVersion changes whenever the demo generator or the schema changes in
 // a way that makes cached demo databases stale.
-const DemoVersion = 1
+const DemoVersion = 2
 
 // DemoPassword is every demo user's password (accepted only in demo mode).
 const DemoPassword = "demo"
@@ -118,8 +118,15 @@ func (s *Server) openDemo(ctx context.Context) error {
 	return st.SetMeta(ctx, metaDemoGenerated, w.Now().Format(time.RFC3339))
 }
 
-// generateDemo loads the world's users, cameras and reads.
+// generateDemo loads the world's search history (demo_history.go, first
+// in the audit chain), users, cameras and reads.
 func (s *Server) generateDemo(ctx context.Context, w *demo.World) (int, error) {
+	start := time.Now()
+	h, verified, err := s.writeDemoHistory(ctx, w)
+	if err != nil {
+		return 0, err
+	}
+	s.cfg.Logf("store: demo search history: %d audit entries in %s", h, time.Since(start).Round(time.Millisecond))
 	adm := s.Admin("system:demo")
 	for _, u := range w.Users() {
 		err := adm.AddUser(ctx, NewUser{Username: u.Username, Role: u.Role, Serial: u.Serial, Name: u.DisplayName,
@@ -134,12 +141,16 @@ func (s *Server) generateDemo(ctx context.Context, w *demo.World) (int, error) {
 			return 0, err
 		}
 	}
-	return s.st.BulkInsertReads(ctx, func(put func(*ReadRecord) error) error {
+	n, err := s.st.BulkInsertReads(ctx, func(put func(*ReadRecord) error) error {
 		return w.Reads(func(m api.ReadMeta) error {
 			m.CapturedAt = m.CapturedAt.UTC().Truncate(time.Millisecond)
 			return put(&ReadRecord{Meta: m})
 		})
 	})
+	if err != nil {
+		return n, err
+	}
+	return n, s.setDemoVerifications(ctx, verified)
 }
 
 // runLive feeds the demo world's live reads through the real ingest path.

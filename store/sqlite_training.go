@@ -47,7 +47,7 @@ type trainingTx interface {
 	// the order they were made.
 	TrainingAttempts(username string) ([]TrainingAttempt, error)
 	// SearchTallies counts the search audit entries after seq afterSeq by
-	// actor, outcome and reason.
+	// actor, outcome and reason, leaving out a demo world's search history.
 	SearchTallies(afterSeq int64) ([]SearchTally, error)
 	// TrainingSince returns the seq of the last reset's audit entry (0: none).
 	TrainingSince() (int64, error)
@@ -93,11 +93,12 @@ func (t *sqliteTx) TrainingAttempts(username string) ([]TrainingAttempt, error) 
 	return out, rows.Err()
 }
 
-// SearchTallies counts search audit entries after afterSeq.
+// SearchTallies counts search audit entries after afterSeq (a demo
+// world's search history is not a class's work and is left out).
 func (t *sqliteTx) SearchTallies(afterSeq int64) ([]SearchTally, error) {
 	rows, err := t.query(`SELECT actor, outcome, reason, COUNT(*) FROM audit
-		WHERE action = ? AND seq > ? GROUP BY actor, outcome, reason ORDER BY actor, outcome, reason`,
-		ActionSearch, afterSeq)
+		WHERE action = ? AND seq > ? AND workstation <> ? GROUP BY actor, outcome, reason ORDER BY actor, outcome, reason`,
+		ActionSearch, afterSeq, DemoHistoryWorkstation)
 	if err != nil {
 		return nil, err
 	}

@@ -270,9 +270,15 @@ func TestTrainingResetRestoresADeterministicWorld(t *testing.T) {
 	if len(page.Entries) != 2 || page.Entries[0].Actor != "trainer" {
 		t.Fatalf("reset entries %+v", page.Entries)
 	}
-	env.Do(t, "GET", "/v1/audit?action=verification", sup, nil, http.StatusOK, &page)
-	if len(page.Entries) != 1 {
-		t.Fatalf("the verification's audit entry: %d entries", len(page.Entries))
+	env.Do(t, "GET", "/v1/audit?action=verification&limit=500", sup, nil, http.StatusOK, &page)
+	var made int // the demo history's verifications aside
+	for _, e := range page.Entries {
+		if e.Workstation != store.DemoHistoryWorkstation {
+			made++
+		}
+	}
+	if made != 1 {
+		t.Fatalf("the verification's audit entry: %d entries", made)
 	}
 }
 
