@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"time"
 
 	"alprdesk/api"
@@ -35,18 +36,18 @@ var historyActors = []historyActor{
 // historyPurposes are written justifications by category; %s is a plate,
 // vehicle or place.
 var historyPurposes = map[string][]string{
-	"robbery":           {"Armed robbery of a corner store; witness saw the suspects leave in vehicle %s.", "Street robbery with a handgun; victim's description of the getaway car matches %s."},
-	"stolen_vehicle":    {"Owner reported vehicle %s stolen from a driveway overnight; locating it.", "Vehicle %s reported stolen after a burglary; checking recent sightings."},
-	"carjacking":        {"Carjacking at gunpoint at a gas station; the taken vehicle is %s.", "Victim pulled from car at a light; tracking the taken vehicle %s."},
-	"homicide":          {"Homicide investigation; vehicle %s seen leaving the scene by two witnesses."},
-	"burglary":          {"Commercial burglary series; a vehicle like %s was seen at two of the scenes."},
-	"grand_theft":       {"Catalytic converter thefts from a fleet yard; suspect vehicle %s on video."},
-	"missing_person":    {"At-risk missing adult last seen driving %s; family fears for their safety."},
-	"felony_want":       {"Suspect with a felony warrant for assault is known to drive %s."},
-	"assault":           {"Aggravated assault with a vehicle; the striking vehicle is %s per the victim."},
-	"other_felony":      {"Felony evading; vehicle %s fled a traffic stop at high speed."},
-	"sexual_assault":    {"Sexual assault investigation; the suspect left in vehicle %s."},
-	"human_trafficking": {"Trafficking investigation; vehicle %s seen transporting the victim between sites."},
+	"robbery":           {"Armed robbery of a corner store; a witness saw the suspects leave in a %s.", "Street robbery with a handgun; the victim describes the getaway car as a %s."},
+	"stolen_vehicle":    {"Owner reported a %s stolen from a driveway overnight; locating it.", "A %s was reported stolen after a burglary; checking recent sightings."},
+	"carjacking":        {"Carjacking at gunpoint at a gas station; the taken vehicle is a %s.", "Victim pulled from the car at a light; tracking the taken %s."},
+	"homicide":          {"Homicide investigation; two witnesses saw a %s leave the scene."},
+	"burglary":          {"Commercial burglary series; a %s was seen at two of the scenes."},
+	"grand_theft":       {"Catalytic converter thefts from a fleet yard; the suspect vehicle on video is a %s."},
+	"missing_person":    {"At-risk missing adult last seen driving a %s; the family fears for their safety."},
+	"felony_want":       {"Suspect with a felony warrant for assault is known to drive a %s."},
+	"assault":           {"Aggravated assault with a vehicle; the victim says the striking vehicle is a %s."},
+	"other_felony":      {"Felony evading; a %s fled a traffic stop at high speed."},
+	"sexual_assault":    {"Sexual assault investigation; the suspect left in a %s."},
+	"human_trafficking": {"Trafficking investigation; a %s was seen taking the victim between sites."},
 }
 
 // historyRefusals are refused attempts: purpose text and the code the
@@ -126,7 +127,7 @@ func (g *historyGen) entry(i int, at time.Time, verified map[string]api.Verifica
 	switch x := g.r.Float64(); {
 	case x < 0.02:
 		cc := g.caseContext()
-		cc.Purpose = fmt.Sprintf(cc.Purpose, "a gray sedan")
+		cc.Purpose = fmt.Sprintf(cc.Purpose, "gray sedan")
 		g.refused(at, "rookie", api.RoleDetective, cc, api.CodeTrainingRequired)
 		return
 	case x < 0.05:
@@ -154,7 +155,7 @@ func (g *historyGen) entry(i int, at time.Time, verified map[string]api.Verifica
 		req.Color, req.BodyType, req.Make = rd.Color, rd.BodyType, rd.Make
 		count = g.r.IntN(260)
 	}
-	cc.Purpose = fmt.Sprintf(cc.Purpose, vehicleText(rd))
+	cc.Purpose = fmt.Sprintf(cc.Purpose, vehicleText(rd, req.Plate))
 	req.CaseContext = cc
 	e := api.AuditEntry{At: at, Actor: a.user, Role: a.role, Action: ActionSearch, ReportNumber: cc.ReportNumber,
 		PurposeCategory: cc.PurposeCategory, Purpose: cc.Purpose, Query: auditQuery(req), ResultCount: count,
@@ -231,13 +232,21 @@ func (g *historyGen) pattern(p string) string {
 	}
 }
 
-// vehicleText describes a read's vehicle for a purpose text.
-func vehicleText(m api.ReadMeta) string {
-	s := m.Plate
-	if m.Color != "" || m.Make != "" {
-		s = fmt.Sprintf("a %s %s %s (plate %s)", m.Color, m.Make, m.BodyType, m.Plate)
+// vehicleText describes a read's vehicle for a purpose text, with the
+// plate (or the part of it) the search names.
+func vehicleText(m api.ReadMeta, pattern string) string {
+	s := strings.TrimSpace(fmt.Sprintf("%s %s %s", m.Color, m.Make, m.BodyType))
+	if s == "" {
+		s = "vehicle"
 	}
-	return s
+	switch {
+	case pattern == "":
+		return s
+	case pattern == m.Plate:
+		return fmt.Sprintf("%s, plate %s", s, m.Plate)
+	default:
+		return fmt.Sprintf("%s, partial plate %s", s, pattern)
+	}
 }
 
 // jsonText marshals a string map (which cannot fail).
