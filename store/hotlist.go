@@ -55,28 +55,6 @@ func hotlistAudit(sess *session, r *http.Request, action, reportNumber string, q
 		ReportNumber: reportNumber, Query: string(b), Workstation: workstation(r), ResultCount: 1}
 }
 
-// audited runs fn in a write transaction and audits its outcome: e is
-// appended as allowed when fn succeeds, as refused (then the refusal is
-// returned) when fn fails with an *api.Error.
-func (s *Server) audited(ctx context.Context, e *api.AuditEntry, fn func(tx Tx) error) error {
-	var refusal error
-	err := s.st.Update(ctx, func(tx Tx) error {
-		if err := fn(tx); err != nil {
-			var ae *api.Error
-			if !errors.As(err, &ae) {
-				return err
-			}
-			refusal = err
-			e.Outcome, e.Reason, e.ResultCount = api.OutcomeRefused, ae.Code, 0
-		}
-		return appendAudit(tx, e)
-	})
-	if err != nil {
-		return err
-	}
-	return refusal
-}
-
 // checkText validates a free-text field's length.
 func checkText(field, v string, required bool, minLen, maxLen int) *api.Error {
 	n := utf8.RuneCountInString(v)

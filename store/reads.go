@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -54,21 +55,38 @@ func caseAudit(rec *SearchRecord, sess *session, r *http.Request, action string,
 	b, _ := json.Marshal(query)
 	e := &api.AuditEntry{Actor: sess.username(), Role: sess.role(), Action: action, Query: string(b),
 		Workstation: workstation(r), ResultCount: 1}
-	if rec != nil {
-		e.ReportNumber, e.PurposeCategory, e.Purpose = rec.Request.ReportNumber, rec.Request.PurposeCategory, rec.Request.Purpose
-	}
+	withCase(e, rec)
 	return e
 }
 
-// refuseAudited appends a refused entry for apiErr (when it is an API
-// error) and reports whether it did.
-func refuseAudited(tx Tx, e *api.AuditEntry, err error) (bool, error) {
-	var ae *api.Error
-	if !errors.As(err, &ae) {
-		return false, err
+// withCase copies a search's case context into an audit entry.
+func withCase(e *api.AuditEntry, rec *SearchRecord) {
+	if rec != nil {
+		e.ReportNumber, e.PurposeCategory, e.Purpose = rec.Request.ReportNumber, rec.Request.PurposeCategory, rec.Request.Purpose
 	}
-	e.Outcome, e.Reason, e.ResultCount = api.OutcomeRefused, ae.Code, 0
-	return true, appendAudit(tx, e)
+}
+
+// audited runs fn in a write transaction and audits its outcome in the
+// chain: e is appended as allowed in fn's own transaction when fn succeeds.
+// When fn refuses with an *api.Error, nothing fn wrote is kept, e is
+// appended as refused (with the refusal's code) in a transaction of its
+// own, and the refusal is returned. Any other error is returned as is.
+func (s *Server) audited(ctx context.Context, e *api.AuditEntry, fn func(tx Tx) error) error {
+	err := s.st.Update(ctx, func(tx Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return appendAudit(tx, e)
+	})
+	var refusal *api.Error
+	if err == nil || !errors.As(err, &refusal) {
+		return err
+	}
+	e.Outcome, e.Reason, e.ResultCount = api.OutcomeRefused, refusal.Code, 0
+	if err := s.st.Update(ctx, func(tx Tx) error { return appendAudit(tx, e) }); err != nil {
+		return err
+	}
+	return refusal
 }
 
 // photo: GET /v1/reads/{id}/photo?search_id=.
@@ -77,27 +95,22 @@ func (s *Server) photo(w http.ResponseWriter, r *http.Request, sess *session) er
 	searchID, alertID := r.URL.Query().Get("search_id"), r.URL.Query().Get("alert_id")
 	var jpeg []byte
 	var read *api.Read
-	var refusal error
-	err := s.st.Update(r.Context(), func(tx Tx) error {
+	e := caseAudit(nil, sess, r, ActionPhotoView, map[string]string{"read_id": id, "search_id": searchID, "alert_id": alertID})
+	e.At = s.now()
+	err := s.audited(r.Context(), e, func(tx Tx) error {
 		rec, rd, err := s.reach(tx, sess, searchID, alertID, id)
-		e := caseAudit(rec, sess, r, ActionPhotoView, map[string]string{"read_id": id, "search_id": searchID, "alert_id": alertID})
-		e.At = s.now()
 		if err != nil {
-			refusal = err
-			_, err = refuseAudited(tx, e, err)
 			return err
 		}
+		withCase(e, rec)
 		read = rd
 		if jpeg, err = tx.Photo(id); err != nil && !errors.Is(err, ErrNotFound) {
 			return err
 		}
-		return appendAudit(tx, e)
+		return nil
 	})
 	if err != nil {
 		return err
-	}
-	if refusal != nil {
-		return refusal
 	}
 	if len(jpeg) == 0 && s.demo != nil {
 		if jpeg, err = s.world().Photo(*read); err != nil {
@@ -157,32 +170,25 @@ func (s *Server) verify(w http.ResponseWriter, r *http.Request, sess *session) e
 	now := s.now()
 	v := api.Verification{Status: req.Status, CorrectedPlate: req.CorrectedPlate, CorrectedState: req.CorrectedState,
 		By: sess.username(), At: now.Truncate(1e6)}
-	var refusal error
-	err := s.st.Update(r.Context(), func(tx Tx) error {
+	e := caseAudit(nil, sess, r, ActionVerification, map[string]string{"read_id": id, "search_id": req.SearchID,
+		"alert_id": req.AlertID, "status": req.Status, "corrected_plate": req.CorrectedPlate, "corrected_state": req.CorrectedState})
+	e.At = now
+	err := s.audited(r.Context(), e, func(tx Tx) error {
 		rec, _, err := s.reach(tx, sess, req.SearchID, req.AlertID, id)
-		e := caseAudit(rec, sess, r, ActionVerification, map[string]string{"read_id": id, "search_id": req.SearchID,
-			"alert_id": req.AlertID, "status": req.Status, "corrected_plate": req.CorrectedPlate, "corrected_state": req.CorrectedState})
-		e.At = now
 		if err != nil {
-			refusal = err
-			_, err = refuseAudited(tx, e, err)
 			return err
 		}
+		withCase(e, rec)
 		if err := tx.SetVerification(id, v); err != nil {
 			return err
 		}
 		if req.SearchID == "" && req.AlertID != "" {
-			if err := tx.SetAlertVerified(req.AlertID, sess.username(), req.Status, now); err != nil {
-				return err
-			}
+			return tx.SetAlertVerified(req.AlertID, sess.username(), req.Status, now)
 		}
-		return appendAudit(tx, e)
+		return nil
 	})
 	if err != nil {
 		return err
-	}
-	if refusal != nil {
-		return refusal
 	}
 	return writeJSON(w, http.StatusOK, v)
 }
@@ -223,27 +229,20 @@ func (s *Server) retain(w http.ResponseWriter, r *http.Request, sess *session) e
 	now := s.now()
 	ret := api.Retention{ReadID: id, ReportNumber: strings.TrimSpace(req.ReportNumber), Category: req.Category,
 		Reason: strings.TrimSpace(req.Reason), By: sess.username(), At: now.Truncate(1e6)}
-	var refusal error
-	err := s.st.Update(r.Context(), func(tx Tx) error {
+	e := caseAudit(nil, sess, r, ActionRetain, map[string]string{"read_id": id, "search_id": req.SearchID,
+		"category": req.Category, "reason": ret.Reason})
+	e.At, e.ReportNumber = now, ret.ReportNumber
+	err := s.audited(r.Context(), e, func(tx Tx) error {
 		rec, _, err := s.reach(tx, sess, req.SearchID, "", id)
-		e := caseAudit(rec, sess, r, ActionRetain, map[string]string{"read_id": id, "search_id": req.SearchID,
-			"category": req.Category, "reason": ret.Reason})
-		e.At, e.ReportNumber = now, ret.ReportNumber
 		if err != nil {
-			refusal = err
-			_, err = refuseAudited(tx, e, err)
 			return err
 		}
-		if err := tx.InsertRetention(ret, req.SearchID, ""); err != nil {
-			return err
-		}
-		return appendAudit(tx, e)
+		withCase(e, rec)
+		e.ReportNumber = ret.ReportNumber // the retention's own report number
+		return tx.InsertRetention(ret, req.SearchID, "")
 	})
 	if err != nil {
 		return err
-	}
-	if refusal != nil {
-		return refusal
 	}
 	return writeJSON(w, http.StatusOK, ret)
 }
@@ -283,16 +282,13 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, sess *session) e
 	}
 	now := s.now()
 	resp := api.ExportResponse{ExportID: "x_" + newToken("")[:22], At: now.Truncate(1e6)}
-	var refusal error
-	err := s.st.Update(r.Context(), func(tx Tx) error {
-		e := caseAudit(nil, sess, r, ActionExport, map[string]any{"kind": req.Kind, "export_id": resp.ExportID,
-			"search_id": req.SearchID, "read_ids": req.ReadIDs})
-		e.At, e.ReportNumber, e.ResultCount = now, strings.TrimSpace(req.ReportNumber), len(req.ReadIDs)
+	e := caseAudit(nil, sess, r, ActionExport, map[string]any{"kind": req.Kind, "export_id": resp.ExportID,
+		"search_id": req.SearchID, "read_ids": req.ReadIDs})
+	e.At, e.ReportNumber, e.ResultCount = now, strings.TrimSpace(req.ReportNumber), len(req.ReadIDs)
+	err := s.audited(r.Context(), e, func(tx Tx) error {
 		for _, id := range req.ReadIDs { // every read is checked before anything is written
 			rec, _, err := s.reach(tx, sess, req.SearchID, "", id)
 			if err != nil {
-				refusal = err
-				_, err = refuseAudited(tx, e, err)
 				return err
 			}
 			e.PurposeCategory, e.Purpose = rec.Request.PurposeCategory, rec.Request.Purpose
@@ -305,16 +301,10 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, sess *session) e
 			}
 			resp.Retained++
 		}
-		if err := tx.InsertExport(resp.ExportID, req, sess.username(), now); err != nil {
-			return err
-		}
-		return appendAudit(tx, e)
+		return tx.InsertExport(resp.ExportID, req, sess.username(), now)
 	})
 	if err != nil {
 		return err
-	}
-	if refusal != nil {
-		return refusal
 	}
 	return writeJSON(w, http.StatusOK, resp)
 }
