@@ -545,13 +545,34 @@ func timeLabels(s []Sighting, opt Options) []string {
 // tiles were asked for and, if none could be had, says so at the top
 // right.
 func finish(img *image.RGBA, opt Options, n int, noTiles bool, first, last time.Time) error {
-	gc := gg.NewContextForRGBA(img)
-	face, err := newFace(false, 11)
+	gc, done, err := captionContext(img)
 	if err != nil {
 		return err
 	}
-	defer face.Close()
+	defer done()
+	caption(gc, opt, noTiles)
+	legend(gc, opt, n, first, last)
+	return nil
+}
+
+// captionContext returns a drawing context on img set in the caption font;
+// call done when finished with it.
+func captionContext(img *image.RGBA) (gc *gg.Context, done func(), err error) {
+	gc = gg.NewContextForRGBA(img)
+	face, err := newFace(false, 11)
+	if err != nil {
+		return nil, nil, err
+	}
 	gc.SetFontFace(face)
+	return gc, func() { face.Close() }, nil
+}
+
+// caption draws the attribution at the bottom right when tiles were asked
+// for and, if none could be had, says so at the top right.
+func caption(gc *gg.Context, opt Options, noTiles bool) {
+	if opt.TileURL == "" {
+		return
+	}
 	note := func(text string, top bool) {
 		w, h := gc.MeasureString(text)
 		x := float64(opt.Width) - w - 8
@@ -565,14 +586,10 @@ func finish(img *image.RGBA, opt Options, n int, noTiles bool, first, last time.
 		gc.SetRGB(0.2, 0.2, 0.2)
 		gc.DrawStringAnchored(text, x, y+h/2+2, 0, 0.35)
 	}
-	if opt.TileURL != "" {
-		note(opt.Attribution, false)
-		if noTiles {
-			note("Map tiles unavailable", true)
-		}
+	note(opt.Attribution, false)
+	if noTiles {
+		note("Map tiles unavailable", true)
 	}
-	legend(gc, opt, n, first, last)
-	return nil
 }
 
 // legend draws "(1) first time → (n) last time" in a box at the top left,

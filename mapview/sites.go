@@ -118,28 +118,11 @@ func finishSites(img *image.RGBA, opt Options, noTiles bool) error {
 	if opt.TileURL == "" {
 		return nil
 	}
-	gc := gg.NewContextForRGBA(img)
-	face, err := newFace(false, 11)
+	gc, done, err := captionContext(img)
 	if err != nil {
 		return err
 	}
-	defer face.Close()
-	gc.SetFontFace(face)
-	note := func(text string, y float64) {
-		w, h := gc.MeasureString(text)
-		x := float64(opt.Width) - w - 8
-		if y < 0 {
-			y = float64(opt.Height) - h - 6
-		}
-		gc.SetRGBA(1, 1, 1, 0.8)
-		gc.DrawRectangle(x-4, y-1, w+8, h+6)
-		gc.Fill()
-		gc.SetRGB(0.2, 0.2, 0.2)
-		gc.DrawStringAnchored(text, x, y+h/2+2, 0, 0.35)
-	}
-	note(opt.Attribution, -1)
-	if noTiles {
-		note("Map tiles unavailable", 4)
-	}
+	defer done()
+	caption(gc, opt, noTiles)
 	return nil
 }
