@@ -29,6 +29,7 @@ const (
 	CodeConflict               = "conflict"                 // 409
 	CodeMethodNotAllowed       = "method_not_allowed"       // 405
 	CodeInternal               = "internal"                 // 500
+	CodeStoreUnavailable       = "store_unavailable"        // 503
 )
 
 // ErrorBody is the inside of an error answer.

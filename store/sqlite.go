@@ -219,6 +219,9 @@ func (s *sqliteStorage) startCheckpoints(dsn string) error {
 	return nil
 }
 
+// Backend names the backend for the health endpoints.
+func (s *sqliteStorage) Backend() string { return BackendSQLite }
+
 // Close closes the connection pools, checkpointing the WAL. Closing again
 // returns the first answer.
 func (s *sqliteStorage) Close() error {
