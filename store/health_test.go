@@ -41,7 +41,7 @@ func TestHealthAndReadiness(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") != "2" {
+	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {
 		t.Fatalf("readyz with the database gone: %d, Retry-After %q", resp.StatusCode, resp.Header.Get("Retry-After"))
 	}
 	assertErrorCode(t, resp, api.CodeStoreUnavailable)
