@@ -48,7 +48,7 @@ func backendName(st Storage) string {
 func (s *Server) databaseAnswers(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, healthTimeout)
 	defer cancel()
-	return s.st.View(ctx, func(tx Tx) error {
+	return s.st.View(ctx, func(tx ReadTx) error {
 		_, err := tx.AuditHead()
 		return err
 	})

@@ -8,12 +8,12 @@ import (
 	"net"
 	"net/http"
 	"os/signal"
-	"strings"
 	"sync/atomic"
 	"syscall"
 	"time"
 
 	"alprdesk/store"
+	"alprdesk/store/open"
 )
 
 // serveOptions are the flags of `alprstore serve`.
@@ -32,7 +32,7 @@ func serveFlags(args []string) (*serveOptions, error) {
 	o := &serveOptions{}
 	fs := newFlags("serve")
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "listen address")
-	fs.StringVar(&o.db, "db", "", "SQLite database file (demo: the cached demo database)")
+	fs.StringVar(&o.db, "db", "", dbUsage+" (demo: default the cached demo database)")
 	fs.StringVar(&o.tlsCert, "tls-cert", "", "TLS certificate (PEM)")
 	fs.StringVar(&o.tlsKey, "tls-key", "", "TLS key (PEM)")
 	fs.IntVar(&o.retentionDays, "retention-days", 30, "days reads are kept")
@@ -93,7 +93,7 @@ func serve(args []string, stdout, stderr io.Writer) error {
 			errc <- hs.Serve(ln)
 		}
 	}()
-	srv, err := store.Open(store.Config{DBPath: o.db, RetentionDays: o.retentionDays, Demo: o.demo,
+	srv, err := store.Open(store.Config{DBPath: o.db, Open: open.Open, RetentionDays: o.retentionDays, Demo: o.demo,
 		DemoSeed: o.demoSeed, DemoReads: o.demoReads, DemoLive: o.live, DemoLiveRate: o.liveRate,
 		BasemapPath: o.basemap, Logf: logf, ImportDir: o.importDir, ImportEvery: o.importEvery})
 	if err != nil {
@@ -131,7 +131,7 @@ func (s *swapHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // backendOf names the backend --db chooses: a postgres:// or postgresql://
 // URL is PostgreSQL, anything else (and the demo) a SQLite file.
 func backendOf(o *serveOptions) string {
-	if strings.HasPrefix(o.db, "postgres://") || strings.HasPrefix(o.db, "postgresql://") {
+	if open.IsURL(o.db) {
 		return store.BackendPostgres
 	}
 	return store.BackendSQLite
