@@ -148,6 +148,9 @@ func (s *Server) finish(w http.ResponseWriter, r *http.Request, err error) {
 // wrong types, trailing data and oversized bodies are refused with their
 // documented codes.
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	if err := requireJSON(r); err != nil {
+		return err
+	}
 	if r.ContentLength > maxJSONBody {
 		return tooLarge(maxJSONBody)
 	}

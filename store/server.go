@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log"
 	"net/http"
+	"net/netip"
 	"slices"
 	"sync"
 	"time"
@@ -58,6 +59,12 @@ type Config struct {
 	// every ImportEvery (default 24 h); "" imports nothing.
 	ImportDir   string
 	ImportEvery time.Duration
+	// AuthRate is how many login, refresh and MFA attempts a client
+	// address may make a minute (burst as many; default DefaultAuthRate).
+	AuthRate int
+	// TrustedProxies are the load balancers whose X-Forwarded-For names
+	// the client address (and whose X-Forwarded-Proto: https means TLS).
+	TrustedProxies []netip.Prefix
 }
 
 // Server is a running store: storage, policy and HTTP handlers.
@@ -75,6 +82,8 @@ type Server struct {
 	wg      sync.WaitGroup
 	hot     *hotlistState
 	train   *trainingState // training mode (training.go)
+	// authLimit rate-limits sign-in attempts per client address.
+	authLimit *rateLimiter
 }
 
 // Open opens the database, prepares the demo world when asked, and starts
@@ -98,7 +107,13 @@ func Open(cfg Config) (*Server, error) {
 	if cfg.PurgeEvery == 0 {
 		cfg.PurgeEvery = time.Hour
 	}
-	s := &Server{cfg: cfg, idemKey: map[string]*sync.Mutex{}}
+	if cfg.AuthRate == 0 {
+		cfg.AuthRate = DefaultAuthRate
+	}
+	if cfg.AuthRate < 1 {
+		return nil, fmt.Errorf("store: an auth rate of %d a minute is not allowed; give at least 1", cfg.AuthRate)
+	}
+	s := &Server{cfg: cfg, idemKey: map[string]*sync.Mutex{}, authLimit: newRateLimiter(cfg.AuthRate)}
 	s.policy = api.DefaultPolicy()
 	s.policy.RetentionDays = cfg.RetentionDays
 	s.policy.Demo = cfg.Demo
@@ -141,7 +156,7 @@ func (s *Server) goBackground(fn func()) {
 }
 
 // Handler returns the HTTP handler of the v1 API.
-func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
+func (s *Server) Handler() http.Handler { return s.secureHeaders(http.HandlerFunc(s.serveHTTP)) }
 
 // Storage returns the server's storage (for admin tools and benchmarks).
 func (s *Server) Storage() Storage { return s.st }

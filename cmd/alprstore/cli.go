@@ -22,6 +22,8 @@ const usage = `alprstore — the alprdesk cloud store
                     [--retention-days 30] [--basemap PATH]
                     [--demo [--demo-seed S] [--demo-reads N] [--live [--live-rate R]]]
                     [--import-dir DIR [--import-every 24h]]   state lists from DIR/<list>.csv
+                    [--trusted-proxy CIDR[,CIDR]] [--auth-rate 30]
+                    a non-loopback --addr needs --tls-cert/--tls-key or --trusted-proxy
   alprstore user add --db PATH --username U --role ROLE --serial S --name "Full Name"
                     [--team T] [--trained 2026-01-15] [--designated-by "memo"]   (password on stdin)
   alprstore user set --db PATH --username U [--trained DATE] [--role R] [--team T]

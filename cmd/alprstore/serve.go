@@ -7,7 +7,9 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/netip"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -24,6 +26,9 @@ type serveOptions struct {
 	liveRate                           float64
 	importDir                          string
 	importEvery                        time.Duration
+	trustedProxy                       string
+	proxies                            []netip.Prefix
+	authRate                           int
 }
 
 func serveFlags(args []string) (*serveOptions, error) {
@@ -42,7 +47,12 @@ func serveFlags(args []string) (*serveOptions, error) {
 	fs.Float64Var(&o.liveRate, "live-rate", 3, "live reads per second")
 	fs.StringVar(&o.importDir, "import-dir", "", "folder of state lists (<list>.csv) imported at start and every --import-every")
 	fs.DurationVar(&o.importEvery, "import-every", 24*time.Hour, "interval of state-list imports from --import-dir")
+	fs.StringVar(&o.trustedProxy, "trusted-proxy", "", "CIDR(s), comma-separated, of load balancers that end TLS: X-Forwarded-For from them names the client, and plain HTTP is accepted only from them")
+	fs.IntVar(&o.authRate, "auth-rate", store.DefaultAuthRate, "login, refresh and MFA attempts per client address a minute")
 	if err := parse(fs, args); err != nil {
+		return nil, err
+	}
+	if err := o.checkTransport(); err != nil {
 		return nil, err
 	}
 	switch {
@@ -60,8 +70,88 @@ func serveFlags(args []string) (*serveOptions, error) {
 		return nil, usageErr("--live-rate must be more than 0")
 	case o.importEvery < time.Minute:
 		return nil, usageErr("--import-every must be at least 1m")
+	case o.authRate < 1:
+		return nil, usageErr("--auth-rate must be at least 1")
 	}
 	return o, nil
+}
+
+// checkTransport parses --trusted-proxy and refuses to serve tokens in
+// plain HTTP to the network: a non-loopback address needs --tls-cert and
+// --tls-key, or --trusted-proxy (TLS ends at the proxy).
+func (o *serveOptions) checkTransport() error {
+	for _, c := range strings.Split(o.trustedProxy, ",") {
+		if c = strings.TrimSpace(c); c == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(c)
+		if err != nil {
+			return usageErr("--trusted-proxy %q is not a CIDR range such as 10.0.0.0/8", c)
+		}
+		o.proxies = append(o.proxies, p.Masked())
+	}
+	if o.tlsCert != "" || len(o.proxies) > 0 || loopbackAddr(o.addr) {
+		return nil
+	}
+	return usageErr("refusing to serve %s without TLS: give --tls-cert and --tls-key, or --trusted-proxy CIDR when a load balancer ends TLS", o.addr)
+}
+
+// loopbackAddr reports whether a listen address (host:port) is on this
+// computer only; an empty host (every interface) or a host name other than
+// localhost is not.
+func loopbackAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
+}
+
+// readTimeout bounds reading a request, body included, so that a slow
+// body cannot hold a connection; the alert stream lifts it for itself.
+const readTimeout = time.Minute
+
+// newHTTPServer is the server serve runs: header and body read timeouts,
+// idle connections closed after two minutes.
+func newHTTPServer(h http.Handler, read time.Duration) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: read, IdleTimeout: 2 * time.Minute}
+}
+
+// proxyOnlyListener accepts connections only from the trusted proxies:
+// without TLS of its own, the store talks plain HTTP to nobody else.
+type proxyOnlyListener struct {
+	net.Listener
+	proxies []netip.Prefix
+	logf    func(string, ...any)
+}
+
+// Accept returns the next connection from a trusted proxy, closing others.
+func (l *proxyOnlyListener) Accept() (net.Conn, error) {
+	for {
+		c, err := l.Listener.Accept()
+		if err != nil {
+			return nil, err
+		}
+		ap, perr := netip.ParseAddrPort(c.RemoteAddr().String())
+		if perr == nil && inPrefixes(ap.Addr().Unmap(), l.proxies) {
+			return c, nil
+		}
+		l.logf("alprstore: refused a plain connection from %s: not a trusted proxy", c.RemoteAddr())
+		c.Close()
+	}
+}
+
+func inPrefixes(a netip.Addr, ps []netip.Prefix) bool {
+	for _, p := range ps {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
 }
 
 // serve runs the store until SIGINT or SIGTERM.
@@ -76,7 +166,8 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	start := time.Now()
 	srv, err := store.Open(store.Config{DBPath: o.db, RetentionDays: o.retentionDays, Demo: o.demo,
 		DemoSeed: o.demoSeed, DemoReads: o.demoReads, DemoLive: o.live, DemoLiveRate: o.liveRate,
-		BasemapPath: o.basemap, Logf: logf, ImportDir: o.importDir, ImportEvery: o.importEvery})
+		BasemapPath: o.basemap, Logf: logf, ImportDir: o.importDir, ImportEvery: o.importEvery,
+		AuthRate: o.authRate, TrustedProxies: o.proxies})
 	if err != nil {
 		return err
 	}
@@ -85,7 +176,10 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	if o.tlsCert == "" && len(o.proxies) > 0 && !loopbackAddr(o.addr) {
+		ln = &proxyOnlyListener{Listener: ln, proxies: o.proxies, logf: logf}
+	}
+	hs := newHTTPServer(srv.Handler(), readTimeout)
 	hs.RegisterOnShutdown(srv.CloseStreams) // open alert streams would hold Shutdown
 	announce(stdout, stderr, srv, o, ln.Addr().String(), time.Since(start))
 	errc := make(chan error, 1)
@@ -116,9 +210,8 @@ func announce(stdout, stderr io.Writer, srv *store.Server, o *serveOptions, addr
 	if o.tlsCert != "" {
 		scheme = "https"
 	}
-	host, _, _ := net.SplitHostPort(addr)
-	if ip := net.ParseIP(host); o.tlsCert == "" && (ip == nil || !ip.IsLoopback()) {
-		fmt.Fprintln(stderr, "alprstore: WARNING: serving without TLS on a non-loopback address; workstations require TLS there")
+	if o.tlsCert == "" && !loopbackAddr(addr) {
+		fmt.Fprintf(stderr, "alprstore: plain HTTP accepted only from the trusted proxies %s\n", o.trustedProxy)
 	}
 	fmt.Fprintf(stdout, "alprstore: serving %s://%s (database %s, ready in %s)\n", scheme, addr, srv.DBPath(), took.Round(time.Millisecond))
 	if !o.demo {
