@@ -65,6 +65,9 @@ type Config struct {
 	// TrustedProxies are the load balancers whose X-Forwarded-For names
 	// the client address (and whose X-Forwarded-Proto: https means TLS).
 	TrustedProxies []netip.Prefix
+	// RequireMFA makes a second factor mandatory: users without one get
+	// restricted tokens that reach only the routes that set one up.
+	RequireMFA bool
 }
 
 // Server is a running store: storage, policy and HTTP handlers.
@@ -84,6 +87,9 @@ type Server struct {
 	train   *trainingState // training mode (training.go)
 	// authLimit rate-limits sign-in attempts per client address.
 	authLimit *rateLimiter
+	// dummyHash is checked against the password of an unknown username, so
+	// that a wrong password takes the same time whether the user exists.
+	dummyHash []byte
 }
 
 // Open opens the database, prepares the demo world when asked, and starts
@@ -114,12 +120,15 @@ func Open(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("store: an auth rate of %d a minute is not allowed; give at least 1", cfg.AuthRate)
 	}
 	s := &Server{cfg: cfg, idemKey: map[string]*sync.Mutex{}, authLimit: newRateLimiter(cfg.AuthRate)}
+	var err error
+	if s.dummyHash, err = bcrypt.GenerateFromPassword([]byte(newToken("")), cfg.PasswordCost); err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
 	s.policy = api.DefaultPolicy()
 	s.policy.RetentionDays = cfg.RetentionDays
 	s.policy.Demo = cfg.Demo
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
-	var err error
 	if cfg.Demo {
 		err = s.openDemo(ctx)
 	} else {
@@ -211,6 +220,9 @@ func (s *Server) Purge(ctx context.Context) (int, error) {
 	var n int
 	err := s.st.Update(ctx, func(tx Tx) error {
 		if err := tx.DeleteTokensBefore(now); err != nil {
+			return err
+		}
+		if err := tx.DeleteMFATokensBefore(now); err != nil {
 			return err
 		}
 		var err error

@@ -87,6 +87,9 @@ INSERT INTO plates_fts(plates_fts) VALUES ('rebuild');`,
 	supervisionMigration,
 	// 5 (training): training attempts.
 	trainingMigration,
+	// 6 (sign-in): failed sign-ins per username, second factors, MFA
+	// tokens, restricted token families.
+	authMigration,
 }
 
 // sqliteStorage is the embedded SQLite Storage: one writer connection (writes

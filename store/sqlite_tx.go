@@ -78,9 +78,9 @@ func (t *sqliteTx) ListUsers() ([]UserRecord, error) {
 
 // InsertToken stores a token hash.
 func (t *sqliteTx) InsertToken(k *TokenRecord) error {
-	_, err := t.exec(`INSERT INTO tokens(hash, kind, username, family, expires_at, family_expires_at, used, revoked)
-		VALUES (?,?,?,?,?,?,?,?)`, k.Hash, k.Kind, k.Username, k.Family, ms(k.ExpiresAt),
-		ms(k.FamilyExpiresAt), b2i(k.Used), b2i(k.Revoked))
+	_, err := t.exec(`INSERT INTO tokens(hash, kind, username, family, expires_at, family_expires_at, used, revoked, restricted)
+		VALUES (?,?,?,?,?,?,?,?,?)`, k.Hash, k.Kind, k.Username, k.Family, ms(k.ExpiresAt),
+		ms(k.FamilyExpiresAt), b2i(k.Used), b2i(k.Revoked), b2i(k.Restricted))
 	return err
 }
 
@@ -88,14 +88,14 @@ func (t *sqliteTx) InsertToken(k *TokenRecord) error {
 func (t *sqliteTx) GetToken(hash string) (*TokenRecord, error) {
 	var k TokenRecord
 	var exp, fexp int64
-	var used, revoked int
-	err := t.row(`SELECT hash, kind, username, family, expires_at, family_expires_at, used, revoked
-		FROM tokens WHERE hash = ?`, hash).Scan(&k.Hash, &k.Kind, &k.Username, &k.Family, &exp, &fexp, &used, &revoked)
+	var used, revoked, restricted int
+	err := t.row(`SELECT hash, kind, username, family, expires_at, family_expires_at, used, revoked, restricted
+		FROM tokens WHERE hash = ?`, hash).Scan(&k.Hash, &k.Kind, &k.Username, &k.Family, &exp, &fexp, &used, &revoked, &restricted)
 	if err != nil {
 		return nil, notFound(err)
 	}
 	k.ExpiresAt, k.FamilyExpiresAt = fromMS(exp), fromMS(fexp)
-	k.Used, k.Revoked = used != 0, revoked != 0
+	k.Used, k.Revoked, k.Restricted = used != 0, revoked != 0, restricted != 0
 	return &k, nil
 }
 

@@ -46,6 +46,7 @@ type Tx interface {
 	// samples, reviews, outcomes, efficacy (sqlite_supervision.go)
 	supervisionTx
 	trainingTx // training attempts and class reset (sqlite_training.go)
+	authTx     // lockouts, second factors, MFA tokens (sqlite_auth.go)
 
 	// Users: GetUser and UpdateUser answer ErrNotFound for an unknown
 	// username, InsertUser ErrExists for a taken one.
@@ -127,6 +128,9 @@ type TokenRecord struct {
 	FamilyExpiresAt time.Time
 	Used            bool
 	Revoked         bool
+	// Restricted tokens (--require-mfa, no second factor yet) reach only
+	// the routes that set one up.
+	Restricted bool
 }
 
 // ReadRecord is a read as ingested: its metadata and optionally its photo.
