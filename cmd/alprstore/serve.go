@@ -29,6 +29,7 @@ type serveOptions struct {
 	trustedProxy                       string
 	proxies                            []netip.Prefix
 	authRate                           int
+	requireMFA                         bool
 }
 
 func serveFlags(args []string) (*serveOptions, error) {
@@ -49,6 +50,7 @@ func serveFlags(args []string) (*serveOptions, error) {
 	fs.DurationVar(&o.importEvery, "import-every", 24*time.Hour, "interval of state-list imports from --import-dir")
 	fs.StringVar(&o.trustedProxy, "trusted-proxy", "", "CIDR(s), comma-separated, of load balancers that end TLS: X-Forwarded-For from them names the client, and plain HTTP is accepted only from them")
 	fs.IntVar(&o.authRate, "auth-rate", store.DefaultAuthRate, "login, refresh and MFA attempts per client address a minute")
+	fs.BoolVar(&o.requireMFA, "require-mfa", false, "users without a second factor reach only its enrolment")
 	if err := parse(fs, args); err != nil {
 		return nil, err
 	}
@@ -72,6 +74,8 @@ func serveFlags(args []string) (*serveOptions, error) {
 		return nil, usageErr("--import-every must be at least 1m")
 	case o.authRate < 1:
 		return nil, usageErr("--auth-rate must be at least 1")
+	case o.requireMFA && o.demo:
+		return nil, usageErr("--require-mfa does not go with --demo: demo users have no second factor")
 	}
 	return o, nil
 }
@@ -167,7 +171,7 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	srv, err := store.Open(store.Config{DBPath: o.db, RetentionDays: o.retentionDays, Demo: o.demo,
 		DemoSeed: o.demoSeed, DemoReads: o.demoReads, DemoLive: o.live, DemoLiveRate: o.liveRate,
 		BasemapPath: o.basemap, Logf: logf, ImportDir: o.importDir, ImportEvery: o.importEvery,
-		AuthRate: o.authRate, TrustedProxies: o.proxies})
+		AuthRate: o.authRate, TrustedProxies: o.proxies, RequireMFA: o.requireMFA})
 	if err != nil {
 		return err
 	}
