@@ -209,7 +209,7 @@ func (a *Admin) ResetMFA(ctx context.Context, username string) error {
 // Users lists every account, with the lockout counted on each username.
 func (a *Admin) Users(ctx context.Context) ([]UserRecord, error) {
 	var out []UserRecord
-	err := a.St.View(ctx, func(tx Tx) error {
+	err := a.St.View(ctx, func(tx ReadTx) error {
 		var err error
 		if out, err = tx.ListUsers(); err != nil {
 			return err

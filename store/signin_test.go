@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"alprdesk/api"
 	"alprdesk/store"
 	"alprdesk/store/storetest"
@@ -183,4 +185,13 @@ func TestDisableRevokesTokensForGood(t *testing.T) {
 	env.Do(t, "GET", "/v1/me", tr.AccessToken, nil, http.StatusUnauthorized, nil)
 	env.Do(t, "POST", "/v1/auth/refresh", "", api.RefreshRequest{RefreshToken: tr.RefreshToken}, http.StatusUnauthorized, nil)
 	login(env, t, "detective", storetest.Password, http.StatusOK)
+}
+
+// TestDummyHashCostsLikeARealOne: an unknown username's wrong password
+// runs bcrypt at the cost of real password hashes, so it takes as long.
+func TestDummyHashCostsLikeARealOne(t *testing.T) {
+	env := storetest.StartWith(t, store.Config{PasswordCost: bcrypt.MinCost + 1})
+	if c, err := bcrypt.Cost(env.Server.DummyHash()); err != nil || c != bcrypt.MinCost+1 {
+		t.Fatalf("dummy hash cost %d (%v), want %d", c, err, bcrypt.MinCost+1)
+	}
 }

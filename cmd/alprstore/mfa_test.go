@@ -10,6 +10,7 @@ import (
 
 	"alprdesk/api"
 	"alprdesk/store"
+	"alprdesk/store/sqlite"
 )
 
 // TestUserMFAReset: `user mfa-reset` removes a second factor, audited as
@@ -20,7 +21,7 @@ func TestUserMFAReset(t *testing.T) {
 		"--serial", "D100", "--name", "Dana Reyes"); err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.OpenSQLite(db)
+	st, err := sqlite.Open(db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,13 +39,13 @@ func TestUserMFAReset(t *testing.T) {
 	if _, err := cli(t, "", "user", "mfa-reset", "--db", db, "--username", "dana"); err == nil {
 		t.Fatal("a second reset succeeded")
 	}
-	st, err = store.OpenSQLite(db)
+	st, err = sqlite.Open(db)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
 	var last api.AuditEntry
-	err = st.View(context.Background(), func(tx store.Tx) error {
+	err = st.View(context.Background(), func(tx store.ReadTx) error {
 		if _, err := tx.GetMFA("dana"); err == nil {
 			t.Error("the second factor is still there")
 		}

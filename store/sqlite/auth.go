@@ -1,9 +1,11 @@
-package store
+package sqlite
 
 import (
 	"encoding/json"
 	"errors"
 	"time"
+
+	"alprdesk/store"
 )
 
 // authMigration adds the shared sign-in state: failed sign-ins per
@@ -20,11 +22,11 @@ ALTER TABLE tokens ADD COLUMN restricted INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX tokens_user ON tokens(username);`
 
 // LoginFailures returns a username's failed sign-ins (zero when none).
-func (t *sqliteTx) LoginFailures(username string) (LoginFailures, error) {
-	f := LoginFailures{Username: username}
+func (t *Tx) LoginFailures(username string) (store.LoginFailures, error) {
+	f := store.LoginFailures{Username: username}
 	var locked int64
 	err := t.row(`SELECT failures, locked_until FROM login_failures WHERE username = ?`, username).Scan(&f.Failures, &locked)
-	if errors.Is(notFound(err), ErrNotFound) {
+	if errors.Is(notFound(err), store.ErrNotFound) {
 		return f, nil
 	}
 	if err != nil {
@@ -35,7 +37,7 @@ func (t *sqliteTx) LoginFailures(username string) (LoginFailures, error) {
 }
 
 // SetLoginFailures stores a username's failed sign-ins.
-func (t *sqliteTx) SetLoginFailures(f LoginFailures) error {
+func (t *Tx) SetLoginFailures(f store.LoginFailures) error {
 	_, err := t.exec(`INSERT INTO login_failures(username, failures, locked_until) VALUES (?,?,?)
 		ON CONFLICT(username) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until`,
 		f.Username, f.Failures, ms(f.LockedUntil))
@@ -43,20 +45,20 @@ func (t *sqliteTx) SetLoginFailures(f LoginFailures) error {
 }
 
 // ClearLoginFailures forgets a username's failed sign-ins.
-func (t *sqliteTx) ClearLoginFailures(username string) error {
+func (t *Tx) ClearLoginFailures(username string) error {
 	_, err := t.exec(`DELETE FROM login_failures WHERE username = ?`, username)
 	return err
 }
 
 // RevokeUserTokens revokes a user's tokens except keepFamily's.
-func (t *sqliteTx) RevokeUserTokens(username, keepFamily string) error {
+func (t *Tx) RevokeUserTokens(username, keepFamily string) error {
 	_, err := t.exec(`UPDATE tokens SET revoked = 1 WHERE username = ? AND family <> ?`, username, keepFamily)
 	return err
 }
 
 // GetMFA returns a user's second factor or ErrNotFound.
-func (t *sqliteTx) GetMFA(username string) (*MFARecord, error) {
-	m := MFARecord{Username: username}
+func (t *Tx) GetMFA(username string) (*store.MFARecord, error) {
+	m := store.MFARecord{Username: username}
 	var confirmed int
 	var recovery string
 	var created int64
@@ -73,7 +75,7 @@ func (t *sqliteTx) GetMFA(username string) (*MFARecord, error) {
 }
 
 // PutMFA stores a user's second factor, replacing any.
-func (t *sqliteTx) PutMFA(m *MFARecord) error {
+func (t *Tx) PutMFA(m *store.MFARecord) error {
 	rec, err := json.Marshal(nonNil(m.RecoveryHashes))
 	if err != nil {
 		return err
@@ -86,21 +88,21 @@ func (t *sqliteTx) PutMFA(m *MFARecord) error {
 }
 
 // DeleteMFA removes a user's second factor.
-func (t *sqliteTx) DeleteMFA(username string) error {
+func (t *Tx) DeleteMFA(username string) error {
 	_, err := t.exec(`DELETE FROM mfa WHERE username = ?`, username)
 	return err
 }
 
 // InsertMFAToken stores an MFA token.
-func (t *sqliteTx) InsertMFAToken(k *MFATokenRecord) error {
+func (t *Tx) InsertMFAToken(k *store.MFATokenRecord) error {
 	_, err := t.exec(`INSERT INTO mfa_tokens(hash, username, expires_at, tries) VALUES (?,?,?,?)`,
 		k.Hash, k.Username, ms(k.ExpiresAt), k.Tries)
 	return err
 }
 
 // GetMFAToken returns an MFA token or ErrNotFound.
-func (t *sqliteTx) GetMFAToken(hash string) (*MFATokenRecord, error) {
-	k := MFATokenRecord{Hash: hash}
+func (t *Tx) GetMFAToken(hash string) (*store.MFATokenRecord, error) {
+	k := store.MFATokenRecord{Hash: hash}
 	var exp int64
 	err := t.row(`SELECT username, expires_at, tries FROM mfa_tokens WHERE hash = ?`, hash).Scan(&k.Username, &exp, &k.Tries)
 	if err != nil {
@@ -111,19 +113,19 @@ func (t *sqliteTx) GetMFAToken(hash string) (*MFATokenRecord, error) {
 }
 
 // SetMFATokenTries records the codes tried with an MFA token.
-func (t *sqliteTx) SetMFATokenTries(hash string, tries int) error {
+func (t *Tx) SetMFATokenTries(hash string, tries int) error {
 	_, err := t.exec(`UPDATE mfa_tokens SET tries = ? WHERE hash = ?`, tries, hash)
 	return err
 }
 
 // DeleteMFAToken removes an MFA token.
-func (t *sqliteTx) DeleteMFAToken(hash string) error {
+func (t *Tx) DeleteMFAToken(hash string) error {
 	_, err := t.exec(`DELETE FROM mfa_tokens WHERE hash = ?`, hash)
 	return err
 }
 
 // DeleteMFATokensBefore drops MFA tokens that expired before tm.
-func (t *sqliteTx) DeleteMFATokensBefore(tm time.Time) error {
+func (t *Tx) DeleteMFATokensBefore(tm time.Time) error {
 	_, err := t.exec(`DELETE FROM mfa_tokens WHERE expires_at < ?`, ms(tm))
 	return err
 }

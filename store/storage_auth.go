@@ -2,12 +2,21 @@ package store
 
 import "time"
 
-// authTx is the sign-in state every node shares (DESIGN.md, Scaling out:
-// lockouts, MFA steps and MFA tokens are rows, never node memory).
-type authTx interface {
+// AuthReadTx is the read part of the sign-in state every node shares
+// (DESIGN.md, Scaling out: lockouts, MFA steps and MFA tokens are rows,
+// never node memory); in ReadTx.
+type AuthReadTx interface {
 	// LoginFailures returns the failed sign-ins counted against a
 	// username, known or not (zero when none).
 	LoginFailures(username string) (LoginFailures, error)
+	// GetMFA returns a user's second factor or ErrNotFound.
+	GetMFA(username string) (*MFARecord, error)
+	// GetMFAToken returns the MFA token with that hash or ErrNotFound.
+	GetMFAToken(hash string) (*MFATokenRecord, error)
+}
+
+// AuthTx writes the shared sign-in state (in Tx).
+type AuthTx interface {
 	// SetLoginFailures stores a username's count and lock.
 	SetLoginFailures(f LoginFailures) error
 	// ClearLoginFailures forgets a username's count and lock.
@@ -16,8 +25,6 @@ type authTx interface {
 	// keepFamily ("" keeps none).
 	RevokeUserTokens(username, keepFamily string) error
 
-	// GetMFA returns a user's second factor or ErrNotFound.
-	GetMFA(username string) (*MFARecord, error)
 	// PutMFA stores a user's second factor, replacing any.
 	PutMFA(m *MFARecord) error
 	// DeleteMFA removes a user's second factor (nothing when none).
@@ -25,8 +32,6 @@ type authTx interface {
 
 	// MFA tokens: the second step of a two-step sign-in, stored by hash.
 	InsertMFAToken(t *MFATokenRecord) error
-	// GetMFAToken returns the MFA token with that hash or ErrNotFound.
-	GetMFAToken(hash string) (*MFATokenRecord, error)
 	// SetMFATokenTries records how many codes were tried with a token.
 	SetMFATokenTries(hash string, tries int) error
 	// DeleteMFAToken removes an MFA token.
