@@ -67,6 +67,9 @@ func (s *Server) handle(pattern string, h http.HandlerFunc) {
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	_, pattern := s.mux.Handler(r)
 	if pattern != "" {
+		if s.refuseBrokenChain(w, r, pattern) {
+			return
+		}
 		s.mux.ServeHTTP(w, r)
 		return
 	}

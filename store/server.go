@@ -6,6 +6,7 @@ package store
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"log"
@@ -73,6 +74,16 @@ type Config struct {
 	// RequireMFA makes a second factor mandatory: users without one get
 	// restricted tokens that reach only the routes that set one up.
 	RequireMFA bool
+	// CheckpointDir receives signed checkpoints of the audit chain's head
+	// (<seq>.json) every CheckpointEvery (default 1 hour) and at shutdown,
+	// signed with CheckpointKey; the chain is verified against them at
+	// start.
+	CheckpointDir   string
+	CheckpointKey   ed25519.PrivateKey
+	CheckpointEvery time.Duration
+	// AllowBrokenChain starts a store whose audit chain does not verify,
+	// serving only audit reads (503 chain_broken elsewhere).
+	AllowBrokenChain bool
 }
 
 // Server is a running store: storage, policy and HTTP handlers.
@@ -92,6 +103,8 @@ type Server struct {
 	train   *trainingState // training mode (training.go)
 	// authLimit rate-limits sign-in attempts per client address.
 	authLimit *rateLimiter
+	// chainBroken: started with a broken chain (AllowBrokenChain).
+	chainBroken bool
 	// dummyHash is checked against the password of an unknown username, so
 	// that a wrong password takes the same time whether the user exists.
 	dummyHash []byte
@@ -127,6 +140,9 @@ func Open(cfg Config) (*Server, error) {
 	if cfg.AuthRate < 1 {
 		return nil, fmt.Errorf("store: an auth rate of %d a minute is not allowed; give at least 1", cfg.AuthRate)
 	}
+	if err := checkCheckpointConfig(cfg); err != nil {
+		return nil, err
+	}
 	s := &Server{cfg: cfg, idemKey: map[string]*sync.Mutex{}, authLimit: newRateLimiter(cfg.AuthRate)}
 	var err error
 	if s.dummyHash, err = bcrypt.GenerateFromPassword([]byte(newToken("")), cfg.PasswordCost); err != nil {
@@ -146,6 +162,10 @@ func Open(cfg Config) (*Server, error) {
 		cancel()
 		return nil, err
 	}
+	if err := s.checkChainAtStart(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
 	if cfg.BasemapPath != "" {
 		if s.tiles, err = loadTiles(cfg.BasemapPath); err != nil {
 			s.Close()
@@ -161,6 +181,7 @@ func Open(cfg Config) (*Server, error) {
 		s.goBackground(func() { s.purgeLoop(ctx) })
 	}
 	s.trainingInit(ctx) // starts the live demo cameras when configured
+	s.startCheckpoints(ctx)
 	return s, nil
 }
 

@@ -24,6 +24,7 @@ const usage = `alprstore — the alprdesk cloud store
                     [--demo [--demo-seed S] [--demo-reads N] [--live [--live-rate R]]]
                     [--import-dir DIR [--import-every 24h]]   state lists from DIR/<list>.csv
                     [--trusted-proxy CIDR[,CIDR]] [--auth-rate 30] [--require-mfa]
+                    [--checkpoint-dir DIR --checkpoint-key KEY] [--allow-broken-chain]
                     a non-loopback --addr needs --tls-cert/--tls-key or --trusted-proxy
   alprstore user add --db PATH --username U --role ROLE --serial S --name "Full Name"
                     [--team T] [--trained 2026-01-15] [--designated-by "memo"]   (password on stdin)
@@ -33,7 +34,9 @@ const usage = `alprstore — the alprdesk cloud store
   alprstore user list --db PATH
   alprstore camera add --db PATH --id ID --name NAME --lat LAT --lon LON [--owner agency]
   alprstore audit export --db PATH FILE      the whole audit chain as JSON lines (FILE "-": stdout)
-  alprstore audit verify [--head SEQ:HASH] FILE   check an export offline; names the first broken entry
+  alprstore audit verify [--head SEQ:HASH] [--checkpoints DIR --pubkey BASE64] FILE
+                    check an export offline (links, recorded heads, signed checkpoints)
+  alprstore audit keygen --out KEY            a checkpoint signing key; prints its public key
   alprstore hotlist import --db PATH --list felony_wants|stolen_plates|stolen_vehicles FILE
                     replace a state list from a CSV (plate,state,vehicle_description,reason,source_id)
 
@@ -80,7 +83,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return cameraAdd(args[2:], stdout)
 	case "audit":
 		if len(args) < 2 {
-			return usageErr("audit needs a command: export or verify")
+			return usageErr("audit needs a command: export, verify or keygen")
 		}
 		return auditCmd(args[1], args[2:], stdout)
 	case "hotlist":

@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/netip"
+	"os"
 	"os/signal"
 	"strings"
 	"syscall"
@@ -31,6 +33,9 @@ type serveOptions struct {
 	proxies                            []netip.Prefix
 	authRate                           int
 	requireMFA                         bool
+	checkpointDir, checkpointKey       string
+	allowBrokenChain                   bool
+	key                                ed25519.PrivateKey
 }
 
 func serveFlags(args []string) (*serveOptions, error) {
@@ -52,6 +57,9 @@ func serveFlags(args []string) (*serveOptions, error) {
 	fs.StringVar(&o.trustedProxy, "trusted-proxy", "", "CIDR(s), comma-separated, of load balancers that end TLS: X-Forwarded-For from them names the client, and plain HTTP is accepted only from them")
 	fs.IntVar(&o.authRate, "auth-rate", store.DefaultAuthRate, "login, refresh and MFA attempts per client address a minute")
 	fs.BoolVar(&o.requireMFA, "require-mfa", false, "users without a second factor reach only its enrolment")
+	fs.StringVar(&o.checkpointDir, "checkpoint-dir", "", "directory (another disk, write-once storage) for signed audit checkpoints, hourly and at shutdown")
+	fs.StringVar(&o.checkpointKey, "checkpoint-key", "", "ed25519 private key (PEM) that signs the checkpoints (alprstore audit keygen)")
+	fs.BoolVar(&o.allowBrokenChain, "allow-broken-chain", false, "start even though the audit chain does not verify, serving only audit reads")
 	if err := parse(fs, args); err != nil {
 		return nil, err
 	}
@@ -75,8 +83,22 @@ func serveFlags(args []string) (*serveOptions, error) {
 		return nil, usageErr("--import-every must be at least 1m")
 	case o.authRate < 1:
 		return nil, usageErr("--auth-rate must be at least 1")
+	case (o.checkpointDir == "") != (o.checkpointKey == ""):
+		return nil, usageErr("--checkpoint-dir and --checkpoint-key go together")
 	case o.requireMFA && o.demo:
 		return nil, usageErr("--require-mfa does not go with --demo: demo users have no second factor")
+	}
+	if o.checkpointKey != "" {
+		b, err := os.ReadFile(o.checkpointKey)
+		if err != nil {
+			return nil, fmt.Errorf("--checkpoint-key: %w", err)
+		}
+		if o.key, err = store.ParseCheckpointKey(b); err != nil {
+			return nil, fmt.Errorf("--checkpoint-key %s: %w", o.checkpointKey, err)
+		}
+		if st, err := os.Stat(o.checkpointDir); err != nil || !st.IsDir() {
+			return nil, usageErr("--checkpoint-dir %s is not a directory", o.checkpointDir)
+		}
 	}
 	return o, nil
 }
@@ -172,7 +194,8 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	srv, err := store.Open(store.Config{DBPath: o.db, Open: open.Open, RetentionDays: o.retentionDays, Demo: o.demo,
 		DemoSeed: o.demoSeed, DemoReads: o.demoReads, DemoLive: o.live, DemoLiveRate: o.liveRate,
 		BasemapPath: o.basemap, Logf: logf, ImportDir: o.importDir, ImportEvery: o.importEvery,
-		AuthRate: o.authRate, TrustedProxies: o.proxies, RequireMFA: o.requireMFA})
+		AuthRate: o.authRate, TrustedProxies: o.proxies, RequireMFA: o.requireMFA,
+		CheckpointDir: o.checkpointDir, CheckpointKey: o.key, AllowBrokenChain: o.allowBrokenChain})
 	if err != nil {
 		return err
 	}
