@@ -59,6 +59,15 @@ var schemaTypes = map[string]any{
 	"Alert":               api.Alert{},
 	"AckRequest":          api.AckRequest{},
 	"AlertAck":            api.AlertAck{},
+	// Accountability (issue 13).
+	"AlertCheck":         api.AlertCheck{},
+	"CheckPosition":      api.CheckPosition{},
+	"AlertItem":          api.AlertItem{},
+	"AlertList":          api.AlertList{},
+	"OutcomeRequest":     api.OutcomeRequest{},
+	"AlertOutcome":       api.AlertOutcome{},
+	"VerificationResult": api.VerificationResult{},
+	"ListHits":           api.ListHits{},
 	// Supervision (issue 7).
 	"AuditSampleRequest":  api.AuditSampleRequest{},
 	"AuditSample":         api.AuditSample{},
@@ -138,7 +147,7 @@ func schemaType(t reflect.Type) string {
 		return "number"
 	case reflect.Slice:
 		return "array"
-	case reflect.Struct:
+	case reflect.Struct, reflect.Map:
 		return "object"
 	}
 	return "unknown " + t.String()

@@ -1,0 +1,4 @@
+package store
+
+// ActionFlagReview is the audit action of a supervisor's review of a flag.
+const ActionFlagReview = "flag_review"
