@@ -58,6 +58,9 @@ type Config struct {
 	// every ImportEvery (default 24 h); "" imports nothing.
 	ImportDir   string
 	ImportEvery time.Duration
+	// TimeZone is the store's time zone for the after-hours rule of the
+	// review queue (default: the machine's).
+	TimeZone *time.Location
 }
 
 // Server is a running store: storage, policy and HTTP handlers.

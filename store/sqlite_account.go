@@ -45,6 +45,16 @@ type accountTx interface {
 	AddCount(day, name, key string, n int) error
 	// Counts sums the counters of the days in [fromDay, toDay).
 	Counts(fromDay, toDay string) ([]DailyCount, error)
+	// SearchPlates lists, for the searches created in [from, to), the
+	// distinct plates (OCR text) of the returned reads still stored.
+	SearchPlates(from, to time.Time) ([]SearchPlates, error)
+}
+
+// SearchPlates is what one search returned, for the review queue.
+type SearchPlates struct {
+	Username  string
+	CreatedAt time.Time
+	Plates    []string
 }
 
 // AlertsBetween lists a viewer's alerts of a period, newest first.
@@ -150,6 +160,32 @@ func (t *sqliteTx) Counts(fromDay, toDay string) ([]DailyCount, error) {
 			return nil, err
 		}
 		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// SearchPlates lists the plates returned by the period's searches.
+func (t *sqliteTx) SearchPlates(from, to time.Time) ([]SearchPlates, error) {
+	rows, err := t.query(`SELECT s.id, s.username, s.created_at, p.plate FROM searches s
+		JOIN search_returns sr ON sr.search_id = s.id JOIN reads r ON r.id = sr.read_id JOIN plates p ON p.id = r.plate_id
+		WHERE s.created_at >= ? AND s.created_at < ? GROUP BY s.id, p.plate ORDER BY s.created_at, s.id, p.plate`, ms(from), ms(to))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []SearchPlates
+	last := ""
+	for rows.Next() {
+		var id, user, p string
+		var at int64
+		if err := rows.Scan(&id, &user, &at, &p); err != nil {
+			return nil, err
+		}
+		if id != last {
+			out = append(out, SearchPlates{Username: user, CreatedAt: fromMS(at)})
+			last = id
+		}
+		out[len(out)-1].Plates = append(out[len(out)-1].Plates, p)
 	}
 	return out, rows.Err()
 }

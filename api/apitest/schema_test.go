@@ -68,6 +68,10 @@ var schemaTypes = map[string]any{
 	"AlertOutcome":       api.AlertOutcome{},
 	"VerificationResult": api.VerificationResult{},
 	"ListHits":           api.ListHits{},
+	"FlagReviewRequest":  api.FlagReviewRequest{},
+	"FlagReview":         api.FlagReview{},
+	"AuditFlag":          api.AuditFlag{},
+	"AuditFlags":         api.AuditFlags{},
 	// Supervision (issue 7).
 	"AuditSampleRequest":  api.AuditSampleRequest{},
 	"AuditSample":         api.AuditSample{},

@@ -22,6 +22,7 @@ const usage = `alprstore — the alprdesk cloud store
                     [--retention-days 30] [--basemap PATH]
                     [--demo [--demo-seed S] [--demo-reads N] [--live [--live-rate R]]]
                     [--import-dir DIR [--import-every 24h]]   state lists from DIR/<list>.csv
+                    [--timezone America/Los_Angeles]   the review queue's after-hours rule
   alprstore user add --db PATH --username U --role ROLE --serial S --name "Full Name"
                     [--team T] [--trained 2026-01-15] [--designated-by "memo"]   (password on stdin)
   alprstore user set --db PATH --username U [--trained DATE] [--role R] [--team T]
@@ -30,6 +31,8 @@ const usage = `alprstore — the alprdesk cloud store
   alprstore camera add --db PATH --id ID --name NAME --lat LAT --lon LON [--owner agency]
   alprstore audit export --db PATH FILE      the whole audit chain as JSON lines (FILE "-": stdout)
   alprstore audit verify [--head SEQ:HASH] FILE   check an export offline; names the first broken entry
+  alprstore transparency --db PATH --out DIR [--from DATE --to DATE]
+                    the public transparency report (DIR/transparency.json, DIR/index.html)
   alprstore hotlist import --db PATH --list felony_wants|stolen_plates|stolen_vehicles FILE
                     replace a state list from a CSV (plate,state,vehicle_description,reason,source_id)
 

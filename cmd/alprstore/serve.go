@@ -24,6 +24,7 @@ type serveOptions struct {
 	liveRate                           float64
 	importDir                          string
 	importEvery                        time.Duration
+	timeZone                           *time.Location
 }
 
 func serveFlags(args []string) (*serveOptions, error) {
@@ -42,8 +43,16 @@ func serveFlags(args []string) (*serveOptions, error) {
 	fs.Float64Var(&o.liveRate, "live-rate", 3, "live reads per second")
 	fs.StringVar(&o.importDir, "import-dir", "", "folder of state lists (<list>.csv) imported at start and every --import-every")
 	fs.DurationVar(&o.importEvery, "import-every", 24*time.Hour, "interval of state-list imports from --import-dir")
+	tz := fs.String("timezone", "", "IANA time zone of the review queue's after-hours rule (default: the machine's)")
 	if err := parse(fs, args); err != nil {
 		return nil, err
+	}
+	if o.timeZone = time.Local; *tz != "" {
+		loc, err := time.LoadLocation(*tz)
+		if err != nil {
+			return nil, usageErr("--timezone %q is not an IANA time zone such as America/Los_Angeles", *tz)
+		}
+		o.timeZone = loc
 	}
 	switch {
 	case (o.tlsCert == "") != (o.tlsKey == ""):
@@ -76,7 +85,8 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	start := time.Now()
 	srv, err := store.Open(store.Config{DBPath: o.db, RetentionDays: o.retentionDays, Demo: o.demo,
 		DemoSeed: o.demoSeed, DemoReads: o.demoReads, DemoLive: o.live, DemoLiveRate: o.liveRate,
-		BasemapPath: o.basemap, Logf: logf, ImportDir: o.importDir, ImportEvery: o.importEvery})
+		BasemapPath: o.basemap, Logf: logf, ImportDir: o.importDir, ImportEvery: o.importEvery,
+		TimeZone: o.timeZone})
 	if err != nil {
 		return err
 	}
