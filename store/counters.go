@@ -150,7 +150,7 @@ func dayRange(from, to time.Time) (string, string) {
 type counterSet map[string]map[string]int
 
 // loadCounts sums the counters of the days covering [from, to).
-func loadCounts(tx Tx, from, to time.Time) (counterSet, error) {
+func loadCounts(tx ReadTx, from, to time.Time) (counterSet, error) {
 	fd, td := dayRange(from, to)
 	cs, err := tx.Counts(fd, td)
 	if err != nil {

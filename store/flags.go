@@ -55,7 +55,7 @@ type flagScan struct {
 var activityActions = []string{ActionSearch, ActionAnalysisCommonPlates, ActionAnalysisConvoy, ActionPhotoView}
 
 // scanFlags reads the entries of [from, to) the patterns need.
-func scanFlags(tx Tx, from, to time.Time) (*flagScan, error) {
+func scanFlags(tx ReadTx, from, to time.Time) (*flagScan, error) {
 	sc := &flagScan{activity: map[string][]api.AuditEntry{}, returned: map[int64][]string{}}
 	for _, action := range append(slices.Clone(activityActions), ActionAlertOutcome) {
 		err := tx.AuditRange(from, to, action, func(e api.AuditEntry) error {
@@ -98,7 +98,7 @@ func scanFlags(tx Tx, from, to time.Time) (*flagScan, error) {
 
 // Flags computes the review queue for [from, to): every flag whose latest
 // entry falls in the period, newest first, with the reviews on record.
-func Flags(tx Tx, from, to time.Time, loc *time.Location) ([]api.AuditFlag, error) {
+func Flags(tx ReadTx, from, to time.Time, loc *time.Location) ([]api.AuditFlag, error) {
 	sc, err := scanFlags(tx, from.Add(-flagWindow-24*time.Hour), to)
 	if err != nil {
 		return nil, err
@@ -130,7 +130,7 @@ func Flags(tx Tx, from, to time.Time, loc *time.Location) ([]api.AuditFlag, erro
 }
 
 // flagReviews maps flag ids to their latest review, from the audit chain.
-func flagReviews(tx Tx) (map[string]api.FlagReview, error) {
+func flagReviews(tx ReadTx) (map[string]api.FlagReview, error) {
 	out := map[string]api.FlagReview{}
 	err := tx.AuditRange(time.Unix(0, 0), time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), ActionFlagReview, func(e api.AuditEntry) error {
 		if e.Outcome == api.OutcomeAllowed {

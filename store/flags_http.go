@@ -32,7 +32,7 @@ func (s *Server) auditFlags(w http.ResponseWriter, r *http.Request, _ *session) 
 		return invalid("from", "is more than %d days before to; ask for a shorter period.", api.MaxTransparencyDays)
 	}
 	var out api.AuditFlags
-	err = s.st.View(r.Context(), func(tx Tx) error {
+	err = s.st.View(r.Context(), func(tx ReadTx) error {
 		var err error
 		out.Flags, err = Flags(tx, from, to, s.timeZone())
 		return err
@@ -45,7 +45,7 @@ func (s *Server) auditFlags(w http.ResponseWriter, r *http.Request, _ *session) 
 
 // findFlag recomputes the flags around the anchor entry of id and returns
 // the flag with that id.
-func (s *Server) findFlag(tx Tx, id string) (*api.AuditFlag, error) {
+func (s *Server) findFlag(tx ReadTx, id string) (*api.AuditFlag, error) {
 	_, seq, ok := flagAnchor(id)
 	if !ok {
 		return nil, notFoundErr("There is no flag %s.", id)

@@ -1,4 +1,4 @@
-package store
+package store_test
 
 import (
 	"context"
@@ -10,12 +10,14 @@ import (
 	"time"
 
 	"alprdesk/api"
+	"alprdesk/store"
+	"alprdesk/store/sqlite"
 )
 
 // flagHistory is an audit chain built for one review-queue pattern.
 type flagHistory struct {
 	t   *testing.T
-	st  Storage
+	st  store.Storage
 	loc *time.Location
 	// base is a Wednesday, 10:00 in loc.
 	base time.Time
@@ -23,7 +25,7 @@ type flagHistory struct {
 
 func newFlagHistory(t *testing.T) *flagHistory {
 	t.Helper()
-	st, err := OpenSQLite(filepath.Join(t.TempDir(), "flags.db"))
+	st, err := sqlite.Open(filepath.Join(t.TempDir(), "flags.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,13 +41,13 @@ func newFlagHistory(t *testing.T) *flagHistory {
 func (h *flagHistory) search(user string, at time.Time, report, purpose, plate string) {
 	h.t.Helper()
 	q, _ := json.Marshal(api.SearchRequest{Plate: plate})
-	h.add(&api.AuditEntry{At: at, Actor: user, Role: api.RoleDetective, Action: ActionSearch, ReportNumber: report,
+	h.add(&api.AuditEntry{At: at, Actor: user, Role: api.RoleDetective, Action: store.ActionSearch, ReportNumber: report,
 		PurposeCategory: "robbery", Purpose: purpose, Query: string(q)})
 }
 
 func (h *flagHistory) add(e *api.AuditEntry) {
 	h.t.Helper()
-	if err := h.st.Update(context.Background(), func(tx Tx) error { return appendAudit(tx, e) }); err != nil {
+	if err := h.st.Update(context.Background(), func(tx store.Tx) error { return store.AppendAudit(tx, e) }); err != nil {
 		h.t.Fatal(err)
 	}
 }
@@ -54,9 +56,9 @@ func (h *flagHistory) add(e *api.AuditEntry) {
 func (h *flagHistory) flags() []api.AuditFlag {
 	h.t.Helper()
 	var out []api.AuditFlag
-	err := h.st.View(context.Background(), func(tx Tx) error {
+	err := h.st.View(context.Background(), func(tx store.ReadTx) error {
 		var err error
-		out, err = Flags(tx, h.base.AddDate(0, 0, -1), h.base.AddDate(0, 0, 40), h.loc)
+		out, err = store.Flags(tx, h.base.AddDate(0, 0, -1), h.base.AddDate(0, 0, 40), h.loc)
 		return err
 	})
 	if err != nil {
@@ -140,7 +142,7 @@ func TestFlagUnverifiedStop(t *testing.T) {
 		ready  bool
 	}{{api.ActionStop, false}, {api.ActionArrest, true}, {api.ActionNoAction, false}} {
 		q, _ := json.Marshal(map[string]any{"alert_id": "al_7", "action": o.action, "list": "alert", "stop_ready": o.ready})
-		h.add(&api.AuditEntry{At: h.day(3, 60), Actor: "wc", Role: api.RoleWatchCommander, Action: ActionAlertOutcome,
+		h.add(&api.AuditEntry{At: h.day(3, 60), Actor: "wc", Role: api.RoleWatchCommander, Action: store.ActionAlertOutcome,
 			ReportNumber: "26-012345", Purpose: "Driver matched the suspect", Query: string(q)})
 	}
 	fs := h.flags()
@@ -154,7 +156,7 @@ func TestFlagAfterHours(t *testing.T) {
 	h.cleanHistory()
 	night := time.Date(2026, 11, 10, 2, 30, 0, 0, h.loc)
 	h.search("det4", night, "26-600001", "Homicide on 14th, witness saw a gray sedan", "4WWW777")
-	h.add(&api.AuditEntry{At: night.Add(3 * time.Minute), Actor: "det4", Role: api.RoleDetective, Action: ActionPhotoView,
+	h.add(&api.AuditEntry{At: night.Add(3 * time.Minute), Actor: "det4", Role: api.RoleDetective, Action: store.ActionPhotoView,
 		ReportNumber: "26-600001", Query: `{"read_id":"r1"}`})
 	// A night shift: activity from 23:00 to 01:30, every 40 minutes.
 	for m := 0; m <= 150; m += 40 {

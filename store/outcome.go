@@ -18,10 +18,10 @@ const maxAlertList = 500
 
 // servedAlert decodes a stored alert and computes its check from the read
 // as it now stands (the stored read when it is gone).
-func (s *Server) servedAlert(tx Tx, a *AlertRecord) (*api.Alert, error) {
+func (s *Server) servedAlert(tx ReadTx, a *AlertRecord) (*api.Alert, error) {
 	var al api.Alert
 	if err := json.Unmarshal(a.Data, &al); err != nil {
-		return nil, fmt.Errorf("store: alert %s: %w", alertID(a.Seq), err)
+		return nil, fmt.Errorf("store: alert %s: %w", AlertID(a.Seq), err)
 	}
 	read, err := tx.GetRead(a.ReadID)
 	switch {
@@ -35,7 +35,7 @@ func (s *Server) servedAlert(tx Tx, a *AlertRecord) (*api.Alert, error) {
 }
 
 // servedData is servedAlert as the JSON of an `event: hit`.
-func (s *Server) servedData(tx Tx, a *AlertRecord) ([]byte, error) {
+func (s *Server) servedData(tx ReadTx, a *AlertRecord) ([]byte, error) {
 	al, err := s.servedAlert(tx, a)
 	if err != nil {
 		return nil, err
@@ -55,7 +55,7 @@ func (s *Server) listAlerts(w http.ResponseWriter, r *http.Request, sess *sessio
 		return err
 	}
 	out := api.AlertList{Alerts: []api.AlertItem{}}
-	err = s.st.View(r.Context(), func(tx Tx) error {
+	err = s.st.View(r.Context(), func(tx ReadTx) error {
 		recs, err := tx.AlertsBetween(viewer(sess), from, to, maxAlertList)
 		if err != nil {
 			return err
@@ -76,7 +76,7 @@ func (s *Server) listAlerts(w http.ResponseWriter, r *http.Request, sess *sessio
 }
 
 // alertItem is one alert of GET /v1/alerts.
-func (s *Server) alertItem(tx Tx, a *AlertRecord) (*api.AlertItem, error) {
+func (s *Server) alertItem(tx ReadTx, a *AlertRecord) (*api.AlertItem, error) {
 	al, err := s.servedAlert(tx, a)
 	if err != nil {
 		return nil, err
