@@ -335,6 +335,7 @@ func TestPaths(t *testing.T) {
 		"GET /v1/policy",
 		"GET /v1/reads/{id}/photo",
 		"GET /v1/reports/efficacy",
+		"GET /v1/reports/transparency",
 		"GET /v1/training/exercises",
 		"GET /v1/training/live",
 		"GET /v1/training/progress",

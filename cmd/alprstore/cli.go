@@ -83,6 +83,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			return usageErr("audit needs a command: export or verify")
 		}
 		return auditCmd(args[1], args[2:], stdout)
+	case "transparency":
+		return transparencyCmd(args[1:], stdout)
 	case "hotlist":
 		if len(args) < 2 {
 			return usageErr("hotlist needs the command import")
