@@ -60,9 +60,9 @@ func (s Section) Bars() []Bar {
 	for i, r := range s.Rows {
 		w := 0.0
 		if top > 0 {
-			w = 100 * r.Value / top
+			w = barMax * r.Value / top
 		}
-		out[i] = Bar{Row: r, Y: 6 + i*28, Width: w}
+		out[i] = Bar{Row: r, Y: 6 + i*28, Width: w, ValueX: 100 + w}
 	}
 	return out
 }
@@ -70,11 +70,16 @@ func (s Section) Bars() []Bar {
 // Height is the bar chart's height in SVG units.
 func (s Section) Height() int { return 12 + 28*len(s.Rows) }
 
-// Bar is one bar of a chart (SVG units: the bar area is 0..100 wide).
+// barMax is the widest bar in SVG units: labels take the first 98 of the
+// chart's 200, values follow the bar.
+const barMax = 70
+
+// Bar is one bar of a chart (SVG units: the bar is 0..barMax wide).
 type Bar struct {
 	Row
-	Y     int
-	Width float64
+	Y      int
+	Width  float64
+	ValueX float64
 }
 
 // FormatCount writes n with thousands separators: 1234567 -> "1,234,567".
@@ -270,7 +275,7 @@ table { width: 100%; border-collapse: collapse; font-variant-numeric: tabular-nu
 td { padding: 0.35rem 0.4rem; border-bottom: 1px solid #dde3e8; vertical-align: top; }
 td.n { text-align: right; white-space: nowrap; font-weight: 600; }
 svg { width: 100%; height: auto; display: block; margin: 0.4rem 0; }
-svg text { font-size: 9px; fill: #1b1f24; }
+svg text { font-size: 8px; fill: #1b1f24; }
 .chain { font-family: ui-monospace, Menlo, Consolas, monospace; word-break: break-all; font-size: 0.85rem; }
 .empty { color: #4a5560; font-style: italic; }
 footer { color: #4a5560; font-size: 0.85rem; margin-top: 2rem; }
@@ -296,8 +301,8 @@ footer { color: #4a5560; font-size: 0.85rem; margin-top: 2rem; }
 {{if and .Chart .Rows}}
 <svg viewBox="0 0 200 {{.Height}}" role="img" aria-label="{{.Title}}">
 {{range .Bars}}<text x="0" y="{{.Y}}" dy="10">{{.Label}}</text>
-<rect x="80" y="{{.Y}}" width="{{printf "%.2f" .Width}}" height="14" fill="#1f4e79"></rect>
-<text x="{{printf "%.2f" .Width}}" dx="84" y="{{.Y}}" dy="10">{{.Text}}</text>
+<rect x="98" y="{{.Y}}" width="{{printf "%.2f" .Width}}" height="14" fill="#1f4e79"></rect>
+<text x="{{printf "%.2f" .ValueX}}" y="{{.Y}}" dy="10">{{.Text}}</text>
 {{end}}</svg>
 {{end}}
 {{if .Rows}}
