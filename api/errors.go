@@ -29,6 +29,8 @@ const (
 	CodeConflict               = "conflict"                 // 409
 	CodeMethodNotAllowed       = "method_not_allowed"       // 405
 	CodeInternal               = "internal"                 // 500
+	CodeSceneTooBroad          = "scene_too_broad"          // 422
+	CodeAnalysisNotPermitted   = "analysis_not_permitted"   // 403
 )
 
 // ErrorBody is the inside of an error answer.

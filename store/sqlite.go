@@ -87,6 +87,8 @@ INSERT INTO plates_fts(plates_fts) VALUES ('rebuild');`,
 	supervisionMigration,
 	// 5 (training): training attempts.
 	trainingMigration,
+	// 6 (analyses): analyses and the reads each returned.
+	analysisMigration,
 }
 
 // sqliteStorage is the embedded SQLite Storage: one writer connection (writes

@@ -46,6 +46,7 @@ type Tx interface {
 	// samples, reviews, outcomes, efficacy (sqlite_supervision.go)
 	supervisionTx
 	trainingTx // training attempts and class reset (sqlite_training.go)
+	analysisTx // analyses: scene reads, kept analyses (sqlite_analyses.go)
 
 	// Users: GetUser and UpdateUser answer ErrNotFound for an unknown
 	// username, InsertUser ErrExists for a taken one.

@@ -337,6 +337,8 @@ func TestPaths(t *testing.T) {
 		"GET /v1/training/live",
 		"GET /v1/training/progress",
 		"POST /v1/alerts/{id}/ack",
+		"POST /v1/analyses/common-plates",
+		"POST /v1/analyses/convoy",
 		"POST /v1/audit/reviews",
 		"POST /v1/audit/samples",
 		"POST /v1/auth/login",

@@ -1,0 +1,76 @@
+package store
+
+import (
+	"time"
+
+	"alprdesk/api"
+)
+
+// analysisTx is the storage side of analyses (DESIGN.md, Analyses): the
+// reads of a place and time, reads by id, and the analyses kept with the
+// reads they returned, so that photos, verifications, retains and exports
+// reach only those reads.
+type analysisTx interface {
+	// WindowReads lists the reads at the cameras captured in [from, to),
+	// newest first (ties by id, descending), at most limit of them.
+	WindowReads(cameraIDs []string, from, to time.Time, limit int) ([]ReadKey, error)
+	// ReadsByID returns the reads with these ids, newest first (ties by
+	// id, descending); ids of purged or unknown reads are left out.
+	ReadsByID(ids []string) ([]api.Read, error)
+	// InsertAnalysis keeps an analysis with the ids of the reads it
+	// returned.
+	InsertAnalysis(a *AnalysisRecord) error
+	// GetAnalysis returns an analysis (without its read ids) or
+	// ErrNotFound.
+	GetAnalysis(id string) (*AnalysisRecord, error)
+	// AnalysisReturned reports whether the analysis returned the read.
+	AnalysisReturned(analysisID, readID string) (bool, error)
+}
+
+// ReadKey is the light form of a read that analyses group and count.
+type ReadKey struct {
+	ID         string
+	CameraID   string
+	CapturedAt time.Time
+	// Plate and State are the OCR text; CorrectedPlate and CorrectedState
+	// a verdict's corrections ("" when none).
+	Plate, State                   string
+	CorrectedPlate, CorrectedState string
+}
+
+// VerifiedPlate is the plate the read stands for: the corrected plate of a
+// verdict, otherwise the OCR text.
+func (k ReadKey) VerifiedPlate() string {
+	if k.CorrectedPlate != "" {
+		return k.CorrectedPlate
+	}
+	return k.Plate
+}
+
+// VerifiedState is the state the read stands for: the corrected state of a
+// verdict, otherwise the OCR state.
+func (k ReadKey) VerifiedState() string {
+	if k.CorrectedState != "" {
+		return k.CorrectedState
+	}
+	return k.State
+}
+
+// Analysis kinds, as kept and as audited.
+const (
+	AnalysisCommonPlates = "common_plates"
+	AnalysisConvoy       = "convoy"
+)
+
+// AnalysisRecord is an analysis as kept for later photo, verification,
+// retain and export checks.
+type AnalysisRecord struct {
+	ID        string
+	Kind      string
+	Username  string
+	CreatedAt time.Time
+	Case      api.CaseContext
+	// ReadIDs are the reads the analysis returned (written by
+	// InsertAnalysis; GetAnalysis leaves it empty).
+	ReadIDs []string
+}
