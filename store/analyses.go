@@ -37,9 +37,9 @@ func analysisAudit(r *http.Request, sess *session, action string, cc api.CaseCon
 // runAnalysis computes an analysis in a read-only snapshot, then keeps it
 // (with the reads it returned) and its audit entry in one write. A refusal
 // (an *api.Error from compute) is audited as refused and returned.
-func (s *Server) runAnalysis(r *http.Request, e *api.AuditEntry, compute func(tx Tx) (*AnalysisRecord, error)) error {
+func (s *Server) runAnalysis(r *http.Request, e *api.AuditEntry, compute func(tx ReadTx) (*AnalysisRecord, error)) error {
 	var rec *AnalysisRecord
-	err := s.st.View(r.Context(), func(tx Tx) error {
+	err := s.st.View(r.Context(), func(tx ReadTx) error {
 		var err error
 		rec, err = compute(tx)
 		return err
@@ -84,7 +84,7 @@ func (s *Server) commonPlates(w http.ResponseWriter, r *http.Request, sess *sess
 	elements.CaseContext = api.CaseContext{}
 	e := analysisAudit(r, sess, ActionAnalysisCommonPlates, req.CaseContext, elements, now)
 	resp := &api.CommonPlatesResponse{AnalysisID: newAnalysisID(), Plates: []api.CommonPlate{}}
-	err := s.runAnalysis(r, e, func(tx Tx) (*AnalysisRecord, error) {
+	err := s.runAnalysis(r, e, func(tx ReadTx) (*AnalysisRecord, error) {
 		if err := s.checkAnalyst(sess, api.AnalysisRoles, req.CaseContext); err != nil {
 			return nil, err
 		}
@@ -113,7 +113,7 @@ func (s *Server) commonPlates(w http.ResponseWriter, r *http.Request, sess *sess
 
 // answerCommonPlates reads each scene (refusing a scene over
 // api.MaxSceneReads reads), groups the plates and fills resp.
-func (s *Server) answerCommonPlates(tx Tx, sess *session, scenes []sceneQuery, minScenes int, fuzzy bool, resp *api.CommonPlatesResponse) error {
+func (s *Server) answerCommonPlates(tx ReadTx, sess *session, scenes []sceneQuery, minScenes int, fuzzy bool, resp *api.CommonPlatesResponse) error {
 	keys := make([][]ReadKey, len(scenes))
 	for i, sc := range scenes {
 		ks, err := tx.WindowReads(sc.CameraIDs, sc.From, sc.To, api.MaxSceneReads+1)
@@ -149,7 +149,7 @@ func (s *Server) answerCommonPlates(tx Tx, sess *session, scenes []sceneQuery, m
 }
 
 // readsByID loads reads by id into a map.
-func readsByID(tx Tx, ids []string) (map[string]api.Read, error) {
+func readsByID(tx ReadTx, ids []string) (map[string]api.Read, error) {
 	reads, err := tx.ReadsByID(ids)
 	if err != nil {
 		return nil, err
@@ -187,7 +187,7 @@ func sortNewestFirst(reads []api.Read) {
 // hotlistedPlates returns "plate\x00state" of every active hotlist entry
 // the caller may see (covert entries only to their requester and
 // approvers).
-func (s *Server) hotlistedPlates(tx Tx, sess *session) (map[string]bool, error) {
+func (s *Server) hotlistedPlates(tx ReadTx, sess *session) (map[string]bool, error) {
 	entries, err := tx.ActiveHotlistEntries(s.now())
 	if err != nil {
 		return nil, err
@@ -203,7 +203,7 @@ func (s *Server) hotlistedPlates(tx Tx, sess *session) (map[string]bool, error) 
 
 // checkScenes validates the scenes and min_scenes of a common-plates
 // analysis and resolves each scene to its cameras.
-func (s *Server) checkScenes(tx Tx, req *api.CommonPlatesRequest) ([]sceneQuery, int, error) {
+func (s *Server) checkScenes(tx ReadTx, req *api.CommonPlatesRequest) ([]sceneQuery, int, error) {
 	n := len(req.Scenes)
 	if n < api.MinScenes || n > api.MaxScenes {
 		return nil, 0, invalid("scenes", "must hold %d to %d scenes; it holds %d.", api.MinScenes, api.MaxScenes, n)
@@ -295,7 +295,7 @@ func (s *Server) convoyAnalysis(w http.ResponseWriter, r *http.Request, sess *se
 	elements.CaseContext = api.CaseContext{}
 	e := analysisAudit(r, sess, ActionAnalysisConvoy, req.CaseContext, elements, now)
 	resp := &api.ConvoyResponse{AnalysisID: newAnalysisID(), TargetReads: []api.Read{}, Companions: []api.Companion{}}
-	err := s.runAnalysis(r, e, func(tx Tx) (*AnalysisRecord, error) {
+	err := s.runAnalysis(r, e, func(tx ReadTx) (*AnalysisRecord, error) {
 		if err := s.checkConvoyGate(sess, req.CaseContext); err != nil {
 			return nil, err
 		}
@@ -381,7 +381,7 @@ func checkConvoy(req *api.ConvoyRequest) *api.Error {
 
 // answerConvoy finds the target's reads, the reads near each, and fills
 // resp with the companions.
-func (s *Server) answerConvoy(tx Tx, sess *session, req *api.ConvoyRequest, resp *api.ConvoyResponse) error {
+func (s *Server) answerConvoy(tx ReadTx, sess *session, req *api.ConvoyRequest, resp *api.ConvoyResponse) error {
 	pat, err := plate.ParsePattern(req.Plate)
 	if err != nil {
 		return invalid("plate", "is not a plate: %v", err)
@@ -412,7 +412,7 @@ func (s *Server) answerConvoy(tx Tx, sess *session, req *api.ConvoyRequest, resp
 }
 
 // fillCompanions loads the companions' co-reads and marks hotlisted plates.
-func (s *Server) fillCompanions(tx Tx, sess *session, groups []plateGroup, capped bool, resp *api.ConvoyResponse) error {
+func (s *Server) fillCompanions(tx ReadTx, sess *session, groups []plateGroup, capped bool, resp *api.ConvoyResponse) error {
 	var ids []string
 	for _, g := range groups {
 		for _, p := range g.Pairs {
@@ -450,7 +450,7 @@ func (s *Server) fillCompanions(tx Tx, sess *session, groups []plateGroup, cappe
 // reachAnalysis checks that the caller's own analysis returned read id and
 // returns the analysis (as a search record carrying its case context) and
 // the read.
-func (s *Server) reachAnalysis(tx Tx, sess *session, analysisID, id string) (*SearchRecord, *api.Read, error) {
+func (s *Server) reachAnalysis(tx ReadTx, sess *session, analysisID, id string) (*SearchRecord, *api.Read, error) {
 	a, err := tx.GetAnalysis(analysisID)
 	if errors.Is(err, ErrNotFound) || (err == nil && a.Username != sess.username()) {
 		return nil, nil, forbidden("The analysis %s is not an analysis of yours.", analysisID)

@@ -17,10 +17,10 @@ import (
 // reach checks that the caller reached read id through their own search
 // (searchID) and returns the search and the read. Alerts arrive with the
 // hotlist issue; until then an alert_id names nothing.
-func (s *Server) reach(tx Tx, sess *session, searchID, alertID, id string) (*SearchRecord, *api.Read, error) {
+func (s *Server) reach(tx Tx, sess *session, searchID, AlertID, id string) (*SearchRecord, *api.Read, error) {
 	if searchID == "" {
-		if alertID != "" {
-			return s.reachAlert(tx, sess, alertID, id)
+		if AlertID != "" {
+			return s.reachAlert(tx, sess, AlertID, id)
 		}
 		return nil, nil, api.E(http.StatusBadRequest, api.CodeCaseContextRequired,
 			"A read is reached through a search or an alert: give the search_id of the search that returned it, or the alert_id.")

@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"encoding/json"
@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"alprdesk/api"
+	"alprdesk/store"
 )
 
 // analysisMigration keeps analyses and the reads each returned.
@@ -18,7 +19,7 @@ CREATE TABLE analysis_reads(
 
 // WindowReads lists the reads at cameraIDs in [from, to), newest first,
 // through the (camera_id, captured_at) index.
-func (t *sqliteTx) WindowReads(cameraIDs []string, from, to time.Time, limit int) ([]ReadKey, error) {
+func (t *Tx) WindowReads(cameraIDs []string, from, to time.Time, limit int) ([]store.ReadKey, error) {
 	if len(cameraIDs) == 0 || limit <= 0 {
 		return nil, nil
 	}
@@ -31,9 +32,9 @@ func (t *sqliteTx) WindowReads(cameraIDs []string, from, to time.Time, limit int
 		return nil, fmt.Errorf("store: window reads: %w", err)
 	}
 	defer rows.Close()
-	var out []ReadKey
+	var out []store.ReadKey
 	for rows.Next() {
-		var k ReadKey
+		var k store.ReadKey
 		var at int64
 		if err := rows.Scan(&k.ID, &k.CameraID, &at, &k.Plate, &k.State, &k.CorrectedPlate, &k.CorrectedState); err != nil {
 			return nil, err
@@ -45,7 +46,7 @@ func (t *sqliteTx) WindowReads(cameraIDs []string, from, to time.Time, limit int
 }
 
 // ReadsByID returns the reads with these ids, newest first.
-func (t *sqliteTx) ReadsByID(ids []string) ([]api.Read, error) {
+func (t *Tx) ReadsByID(ids []string) ([]api.Read, error) {
 	out := []api.Read{}
 	if len(ids) == 0 {
 		return out, nil
@@ -68,7 +69,7 @@ func (t *sqliteTx) ReadsByID(ids []string) ([]api.Read, error) {
 }
 
 // InsertAnalysis keeps an analysis and the ids of the reads it returned.
-func (t *sqliteTx) InsertAnalysis(a *AnalysisRecord) error {
+func (t *Tx) InsertAnalysis(a *store.AnalysisRecord) error {
 	_, err := t.exec(`INSERT INTO analyses(id, kind, username, created_at, report_number, purpose_category, purpose)
 		VALUES (?,?,?,?,?,?,?)`, a.ID, a.Kind, a.Username, ms(a.CreatedAt), a.Case.ReportNumber,
 		a.Case.PurposeCategory, a.Case.Purpose)
@@ -89,8 +90,8 @@ func (t *sqliteTx) InsertAnalysis(a *AnalysisRecord) error {
 }
 
 // GetAnalysis returns an analysis or ErrNotFound.
-func (t *sqliteTx) GetAnalysis(id string) (*AnalysisRecord, error) {
-	a := &AnalysisRecord{}
+func (t *Tx) GetAnalysis(id string) (*store.AnalysisRecord, error) {
+	a := &store.AnalysisRecord{}
 	var at int64
 	err := t.row(`SELECT id, kind, username, created_at, report_number, purpose_category, purpose
 		FROM analyses WHERE id = ?`, id).Scan(&a.ID, &a.Kind, &a.Username, &at, &a.Case.ReportNumber,
@@ -103,7 +104,7 @@ func (t *sqliteTx) GetAnalysis(id string) (*AnalysisRecord, error) {
 }
 
 // AnalysisReturned reports whether the analysis returned the read.
-func (t *sqliteTx) AnalysisReturned(analysisID, readID string) (bool, error) {
+func (t *Tx) AnalysisReturned(analysisID, readID string) (bool, error) {
 	var n int
 	err := t.row(`SELECT count(*) FROM analysis_reads WHERE analysis_id = ? AND read_id = ?`, analysisID, readID).Scan(&n)
 	return n > 0, err

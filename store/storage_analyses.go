@@ -6,25 +6,29 @@ import (
 	"alprdesk/api"
 )
 
-// analysisTx is the storage side of analyses (DESIGN.md, Analyses): the
-// reads of a place and time, reads by id, and the analyses kept with the
-// reads they returned, so that photos, verifications, retains and exports
-// reach only those reads.
-type analysisTx interface {
+// AnalysisReadTx is the read part of analyses (DESIGN.md, Analyses; in
+// ReadTx): the reads of a place and time, reads by id, and the analyses
+// kept with the reads they returned, so that photos, verifications,
+// retains and exports reach only those reads.
+type AnalysisReadTx interface {
 	// WindowReads lists the reads at the cameras captured in [from, to),
 	// newest first (ties by id, descending), at most limit of them.
 	WindowReads(cameraIDs []string, from, to time.Time, limit int) ([]ReadKey, error)
 	// ReadsByID returns the reads with these ids, newest first (ties by
 	// id, descending); ids of purged or unknown reads are left out.
 	ReadsByID(ids []string) ([]api.Read, error)
-	// InsertAnalysis keeps an analysis with the ids of the reads it
-	// returned.
-	InsertAnalysis(a *AnalysisRecord) error
 	// GetAnalysis returns an analysis (without its read ids) or
 	// ErrNotFound.
 	GetAnalysis(id string) (*AnalysisRecord, error)
 	// AnalysisReturned reports whether the analysis returned the read.
 	AnalysisReturned(analysisID, readID string) (bool, error)
+}
+
+// AnalysisTx is the write part of analyses (in Tx).
+type AnalysisTx interface {
+	// InsertAnalysis keeps an analysis with the ids of the reads it
+	// returned.
+	InsertAnalysis(a *AnalysisRecord) error
 }
 
 // ReadKey is the light form of a read that analyses group and count.
