@@ -398,14 +398,16 @@ func (s *Server) answerConvoy(tx ReadTx, sess *session, req *api.ConvoyRequest, 
 	resp.TargetReads = page.Reads
 	sortNewestFirst(resp.TargetReads)
 	targets := make([]targetRead, len(page.Reads))
-	near := make([][]ReadKey, len(page.Reads))
+	windows := make([]CameraWindow, len(page.Reads))
 	within := time.Duration(req.WithinS) * time.Second
 	for i, rd := range page.Reads {
 		targets[i] = targetRead{ID: rd.ID, CameraID: rd.Camera.ID, CapturedAt: rd.CapturedAt}
 		from, to := nearWindow(targets[i], within)
-		if near[i], err = tx.WindowReads([]string{rd.Camera.ID}, from, to, api.MaxSceneReads); err != nil {
-			return err
-		}
+		windows[i] = CameraWindow{CameraID: rd.Camera.ID, From: from, To: to}
+	}
+	near, err := tx.NearReads(windows)
+	if err != nil {
+		return err
 	}
 	groups, capped := convoy(req.Plate, targets, near, req.MinCameras, api.MaxAnalysisPlates)
 	return s.fillCompanions(tx, sess, groups, capped, resp)

@@ -14,6 +14,10 @@ type AnalysisReadTx interface {
 	// WindowReads lists the reads at the cameras captured in [from, to),
 	// newest first (ties by id, descending), at most limit of them.
 	WindowReads(cameraIDs []string, from, to time.Time, limit int) ([]ReadKey, error)
+	// NearReads answers many small windows at once: for each window, the
+	// reads at its camera captured in [From, To), newest first (ties by
+	// id, descending). The answer has one list per window, in order.
+	NearReads(windows []CameraWindow) ([][]ReadKey, error)
 	// ReadsByID returns the reads with these ids, newest first (ties by
 	// id, descending); ids of purged or unknown reads are left out.
 	ReadsByID(ids []string) ([]api.Read, error)
@@ -29,6 +33,12 @@ type AnalysisTx interface {
 	// InsertAnalysis keeps an analysis with the ids of the reads it
 	// returned.
 	InsertAnalysis(a *AnalysisRecord) error
+}
+
+// CameraWindow is one camera and a window [From, To) of it.
+type CameraWindow struct {
+	CameraID string
+	From, To time.Time
 }
 
 // ReadKey is the light form of a read that analyses group and count.

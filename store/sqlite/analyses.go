@@ -45,6 +45,45 @@ func (t *Tx) WindowReads(cameraIDs []string, from, to time.Time, limit int) ([]s
 	return out, rows.Err()
 }
 
+// NearReads answers every window in one query: a join of the windows
+// (as JSON) with reads through the (camera_id, captured_at) index.
+func (t *Tx) NearReads(windows []store.CameraWindow) ([][]store.ReadKey, error) {
+	out := make([][]store.ReadKey, len(windows))
+	if len(windows) == 0 {
+		return out, nil
+	}
+	type win struct {
+		C    string `json:"c"`
+		F, T int64
+	}
+	ws := make([]win, len(windows))
+	for i, w := range windows {
+		ws[i] = win{C: w.CameraID, F: ms(w.From), T: ms(w.To)}
+	}
+	list, _ := json.Marshal(ws)
+	rows, err := t.query(`SELECT w.key, r.id, r.camera_id, r.captured_at, p.plate, r.state, coalesce(r.v_plate, ''), coalesce(r.v_state, '')
+		FROM json_each(?) w
+		JOIN reads r ON r.camera_id = json_extract(w.value, '$.c')
+			AND r.captured_at >= json_extract(w.value, '$.F') AND r.captured_at < json_extract(w.value, '$.T')
+		JOIN plates p ON p.id = r.plate_id
+		ORDER BY w.key, r.captured_at DESC, r.id DESC`, string(list))
+	if err != nil {
+		return nil, fmt.Errorf("store: near reads: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var i int
+		var k store.ReadKey
+		var at int64
+		if err := rows.Scan(&i, &k.ID, &k.CameraID, &at, &k.Plate, &k.State, &k.CorrectedPlate, &k.CorrectedState); err != nil {
+			return nil, err
+		}
+		k.CapturedAt = fromMS(at)
+		out[i] = append(out[i], k)
+	}
+	return out, rows.Err()
+}
+
 // ReadsByID returns the reads with these ids, newest first.
 func (t *Tx) ReadsByID(ids []string) ([]api.Read, error) {
 	out := []api.Read{}

@@ -158,8 +158,44 @@ func TestAnalyses(t *testing.T, open Opener) {
 			t.Fatalf("trial %d: WindowReads(%v, %s, %s, %d):\n got %d %v\nwant %d %v", trial, cams, from, to, limit, len(got), got, len(want), want)
 		}
 	}
+	checkNearReads(t, st, reads)
 	checkReadsByID(t, st, reads)
 	checkKeptAnalyses(t, st, reads)
+}
+
+// checkNearReads asks for a window around every 50th read (and an empty
+// window) at once and compares each answer with brute force.
+func checkNearReads(t *testing.T, st store.Storage, reads []analysisRead) {
+	t.Helper()
+	var ws []store.CameraWindow
+	for i := 0; i < len(reads); i += 50 {
+		ws = append(ws, store.CameraWindow{CameraID: reads[i].CameraID, From: reads[i].CapturedAt.Add(-90 * time.Second),
+			To: reads[i].CapturedAt.Add(90 * time.Second)})
+	}
+	ws = append(ws, store.CameraWindow{CameraID: "ac-0", From: reads[0].CapturedAt.Add(time.Hour), To: reads[0].CapturedAt.Add(2 * time.Hour)})
+	var got [][]store.ReadKey
+	err := st.View(context.Background(), func(tx store.ReadTx) error {
+		var err error
+		got, err = tx.NearReads(ws)
+		return err
+	})
+	if err != nil || len(got) != len(ws) {
+		t.Fatalf("NearReads: %d answers for %d windows (%v)", len(got), len(ws), err)
+	}
+	for i, w := range ws {
+		var want, have []string
+		for _, rd := range reads {
+			if rd.CameraID == w.CameraID && !rd.CapturedAt.Before(w.From) && rd.CapturedAt.Before(w.To) {
+				want = append(want, keyOf(rd.ID, rd.CameraID, rd.CapturedAt, rd.Plate, rd.State, rd.vPlate, rd.vState))
+			}
+		}
+		for _, k := range got[i] {
+			have = append(have, keyOf(k.ID, k.CameraID, k.CapturedAt, k.Plate, k.State, k.CorrectedPlate, k.CorrectedState))
+		}
+		if !slices.Equal(have, want) {
+			t.Fatalf("NearReads window %d %+v:\n got %v\nwant %v", i, w, have, want)
+		}
+	}
 }
 
 // checkReadsByID asks for a shuffled sample of ids and an unknown one.
