@@ -131,11 +131,7 @@ func (s *Server) answerCommonPlates(tx ReadTx, sess *session, scenes []sceneQuer
 	for _, g := range groups {
 		ids = append(ids, g.ReadIDs...)
 	}
-	byID, err := readsByID(tx, ids)
-	if err != nil {
-		return err
-	}
-	hot, err := s.hotlistedPlates(tx, sess)
+	byID, hot, err := s.groupReads(tx, sess, ids)
 	if err != nil {
 		return err
 	}
@@ -146,6 +142,17 @@ func (s *Server) answerCommonPlates(tx ReadTx, sess *session, scenes []sceneQuer
 		resp.Plates = append(resp.Plates, p)
 	}
 	return nil
+}
+
+// groupReads loads the reads of an analysis's groups by id, and the
+// plates on an active hotlist the caller may see.
+func (s *Server) groupReads(tx ReadTx, sess *session, ids []string) (map[string]api.Read, map[string]bool, error) {
+	byID, err := readsByID(tx, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	hot, err := s.hotlistedPlates(tx, sess)
+	return byID, hot, err
 }
 
 // readsByID loads reads by id into a map.
@@ -421,11 +428,7 @@ func (s *Server) fillCompanions(tx ReadTx, sess *session, groups []plateGroup, c
 			ids = append(ids, p[1])
 		}
 	}
-	byID, err := readsByID(tx, ids)
-	if err != nil {
-		return err
-	}
-	hot, err := s.hotlistedPlates(tx, sess)
+	byID, hot, err := s.groupReads(tx, sess, ids)
 	if err != nil {
 		return err
 	}
@@ -460,10 +463,7 @@ func (s *Server) reachAnalysis(tx ReadTx, sess *session, analysisID, id string) 
 	if err != nil {
 		return nil, nil, err
 	}
-	read, err := tx.GetRead(id)
-	if errors.Is(err, ErrNotFound) {
-		return nil, nil, notFoundErr("There is no read %s (it may have passed its retention period).", id)
-	}
+	read, err := readOrGone(tx, id)
 	if err != nil {
 		return nil, nil, err
 	}

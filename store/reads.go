@@ -32,10 +32,7 @@ func (s *Server) reach(tx Tx, sess *session, searchID, AlertID, id string) (*Sea
 	if err != nil {
 		return nil, nil, err
 	}
-	read, err := tx.GetRead(id)
-	if errors.Is(err, ErrNotFound) {
-		return nil, nil, notFoundErr("There is no read %s (it may have passed its retention period).", id)
-	}
+	read, err := readOrGone(tx, id)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -48,6 +45,15 @@ func (s *Server) reach(tx Tx, sess *session, searchID, AlertID, id string) (*Sea
 		return nil, nil, forbidden("The read %s was not returned by your search %s.", id, searchID)
 	}
 	return rec, read, nil
+}
+
+// readOrGone returns read id, or not_found saying it may have been purged.
+func readOrGone(tx ReadTx, id string) (*api.Read, error) {
+	read, err := tx.GetRead(id)
+	if errors.Is(err, ErrNotFound) {
+		return nil, notFoundErr("There is no read %s (it may have passed its retention period).", id)
+	}
+	return read, err
 }
 
 // caseAudit starts an audit entry carrying a search's case context.
