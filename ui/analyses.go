@@ -91,8 +91,11 @@ type AnalysesView struct {
 	photoFor   string
 }
 
-func newAnalysesView(sess Session, an AnalysisSession, win fyne.Window, states []string, active func() *api.CaseContext, tileURL string, bg context.Context) *AnalysesView {
-	v := &AnalysesView{sess: sess, an: an, win: win, activeFn: active, tileURL: tileURL, bg: bg, selected: -1, msg: errorText()}
+// newAnalysesView builds the screen; photo is the window's photo panel,
+// which shows the analysis's reads while the screen is open (the caller
+// routes its verdicts to OnVerdict then).
+func newAnalysesView(sess Session, an AnalysisSession, win fyne.Window, photo *PhotoPanel, active func() *api.CaseContext, tileURL string, bg context.Context) *AnalysesView {
+	v := &AnalysesView{sess: sess, an: an, win: win, photo: photo, activeFn: active, tileURL: tileURL, bg: bg, selected: -1, msg: errorText()}
 	v.summary = widget.NewLabel("Choose scenes (or a target plate) and run the analysis.")
 	v.summary.Wrapping = fyne.TextWrapWord
 	v.notice = widget.NewLabel(coTravelNotice)
@@ -107,8 +110,6 @@ func newAnalysesView(sess Session, an AnalysisSession, win fyne.Window, states [
 	v.kind.SetSelected(kindCommon)
 	v.run = widget.NewButtonWithIcon("Run analysis", theme.SearchIcon(), v.onRun)
 	v.run.Importance = widget.HighImportance
-	v.photo = newPhotoPanel(win, states)
-	v.photo.OnVerdict = v.onVerdict
 	v.plates = widget.NewList(func() int { return len(v.items) },
 		func() fyne.CanvasObject {
 			return widget.NewLabel("7ABC123 CA · scenes 1, 2, 3 · 12 reads · on a hotlist")
@@ -125,9 +126,8 @@ func newAnalysesView(sess Session, an AnalysisSession, win fyne.Window, states [
 	v.timeline.Disable()
 	head := container.NewVBox(container.NewBorder(nil, nil, widget.NewLabelWithStyle("Analysis", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		v.run, v.kind), v.forms, widget.NewSeparator(), v.notice, v.summary, v.msg)
-	lists := container.NewVSplit(v.plates, container.NewBorder(nil, v.timeline, nil, nil, v.readList))
-	body := container.NewHSplit(lists, container.NewPadded(v.photo.content))
-	body.Offset = 0.5
+	body := container.NewHSplit(v.plates, container.NewBorder(nil, v.timeline, nil, nil, v.readList))
+	body.Offset = 0.45
 	v.content = container.NewBorder(head, nil, nil, nil, body)
 	v.refreshGate()
 	return v

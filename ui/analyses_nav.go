@@ -24,7 +24,7 @@ func (m *MainScreen) showAnalyses() {
 		return
 	}
 	if m.analyses == nil {
-		m.analyses = newAnalysesView(m.sess, an, m.app.win, m.app.policy.States, m.Case.Active, m.sess.TileURL(), m.bg)
+		m.analyses = newAnalysesView(m.sess, an, m.app.win, m.Photo, m.Case.Active, m.sess.TileURL(), m.bg)
 		m.analyses.OnTimeline = m.timelineOfPlate
 		m.analyses.OnActivity = m.app.idle.touch
 	}
@@ -32,6 +32,16 @@ func (m *MainScreen) showAnalyses() {
 	m.analyses.refreshGate()
 	m.center.Objects = []fyne.CanvasObject{m.analyses.content}
 	m.center.Refresh()
+}
+
+// analysisVerdict sends a verdict through the Analyses screen when the
+// photo panel shows a read that screen put there; false otherwise.
+func (m *MainScreen) analysisVerdict(v api.VerificationRequest) bool {
+	if m.analyses == nil || !m.analyses.Shows() {
+		return false
+	}
+	m.analyses.OnVerdict(v)
+	return true
 }
 
 // timelineOfPlate searches the plate under the active case and opens its

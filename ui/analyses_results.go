@@ -244,8 +244,14 @@ func (v *AnalysesView) onSelectRead(i int) {
 	}()
 }
 
-// onVerdict records a verdict on the read shown, through the analysis.
-func (v *AnalysesView) onVerdict(req api.VerificationRequest) {
+// Shows reports whether the photo panel shows a read this screen put there.
+func (v *AnalysesView) Shows() bool {
+	row := v.photo.Row()
+	return row != nil && v.photoFor != "" && row.Read.ID == v.photoFor
+}
+
+// OnVerdict records a verdict on the read shown, through the analysis.
+func (v *AnalysesView) OnVerdict(req api.VerificationRequest) {
 	row := v.photo.Row()
 	if row == nil {
 		return

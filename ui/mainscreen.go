@@ -412,7 +412,7 @@ func (m *MainScreen) onSelectRow(i int) {
 // onVerdict sends a verdict for the read in the photo panel.
 func (m *MainScreen) onVerdict(v api.VerificationRequest) {
 	row := m.Photo.Row()
-	if row == nil {
+	if row == nil || m.analysisVerdict(v) { // a read of the Analyses screen (analyses_nav.go)
 		return
 	}
 	m.app.idle.touch()
