@@ -105,9 +105,10 @@ func newAnalysesView(sess Session, an AnalysisSession, win fyne.Window, photo *P
 	v.common = v.buildCommon()
 	v.convoy = v.buildConvoy()
 	v.forms = container.NewStack(v.common)
-	v.kind = widget.NewRadioGroup([]string{kindCommon, kindConvoy}, v.onKind)
+	v.kind = widget.NewRadioGroup([]string{kindCommon, kindConvoy}, nil)
 	v.kind.Horizontal = true
 	v.kind.SetSelected(kindCommon)
+	v.kind.OnChanged = v.onKind
 	v.run = widget.NewButtonWithIcon("Run analysis", theme.SearchIcon(), v.onRun)
 	v.run.Importance = widget.HighImportance
 	v.plates = widget.NewList(func() int { return len(v.items) },
@@ -241,6 +242,9 @@ func (v *AnalysesView) renumber() {
 
 // onKind switches between the two forms.
 func (v *AnalysesView) onKind(k string) {
+	if v.plates != nil {
+		v.clear("Choose scenes (or a target plate) and run the analysis.")
+	}
 	if k == kindConvoy {
 		v.forms.Objects = []fyne.CanvasObject{v.convoy}
 	} else {

@@ -79,11 +79,9 @@ func (v *AnalysesView) runConvoy(c api.CaseContext) {
 	})
 }
 
-// start clears the results and runs work; its answer is applied only if
-// no later run started meanwhile.
-func (v *AnalysesView) start(note string, work func(ctx context.Context) (func(), error)) {
+// clear empties the results (a new run, or the other kind of analysis).
+func (v *AnalysesView) clear(note string) {
 	v.runs++
-	run := v.runs
 	v.items, v.selected, v.analysisID = nil, -1, ""
 	v.notice.Hide()
 	v.plates.UnselectAll()
@@ -91,6 +89,14 @@ func (v *AnalysesView) start(note string, work func(ctx context.Context) (func()
 	v.readList.Refresh()
 	v.timeline.Disable()
 	v.summary.SetText(note)
+	setMsg(v.msg, "")
+}
+
+// start clears the results and runs work; its answer is applied only if
+// no later run started meanwhile.
+func (v *AnalysesView) start(note string, work func(ctx context.Context) (func(), error)) {
+	v.clear(note)
+	run := v.runs
 	v.run.Disable()
 	go func() {
 		ctx, cancel := context.WithTimeout(v.bg, 60*time.Second)
@@ -190,11 +196,15 @@ func (v *AnalysesView) readLine(i int, l *widget.Label) {
 	it := v.items[v.selected]
 	r := it.reads[i]
 	txt, _ := statusText(Row{Read: r})
-	line := fmt.Sprintf("%s · %s · OCR %s · %s", r.CapturedAt.Local().Format("Mon Jan 02 15:04:05"), r.Camera.Name, r.Plate, txt)
+	parts := []string{r.CapturedAt.Local().Format("Jan 02 15:04:05")}
 	if t, ok := it.targets[r.ID]; ok {
-		line += fmt.Sprintf(" · %+ds from the target", int(r.CapturedAt.Sub(t).Seconds()))
+		parts = append(parts, fmt.Sprintf("%+d s from the target", int(r.CapturedAt.Sub(t).Seconds())))
 	}
-	l.SetText(line)
+	parts = append(parts, txt)
+	if r.Plate != it.plate { // a look-alike or corrected read: show what the camera read
+		parts = append(parts, "OCR "+r.Plate)
+	}
+	l.SetText(strings.Join(append(parts, r.Camera.Name), " · "))
 }
 
 // onSelectPlate shows the plate's reads.
