@@ -38,6 +38,8 @@ const (
 	CodeMFACodeReused          = "mfa_code_reused"          // 401
 	CodeMFAEnrollmentRequired  = "mfa_enrollment_required"  // 403
 	CodeMFARequiredByPolicy    = "mfa_required_by_policy"   // 403
+	CodeSceneTooBroad          = "scene_too_broad"          // 422
+	CodeAnalysisNotPermitted   = "analysis_not_permitted"   // 403
 )
 
 // ErrorBody is the inside of an error answer.

@@ -108,6 +108,14 @@ var schemaTypes = map[string]any{
 	"TrainingResetRequest": api.TrainingResetRequest{},
 	"TrainingReset":        api.TrainingReset{},
 	"TrainingLive":         api.TrainingLive{},
+	"Scene":                api.Scene{},
+	"CommonPlatesRequest":  api.CommonPlatesRequest{},
+	"CommonPlate":          api.CommonPlate{},
+	"CommonPlatesResponse": api.CommonPlatesResponse{},
+	"ConvoyRequest":        api.ConvoyRequest{},
+	"CoRead":               api.CoRead{},
+	"Companion":            api.Companion{},
+	"ConvoyResponse":       api.ConvoyResponse{},
 }
 
 // Fields of a Go type that a schema leaves out on purpose, and fields a

@@ -25,3 +25,10 @@ func TestConformance(t *testing.T) {
 	pgtest.Require(t)
 	storagetest.Run(t, func(t *testing.T) store.Storage { return openFresh(t) })
 }
+
+// TestAnalysesConformance checks the analyses' storage against the
+// brute-force references of the suite.
+func TestAnalysesConformance(t *testing.T) {
+	pgtest.Require(t)
+	storagetest.TestAnalyses(t, func(t *testing.T) store.Storage { return openFresh(t) })
+}
