@@ -266,15 +266,3 @@ func (s *Server) cameras(w http.ResponseWriter, r *http.Request, _ *session) err
 	}
 	return writeJSON(w, http.StatusOK, cams)
 }
-
-// healthz: GET /healthz.
-func (s *Server) healthz(w http.ResponseWriter, r *http.Request, _ *session) error {
-	err := s.st.View(r.Context(), func(tx ReadTx) error {
-		_, err := tx.AuditHead()
-		return err
-	})
-	if err != nil {
-		return api.E(http.StatusInternalServerError, api.CodeInternal, "The store's database is not answering.")
-	}
-	return writeJSON(w, http.StatusOK, api.Health{Status: "ok"})
-}
