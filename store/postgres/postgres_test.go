@@ -1,11 +1,15 @@
 package postgres_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
@@ -13,9 +17,12 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"golang.org/x/crypto/bcrypt"
 
 	"alprdesk/api"
+	"alprdesk/api/apitest"
 	"alprdesk/store"
+	"alprdesk/store/open"
 	"alprdesk/store/postgres"
 	"alprdesk/store/postgres/pgtest"
 )
@@ -255,6 +262,52 @@ func TestConnectionLossIsUnavailable(t *testing.T) {
 	for err := users(); err != nil; err = users() {
 		if time.Now().After(deadline) {
 			t.Fatalf("no reconnection once the database is back: %v", err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// TestHTTPStoreUnavailable: a store whose database goes away answers 503
+// store_unavailable with Retry-After (never 500), and serves again once the
+// database is back.
+func TestHTTPStoreUnavailable(t *testing.T) {
+	p, dsn := proxied(t, pgtest.DSN(t))
+	srv, err := store.Open(store.Config{DBPath: dsn, Open: open.Open, PasswordCost: bcrypt.MinCost, PurgeEvery: -1, HotlistEvery: -1, Logf: t.Logf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	err = srv.Admin("cli:test").AddUser(ctx, store.NewUser{Username: "dana", Role: api.RoleDetective, Serial: "S-1", Name: "Dana",
+		Team: "east", Trained: "2026-01-15", Password: "dana-password-long", DesignatedBy: "memo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	defer ts.Close()
+	hc := &http.Client{Transport: apitest.Load(t).Transport(t, http.DefaultTransport)}
+	login := func() *http.Response {
+		body, _ := json.Marshal(api.LoginRequest{Username: "dana", Password: "dana-password-long"})
+		resp, err := hc.Post(ts.URL+"/v1/auth/login", "application/json", bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		io.Copy(io.Discard, resp.Body)
+		return resp
+	}
+	if r := login(); r.StatusCode != http.StatusOK {
+		t.Fatalf("login with the database up: %d", r.StatusCode)
+	}
+	p.cut()
+	r := login()
+	if r.StatusCode != http.StatusServiceUnavailable || r.Header.Get("Retry-After") == "" {
+		t.Fatalf("login with the database gone: %d, Retry-After %q", r.StatusCode, r.Header.Get("Retry-After"))
+	}
+	startProxy(t, p.target, p.ln.Addr().String())
+	deadline := time.Now().Add(10 * time.Second)
+	for login().StatusCode != http.StatusOK {
+		if time.Now().After(deadline) {
+			t.Fatal("the store does not serve again once the database is back")
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
