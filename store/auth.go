@@ -54,7 +54,7 @@ func minTime(a, b time.Time) time.Time {
 }
 
 func badLogin() *api.Error {
-	return api.E(http.StatusUnauthorized, api.CodeUnauthorized, "The username or password is not correct.")
+	return api.E(api.CodeUnauthorized, "The username or password is not correct.")
 }
 
 // login: POST /v1/auth/login.
@@ -100,11 +100,11 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, _ *session) error
 		audit.Role = u.Role
 		switch {
 		case u.LockedUntil.After(now):
-			return refuse(api.E(http.StatusLocked, api.CodeAccountLocked,
+			return refuse(api.E(api.CodeAccountLocked,
 				"The account %s is locked after repeated failed sign-ins until %s UTC; an administrator can unlock it.",
 				u.Username, u.LockedUntil.Format("15:04")))
 		case u.Disabled:
-			return refuse(api.E(http.StatusForbidden, api.CodeForbidden, "The account %s is disabled; ask an administrator.", u.Username))
+			return refuse(api.E(api.CodeForbidden, "The account %s is disabled; ask an administrator.", u.Username))
 		case u.Demo && !s.cfg.Demo:
 			return refuse(badLogin())
 		case !passOK:
@@ -164,23 +164,23 @@ func (s *Server) refresh(w http.ResponseWriter, r *http.Request, _ *session) err
 	err := s.st.Update(r.Context(), func(tx Tx) error {
 		k, err := tx.GetToken(hashToken(req.RefreshToken))
 		if errors.Is(err, ErrNotFound) || (err == nil && (k.Kind != tokenRefresh || k.Revoked)) {
-			refusal = api.E(http.StatusUnauthorized, api.CodeUnauthorized, "The refresh token is not valid; sign in again.")
+			refusal = api.E(api.CodeUnauthorized, "The refresh token is not valid; sign in again.")
 			return nil
 		}
 		if err != nil {
 			return err
 		}
 		if k.Used {
-			refusal = api.E(http.StatusUnauthorized, api.CodeUnauthorized, "The refresh token was already used; every token of this sign-in is revoked, sign in again.")
+			refusal = api.E(api.CodeUnauthorized, "The refresh token was already used; every token of this sign-in is revoked, sign in again.")
 			return tx.RevokeFamily(k.Family)
 		}
 		if !now.Before(k.FamilyExpiresAt) {
-			refusal = api.E(http.StatusUnauthorized, api.CodeTokenExpired, "The shift's sign-in has ended (12 hours); sign in again.")
+			refusal = api.E(api.CodeTokenExpired, "The shift's sign-in has ended (12 hours); sign in again.")
 			return nil
 		}
 		u, err := tx.GetUser(k.Username)
 		if err != nil || u.Disabled {
-			refusal = api.E(http.StatusUnauthorized, api.CodeUnauthorized, "The account of this token is disabled or gone.")
+			refusal = api.E(api.CodeUnauthorized, "The account of this token is disabled or gone.")
 			return nil
 		}
 		if err := tx.MarkTokenUsed(k.Hash); err != nil {
@@ -235,7 +235,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request, _ *session) erro
 		return err
 	}
 	if !revoked {
-		return api.E(http.StatusUnauthorized, api.CodeUnauthorized, "The refresh token is not valid; nothing was signed out.")
+		return api.E(api.CodeUnauthorized, "The refresh token is not valid; nothing was signed out.")
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
@@ -274,7 +274,7 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request, _ *session) err
 		return err
 	})
 	if err != nil {
-		return api.E(http.StatusInternalServerError, api.CodeInternal, "The store's database is not answering.")
+		return api.E(api.CodeInternal, "The store's database is not answering.")
 	}
 	return writeJSON(w, http.StatusOK, api.Health{Status: "ok"})
 }
