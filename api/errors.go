@@ -35,6 +35,7 @@ const (
 	CodeMFACodeReused          = "mfa_code_reused"          // 401
 	CodeMFAEnrollmentRequired  = "mfa_enrollment_required"  // 403
 	CodeMFARequiredByPolicy    = "mfa_required_by_policy"   // 403
+	CodeStoreUnavailable       = "store_unavailable"        // 503
 )
 
 // ErrorBody is the inside of an error answer.

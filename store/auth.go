@@ -160,7 +160,7 @@ func (s *Server) judgeLogin(tx Tx, at loginAttempt) (any, *api.Error, error) {
 			return nil, nil, err
 		}
 		audit.Query = `{"step":"password","mfa_required":true}`
-		return ch, nil, appendAudit(tx, audit)
+		return ch, nil, AppendAudit(tx, audit)
 	}
 	resp, err := s.completeSignIn(tx, u, at.now, audit)
 	return resp, nil, err
@@ -189,13 +189,13 @@ func (s *Server) completeSignIn(tx Tx, u *UserRecord, now time.Time, audit *api.
 	if restricted {
 		audit.Query = `{"restricted":"mfa_enrollment_required"}`
 	}
-	return resp, appendAudit(tx, audit)
+	return resp, AppendAudit(tx, audit)
 }
 
 // refuseAudit audits a refusal with its code.
 func refuseAudit(tx Tx, audit *api.AuditEntry, e *api.Error) error {
 	audit.Outcome, audit.Reason = api.OutcomeRefused, e.Code
-	return appendAudit(tx, audit)
+	return AppendAudit(tx, audit)
 }
 
 // failSignIn counts a failed sign-in step (wrong password or wrong second
@@ -214,7 +214,7 @@ func (s *Server) failSignIn(tx Tx, f LoginFailures, audit *api.AuditEntry, e *ap
 	if err := refuseAudit(tx, audit, e); err != nil || !locked {
 		return e, err
 	}
-	return e, appendAudit(tx, &api.AuditEntry{At: audit.At, Actor: f.Username, Role: audit.Role, Action: ActionLockout,
+	return e, AppendAudit(tx, &api.AuditEntry{At: audit.At, Actor: f.Username, Role: audit.Role, Action: ActionLockout,
 		Workstation: audit.Workstation, Outcome: api.OutcomeRefused, Reason: api.CodeAccountLocked,
 		Query: fmt.Sprintf(`{"failed_logins":%d,"locked_minutes":%d}`, MaxFailures, int(LockoutPeriod/time.Minute))})
 }
@@ -292,7 +292,7 @@ func (s *Server) rotate(tx Tx, k *TokenRecord, now time.Time, audit *api.AuditEn
 	} else if err != nil && !errors.Is(err, ErrNotFound) {
 		return nil, nil, err
 	}
-	return resp, nil, appendAudit(tx, audit)
+	return resp, nil, AppendAudit(tx, audit)
 }
 
 // logout: POST /v1/auth/logout revokes the sign-in of the access token
@@ -338,7 +338,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request, _ *session) erro
 		if sess != nil {
 			e.Role = sess.role()
 		}
-		return appendAudit(tx, e)
+		return AppendAudit(tx, e)
 	})
 	if err != nil {
 		return err
@@ -385,16 +385,4 @@ func (s *Server) cameras(w http.ResponseWriter, r *http.Request, _ *session) err
 		return err
 	}
 	return writeJSON(w, http.StatusOK, cams)
-}
-
-// healthz: GET /healthz.
-func (s *Server) healthz(w http.ResponseWriter, r *http.Request, _ *session) error {
-	err := s.st.View(r.Context(), func(tx ReadTx) error {
-		_, err := tx.AuditHead()
-		return err
-	})
-	if err != nil {
-		return api.E(http.StatusInternalServerError, api.CodeInternal, "The store's database is not answering.")
-	}
-	return writeJSON(w, http.StatusOK, api.Health{Status: "ok"})
 }

@@ -286,7 +286,7 @@ func (s *Server) confirmMFA(w http.ResponseWriter, r *http.Request, sess *sessio
 		if err := tx.PutMFA(m); err != nil {
 			return err
 		}
-		return appendAudit(tx, &api.AuditEntry{At: now, Actor: sess.username(), Role: sess.role(),
+		return AppendAudit(tx, &api.AuditEntry{At: now, Actor: sess.username(), Role: sess.role(),
 			Action: ActionMFAEnrol, Workstation: workstation(r), ResultCount: 1,
 			Query: `{"second_factor":"totp","recovery_codes":` + strconv.Itoa(RecoveryCodeCount) + `}`})
 	})
@@ -330,7 +330,7 @@ func (s *Server) removeMFA(w http.ResponseWriter, r *http.Request, sess *session
 		if err := tx.DeleteMFA(sess.user.Username); err != nil {
 			return err
 		}
-		return appendAudit(tx, &api.AuditEntry{At: now, Actor: sess.username(), Role: sess.role(),
+		return AppendAudit(tx, &api.AuditEntry{At: now, Actor: sess.username(), Role: sess.role(),
 			Action: ActionMFARemove, Workstation: workstation(r), ResultCount: 1, Query: `{"second_factor":"totp"}`})
 	})
 	if err != nil {

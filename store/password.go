@@ -58,7 +58,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, sess *se
 			return err
 		}
 		audit.Query = `{"other_sessions_revoked":true}`
-		return appendAudit(tx, audit)
+		return AppendAudit(tx, audit)
 	})
 	if err != nil {
 		return err

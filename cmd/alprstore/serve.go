@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -191,15 +192,6 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	defer stop()
 	logf := func(format string, a ...any) { fmt.Fprintf(stderr, format+"\n", a...) }
 	start := time.Now()
-	srv, err := store.Open(store.Config{DBPath: o.db, Open: open.Open, RetentionDays: o.retentionDays, Demo: o.demo,
-		DemoSeed: o.demoSeed, DemoReads: o.demoReads, DemoLive: o.live, DemoLiveRate: o.liveRate,
-		BasemapPath: o.basemap, Logf: logf, ImportDir: o.importDir, ImportEvery: o.importEvery,
-		AuthRate: o.authRate, TrustedProxies: o.proxies, RequireMFA: o.requireMFA,
-		CheckpointDir: o.checkpointDir, CheckpointKey: o.key, AllowBrokenChain: o.allowBrokenChain})
-	if err != nil {
-		return err
-	}
-	defer srv.Close()
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return err
@@ -207,9 +199,11 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	if o.tlsCert == "" && len(o.proxies) > 0 && !loopbackAddr(o.addr) {
 		ln = &proxyOnlyListener{Listener: ln, proxies: o.proxies, logf: logf}
 	}
-	hs := newHTTPServer(srv.Handler(), readTimeout)
-	hs.RegisterOnShutdown(srv.CloseStreams) // open alert streams would hold Shutdown
-	announce(stdout, stderr, srv, o, ln.Addr().String(), time.Since(start))
+	// The node answers health checks while it opens (and migrates) its
+	// database: /healthz says it is starting, /readyz and the API are 503.
+	var handler swapHandler
+	handler.set(store.StartingHandler(backendOf(o)))
+	hs := newHTTPServer(&handler, readTimeout)
 	errc := make(chan error, 1)
 	go func() {
 		if o.tlsCert != "" {
@@ -218,6 +212,19 @@ func serve(args []string, stdout, stderr io.Writer) error {
 			errc <- hs.Serve(ln)
 		}
 	}()
+	srv, err := store.Open(store.Config{DBPath: o.db, Open: open.Open, RetentionDays: o.retentionDays, Demo: o.demo,
+		DemoSeed: o.demoSeed, DemoReads: o.demoReads, DemoLive: o.live, DemoLiveRate: o.liveRate,
+		BasemapPath: o.basemap, Logf: logf, ImportDir: o.importDir, ImportEvery: o.importEvery,
+		AuthRate: o.authRate, TrustedProxies: o.proxies, RequireMFA: o.requireMFA,
+		CheckpointDir: o.checkpointDir, CheckpointKey: o.key, AllowBrokenChain: o.allowBrokenChain})
+	if err != nil {
+		hs.Close()
+		return err
+	}
+	defer srv.Close()
+	hs.RegisterOnShutdown(srv.CloseStreams) // open alert streams would hold Shutdown
+	handler.set(srv.Handler())
+	announce(stdout, stderr, srv, o, ln.Addr().String(), time.Since(start))
 	select {
 	case err := <-errc:
 		return err
@@ -230,6 +237,25 @@ func serve(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	return srv.Close()
+}
+
+// swapHandler serves through the handler it holds now: the starting
+// handler until the store is open, then the store's.
+type swapHandler struct{ h atomic.Pointer[http.Handler] }
+
+func (s *swapHandler) set(h http.Handler) { s.h.Store(&h) }
+
+func (s *swapHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	(*s.h.Load()).ServeHTTP(w, r)
+}
+
+// backendOf names the backend --db chooses: a postgres:// or postgresql://
+// URL is PostgreSQL, anything else (and the demo) a SQLite file.
+func backendOf(o *serveOptions) string {
+	if open.IsURL(o.db) {
+		return store.BackendPostgres
+	}
+	return store.BackendSQLite
 }
 
 // announce prints the URL (and the demo users in demo mode).

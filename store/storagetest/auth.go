@@ -1,47 +1,22 @@
-package sqlite_test
+package storagetest
 
 import (
-	"context"
 	"errors"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"alprdesk/store"
-	"alprdesk/store/sqlite"
 )
 
-// TestAuthStorage checks the shared sign-in state of the Tx seam: failure
-// counts of any username, second factors, MFA tokens and per-user token
-// revocation (written against store.Storage, for the conformance suite).
-func TestAuthStorage(t *testing.T) {
-	st, err := sqlite.Open(filepath.Join(t.TempDir(), "auth.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	authConformance(t, st)
-}
-
-func authConformance(t *testing.T, st store.Storage) {
-	ctx := context.Background()
-	now := time.Now().UTC().Truncate(time.Millisecond)
-	update := func(fn func(tx store.Tx) error) {
-		t.Helper()
-		if err := st.Update(ctx, fn); err != nil {
-			t.Fatal(err)
-		}
-	}
-	view := func(fn func(tx store.ReadTx) error) {
-		t.Helper()
-		if err := st.View(ctx, fn); err != nil {
-			t.Fatal(err)
-		}
-	}
-	update(func(tx store.Tx) error {
+// testAuth checks the shared sign-in state: failure counts of any
+// username, second factors, MFA tokens, per-user token revocation and the
+// restricted flag of tokens.
+func testAuth(t *testing.T, st store.Storage) {
+	now := base
+	update(t, st, func(tx store.Tx) error {
 		return tx.SetLoginFailures(store.LoginFailures{Username: "nobody", Failures: 3, LockedUntil: now})
 	})
-	view(func(tx store.ReadTx) error {
+	view(t, st, func(tx store.ReadTx) error {
 		f, err := tx.LoginFailures("nobody")
 		if err != nil || f.Failures != 3 || !f.LockedUntil.Equal(now) {
 			t.Errorf("LoginFailures = %+v %v", f, err)
@@ -52,8 +27,8 @@ func authConformance(t *testing.T, st store.Storage) {
 		}
 		return nil
 	})
-	update(func(tx store.Tx) error { return tx.ClearLoginFailures("nobody") })
-	view(func(tx store.ReadTx) error {
+	update(t, st, func(tx store.Tx) error { return tx.ClearLoginFailures("nobody") })
+	view(t, st, func(tx store.ReadTx) error {
 		if f, _ := tx.LoginFailures("nobody"); f.Failures != 0 {
 			t.Errorf("after clear: %+v", f)
 		}
@@ -61,10 +36,10 @@ func authConformance(t *testing.T, st store.Storage) {
 	})
 
 	m := &store.MFARecord{Username: "dana", Secret: "JBSWY3DPEHPK3PXP", LastStep: 7, RecoveryHashes: []string{"a", "b"}, CreatedAt: now}
-	update(func(tx store.Tx) error { return tx.PutMFA(m) })
+	update(t, st, func(tx store.Tx) error { return tx.PutMFA(m) })
 	m.Confirmed, m.RecoveryHashes = true, []string{"b"}
-	update(func(tx store.Tx) error { return tx.PutMFA(m) })
-	view(func(tx store.ReadTx) error {
+	update(t, st, func(tx store.Tx) error { return tx.PutMFA(m) })
+	view(t, st, func(tx store.ReadTx) error {
 		got, err := tx.GetMFA("dana")
 		if err != nil || !got.Confirmed || got.LastStep != 7 || len(got.RecoveryHashes) != 1 || got.RecoveryHashes[0] != "b" {
 			t.Errorf("GetMFA = %+v %v", got, err)
@@ -74,9 +49,9 @@ func authConformance(t *testing.T, st store.Storage) {
 		}
 		return nil
 	})
-	update(func(tx store.Tx) error { return tx.DeleteMFA("dana") })
+	update(t, st, func(tx store.Tx) error { return tx.DeleteMFA("dana") })
 
-	update(func(tx store.Tx) error {
+	update(t, st, func(tx store.Tx) error {
 		for _, k := range []store.MFATokenRecord{{Hash: "h1", Username: "dana", ExpiresAt: now.Add(-time.Minute)},
 			{Hash: "h2", Username: "dana", ExpiresAt: now.Add(time.Minute)}} {
 			if err := tx.InsertMFAToken(&k); err != nil {
@@ -88,7 +63,7 @@ func authConformance(t *testing.T, st store.Storage) {
 		}
 		return tx.DeleteMFATokensBefore(now)
 	})
-	view(func(tx store.ReadTx) error {
+	view(t, st, func(tx store.ReadTx) error {
 		if _, err := tx.GetMFAToken("h1"); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("expired token kept: %v", err)
 		}
@@ -98,7 +73,7 @@ func authConformance(t *testing.T, st store.Storage) {
 		return nil
 	})
 
-	update(func(tx store.Tx) error {
+	update(t, st, func(tx store.Tx) error {
 		for _, k := range []store.TokenRecord{{Hash: "t1", Kind: store.TokenAccess, Username: "dana", Family: "f1", Restricted: true},
 			{Hash: "t2", Kind: store.TokenAccess, Username: "dana", Family: "f2"},
 			{Hash: "t3", Kind: store.TokenAccess, Username: "eve", Family: "f3"}} {
@@ -109,7 +84,7 @@ func authConformance(t *testing.T, st store.Storage) {
 		}
 		return tx.RevokeUserTokens("dana", "f2")
 	})
-	view(func(tx store.ReadTx) error {
+	view(t, st, func(tx store.ReadTx) error {
 		for hash, revoked := range map[string]bool{"t1": true, "t2": false, "t3": false} {
 			k, err := tx.GetToken(hash)
 			if err != nil || k.Revoked != revoked {
