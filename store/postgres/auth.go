@@ -8,9 +8,9 @@ import (
 	"alprdesk/store"
 )
 
-// authMigration adds the shared sign-in state: failed sign-ins per
-// username (known or not), second factors, MFA tokens, and restricted
-// token families (--require-mfa).
+// authMigration adds the shared sign-in state every node reads: failed
+// sign-ins per username (known or not), second factors, MFA tokens, and
+// restricted token families (--require-mfa).
 const authMigration = `CREATE TABLE login_failures(
 	username text PRIMARY KEY, failures integer NOT NULL, locked_until bigint NOT NULL);
 CREATE TABLE mfa(
@@ -107,7 +107,8 @@ func (t *Tx) InsertMFAToken(k *store.MFATokenRecord) error {
 func (t *Tx) GetMFAToken(hash string) (*store.MFATokenRecord, error) {
 	k := store.MFATokenRecord{Hash: hash}
 	var exp int64
-	if err := t.row(`SELECT username, expires_at, tries FROM mfa_tokens WHERE hash = $1`, hash).Scan(&k.Username, &exp, &k.Tries); err != nil {
+	err := t.row(`SELECT username, expires_at, tries FROM mfa_tokens WHERE hash = $1`, hash).Scan(&k.Username, &exp, &k.Tries)
+	if err != nil {
 		return nil, err
 	}
 	k.ExpiresAt = fromMS(exp)
