@@ -27,6 +27,8 @@ const (
 	CodeOutsideRetention       = "outside_retention"        // 422
 	CodeVerificationRequired   = "verification_required"    // 409
 	CodeConflict               = "conflict"                 // 409
+	CodeOutcomeExists          = "outcome_exists"           // 409
+	CodeReasonRequired         = "reason_required"          // 422
 	CodeMethodNotAllowed       = "method_not_allowed"       // 405
 	CodeInternal               = "internal"                 // 500
 	CodeStoreUnavailable       = "store_unavailable"        // 503

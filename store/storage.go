@@ -56,6 +56,7 @@ type ReadTx interface {
 	SupervisionReadTx // samples, reviews, outcomes, efficacy (storage_supervision.go)
 	TrainingReadTx    // training attempts (storage_training.go)
 	AuthReadTx        // lockouts, second factors, MFA tokens (storage_auth.go)
+	AccountReadTx     // hit outcomes, daily counters (storage_account.go)
 
 	// GetUser answers ErrNotFound for an unknown username.
 	GetUser(username string) (*UserRecord, error)
@@ -97,6 +98,7 @@ type Tx interface {
 	SupervisionTx // storage_supervision.go
 	TrainingTx    // storage_training.go
 	AuthTx        // storage_auth.go
+	AccountTx     // storage_account.go
 
 	// InsertUser answers ErrExists for a taken username, UpdateUser
 	// ErrNotFound for an unknown one.

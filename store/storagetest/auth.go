@@ -1,6 +1,7 @@
 package storagetest
 
 import (
+	"context"
 	"errors"
 	"testing"
 	"time"
@@ -8,15 +9,28 @@ import (
 	"alprdesk/store"
 )
 
-// testAuth checks the shared sign-in state: failure counts of any
-// username, second factors, MFA tokens, per-user token revocation and the
-// restricted flag of tokens.
+// testAuth checks the shared sign-in state of the Tx seam: failure counts
+// of any username, second factors, MFA tokens and per-user token
+// revocation.
 func testAuth(t *testing.T, st store.Storage) {
-	now := base
-	update(t, st, func(tx store.Tx) error {
+	ctx := context.Background()
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	update := func(fn func(tx store.Tx) error) {
+		t.Helper()
+		if err := st.Update(ctx, fn); err != nil {
+			t.Fatal(err)
+		}
+	}
+	view := func(fn func(tx store.ReadTx) error) {
+		t.Helper()
+		if err := st.View(ctx, fn); err != nil {
+			t.Fatal(err)
+		}
+	}
+	update(func(tx store.Tx) error {
 		return tx.SetLoginFailures(store.LoginFailures{Username: "nobody", Failures: 3, LockedUntil: now})
 	})
-	view(t, st, func(tx store.ReadTx) error {
+	view(func(tx store.ReadTx) error {
 		f, err := tx.LoginFailures("nobody")
 		if err != nil || f.Failures != 3 || !f.LockedUntil.Equal(now) {
 			t.Errorf("LoginFailures = %+v %v", f, err)
@@ -27,8 +41,8 @@ func testAuth(t *testing.T, st store.Storage) {
 		}
 		return nil
 	})
-	update(t, st, func(tx store.Tx) error { return tx.ClearLoginFailures("nobody") })
-	view(t, st, func(tx store.ReadTx) error {
+	update(func(tx store.Tx) error { return tx.ClearLoginFailures("nobody") })
+	view(func(tx store.ReadTx) error {
 		if f, _ := tx.LoginFailures("nobody"); f.Failures != 0 {
 			t.Errorf("after clear: %+v", f)
 		}
@@ -36,10 +50,10 @@ func testAuth(t *testing.T, st store.Storage) {
 	})
 
 	m := &store.MFARecord{Username: "dana", Secret: "JBSWY3DPEHPK3PXP", LastStep: 7, RecoveryHashes: []string{"a", "b"}, CreatedAt: now}
-	update(t, st, func(tx store.Tx) error { return tx.PutMFA(m) })
+	update(func(tx store.Tx) error { return tx.PutMFA(m) })
 	m.Confirmed, m.RecoveryHashes = true, []string{"b"}
-	update(t, st, func(tx store.Tx) error { return tx.PutMFA(m) })
-	view(t, st, func(tx store.ReadTx) error {
+	update(func(tx store.Tx) error { return tx.PutMFA(m) })
+	view(func(tx store.ReadTx) error {
 		got, err := tx.GetMFA("dana")
 		if err != nil || !got.Confirmed || got.LastStep != 7 || len(got.RecoveryHashes) != 1 || got.RecoveryHashes[0] != "b" {
 			t.Errorf("GetMFA = %+v %v", got, err)
@@ -49,9 +63,9 @@ func testAuth(t *testing.T, st store.Storage) {
 		}
 		return nil
 	})
-	update(t, st, func(tx store.Tx) error { return tx.DeleteMFA("dana") })
+	update(func(tx store.Tx) error { return tx.DeleteMFA("dana") })
 
-	update(t, st, func(tx store.Tx) error {
+	update(func(tx store.Tx) error {
 		for _, k := range []store.MFATokenRecord{{Hash: "h1", Username: "dana", ExpiresAt: now.Add(-time.Minute)},
 			{Hash: "h2", Username: "dana", ExpiresAt: now.Add(time.Minute)}} {
 			if err := tx.InsertMFAToken(&k); err != nil {
@@ -63,7 +77,7 @@ func testAuth(t *testing.T, st store.Storage) {
 		}
 		return tx.DeleteMFATokensBefore(now)
 	})
-	view(t, st, func(tx store.ReadTx) error {
+	view(func(tx store.ReadTx) error {
 		if _, err := tx.GetMFAToken("h1"); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("expired token kept: %v", err)
 		}
@@ -73,7 +87,7 @@ func testAuth(t *testing.T, st store.Storage) {
 		return nil
 	})
 
-	update(t, st, func(tx store.Tx) error {
+	update(func(tx store.Tx) error {
 		for _, k := range []store.TokenRecord{{Hash: "t1", Kind: store.TokenAccess, Username: "dana", Family: "f1", Restricted: true},
 			{Hash: "t2", Kind: store.TokenAccess, Username: "dana", Family: "f2"},
 			{Hash: "t3", Kind: store.TokenAccess, Username: "eve", Family: "f3"}} {
@@ -84,7 +98,7 @@ func testAuth(t *testing.T, st store.Storage) {
 		}
 		return tx.RevokeUserTokens("dana", "f2")
 	})
-	view(t, st, func(tx store.ReadTx) error {
+	view(func(tx store.ReadTx) error {
 		for hash, revoked := range map[string]bool{"t1": true, "t2": false, "t3": false} {
 			k, err := tx.GetToken(hash)
 			if err != nil || k.Revoked != revoked {
