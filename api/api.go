@@ -517,7 +517,25 @@ type Exercises struct {
 	Exercises []Exercise `json:"exercises"`
 }
 
-// Health answers GET /healthz.
+// Health answers GET /healthz (liveness): the node serves HTTP; Backend
+// names the storage backend and Database says whether it answers.
 type Health struct {
-	Status string `json:"status"`
+	Status   string `json:"status"`   // HealthOK, or HealthStarting while the node opens its database
+	Backend  string `json:"backend"`  // "sqlite" or "postgres"
+	Database string `json:"database"` // "ok", "unreachable", or "unknown" while starting
 }
+
+// Health statuses.
+const (
+	HealthOK       = "ok"
+	HealthStarting = "starting"
+)
+
+// Ready answers GET /readyz (readiness) when the node may take requests.
+type Ready struct {
+	Status  string `json:"status"` // ReadyOK
+	Backend string `json:"backend"`
+}
+
+// ReadyOK is the status of a ready node.
+const ReadyOK = "ready"

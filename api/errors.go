@@ -31,6 +31,7 @@ const (
 	CodeReasonRequired         = "reason_required"          // 422
 	CodeMethodNotAllowed       = "method_not_allowed"       // 405
 	CodeInternal               = "internal"                 // 500
+	CodeStoreUnavailable       = "store_unavailable"        // 503
 )
 
 // ErrorBody is the inside of an error answer.

@@ -83,10 +83,10 @@ const (
 	ActionCameraAdd    = "camera_add"
 )
 
-// appendAudit links e to the chain's head and stores it in tx, and counts
+// AppendAudit links e to the chain's head and stores it in tx, and counts
 // what it records in the daily counters (counters.go). It sets e.Seq,
 // e.PrevHash and e.Hash; At is truncated to microseconds.
-func appendAudit(tx Tx, e *api.AuditEntry) error {
+func AppendAudit(tx Tx, e *api.AuditEntry) error {
 	head, err := tx.LockAuditHead()
 	if err != nil {
 		return err

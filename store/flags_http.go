@@ -95,7 +95,7 @@ func (s *Server) reviewFlag(w http.ResponseWriter, r *http.Request, sess *sessio
 		}
 		q, _ := json.Marshal(map[string]any{"flag_id": id, "kind": f.Kind, "verdict": rev.Verdict, "note": rev.Note,
 			"flagged_user": f.Username, "seqs": f.Seqs})
-		return appendAudit(tx, &api.AuditEntry{At: now, Actor: sess.username(), Role: sess.role(),
+		return AppendAudit(tx, &api.AuditEntry{At: now, Actor: sess.username(), Role: sess.role(),
 			Action: ActionFlagReview, Query: string(q), ResultCount: len(f.Seqs), Workstation: workstation(r)})
 	})
 	if err != nil {

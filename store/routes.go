@@ -17,6 +17,7 @@ func (s *Server) routesInit() {
 	exporters := slices.Clone(api.SearchRoles)
 
 	s.handle("GET /healthz", s.run(s.healthz))
+	s.handle("GET /readyz", s.run(s.readyz))
 	s.handle("POST /v1/auth/login", s.run(s.login))
 	s.handle("POST /v1/auth/refresh", s.run(s.refresh))
 	s.handle("POST /v1/auth/logout", s.run(s.logout))

@@ -219,7 +219,9 @@ func TestGoTypesMatchDocument(t *testing.T) {
 			jsonAnswer(200, api.AuditVerify{OK: true, Checked: 1, Head: api.ChainHead{Seq: 1, Hash: entry.Hash}})},
 		{"exercises", newReq("GET", "/v1/training/exercises", "", nil),
 			jsonAnswer(200, api.Exercises{Exercises: []api.Exercise{{ID: "x1", Title: "Partial plate", Brief: "b", Question: "q", ReportNumber: "20-042319", PurposeCategory: "robbery", Answer: "7ABC123"}}})},
-		{"health", newReq("GET", "/healthz", "", nil), jsonAnswer(200, api.Health{Status: "ok"})},
+		{"health", newReq("GET", "/healthz", "", nil), jsonAnswer(200, api.Health{Status: "ok", Backend: "postgres", Database: "unreachable"})},
+		{"ready", newReq("GET", "/readyz", "", nil), jsonAnswer(200, api.Ready{Status: api.ReadyOK, Backend: "sqlite"})},
+		{"not ready", newReq("GET", "/readyz", "", nil), errAnswer(503, api.CodeStoreUnavailable)},
 		{"tile", newReq("GET", "/tiles/13/1310/3166.png", "", nil), answer{200, "image/png", []byte("\x89PNG\r\n\x1a\n")}},
 		{"tile missing", newReq("GET", "/tiles/3/1/1.png", "", nil), errAnswer(404, api.CodeNotFound)},
 		{"undocumented path", newReq("GET", "/v1/nothing-here", "", nil), errAnswer(404, api.CodeNotFound)},
@@ -321,6 +323,7 @@ func TestPaths(t *testing.T) {
 	want := []string{
 		"DELETE /v1/hotlist-entries/{id}",
 		"GET /healthz",
+		"GET /readyz",
 		"GET /tiles/{z}/{x}/{y}.png",
 		"GET /v1/alerts",
 		"GET /v1/alerts/stream",
@@ -503,7 +506,7 @@ func TestCoverage(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		if r.URL.Path == "/healthz" {
-			_, _ = io.WriteString(w, `{"status":"ok"}`)
+			_, _ = io.WriteString(w, `{"status":"ok","backend":"sqlite","database":"ok"}`)
 			return
 		}
 		w.WriteHeader(http.StatusUnauthorized)

@@ -51,6 +51,7 @@ var schemaTypes = map[string]any{
 	"Exercise":            api.Exercise{},
 	"Exercises":           api.Exercises{},
 	"Health":              api.Health{},
+	"Ready":               api.Ready{},
 	"HotlistRequestBody":  api.HotlistRequestBody{},
 	"HotlistRequest":      api.HotlistRequest{},
 	"DecisionRequest":     api.DecisionRequest{},

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -84,21 +85,15 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	defer stop()
 	logf := func(format string, a ...any) { fmt.Fprintf(stderr, format+"\n", a...) }
 	start := time.Now()
-	srv, err := store.Open(store.Config{DBPath: o.db, Open: open.Open, RetentionDays: o.retentionDays, Demo: o.demo,
-		DemoSeed: o.demoSeed, DemoReads: o.demoReads, DemoLive: o.live, DemoLiveRate: o.liveRate,
-		BasemapPath: o.basemap, Logf: logf, ImportDir: o.importDir, ImportEvery: o.importEvery,
-		TimeZone: o.timeZone})
-	if err != nil {
-		return err
-	}
-	defer srv.Close()
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return err
 	}
-	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
-	hs.RegisterOnShutdown(srv.CloseStreams) // open alert streams would hold Shutdown
-	announce(stdout, stderr, srv, o, ln.Addr().String(), time.Since(start))
+	// The node answers health checks while it opens (and migrates) its
+	// database: /healthz says it is starting, /readyz and the API are 503.
+	var handler swapHandler
+	handler.set(store.StartingHandler(backendOf(o)))
+	hs := &http.Server{Handler: &handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	errc := make(chan error, 1)
 	go func() {
 		if o.tlsCert != "" {
@@ -107,6 +102,18 @@ func serve(args []string, stdout, stderr io.Writer) error {
 			errc <- hs.Serve(ln)
 		}
 	}()
+	srv, err := store.Open(store.Config{DBPath: o.db, Open: open.Open, RetentionDays: o.retentionDays, Demo: o.demo,
+		DemoSeed: o.demoSeed, DemoReads: o.demoReads, DemoLive: o.live, DemoLiveRate: o.liveRate,
+		BasemapPath: o.basemap, Logf: logf, ImportDir: o.importDir, ImportEvery: o.importEvery,
+		TimeZone: o.timeZone})
+	if err != nil {
+		hs.Close()
+		return err
+	}
+	defer srv.Close()
+	hs.RegisterOnShutdown(srv.CloseStreams) // open alert streams would hold Shutdown
+	handler.set(srv.Handler())
+	announce(stdout, stderr, srv, o, ln.Addr().String(), time.Since(start))
 	select {
 	case err := <-errc:
 		return err
@@ -119,6 +126,25 @@ func serve(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	return srv.Close()
+}
+
+// swapHandler serves through the handler it holds now: the starting
+// handler until the store is open, then the store's.
+type swapHandler struct{ h atomic.Pointer[http.Handler] }
+
+func (s *swapHandler) set(h http.Handler) { s.h.Store(&h) }
+
+func (s *swapHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	(*s.h.Load()).ServeHTTP(w, r)
+}
+
+// backendOf names the backend --db chooses: a postgres:// or postgresql://
+// URL is PostgreSQL, anything else (and the demo) a SQLite file.
+func backendOf(o *serveOptions) string {
+	if open.IsURL(o.db) {
+		return store.BackendPostgres
+	}
+	return store.BackendSQLite
 }
 
 // announce prints the URL (and the demo users in demo mode).

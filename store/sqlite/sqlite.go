@@ -117,8 +117,9 @@ const checkpointEvery = time.Second
 
 // The compile-time checks that the backend implements the seam.
 var (
-	_ store.Storage = (*Storage)(nil)
-	_ store.Tx      = (*Tx)(nil)
+	_ store.Storage      = (*Storage)(nil)
+	_ store.Tx           = (*Tx)(nil)
+	_ store.BackendNamer = (*Storage)(nil)
 )
 
 // Open opens (creating when missing) the SQLite database at path and
@@ -227,6 +228,9 @@ func (s *Storage) startCheckpoints(dsn string) error {
 	}()
 	return nil
 }
+
+// Backend names the backend for the health endpoints.
+func (s *Storage) Backend() string { return store.BackendSQLite }
 
 // Close closes the connection pools, checkpointing the WAL. Closing again
 // returns the first answer.
