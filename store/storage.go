@@ -55,6 +55,7 @@ type ReadTx interface {
 	HotlistReadTx     // hotlists and alerts (storage_hotlist.go)
 	SupervisionReadTx // samples, reviews, outcomes, efficacy (storage_supervision.go)
 	TrainingReadTx    // training attempts (storage_training.go)
+	AuthReadTx        // lockouts, second factors, MFA tokens (storage_auth.go)
 	AccountReadTx     // hit outcomes, daily counters (storage_account.go)
 
 	// GetUser answers ErrNotFound for an unknown username.
@@ -96,6 +97,7 @@ type Tx interface {
 	HotlistTx     // storage_hotlist.go
 	SupervisionTx // storage_supervision.go
 	TrainingTx    // storage_training.go
+	AuthTx        // storage_auth.go
 	AccountTx     // storage_account.go
 
 	// InsertUser answers ErrExists for a taken username, UpdateUser
@@ -168,6 +170,9 @@ type TokenRecord struct {
 	FamilyExpiresAt time.Time
 	Used            bool
 	Revoked         bool
+	// Restricted tokens (--require-mfa, no second factor yet) reach only
+	// the routes that set one up.
+	Restricted bool
 }
 
 // ReadRecord is a read as ingested: its metadata and optionally its photo.

@@ -127,7 +127,10 @@ CREATE INDEX audit_reviews_seq ON audit_reviews(seq);`,
 	id bigserial PRIMARY KEY, username text NOT NULL, exercise_id text NOT NULL,
 	answer text NOT NULL, correct boolean NOT NULL, at bigint NOT NULL);
 CREATE INDEX training_attempts_user ON training_attempts(username, id);`,
-	// 5: accountability: hit outcomes and the daily counters.
+	// 5: the shared sign-in state: failed sign-ins per username (known or
+	// not), second factors, MFA tokens, restricted token families.
+	authMigration,
+	// 6: accountability: hit outcomes and the plate-free daily counters.
 	accountMigration,
 }
 

@@ -56,7 +56,9 @@ var parts = []struct {
 	{"Alerts", testAlerts},
 	{"Supervision", testSupervision},
 	{"Training", testTraining},
-	{"Accountability", testAccount},
+	{"Auth", testAuth},
+	{"Account", testAccount},
+	{"AccountLists", testAccountLists},
 }
 
 // ctx is the context of every storage call of the suite.
