@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"alprdesk/api"
 	"alprdesk/api/plate"
@@ -82,14 +83,14 @@ func (s *Server) audited(ctx context.Context, e *api.AuditEntry, fn func(tx Tx) 
 		if err := fn(tx); err != nil {
 			return err
 		}
-		return appendAudit(tx, e)
+		return AppendAudit(tx, e)
 	})
 	var refusal *api.Error
 	if err == nil || !errors.As(err, &refusal) {
 		return err
 	}
 	e.Outcome, e.Reason, e.ResultCount = api.OutcomeRefused, refusal.Code, 0
-	if err := s.st.Update(ctx, func(tx Tx) error { return appendAudit(tx, e) }); err != nil {
+	if err := s.st.Update(ctx, func(tx Tx) error { return AppendAudit(tx, e) }); err != nil {
 		return err
 	}
 	return refusal
@@ -193,6 +194,7 @@ func (s *Server) verify(w http.ResponseWriter, r *http.Request, sess *session) e
 	elements["status"], elements["corrected_plate"], elements["corrected_state"] = req.Status, req.CorrectedPlate, req.CorrectedState
 	e := caseAudit(nil, sess, r, ActionVerification, elements)
 	e.At = now
+	res := api.VerificationResult{Verification: v}
 	err := s.audited(r.Context(), e, func(tx Tx) error {
 		rec, _, err := s.reachVia(tx, sess, via, id)
 		if err != nil {
@@ -203,14 +205,41 @@ func (s *Server) verify(w http.ResponseWriter, r *http.Request, sess *session) e
 			return err
 		}
 		if req.SearchID == "" && req.AnalysisID == "" && req.AlertID != "" {
-			return tx.SetAlertVerified(req.AlertID, sess.username(), req.Status, now)
+			res.Check, err = s.verifyAlert(tx, req.AlertID, sess.username(), req.Status, now)
+			return err
 		}
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, v)
+	return writeJSON(w, http.StatusOK, res)
+}
+
+// verifyAlert records a verdict given through an alert, moves the hit's
+// verdict counters and returns the alert's check as it now stands.
+func (s *Server) verifyAlert(tx Tx, idText, username, status string, now time.Time) (*api.AlertCheck, error) {
+	seq, _ := parseAlertID(idText)
+	a, err := tx.GetAlert(seq)
+	if err != nil {
+		return nil, err
+	}
+	id := AlertID(seq)
+	prev, err := tx.AlertVerdict(id)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.SetAlertVerified(id, username, status, now); err != nil {
+		return nil, err
+	}
+	if err := countVerdict(tx, a, prev, status, now); err != nil {
+		return nil, err
+	}
+	al, err := s.servedAlert(tx, a)
+	if err != nil {
+		return nil, err
+	}
+	return &al.Check, nil
 }
 
 // checkReport validates a report number against the agency's pattern.

@@ -92,7 +92,12 @@ INSERT INTO plates_fts(plates_fts) VALUES ('rebuild');`,
 	supervisionMigration,
 	// 5 (training): training attempts.
 	trainingMigration,
-	// 6 (analyses): analyses and the reads each returned.
+	// 6 (sign-in): failed sign-ins per username, second factors, MFA
+	// tokens, restricted token families.
+	authMigration,
+	// 7 (accountability): hit outcomes and the daily counters.
+	accountMigration,
+	// 8 (analyses): analyses and the reads each returned.
 	analysisMigration,
 }
 
@@ -117,8 +122,9 @@ const checkpointEvery = time.Second
 
 // The compile-time checks that the backend implements the seam.
 var (
-	_ store.Storage = (*Storage)(nil)
-	_ store.Tx      = (*Tx)(nil)
+	_ store.Storage      = (*Storage)(nil)
+	_ store.Tx           = (*Tx)(nil)
+	_ store.BackendNamer = (*Storage)(nil)
 )
 
 // Open opens (creating when missing) the SQLite database at path and
@@ -227,6 +233,9 @@ func (s *Storage) startCheckpoints(dsn string) error {
 	}()
 	return nil
 }
+
+// Backend names the backend for the health endpoints.
+func (s *Storage) Backend() string { return store.BackendSQLite }
 
 // Close closes the connection pools, checkpointing the WAL. Closing again
 // returns the first answer.

@@ -1,7 +1,3 @@
-// Package storagetest holds conformance tests every storage backend
-// (store/sqlite, store/postgres) runs against itself: each test takes a
-// function opening a fresh, empty Storage and checks the backend's answers
-// against brute-force references over a seeded world.
 package storagetest
 
 import (
@@ -17,9 +13,6 @@ import (
 	"alprdesk/api"
 	"alprdesk/store"
 )
-
-// Opener opens a fresh, empty storage for one test; the test closes it.
-type Opener func(t *testing.T) store.Storage
 
 // analysisRead is a seeded read with its verdict applied.
 type analysisRead struct {
