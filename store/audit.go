@@ -96,6 +96,9 @@ func appendAudit(tx Tx, e *api.AuditEntry) error {
 		e.PrevHash = GenesisHash
 	}
 	e.At = e.At.UTC().Truncate(time.Microsecond)
+	for _, f := range []*string{&e.ReportNumber, &e.PurposeCategory, &e.Purpose, &e.Workstation} {
+		*f = api.AuditSafe(*f) // a refused text may hold bytes no backend keeps
+	}
 	if e.Outcome == "" {
 		e.Outcome = api.OutcomeAllowed
 	}

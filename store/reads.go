@@ -222,6 +222,9 @@ func (s *Server) retain(w http.ResponseWriter, r *http.Request, sess *session) e
 	if !slices.Contains(s.policy.RetainCategories, req.Category) {
 		return invalid("category", "holds %q; use one of %s.", req.Category, strings.Join(s.policy.RetainCategories, ", "))
 	}
+	if e := api.CheckEncoding("reason", req.Reason); e != nil {
+		return e
+	}
 	if len(strings.TrimSpace(req.Reason)) < 10 {
 		return invalid("reason", "must say in at least 10 characters why the read is kept.")
 	}

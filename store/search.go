@@ -61,11 +61,17 @@ func searchHash(req api.SearchRequest) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// auditQuery is the search's data elements as recorded in the audit.
+// auditQuery is the search's data elements as recorded in the audit, with
+// the purpose as the prohibited-term rule judged it (api.Skeleton) in
+// "normalised" (DESIGN.md, Analyses: Page fetches).
 func auditQuery(req api.SearchRequest) string {
+	normalised := api.Skeleton(req.Purpose)
 	req.CaseContext = api.CaseContext{}
 	req.Cursor = ""
-	b, _ := json.Marshal(req)
+	b, _ := json.Marshal(struct {
+		api.SearchRequest
+		Normalised string `json:"normalised"`
+	}{req, normalised})
 	return string(b)
 }
 
@@ -75,6 +81,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, sess *session) e
 	if err := decodeJSON(w, r, &req); err != nil {
 		return err
 	}
+	req.CaseContext = req.CaseContext.Normalised()
 	if req.Cursor != "" {
 		return s.searchPage(w, r, sess, req)
 	}

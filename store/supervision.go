@@ -111,6 +111,9 @@ func (s *Server) auditReview(w http.ResponseWriter, r *http.Request, sess *sessi
 		return err
 	}
 	req.Note = strings.TrimSpace(req.Note)
+	if e := api.CheckEncoding("note", req.Note); e != nil {
+		return e
+	}
 	switch {
 	case req.Seq < 1:
 		return invalid("seq", "must name an audit entry (1 or more).")
@@ -199,6 +202,9 @@ func (s *Server) searchOutcome(w http.ResponseWriter, r *http.Request, sess *ses
 		return invalid("search_id", "holds %q but the path names the search %q.", req.SearchID, id)
 	}
 	req.Note = strings.TrimSpace(req.Note)
+	if e := api.CheckEncoding("note", req.Note); e != nil {
+		return e
+	}
 	if err := req.Validate(); err != nil {
 		return err
 	}
