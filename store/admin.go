@@ -192,7 +192,7 @@ func (a *Admin) Unlock(ctx context.Context, username string) error {
 // Users lists every account.
 func (a *Admin) Users(ctx context.Context) ([]UserRecord, error) {
 	var out []UserRecord
-	err := a.St.View(ctx, func(tx Tx) error {
+	err := a.St.View(ctx, func(tx ReadTx) error {
 		var err error
 		out, err = tx.ListUsers()
 		return err

@@ -145,7 +145,7 @@ func (h *alertHub) notify() {
 }
 
 // alertID is the API id of the alert with storage sequence seq.
-func alertID(seq int64) string { return "al_" + strconv.FormatInt(seq, 10) }
+func AlertID(seq int64) string { return "al_" + strconv.FormatInt(seq, 10) }
 
 // parseAlertID returns the sequence of an alert id ("al_12" or "12").
 func parseAlertID(id string) (int64, bool) {
@@ -194,7 +194,7 @@ func (s *Server) loadDemoHotlists(ctx context.Context) error {
 	return s.st.Update(ctx, func(tx Tx) error {
 		added := 0
 		for _, e := range s.world().Hotlists() {
-			err := tx.InsertHotlistEntry(&HotlistEntryRecord{HotlistEntry: e, CreatedAt: now, Status: entryActive})
+			err := tx.InsertHotlistEntry(&HotlistEntryRecord{HotlistEntry: e, CreatedAt: now, Status: EntryActive})
 			if errors.Is(err, ErrExists) {
 				continue
 			}
@@ -216,7 +216,7 @@ func (s *Server) reloadHotlists(ctx context.Context) error {
 	defer s.hot.loadMu.Unlock()
 	var es []HotlistEntryRecord
 	var gen int64
-	err := s.st.View(ctx, func(tx Tx) error {
+	err := s.st.View(ctx, func(tx ReadTx) error {
 		var err error
 		if gen, err = tx.HotlistGeneration(); err != nil {
 			return err
@@ -250,7 +250,7 @@ func (s *Server) hotlistLoop(ctx context.Context) {
 			s.cfg.Logf("store: %d hotlist entries expired", n)
 		}
 		var gen int64
-		err := s.st.View(ctx, func(tx Tx) error {
+		err := s.st.View(ctx, func(tx ReadTx) error {
 			var err error
 			gen, err = tx.HotlistGeneration()
 			return err
@@ -283,7 +283,7 @@ func (s *Server) storeRead(tx Tx, rec *ReadRecord, hits *int) (bool, error) {
 		ar := &AlertRecord{ReadID: read.ID, EntryID: m.entry.ID, List: a.List, Match: a.Match,
 			RequestedBy: m.entry.RequestedBy, At: now}
 		err := tx.InsertAlert(ar, func(seq int64) ([]byte, error) {
-			a.ID = alertID(seq)
+			a.ID = AlertID(seq)
 			return json.Marshal(a)
 		})
 		if err != nil {
@@ -362,7 +362,7 @@ func (s *Server) alertStream(w http.ResponseWriter, r *http.Request, sess *sessi
 	send := func() error {
 		for {
 			var as []AlertRecord
-			err := s.st.View(r.Context(), func(tx Tx) error {
+			err := s.st.View(r.Context(), func(tx ReadTx) error {
 				var err error
 				as, err = tx.AlertsAfter(last, v, streamBatch)
 				return err
@@ -371,7 +371,7 @@ func (s *Server) alertStream(w http.ResponseWriter, r *http.Request, sess *sessi
 				return err
 			}
 			for _, a := range as {
-				if _, err := fmt.Fprintf(w, "id: %s\nevent: hit\ndata: %s\n\n", alertID(a.Seq), a.Data); err != nil {
+				if _, err := fmt.Fprintf(w, "id: %s\nevent: hit\ndata: %s\n\n", AlertID(a.Seq), a.Data); err != nil {
 					return err
 				}
 				last = a.Seq

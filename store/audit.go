@@ -17,7 +17,7 @@ var GenesisHash = strings.Repeat("0", 64)
 // auditTime is the canonical text of an audit time: UTC, RFC 3339 with
 // up to nanoseconds (trailing zeros dropped), exactly as encoding/json
 // writes a time.Time.
-func auditTime(t time.Time) string {
+func AuditTime(t time.Time) string {
 	return t.UTC().Format(time.RFC3339Nano)
 }
 
@@ -49,7 +49,7 @@ func AuditCanonical(e api.AuditEntry) []byte {
 	enc.SetEscapeHTML(false)
 	// Encoding a struct of strings and integers cannot fail.
 	_ = enc.Encode(canonicalEntry{
-		Seq: e.Seq, At: auditTime(e.At), Actor: e.Actor, Role: e.Role, Action: e.Action,
+		Seq: e.Seq, At: AuditTime(e.At), Actor: e.Actor, Role: e.Role, Action: e.Action,
 		ReportNumber: e.ReportNumber, PurposeCategory: e.PurposeCategory, Purpose: e.Purpose,
 		Query: e.Query, ResultCount: e.ResultCount, Workstation: e.Workstation,
 		Outcome: e.Outcome, Reason: e.Reason, PrevHash: e.PrevHash,
@@ -86,7 +86,7 @@ const (
 // appendAudit links e to the chain's head and stores it in tx. It sets
 // e.Seq, e.PrevHash and e.Hash; At is truncated to microseconds.
 func appendAudit(tx Tx, e *api.AuditEntry) error {
-	head, err := tx.AuditHead()
+	head, err := tx.LockAuditHead()
 	if err != nil {
 		return err
 	}
@@ -108,7 +108,7 @@ func appendAudit(tx Tx, e *api.AuditEntry) error {
 
 // verifyChain recomputes every hash and link: ok, how many entries were
 // checked, the first broken seq (0 when none) and the head.
-func verifyChain(tx Tx) (api.AuditVerify, error) {
+func verifyChain(tx ReadTx) (api.AuditVerify, error) {
 	c := NewChainChecker() // auditfile.go: the one chain check
 	err := tx.AuditScan(func(e api.AuditEntry) error {
 		c.Add(e)

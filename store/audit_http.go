@@ -48,7 +48,7 @@ func (s *Server) auditList(w http.ResponseWriter, r *http.Request, _ *session) e
 	lim := f.Limit
 	f.Limit++
 	var entries []api.AuditEntry
-	err := s.st.View(r.Context(), func(tx Tx) error {
+	err := s.st.View(r.Context(), func(tx ReadTx) error {
 		var err error
 		entries, err = tx.AuditPage(f)
 		return err
@@ -68,7 +68,7 @@ func (s *Server) auditList(w http.ResponseWriter, r *http.Request, _ *session) e
 // auditVerify: GET /v1/audit/verify.
 func (s *Server) auditVerify(w http.ResponseWriter, r *http.Request, _ *session) error {
 	var v api.AuditVerify
-	err := s.st.View(r.Context(), func(tx Tx) error {
+	err := s.st.View(r.Context(), func(tx ReadTx) error {
 		var err error
 		v, err = verifyChain(tx)
 		return err

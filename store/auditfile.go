@@ -96,7 +96,7 @@ func (a *Admin) ExportAudit(ctx context.Context, w io.Writer) (api.AuditVerify, 
 	}
 	bw := bufio.NewWriterSize(w, 1<<16)
 	c := NewChainChecker()
-	err = a.St.View(ctx, func(tx Tx) error {
+	err = a.St.View(ctx, func(tx ReadTx) error {
 		return tx.AuditScan(func(e api.AuditEntry) error {
 			c.Add(e)
 			b, err := json.Marshal(e)

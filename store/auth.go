@@ -33,9 +33,9 @@ func newToken(prefix string) string {
 func issueTokens(tx Tx, u *UserRecord, family string, familyEnd, now time.Time) (*api.TokenResponse, error) {
 	access, refresh := newToken("at_"), newToken("rt_")
 	for _, k := range []*TokenRecord{
-		{Hash: hashToken(access), Kind: tokenAccess, Username: u.Username, Family: family,
+		{Hash: hashToken(access), Kind: TokenAccess, Username: u.Username, Family: family,
 			ExpiresAt: minTime(now.Add(AccessTTL), familyEnd), FamilyExpiresAt: familyEnd},
-		{Hash: hashToken(refresh), Kind: tokenRefresh, Username: u.Username, Family: family,
+		{Hash: hashToken(refresh), Kind: TokenRefresh, Username: u.Username, Family: family,
 			ExpiresAt: familyEnd, FamilyExpiresAt: familyEnd},
 	} {
 		if err := tx.InsertToken(k); err != nil {
@@ -70,7 +70,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, _ *session) error
 		return invalid("password", "is required.")
 	}
 	var u *UserRecord
-	err := s.st.View(r.Context(), func(tx Tx) error {
+	err := s.st.View(r.Context(), func(tx ReadTx) error {
 		var err error
 		u, err = tx.GetUser(req.Username)
 		return err
@@ -163,7 +163,7 @@ func (s *Server) refresh(w http.ResponseWriter, r *http.Request, _ *session) err
 	var refusal *api.Error
 	err := s.st.Update(r.Context(), func(tx Tx) error {
 		k, err := tx.GetToken(hashToken(req.RefreshToken))
-		if errors.Is(err, ErrNotFound) || (err == nil && (k.Kind != tokenRefresh || k.Revoked)) {
+		if errors.Is(err, ErrNotFound) || (err == nil && (k.Kind != TokenRefresh || k.Revoked)) {
 			refusal = api.E(http.StatusUnauthorized, api.CodeUnauthorized, "The refresh token is not valid; sign in again.")
 			return nil
 		}
@@ -224,7 +224,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request, _ *session) erro
 		}
 		if req.RefreshToken != "" {
 			k, err := tx.GetToken(hashToken(req.RefreshToken))
-			if err == nil && k.Kind == tokenRefresh {
+			if err == nil && k.Kind == TokenRefresh {
 				revoked = true
 				return tx.RevokeFamily(k.Family)
 			}
@@ -256,7 +256,7 @@ func (s *Server) getPolicy(w http.ResponseWriter, _ *http.Request, _ *session) e
 // cameras: GET /v1/cameras.
 func (s *Server) cameras(w http.ResponseWriter, r *http.Request, _ *session) error {
 	var cams []api.Camera
-	err := s.st.View(r.Context(), func(tx Tx) error {
+	err := s.st.View(r.Context(), func(tx ReadTx) error {
 		var err error
 		cams, err = tx.Cameras()
 		return err
@@ -269,7 +269,7 @@ func (s *Server) cameras(w http.ResponseWriter, r *http.Request, _ *session) err
 
 // healthz: GET /healthz.
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request, _ *session) error {
-	err := s.st.View(r.Context(), func(tx Tx) error {
+	err := s.st.View(r.Context(), func(tx ReadTx) error {
 		_, err := tx.AuditHead()
 		return err
 	})

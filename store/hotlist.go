@@ -235,7 +235,7 @@ func (s *Server) listHotlistRequests(w http.ResponseWriter, r *http.Request, ses
 		by = ""
 	}
 	var out []api.HotlistRequest
-	err := s.st.View(r.Context(), func(tx Tx) error {
+	err := s.st.View(r.Context(), func(tx ReadTx) error {
 		var err error
 		out, err = tx.ListHotlistRequests(by, status)
 		return err
@@ -306,7 +306,7 @@ func (s *Server) approve(tx Tx, sess *session, req *api.HotlistRequest, now time
 	entry := &HotlistEntryRecord{HotlistEntry: api.HotlistEntry{ID: "he_" + newToken("")[:16], Plate: req.Plate,
 		State: req.State, List: req.List, ExpiresAt: now.Add(time.Duration(req.Days) * 24 * time.Hour),
 		RequestID: req.ID, ReportNumber: req.ReportNumber, VehicleDescription: req.VehicleDescription,
-		Instructions: req.Instructions, Contact: req.Contact}, RequestedBy: req.RequestedBy, CreatedAt: now, Status: entryActive}
+		Instructions: req.Instructions, Contact: req.Contact}, RequestedBy: req.RequestedBy, CreatedAt: now, Status: EntryActive}
 	if err := tx.InsertHotlistEntry(entry); err != nil {
 		return nil, err
 	}
@@ -317,7 +317,7 @@ func (s *Server) approve(tx Tx, sess *session, req *api.HotlistRequest, now time
 			return nil, err
 		}
 		if old.EntryID != "" {
-			err := tx.EndHotlistEntry(old.EntryID, entryReplaced, sess.username(), "extended by "+req.ID, now)
+			err := tx.EndHotlistEntry(old.EntryID, EntryReplaced, sess.username(), "extended by "+req.ID, now)
 			if err != nil && !errors.Is(err, ErrNotFound) {
 				return nil, err
 			}
@@ -338,7 +338,7 @@ func (s *Server) listHotlistEntries(w http.ResponseWriter, r *http.Request, sess
 		return invalid("list", "holds %q; use alert, covert, %s.", list, strings.Join(StateLists, ", "))
 	}
 	var all []HotlistEntryRecord
-	err := s.st.View(r.Context(), func(tx Tx) error {
+	err := s.st.View(r.Context(), func(tx ReadTx) error {
 		var err error
 		all, err = tx.ActiveHotlistEntries(s.now())
 		return err
@@ -376,14 +376,14 @@ func (s *Server) removeHotlistEntry(w http.ResponseWriter, r *http.Request, sess
 		}
 		var err error
 		entry, err = tx.GetHotlistEntry(id)
-		if errors.Is(err, ErrNotFound) || (err == nil && (!canSeeEntry(sess, entry) || entry.Status != entryActive || !entry.ExpiresAt.After(now))) {
+		if errors.Is(err, ErrNotFound) || (err == nil && (!canSeeEntry(sess, entry) || entry.Status != EntryActive || !entry.ExpiresAt.After(now))) {
 			return notFoundErr("There is no active hotlist entry %s.", id)
 		}
 		if err != nil {
 			return err
 		}
 		e.ReportNumber = entry.ReportNumber
-		if err := tx.EndHotlistEntry(id, entryRemoved, sess.username(), body.Reason, now); err != nil {
+		if err := tx.EndHotlistEntry(id, EntryRemoved, sess.username(), body.Reason, now); err != nil {
 			return err
 		}
 		return tx.BumpHotlistGeneration()
@@ -407,7 +407,7 @@ func (s *Server) ExpireHotlists(ctx context.Context) (int, error) {
 			return err
 		}
 		for _, e := range due {
-			if err := tx.EndHotlistEntry(e.ID, entryExpired, "system", "expired", now); err != nil {
+			if err := tx.EndHotlistEntry(e.ID, EntryExpired, "system", "expired", now); err != nil {
 				return err
 			}
 			b, _ := json.Marshal(map[string]any{"entry_id": e.ID, "list": e.List, "request_id": e.RequestID,

@@ -112,7 +112,7 @@ func parseStateList(list, name string, r io.Reader, states []string, now, exp ti
 			continue
 		}
 		e.ID = fmt.Sprintf("sl_%s_%d", list, len(out)+1)
-		e.ExpiresAt, e.CreatedAt, e.Status = exp, now, entryActive
+		e.ExpiresAt, e.CreatedAt, e.Status = exp, now, EntryActive
 		out = append(out, e)
 	}
 	if len(ie.Rows) > 0 {

@@ -272,7 +272,7 @@ func (s *Server) idempotent(h handlerFunc) handlerFunc {
 		defer lock.Unlock()
 		route := r.Method + " " + r.URL.Path
 		var prev *IdemRecord
-		err := s.st.View(r.Context(), func(tx Tx) error {
+		err := s.st.View(r.Context(), func(tx ReadTx) error {
 			var err error
 			prev, err = tx.GetIdempotent(user, key)
 			return err
@@ -351,9 +351,9 @@ func (s *Server) authUser(r *http.Request) (*session, error) {
 		return nil, api.E(http.StatusUnauthorized, api.CodeUnauthorized, "Sign in first: this request carries no access token.")
 	}
 	var sess *session
-	err := s.st.View(r.Context(), func(tx Tx) error {
+	err := s.st.View(r.Context(), func(tx ReadTx) error {
 		k, err := tx.GetToken(hashToken(tok))
-		if errors.Is(err, ErrNotFound) || (err == nil && (k.Kind != tokenAccess || k.Revoked)) {
+		if errors.Is(err, ErrNotFound) || (err == nil && (k.Kind != TokenAccess || k.Revoked)) {
 			return api.E(http.StatusUnauthorized, api.CodeUnauthorized, "The access token is not valid; sign in again.")
 		}
 		if err != nil {
@@ -382,7 +382,7 @@ func (s *Server) camera(h handlerFunc) http.HandlerFunc {
 		var sess *session
 		err := error(api.E(http.StatusUnauthorized, api.CodeUnauthorized, "Ingest needs a camera token."))
 		if tok != "" {
-			err = s.st.View(r.Context(), func(tx Tx) error {
+			err = s.st.View(r.Context(), func(tx ReadTx) error {
 				c, err := tx.CameraByToken(hashToken(tok))
 				if errors.Is(err, ErrNotFound) {
 					return api.E(http.StatusUnauthorized, api.CodeUnauthorized, "The camera token is not valid.")

@@ -17,10 +17,10 @@ import (
 // reach checks that the caller reached read id through their own search
 // (searchID) and returns the search and the read. Alerts arrive with the
 // hotlist issue; until then an alert_id names nothing.
-func (s *Server) reach(tx Tx, sess *session, searchID, alertID, id string) (*SearchRecord, *api.Read, error) {
+func (s *Server) reach(tx Tx, sess *session, searchID, AlertID, id string) (*SearchRecord, *api.Read, error) {
 	if searchID == "" {
-		if alertID != "" {
-			return s.reachAlert(tx, sess, alertID, id)
+		if AlertID != "" {
+			return s.reachAlert(tx, sess, AlertID, id)
 		}
 		return nil, nil, api.E(http.StatusBadRequest, api.CodeCaseContextRequired,
 			"A read is reached through a search or an alert: give the search_id of the search that returned it, or the alert_id.")
@@ -92,13 +92,13 @@ func (s *Server) audited(ctx context.Context, e *api.AuditEntry, fn func(tx Tx) 
 // photo: GET /v1/reads/{id}/photo?search_id=.
 func (s *Server) photo(w http.ResponseWriter, r *http.Request, sess *session) error {
 	id := r.PathValue("id")
-	searchID, alertID := r.URL.Query().Get("search_id"), r.URL.Query().Get("alert_id")
+	searchID, AlertID := r.URL.Query().Get("search_id"), r.URL.Query().Get("alert_id")
 	var jpeg []byte
 	var read *api.Read
-	e := caseAudit(nil, sess, r, ActionPhotoView, map[string]string{"read_id": id, "search_id": searchID, "alert_id": alertID})
+	e := caseAudit(nil, sess, r, ActionPhotoView, map[string]string{"read_id": id, "search_id": searchID, "alert_id": AlertID})
 	e.At = s.now()
 	err := s.audited(r.Context(), e, func(tx Tx) error {
-		rec, rd, err := s.reach(tx, sess, searchID, alertID, id)
+		rec, rd, err := s.reach(tx, sess, searchID, AlertID, id)
 		if err != nil {
 			return err
 		}

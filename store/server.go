@@ -21,9 +21,14 @@ import (
 
 // Config configures a store.
 type Config struct {
-	// DBPath is the SQLite file; in demo mode an empty path means the
-	// cached demo database in the user cache directory.
+	// DBPath names the database: a file path (SQLite) or a postgres:// URL,
+	// as Open understands it; in demo mode an empty path means the cached
+	// demo database in the user cache directory.
 	DBPath string
+	// Open opens the storage DBPath names (required). Package store opens
+	// no backend itself: callers pass store/open.Open, which chooses the
+	// backend from the name.
+	Open func(ctx context.Context, dsn string) (Storage, error)
 	// RetentionDays is how long unretained reads are kept (default 30).
 	RetentionDays int
 	// Demo serves a generated demo world; demo users log in with "demo".
@@ -89,6 +94,9 @@ func Open(cfg Config) (*Server, error) {
 	if cfg.RetentionDays == 0 {
 		cfg.RetentionDays = 30
 	}
+	if cfg.Open == nil {
+		return nil, errors.New("store: no storage opener given (Config.Open)")
+	}
 	if cfg.RetentionDays < 1 {
 		return nil, fmt.Errorf("store: retention of %d days is not allowed; give at least 1", cfg.RetentionDays)
 	}
@@ -108,7 +116,7 @@ func Open(cfg Config) (*Server, error) {
 	if cfg.Demo {
 		err = s.openDemo(ctx)
 	} else {
-		s.st, err = OpenSQLite(cfg.DBPath)
+		s.st, err = cfg.Open(ctx, cfg.DBPath)
 	}
 	if err != nil {
 		cancel()

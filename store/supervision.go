@@ -176,7 +176,7 @@ func (s *Server) auditReviews(w http.ResponseWriter, r *http.Request, _ *session
 		return invalid("month", "is required (YYYY-MM), or give seq.")
 	}
 	var out api.AuditReviews
-	err := s.st.View(r.Context(), func(tx Tx) error {
+	err := s.st.View(r.Context(), func(tx ReadTx) error {
 		var err error
 		out.Reviews, err = tx.AuditReviews(seq, from, to)
 		return err

@@ -160,7 +160,7 @@ func (s *Server) trainingAttempt(w http.ResponseWriter, r *http.Request, sess *s
 		q, _ := json.Marshal(map[string]any{"exercise_id": id, "answer": req.Answer, "correct": correct})
 		return appendAudit(tx, &api.AuditEntry{At: res.At, Actor: sess.username(), Role: sess.role(),
 			Action: ActionTrainingAttempt, ReportNumber: ex.ReportNumber, PurposeCategory: ex.PurposeCategory,
-			Query: string(q), ResultCount: b2i(correct), Workstation: workstation(r)})
+			Query: string(q), ResultCount: countOf(correct), Workstation: workstation(r)})
 	})
 	if err != nil {
 		return err
@@ -183,7 +183,7 @@ func (s *Server) trainingProgress(w http.ResponseWriter, r *http.Request, sess *
 	var attempts []TrainingAttempt
 	var tallies []SearchTally
 	var since time.Time
-	err := s.st.View(r.Context(), func(tx Tx) error {
+	err := s.st.View(r.Context(), func(tx ReadTx) error {
 		var err error
 		if users, err = tx.ListUsers(); err != nil {
 			return err
@@ -434,7 +434,7 @@ func (s *Server) setTrainingLive(w http.ResponseWriter, r *http.Request, sess *s
 // storedDemoSeed returns the seed of the world in the database: the one a
 // training reset recorded, or else the configured one.
 func (s *Server) storedDemoSeed(ctx context.Context) (int64, error) {
-	v, err := s.st.Meta(ctx, metaDemoSeed)
+	v, err := s.st.Meta(ctx, MetaDemoSeed)
 	if err != nil || v == "" {
 		return s.cfg.DemoSeed, err
 	}
@@ -443,4 +443,12 @@ func (s *Server) storedDemoSeed(ctx context.Context) (int64, error) {
 		return 0, fmt.Errorf("store: demo database %s: bad seed %q", s.cfg.DBPath, v)
 	}
 	return seed, nil
+}
+
+// countOf is the result count of an attempt's audit entry: 1 when correct.
+func countOf(correct bool) int {
+	if correct {
+		return 1
+	}
+	return 0
 }

@@ -59,7 +59,7 @@ func fileArg(fs *flag.FlagSet, args []string) (string, error) {
 // auditExport writes the whole chain as JSON lines to FILE ("-": stdout).
 func auditExport(args []string, stdout io.Writer) error {
 	fs := newFlags("audit export")
-	db := fs.String("db", os.Getenv("ALPRSTORE_DB"), "SQLite database")
+	db := fs.String("db", os.Getenv("ALPRSTORE_DB"), dbUsage)
 	file, err := fileArg(fs, args)
 	if err != nil {
 		return err

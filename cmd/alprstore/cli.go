@@ -14,6 +14,7 @@ import (
 
 	"alprdesk/api"
 	"alprdesk/store"
+	"alprdesk/store/open"
 )
 
 const usage = `alprstore — the alprdesk cloud store
@@ -133,15 +134,20 @@ func actor() string {
 	return "cli:" + name
 }
 
+// dbUsage describes the --db flag of every command.
+const dbUsage = "database: an SQLite file path or a postgres:// URL"
+
 // openAdmin opens the database for an administrative command.
 func openAdmin(db string) (*store.Admin, func(), error) {
 	if db == "" {
 		return nil, nil, usageErr("--db is required")
 	}
-	if _, err := os.Stat(db); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return nil, nil, err
+	if !open.IsURL(db) {
+		if _, err := os.Stat(db); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, nil, err
+		}
 	}
-	st, err := store.OpenSQLite(db)
+	st, err := open.Open(context.Background(), db)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -150,7 +156,7 @@ func openAdmin(db string) (*store.Admin, func(), error) {
 
 func userCmd(sub string, args []string, stdin io.Reader, stdout io.Writer) error {
 	fs := newFlags("user " + sub)
-	db := fs.String("db", "", "database file")
+	db := fs.String("db", "", dbUsage)
 	username := fs.String("username", "", "username")
 	var role, serial, name, team, trained, designated string
 	var set map[string]bool
@@ -249,7 +255,7 @@ func listUsers(ctx context.Context, adm *store.Admin, stdout io.Writer) error {
 
 func cameraAdd(args []string, stdout io.Writer) error {
 	fs := newFlags("camera add")
-	db := fs.String("db", "", "database file")
+	db := fs.String("db", "", dbUsage)
 	var c api.Camera
 	fs.StringVar(&c.ID, "id", "", "camera id")
 	fs.StringVar(&c.Name, "name", "", "camera name")

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"alprdesk/store"
+	"alprdesk/store/open"
 )
 
 // serveOptions are the flags of `alprstore serve`.
@@ -30,7 +31,7 @@ func serveFlags(args []string) (*serveOptions, error) {
 	o := &serveOptions{}
 	fs := newFlags("serve")
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "listen address")
-	fs.StringVar(&o.db, "db", "", "SQLite database file (demo: the cached demo database)")
+	fs.StringVar(&o.db, "db", "", dbUsage+" (demo: default the cached demo database)")
 	fs.StringVar(&o.tlsCert, "tls-cert", "", "TLS certificate (PEM)")
 	fs.StringVar(&o.tlsKey, "tls-key", "", "TLS key (PEM)")
 	fs.IntVar(&o.retentionDays, "retention-days", 30, "days reads are kept")
@@ -74,7 +75,7 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	defer stop()
 	logf := func(format string, a ...any) { fmt.Fprintf(stderr, format+"\n", a...) }
 	start := time.Now()
-	srv, err := store.Open(store.Config{DBPath: o.db, RetentionDays: o.retentionDays, Demo: o.demo,
+	srv, err := store.Open(store.Config{DBPath: o.db, Open: open.Open, RetentionDays: o.retentionDays, Demo: o.demo,
 		DemoSeed: o.demoSeed, DemoReads: o.demoReads, DemoLive: o.live, DemoLiveRate: o.liveRate,
 		BasemapPath: o.basemap, Logf: logf, ImportDir: o.importDir, ImportEvery: o.importEvery})
 	if err != nil {

@@ -1,8 +1,9 @@
-package store
+package sqlite
 
 import (
 	"strconv"
-	"time"
+
+	"alprdesk/store"
 )
 
 // trainingMigration creates the table of training attempts (appended to
@@ -12,63 +13,15 @@ const trainingMigration = `CREATE TABLE training_attempts(
 	answer TEXT NOT NULL, correct INTEGER NOT NULL, at INTEGER NOT NULL);
 CREATE INDEX training_attempts_user ON training_attempts(username, id);`
 
-// Meta keys of the training feature.
-const (
-	// metaTrainingSince is the seq of the last reset's audit entry.
-	metaTrainingSince = "training_since_seq"
-	// metaDemoSeed is the seed of the world in the database when a reset
-	// changed it from the configured one.
-	metaDemoSeed = "demo_seed"
-)
-
-// TrainingAttempt is one recorded answer to a training exercise.
-type TrainingAttempt struct {
-	Username   string
-	ExerciseID string
-	Answer     string
-	Correct    bool
-	At         time.Time
-}
-
-// SearchTally counts one user's search audit entries of one outcome and
-// reason.
-type SearchTally struct {
-	Actor   string
-	Outcome string
-	Reason  string
-	Count   int
-}
-
-// trainingTx is the storage of training mode (sqlite_training.go).
-type trainingTx interface {
-	// InsertTrainingAttempt records an attempt.
-	InsertTrainingAttempt(a TrainingAttempt) error
-	// TrainingAttempts lists the attempts of username ("" for everyone) in
-	// the order they were made.
-	TrainingAttempts(username string) ([]TrainingAttempt, error)
-	// SearchTallies counts the search audit entries after seq afterSeq by
-	// actor, outcome and reason, leaving out a demo world's search history.
-	SearchTallies(afterSeq int64) ([]SearchTally, error)
-	// TrainingSince returns the seq of the last reset's audit entry (0: none).
-	TrainingSince() (int64, error)
-	// ResetTraining deletes a demo class's data: reads and photos,
-	// retentions, searches and what hangs on them, exports, hotlist
-	// requests, entries and alerts, idempotency answers and training
-	// attempts. Users, tokens, cameras, the plate dictionary and the audit
-	// trail (with its reviews) stay. It records sinceSeq as the start of
-	// the new class and seed as the world's seed.
-	ResetTraining(sinceSeq, seed int64) error
-}
-
 // InsertTrainingAttempt records an attempt.
-func (t *sqliteTx) InsertTrainingAttempt(a TrainingAttempt) error {
+func (t *Tx) InsertTrainingAttempt(a store.TrainingAttempt) error {
 	_, err := t.exec(`INSERT INTO training_attempts(username, exercise_id, answer, correct, at) VALUES (?,?,?,?,?)`,
 		a.Username, a.ExerciseID, a.Answer, b2i(a.Correct), ms(a.At))
 	return err
 }
 
 // TrainingAttempts lists attempts in the order they were made.
-func (t *sqliteTx) TrainingAttempts(username string) ([]TrainingAttempt, error) {
+func (t *Tx) TrainingAttempts(username string) ([]store.TrainingAttempt, error) {
 	q := `SELECT username, exercise_id, answer, correct, at FROM training_attempts`
 	var args []any
 	if username != "" {
@@ -80,9 +33,9 @@ func (t *sqliteTx) TrainingAttempts(username string) ([]TrainingAttempt, error) 
 		return nil, err
 	}
 	defer rows.Close()
-	var out []TrainingAttempt
+	var out []store.TrainingAttempt
 	for rows.Next() {
-		var a TrainingAttempt
+		var a store.TrainingAttempt
 		var correct, at int64
 		if err := rows.Scan(&a.Username, &a.ExerciseID, &a.Answer, &correct, &at); err != nil {
 			return nil, err
@@ -95,17 +48,17 @@ func (t *sqliteTx) TrainingAttempts(username string) ([]TrainingAttempt, error) 
 
 // SearchTallies counts search audit entries after afterSeq (a demo
 // world's search history is not a class's work and is left out).
-func (t *sqliteTx) SearchTallies(afterSeq int64) ([]SearchTally, error) {
+func (t *Tx) SearchTallies(afterSeq int64) ([]store.SearchTally, error) {
 	rows, err := t.query(`SELECT actor, outcome, reason, COUNT(*) FROM audit
 		WHERE action = ? AND seq > ? AND workstation <> ? GROUP BY actor, outcome, reason ORDER BY actor, outcome, reason`,
-		ActionSearch, afterSeq, DemoHistoryWorkstation)
+		store.ActionSearch, afterSeq, store.DemoHistoryWorkstation)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []SearchTally
+	var out []store.SearchTally
 	for rows.Next() {
-		var s SearchTally
+		var s store.SearchTally
 		if err := rows.Scan(&s.Actor, &s.Outcome, &s.Reason, &s.Count); err != nil {
 			return nil, err
 		}
@@ -115,10 +68,10 @@ func (t *sqliteTx) SearchTallies(afterSeq int64) ([]SearchTally, error) {
 }
 
 // TrainingSince returns the seq of the last reset's audit entry.
-func (t *sqliteTx) TrainingSince() (int64, error) {
+func (t *Tx) TrainingSince() (int64, error) {
 	var v string
-	err := t.row(`SELECT value FROM meta WHERE key = ?`, metaTrainingSince).Scan(&v)
-	if err = notFound(err); err == ErrNotFound {
+	err := t.row(`SELECT value FROM meta WHERE key = ?`, store.MetaTrainingSince).Scan(&v)
+	if err = notFound(err); err == store.ErrNotFound {
 		return 0, nil
 	} else if err != nil {
 		return 0, err
@@ -134,13 +87,13 @@ var trainingTables = []string{
 }
 
 // ResetTraining deletes a class's data and records the new class's start.
-func (t *sqliteTx) ResetTraining(sinceSeq, seed int64) error {
+func (t *Tx) ResetTraining(sinceSeq, seed int64) error {
 	for _, tab := range trainingTables {
 		if _, err := t.exec(`DELETE FROM ` + tab); err != nil {
 			return err
 		}
 	}
-	for k, v := range map[string]string{metaTrainingSince: strconv.FormatInt(sinceSeq, 10), metaDemoSeed: strconv.FormatInt(seed, 10)} {
+	for k, v := range map[string]string{store.MetaTrainingSince: strconv.FormatInt(sinceSeq, 10), store.MetaDemoSeed: strconv.FormatInt(seed, 10)} {
 		if _, err := t.exec(`INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, k, v); err != nil {
 			return err
 		}
