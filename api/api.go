@@ -93,6 +93,9 @@ type Policy struct {
 	States []string `json:"states"`
 	// Demo is true when the store serves a demo world.
 	Demo bool `json:"demo"`
+	// MaxSearchResults is how many reads a search without a plate returns
+	// across all its pages; asking past it answers 422 too_many_results.
+	MaxSearchResults int `json:"max_search_results"`
 }
 
 // Camera is one ALPR camera site.

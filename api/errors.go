@@ -27,6 +27,8 @@ const (
 	CodeOutsideRetention       = "outside_retention"        // 422
 	CodeVerificationRequired   = "verification_required"    // 409
 	CodeConflict               = "conflict"                 // 409
+	CodeTooManyResults         = "too_many_results"         // 422
+	CodeDuplicateID            = "duplicate_id"             // 409
 	CodeMethodNotAllowed       = "method_not_allowed"       // 405
 	CodeInternal               = "internal"                 // 500
 )

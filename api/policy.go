@@ -14,6 +14,10 @@ import (
 // as 20-042436 or 21-04318.
 const DefaultReportNumberPattern = `^\d{2}-\d{5,6}$`
 
+// DefaultMaxSearchResults is how many reads a search without a plate
+// returns across its pages unless the agency configures otherwise.
+const DefaultMaxSearchResults = 2000
+
 // DefaultPolicy returns the policy of DESIGN.md: the rules the store
 // enforces and publishes at GET /v1/policy. An agency may extend its lists
 // in configuration; the returned slices are fresh copies each call.
@@ -60,6 +64,7 @@ func DefaultPolicy() Policy {
 			"routine", "misc", "general", "tbd", "same", "as above",
 		},
 		MinPurposeLength: 15,
+		MaxSearchResults: DefaultMaxSearchResults,
 		RetainCategories: []string{RetainCriminalInvestigation, RetainMissingPerson, RetainLegalObligation},
 		States: []string{
 			"AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL",

@@ -69,6 +69,7 @@ const (
 	ActionLockout      = "lockout"
 	ActionLogout       = "logout"
 	ActionSearch       = "search"
+	ActionSearchPage   = "search_page"
 	ActionPhotoView    = "photo_view"
 	ActionVerification = "verification"
 	ActionRetain       = "retain"

@@ -31,6 +31,9 @@ type Config struct {
 	Open func(ctx context.Context, dsn string) (Storage, error)
 	// RetentionDays is how long unretained reads are kept (default 30).
 	RetentionDays int
+	// MaxSearchResults is how many reads a search without a plate returns
+	// across its pages (default api.DefaultMaxSearchResults).
+	MaxSearchResults int
 	// Demo serves a generated demo world; demo users log in with "demo".
 	Demo bool
 	// DemoSeed and DemoReads choose the demo world (defaults 1 and 200,000).
@@ -109,6 +112,9 @@ func Open(cfg Config) (*Server, error) {
 	s := &Server{cfg: cfg, idemKey: map[string]*sync.Mutex{}}
 	s.policy = api.DefaultPolicy()
 	s.policy.RetentionDays = cfg.RetentionDays
+	if cfg.MaxSearchResults > 0 {
+		s.policy.MaxSearchResults = cfg.MaxSearchResults
+	}
 	s.policy.Demo = cfg.Demo
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel

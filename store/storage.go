@@ -50,6 +50,7 @@ type ReadTx interface {
 	HotlistReadTx     // hotlists and alerts (storage_hotlist.go)
 	SupervisionReadTx // samples, reviews, outcomes, efficacy (storage_supervision.go)
 	TrainingReadTx    // training attempts (storage_training.go)
+	PolicyReadTx      // returned reads and retention (storage_policy.go)
 
 	// GetUser answers ErrNotFound for an unknown username.
 	GetUser(username string) (*UserRecord, error)
@@ -90,6 +91,7 @@ type Tx interface {
 	HotlistTx     // storage_hotlist.go
 	SupervisionTx // storage_supervision.go
 	TrainingTx    // storage_training.go
+	PolicyTx      // storage_policy.go
 
 	// InsertUser answers ErrExists for a taken username, UpdateUser
 	// ErrNotFound for an unknown one.
