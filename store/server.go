@@ -6,6 +6,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log"
@@ -201,9 +202,17 @@ func (s *Server) purgeLoop(ctx context.Context) {
 	}
 }
 
-// Purge deletes the reads and photos captured more than RetentionDays ago
-// (by the configured clock), except retained ones, and audits the purge
-// when it removed anything. It returns how many reads were removed.
+// IdempotencyKeep is how long the first answer of a request with an
+// Idempotency-Key is kept (answers can hold plates).
+const IdempotencyKeep = 24 * time.Hour
+
+// Purge deletes what outlives the retention period (by the configured
+// clock): the reads and photos captured more than RetentionDays ago except
+// retained ones (with the dictionary plates and the alerts of those reads),
+// the searches created before then that no retention names (with the reads
+// they returned and their outcomes), and idempotent answers older than
+// IdempotencyKeep. It audits the purge when it removed anything and
+// returns how many reads were removed.
 func (s *Server) Purge(ctx context.Context) (int, error) {
 	now := s.now()
 	cut := now.AddDate(0, 0, -s.cfg.RetentionDays)
@@ -213,11 +222,25 @@ func (s *Server) Purge(ctx context.Context) (int, error) {
 			return err
 		}
 		var err error
-		if n, err = tx.PurgeReads(cut); err != nil || n == 0 {
+		if n, err = tx.PurgeReads(cut); err != nil {
 			return err
 		}
+		alerts, err := tx.PurgeOrphanAlerts()
+		if err != nil {
+			return err
+		}
+		searches, err := tx.PurgeSearches(cut)
+		if err != nil {
+			return err
+		}
+		answers, err := tx.PurgeIdempotent(now.Add(-IdempotencyKeep))
+		if err != nil || n+alerts+searches+answers == 0 {
+			return err
+		}
+		q, _ := json.Marshal(map[string]any{"captured_before": cut.Format(time.RFC3339), "searches": searches,
+			"alerts": alerts, "idempotent_answers": answers})
 		return appendAudit(tx, &api.AuditEntry{At: now, Actor: "system", Role: "system", Action: ActionPurge,
-			Query: fmt.Sprintf(`{"captured_before":%q}`, cut.Format(time.RFC3339)), ResultCount: n})
+			Query: string(q), ResultCount: n})
 	})
 	if errors.Is(err, context.Canceled) {
 		return n, nil

@@ -112,7 +112,8 @@ type Tx interface {
 	InsertRead(r *ReadRecord) (dup bool, err error)
 	SetVerification(id string, v api.Verification) error
 	InsertRetention(r api.Retention, searchID, exportID string) error
-	// PurgeReads deletes unretained reads (and photos) captured before t.
+	// PurgeReads deletes unretained reads (and photos) captured before t,
+	// and the plates of its dictionary that no read names any more.
 	PurgeReads(before time.Time) (int, error)
 
 	// LockAuditHead returns the chain's head and holds the chain's append
