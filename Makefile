@@ -18,14 +18,21 @@ export CGO_ENABLED := 1
 DEBIAN_PKGS := gcc libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
 	libxinerama-dev libxi-dev libxxf86vm-dev pkg-config \
 	dbus dbus-x11 gnome-keyring xvfb xdotool imagemagick
+# Packages only the tests need (make test installs them, make run does not):
+# PostgreSQL 15 for the store's PostgreSQL backend tests (scripts/pg-test.sh).
+DEBIAN_TEST_PKGS := postgresql
 
-.PHONY: deps build run run-store test lint bench bench-10m screenshots package clean
+.PHONY: deps deps-test build run run-store test lint bench bench-10m screenshots package clean
 
 ## deps: install the Debian packages and Go tools that build and tests need (idempotent)
 deps:
 	@./scripts/deps.sh $(DEBIAN_PKGS)
 	@$(GO) mod download
 	@test -x $(TOOLS)/staticcheck || GOBIN=$(TOOLS) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
+## deps-test: also the Debian packages only the tests need (DEBIAN_TEST_PKGS)
+deps-test: deps
+	@./scripts/deps.sh $(DEBIAN_TEST_PKGS)
 
 ## build: binaries into bin/
 build:
@@ -56,9 +63,10 @@ lint:
 	$(GO) vet -tags '$(TEST_TAGS)' ./...
 	$(TOOLS)/staticcheck -tags '$(TEST_TAGS)' ./...
 
-## test: lint, then every test (race detector where concurrency lives; real keyring)
-test: deps lint
-	./scripts/test.sh '$(TEST_TAGS)' '$(RACE_PKGS)'
+## test: lint, then every test in timed stages (race detector where concurrency
+## lives; real keyring; a throwaway PostgreSQL unless ALPR_TEST_POSTGRES is set)
+test: deps deps-test
+	MAKE='$(MAKE)' ./scripts/test.sh '$(TEST_TAGS)' '$(RACE_PKGS)'
 
 ## bench: every benchmark; the store's at 1M reads (figures in docs/PERFORMANCE.md)
 bench: deps

@@ -350,6 +350,9 @@ func (s *Server) alertStream(w http.ResponseWriter, r *http.Request, sess *sessi
 	}
 	wake := s.hot.hub.subscribe()
 	defer s.hot.hub.unsubscribe(wake)
+	// The server's ReadTimeout bounds reading requests; a stream reads
+	// nothing more and lives until the caller leaves, so it lifts it.
+	_ = http.NewResponseController(w).SetReadDeadline(time.Time{})
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-store")
@@ -425,7 +428,7 @@ func (s *Server) streamStart(r *http.Request, sess *session) (int64, error) {
 				return err
 			}
 		}
-		return appendAudit(tx, e)
+		return AppendAudit(tx, e)
 	})
 	return last, err
 }

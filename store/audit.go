@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"strings"
 	"time"
 
@@ -68,6 +69,12 @@ const (
 	ActionLogin        = "login"
 	ActionLockout      = "lockout"
 	ActionLogout       = "logout"
+	ActionRefresh      = "token_refresh"
+	ActionLoginMFA     = "login_mfa"
+	ActionMFAEnrol     = "mfa_enrol"
+	ActionMFARemove    = "mfa_remove"
+	ActionMFAReset     = "mfa_reset"
+	ActionPassword     = "password_change"
 	ActionSearch       = "search"
 	ActionSearchPage   = "search_page"
 	ActionPhotoView    = "photo_view"
@@ -86,7 +93,7 @@ const (
 
 // appendAudit links e to the chain's head and stores it in tx. It sets
 // e.Seq, e.PrevHash and e.Hash; At is truncated to microseconds.
-func appendAudit(tx Tx, e *api.AuditEntry) error {
+func AppendAudit(tx Tx, e *api.AuditEntry) error {
 	head, err := tx.LockAuditHead()
 	if err != nil {
 		return err
@@ -109,11 +116,29 @@ func appendAudit(tx Tx, e *api.AuditEntry) error {
 
 // verifyChain recomputes every hash and link: ok, how many entries were
 // checked, the first broken seq (0 when none) and the head.
-func verifyChain(tx ReadTx) (api.AuditVerify, error) {
+// Heads recorded inside the chain (samples, exports) are cross-checked,
+// and so are the checkpoints given (signatures already verified).
+func verifyChain(tx ReadTx, cps []Checkpoint) (api.AuditVerify, error) {
 	c := NewChainChecker() // auditfile.go: the one chain check
 	err := tx.AuditScan(func(e api.AuditEntry) error {
 		c.Add(e)
 		return nil
 	})
-	return c.Result(), err
+	if err != nil {
+		return api.AuditVerify{}, err
+	}
+	var lookupErr error
+	hashAt := func(seq int64) (string, bool) {
+		e, err := tx.GetAudit(seq)
+		if err != nil {
+			if !errors.Is(err, ErrNotFound) {
+				lookupErr = err
+			}
+			return "", false
+		}
+		return e.Hash, true
+	}
+	c.CheckClaims(hashAt)
+	c.CheckCheckpoints(cps, hashAt)
+	return c.Result(), lookupErr
 }

@@ -96,7 +96,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, sess *session) e
 		if apiErr != nil {
 			refusal = apiErr
 			audit.Outcome, audit.Reason = api.OutcomeRefused, apiErr.Code
-			return appendAudit(tx, audit)
+			return AppendAudit(tx, audit)
 		}
 		if q.Pattern == nil {
 			q.Limit = min(q.Limit, s.policy.MaxSearchResults)
@@ -118,7 +118,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, sess *session) e
 			return err
 		}
 		audit.ResultCount = page.Total
-		return appendAudit(tx, audit)
+		return AppendAudit(tx, audit)
 	})
 	if err != nil {
 		return err

@@ -15,6 +15,11 @@ var ErrNotFound = errors.New("store: not found")
 // ErrExists is returned by storage when a record with the same key exists.
 var ErrExists = errors.New("store: already exists")
 
+// ErrUnavailable wraps the errors of a storage that lost (or cannot make)
+// its connection to the database; the handlers answer 503
+// store_unavailable with Retry-After, and the request may be retried.
+var ErrUnavailable = errors.New("store: the database is unavailable")
+
 // Storage is the store's persistence layer. The HTTP layer talks only to
 // this interface; backends live in their own packages (store/sqlite, the
 // embedded default, and store/postgres) and are opened by the caller
@@ -50,6 +55,7 @@ type ReadTx interface {
 	HotlistReadTx     // hotlists and alerts (storage_hotlist.go)
 	SupervisionReadTx // samples, reviews, outcomes, efficacy (storage_supervision.go)
 	TrainingReadTx    // training attempts (storage_training.go)
+	AuthReadTx        // lockouts, second factors, MFA tokens (storage_auth.go)
 	PolicyReadTx      // returned reads and retention (storage_policy.go)
 
 	// GetUser answers ErrNotFound for an unknown username.
@@ -91,6 +97,7 @@ type Tx interface {
 	HotlistTx     // storage_hotlist.go
 	SupervisionTx // storage_supervision.go
 	TrainingTx    // storage_training.go
+	AuthTx        // storage_auth.go
 	PolicyTx      // storage_policy.go
 
 	// InsertUser answers ErrExists for a taken username, UpdateUser
@@ -164,6 +171,9 @@ type TokenRecord struct {
 	FamilyExpiresAt time.Time
 	Used            bool
 	Revoked         bool
+	// Restricted tokens (--require-mfa, no second factor yet) reach only
+	// the routes that set one up.
+	Restricted bool
 }
 
 // ReadRecord is a read as ingested: its metadata and optionally its photo.

@@ -92,6 +92,9 @@ INSERT INTO plates_fts(plates_fts) VALUES ('rebuild');`,
 	supervisionMigration,
 	// 5 (training): training attempts.
 	trainingMigration,
+	// 6 (sign-in): failed sign-ins per username, second factors, MFA
+	// tokens, restricted token families.
+	authMigration,
 }
 
 // Storage is the embedded SQLite store.Storage: one writer connection (writes
@@ -115,8 +118,9 @@ const checkpointEvery = time.Second
 
 // The compile-time checks that the backend implements the seam.
 var (
-	_ store.Storage = (*Storage)(nil)
-	_ store.Tx      = (*Tx)(nil)
+	_ store.Storage      = (*Storage)(nil)
+	_ store.Tx           = (*Tx)(nil)
+	_ store.BackendNamer = (*Storage)(nil)
 )
 
 // Open opens (creating when missing) the SQLite database at path and
@@ -225,6 +229,9 @@ func (s *Storage) startCheckpoints(dsn string) error {
 	}()
 	return nil
 }
+
+// Backend names the backend for the health endpoints.
+func (s *Storage) Backend() string { return store.BackendSQLite }
 
 // Close closes the connection pools, checkpointing the WAL. Closing again
 // returns the first answer.
