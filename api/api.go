@@ -535,6 +535,9 @@ type Alert struct {
 	Instructions string       `json:"instructions"`
 	Contact      string       `json:"contact"`
 	At           time.Time    `json:"at"`
+	// Check is computed when the alert is served, from the read as it then
+	// stands (DESIGN.md, Accountability).
+	Check AlertCheck `json:"check"`
 }
 
 // AckRequest is the body of POST /v1/alerts/{id}/ack.

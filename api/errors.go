@@ -29,6 +29,8 @@ const (
 	CodeConflict               = "conflict"                 // 409
 	CodeTooManyResults         = "too_many_results"         // 422
 	CodeDuplicateID            = "duplicate_id"             // 409
+	CodeOutcomeExists          = "outcome_exists"           // 409
+	CodeReasonRequired         = "reason_required"          // 422
 	CodeMethodNotAllowed       = "method_not_allowed"       // 405
 	CodeInternal               = "internal"                 // 500
 	CodeStoreUnavailable       = "store_unavailable"        // 503

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"alprdesk/api"
 	"alprdesk/api/plate"
@@ -198,6 +199,7 @@ func (s *Server) verify(w http.ResponseWriter, r *http.Request, sess *session) e
 	e := caseAudit(nil, sess, r, ActionVerification, map[string]string{"read_id": id, "search_id": req.SearchID,
 		"alert_id": req.AlertID, "status": req.Status, "corrected_plate": req.CorrectedPlate, "corrected_state": req.CorrectedState})
 	e.At = now
+	res := api.VerificationResult{Verification: v}
 	err := s.audited(r.Context(), e, func(tx Tx) error {
 		rec, _, err := s.reach(tx, sess, req.SearchID, req.AlertID, id)
 		if err != nil {
@@ -208,14 +210,41 @@ func (s *Server) verify(w http.ResponseWriter, r *http.Request, sess *session) e
 			return err
 		}
 		if req.SearchID == "" && req.AlertID != "" {
-			return tx.SetAlertVerified(req.AlertID, sess.username(), req.Status, now)
+			res.Check, err = s.verifyAlert(tx, req.AlertID, sess.username(), req.Status, now)
+			return err
 		}
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, v)
+	return writeJSON(w, http.StatusOK, res)
+}
+
+// verifyAlert records a verdict given through an alert, moves the hit's
+// verdict counters and returns the alert's check as it now stands.
+func (s *Server) verifyAlert(tx Tx, idText, username, status string, now time.Time) (*api.AlertCheck, error) {
+	seq, _ := parseAlertID(idText)
+	a, err := tx.GetAlert(seq)
+	if err != nil {
+		return nil, err
+	}
+	id := AlertID(seq)
+	prev, err := tx.AlertVerdict(id)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.SetAlertVerified(id, username, status, now); err != nil {
+		return nil, err
+	}
+	if err := countVerdict(tx, a, prev, status, now); err != nil {
+		return nil, err
+	}
+	al, err := s.servedAlert(tx, a)
+	if err != nil {
+		return nil, err
+	}
+	return &al.Check, nil
 }
 
 // checkReport validates a report number against the agency's pattern.

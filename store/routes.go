@@ -63,4 +63,10 @@ func (s *Server) routesInit() {
 	s.handle("DELETE /v1/hotlist-entries/{id}", s.user(anyone, s.removeHotlistEntry))
 	s.handle("GET /v1/alerts/stream", s.user(anyone, s.alertStream))
 	s.handle("POST /v1/alerts/{id}/ack", s.user(anyone, s.idempotent(s.ackAlert)))
+	// Accountability (outcome.go, flags.go, transparency.go).
+	s.handle("GET /v1/alerts", s.user(anyone, s.listAlerts))
+	s.handle("POST /v1/alerts/{id}/outcome", s.user(anyone, s.idempotent(s.alertOutcome)))
+	s.handle("GET /v1/audit/flags", s.user(supervisors, s.auditFlags))
+	s.handle("GET /v1/reports/transparency", s.user(supervisors, s.transparencyReport))
+	s.handle("POST /v1/audit/flags/{id}/review", s.user(supervisors, s.idempotent(s.reviewFlag)))
 }
