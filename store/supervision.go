@@ -106,6 +106,9 @@ func (s *Server) auditSample(w http.ResponseWriter, r *http.Request, sess *sessi
 // checkReviewVerdict validates the verdict and note of a review (of an
 // audit entry or of a flag).
 func checkReviewVerdict(verdict, note string) error {
+	if e := api.CheckEncoding("note", note); e != nil {
+		return e // review notes get the encoding rules only
+	}
 	switch {
 	case !slices.Contains(api.ReviewVerdicts, verdict):
 		return invalid("verdict", "holds %q; use compliant, non_compliant or needs_follow_up.", verdict)
@@ -125,9 +128,6 @@ func (s *Server) auditReview(w http.ResponseWriter, r *http.Request, sess *sessi
 		return err
 	}
 	req.Note = strings.TrimSpace(req.Note)
-	if e := api.CheckEncoding("note", req.Note); e != nil {
-		return e
-	}
 	if req.Seq < 1 {
 		return invalid("seq", "must name an audit entry (1 or more).")
 	}
