@@ -120,7 +120,7 @@ func (a *Admin) AddUser(ctx context.Context, nu NewUser) error {
 
 func (a *Admin) audit(tx Tx, action string, q map[string]any) error {
 	b, _ := json.Marshal(q)
-	return appendAudit(tx, &api.AuditEntry{At: a.now(), Actor: a.Actor, Role: "admin_cli", Action: action,
+	return AppendAudit(tx, &api.AuditEntry{At: a.now(), Actor: a.Actor, Role: "admin_cli", Action: action,
 		Query: string(b), ResultCount: 1})
 }
 

@@ -428,7 +428,7 @@ func (s *Server) streamStart(r *http.Request, sess *session) (int64, error) {
 				return err
 			}
 		}
-		return appendAudit(tx, e)
+		return AppendAudit(tx, e)
 	})
 	return last, err
 }

@@ -85,7 +85,7 @@ const (
 
 // appendAudit links e to the chain's head and stores it in tx. It sets
 // e.Seq, e.PrevHash and e.Hash; At is truncated to microseconds.
-func appendAudit(tx Tx, e *api.AuditEntry) error {
+func AppendAudit(tx Tx, e *api.AuditEntry) error {
 	head, err := tx.LockAuditHead()
 	if err != nil {
 		return err

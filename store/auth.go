@@ -88,7 +88,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, _ *session) error
 		refuse := func(e *api.Error) error {
 			refusal = e
 			audit.Outcome, audit.Reason = api.OutcomeRefused, e.Code
-			return appendAudit(tx, audit)
+			return AppendAudit(tx, audit)
 		}
 		u, err := tx.GetUser(req.Username) // fresh, inside the transaction
 		if errors.Is(err, ErrNotFound) {
@@ -118,7 +118,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, _ *session) error
 			return err
 		}
 		resp.User.Demo = s.cfg.Demo
-		return appendAudit(tx, audit)
+		return AppendAudit(tx, audit)
 	})
 	if err != nil {
 		return err
@@ -143,7 +143,7 @@ func (s *Server) failLogin(tx Tx, u *UserRecord, now time.Time, audit *api.Audit
 	if err := refuse(badLogin()); err != nil || !locked {
 		return err
 	}
-	return appendAudit(tx, &api.AuditEntry{At: now, Actor: u.Username, Role: u.Role, Action: ActionLockout,
+	return AppendAudit(tx, &api.AuditEntry{At: now, Actor: u.Username, Role: u.Role, Action: ActionLockout,
 		Workstation: audit.Workstation, Outcome: api.OutcomeRefused, Reason: api.CodeAccountLocked,
 		Query: `{"failed_logins":5,"locked_minutes":15}`})
 }

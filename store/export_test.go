@@ -21,8 +21,5 @@ func (s *Server) CheckSearch(tx ReadTx, username, role string, req *api.SearchRe
 // World is the demo world the server serves.
 func (s *Server) World() *demo.World { return s.world() }
 
-// AppendAudit links e to the chain and stores it in tx.
-func AppendAudit(tx Tx, e *api.AuditEntry) error { return appendAudit(tx, e) }
-
 // SampleKey is the keyed sample hash of an entry.
 var SampleKey = sampleKey

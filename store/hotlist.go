@@ -409,7 +409,7 @@ func (s *Server) ExpireHotlists(ctx context.Context) (int, error) {
 			}
 			b, _ := json.Marshal(map[string]any{"entry_id": e.ID, "list": e.List, "request_id": e.RequestID,
 				"expires_at": e.ExpiresAt.Format(time.RFC3339)})
-			if err := appendAudit(tx, &api.AuditEntry{At: now, Actor: "system", Role: "system", Action: ActionHotlistExpire,
+			if err := AppendAudit(tx, &api.AuditEntry{At: now, Actor: "system", Role: "system", Action: ActionHotlistExpire,
 				ReportNumber: e.ReportNumber, Query: string(b), ResultCount: 1}); err != nil {
 				return err
 			}

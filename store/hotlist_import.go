@@ -170,7 +170,7 @@ func (a *Admin) ImportHotlist(ctx context.Context, list, name string, r io.Reade
 	err := a.St.Update(ctx, func(tx Tx) error {
 		if ie != nil {
 			e.Outcome, e.Reason, e.ResultCount = api.OutcomeRefused, api.CodeInvalidField, 0
-			return appendAudit(tx, e)
+			return AppendAudit(tx, e)
 		}
 		var err error
 		if res.Replaced, err = tx.ReplaceStateList(list, es); err != nil {
@@ -179,7 +179,7 @@ func (a *Admin) ImportHotlist(ctx context.Context, list, name string, r io.Reade
 		if err := tx.BumpHotlistGeneration(); err != nil {
 			return err
 		}
-		return appendAudit(tx, e)
+		return AppendAudit(tx, e)
 	})
 	if err != nil {
 		return nil, err

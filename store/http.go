@@ -98,6 +98,9 @@ func writeError(w http.ResponseWriter, err error) {
 		var mb *http.MaxBytesError
 		if errors.As(err, &mb) {
 			ae = tooLarge(mb.Limit)
+		} else if errors.Is(err, ErrUnavailable) {
+			ae = api.E(http.StatusServiceUnavailable, api.CodeStoreUnavailable, "The store cannot reach its database just now; try again in a few seconds.")
+			w.Header().Set("Retry-After", retryAfterUnavailable)
 		} else {
 			ae = api.E(http.StatusInternalServerError, api.CodeInternal, "The store failed to answer; try again, and tell an administrator if it keeps failing.")
 		}
@@ -108,6 +111,9 @@ func writeError(w http.ResponseWriter, err error) {
 	b, _ := json.Marshal(api.ErrorResponse{Error: api.ErrorBody{Code: ae.Code, Message: ae.Message}})
 	w.Write(append(b, '\n'))
 }
+
+// retryAfterUnavailable is the Retry-After (seconds) of 503 store_unavailable.
+const retryAfterUnavailable = "5"
 
 func tooLarge(limit int64) *api.Error {
 	return api.E(http.StatusRequestEntityTooLarge, api.CodeTooLarge,

@@ -76,14 +76,14 @@ func (s *Server) audited(ctx context.Context, e *api.AuditEntry, fn func(tx Tx) 
 		if err := fn(tx); err != nil {
 			return err
 		}
-		return appendAudit(tx, e)
+		return AppendAudit(tx, e)
 	})
 	var refusal *api.Error
 	if err == nil || !errors.As(err, &refusal) {
 		return err
 	}
 	e.Outcome, e.Reason, e.ResultCount = api.OutcomeRefused, refusal.Code, 0
-	if err := s.st.Update(ctx, func(tx Tx) error { return appendAudit(tx, e) }); err != nil {
+	if err := s.st.Update(ctx, func(tx Tx) error { return AppendAudit(tx, e) }); err != nil {
 		return err
 	}
 	return refusal

@@ -89,7 +89,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, sess *session) e
 		if apiErr != nil {
 			refusal = apiErr
 			audit.Outcome, audit.Reason = api.OutcomeRefused, apiErr.Code
-			return appendAudit(tx, audit)
+			return AppendAudit(tx, audit)
 		}
 		page, err := tx.SearchReads(q)
 		if err != nil {
@@ -108,7 +108,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, sess *session) e
 			return err
 		}
 		audit.ResultCount = page.Total
-		return appendAudit(tx, audit)
+		return AppendAudit(tx, audit)
 	})
 	if err != nil {
 		return err

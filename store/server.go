@@ -217,7 +217,7 @@ func (s *Server) Purge(ctx context.Context) (int, error) {
 		if n, err = tx.PurgeReads(cut); err != nil || n == 0 {
 			return err
 		}
-		return appendAudit(tx, &api.AuditEntry{At: now, Actor: "system", Role: "system", Action: ActionPurge,
+		return AppendAudit(tx, &api.AuditEntry{At: now, Actor: "system", Role: "system", Action: ActionPurge,
 			Query: fmt.Sprintf(`{"captured_before":%q}`, cut.Format(time.RFC3339)), ResultCount: n})
 	})
 	if errors.Is(err, context.Canceled) {

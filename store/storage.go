@@ -15,6 +15,11 @@ var ErrNotFound = errors.New("store: not found")
 // ErrExists is returned by storage when a record with the same key exists.
 var ErrExists = errors.New("store: already exists")
 
+// ErrUnavailable wraps the errors of a storage that lost (or cannot make)
+// its connection to the database; the handlers answer 503
+// store_unavailable with Retry-After, and the request may be retried.
+var ErrUnavailable = errors.New("store: the database is unavailable")
+
 // Storage is the store's persistence layer. The HTTP layer talks only to
 // this interface; backends live in their own packages (store/sqlite, the
 // embedded default, and store/postgres) and are opened by the caller

@@ -94,7 +94,7 @@ func (s *Server) auditSample(w http.ResponseWriter, r *http.Request, sess *sessi
 		}
 		q, _ := json.Marshal(map[string]any{"month": req.Month, "size": req.Size, "searches_in_month": len(all),
 			"sampled_seqs": seqs, "head_seq": out.Head.Seq, "head_hash": out.Head.Hash})
-		return appendAudit(tx, &api.AuditEntry{At: s.now(), Actor: sess.username(), Role: sess.role(),
+		return AppendAudit(tx, &api.AuditEntry{At: s.now(), Actor: sess.username(), Role: sess.role(),
 			Action: ActionAuditSample, Query: string(q), ResultCount: len(seqs), Workstation: workstation(r)})
 	})
 	if err != nil {
@@ -140,7 +140,7 @@ func (s *Server) auditReview(w http.ResponseWriter, r *http.Request, sess *sessi
 		}
 		q, _ := json.Marshal(map[string]any{"review_id": rev.ID, "seq": rev.Seq, "verdict": rev.Verdict,
 			"note": rev.Note, "reviewed_actor": e.Actor, "reviewed_action": e.Action})
-		return appendAudit(tx, &api.AuditEntry{At: now, Actor: sess.username(), Role: sess.role(),
+		return AppendAudit(tx, &api.AuditEntry{At: now, Actor: sess.username(), Role: sess.role(),
 			Action: ActionAuditReview, ReportNumber: e.ReportNumber, PurposeCategory: e.PurposeCategory,
 			Purpose: e.Purpose, Query: string(q), ResultCount: 1, Workstation: workstation(r)})
 	})
@@ -221,7 +221,7 @@ func (s *Server) searchOutcome(w http.ResponseWriter, r *http.Request, sess *ses
 		e := caseAudit(search, sess, r, ActionSearchOutcome, map[string]string{"search_id": id,
 			"searched_by": search.Username, "outcome": req.Outcome, "note": req.Note})
 		e.At = now
-		return appendAudit(tx, e)
+		return AppendAudit(tx, e)
 	})
 	if err != nil {
 		return err

@@ -158,7 +158,7 @@ func (s *Server) trainingAttempt(w http.ResponseWriter, r *http.Request, sess *s
 			}
 		}
 		q, _ := json.Marshal(map[string]any{"exercise_id": id, "answer": req.Answer, "correct": correct})
-		return appendAudit(tx, &api.AuditEntry{At: res.At, Actor: sess.username(), Role: sess.role(),
+		return AppendAudit(tx, &api.AuditEntry{At: res.At, Actor: sess.username(), Role: sess.role(),
 			Action: ActionTrainingAttempt, ReportNumber: ex.ReportNumber, PurposeCategory: ex.PurposeCategory,
 			Query: string(q), ResultCount: countOf(correct), Workstation: workstation(r)})
 	})
@@ -352,7 +352,7 @@ func (s *Server) ResetTraining(ctx context.Context, seed int64, actor, role, ws 
 		q, _ := json.Marshal(map[string]any{"seed": seed, "reads": reads, "previous_seed": s.world().Options().Seed})
 		e := &api.AuditEntry{At: s.now(), Actor: actor, Role: role, Action: ActionTrainingReset,
 			Query: string(q), Workstation: ws}
-		if err := appendAudit(tx, e); err != nil {
+		if err := AppendAudit(tx, e); err != nil {
 			return err
 		}
 		out.AuditSeq = e.Seq
@@ -422,7 +422,7 @@ func (s *Server) setTrainingLive(w http.ResponseWriter, r *http.Request, sess *s
 	s.train.mu.Unlock()
 	err := s.st.Update(r.Context(), func(tx Tx) error {
 		q, _ := json.Marshal(out)
-		return appendAudit(tx, &api.AuditEntry{At: s.now(), Actor: sess.username(), Role: sess.role(),
+		return AppendAudit(tx, &api.AuditEntry{At: s.now(), Actor: sess.username(), Role: sess.role(),
 			Action: ActionTrainingLive, Query: string(q), Workstation: workstation(r)})
 	})
 	if err != nil {

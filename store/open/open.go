@@ -6,16 +6,12 @@ package open
 
 import (
 	"context"
-	"errors"
 	"strings"
 
 	"alprdesk/store"
+	"alprdesk/store/postgres"
 	"alprdesk/store/sqlite"
 )
-
-// ErrNoPostgres is returned for a PostgreSQL URL by a program built before
-// the PostgreSQL backend existed.
-var ErrNoPostgres = errors.New("store: postgres backend not built yet")
 
 // IsURL reports whether dsn names a PostgreSQL database rather than a file.
 func IsURL(dsn string) bool {
@@ -27,7 +23,7 @@ func IsURL(dsn string) bool {
 // (created when missing).
 func Open(ctx context.Context, dsn string) (store.Storage, error) {
 	if IsURL(dsn) {
-		return nil, ErrNoPostgres
+		return postgres.Open(ctx, dsn)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err

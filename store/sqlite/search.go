@@ -237,13 +237,15 @@ func (s *Storage) BulkInsertReads(ctx context.Context, produce func(put func(*st
 	var t *Tx
 	var ins *sql.Stmt
 	n, inChunk := 0, 0
+	pending := 0 // reads inserted by the open chunk
 	commit := func() error {
 		ins.Close()
 		err := t.tx.Commit()
 		if err == nil {
 			s.dict.add(t.newPlates)
+			n += pending
 		}
-		t, inChunk = nil, 0
+		t, inChunk, pending = nil, 0, 0
 		return err
 	}
 	put := func(r *store.ReadRecord) error {
@@ -262,10 +264,13 @@ func (s *Storage) BulkInsertReads(ctx context.Context, produce func(put func(*st
 				return err
 			}
 		}
-		if err := t.bulkOne(ins, r); err != nil {
+		added, err := t.bulkOne(ins, r)
+		if err != nil {
 			return err
 		}
-		n++
+		if added {
+			pending++
+		}
 		if inChunk++; inChunk == chunk {
 			return commit()
 		}
@@ -277,36 +282,38 @@ func (s *Storage) BulkInsertReads(ctx context.Context, produce func(put func(*st
 			ins.Close()
 			t.tx.Rollback()
 		}
-		return n - inChunk, err
+		return n, err
 	}
 	if t != nil {
 		if err := commit(); err != nil {
-			return n - inChunk, err
+			return n, err
 		}
 	}
 	return n, nil
 }
 
-func (t *Tx) bulkOne(ins *sql.Stmt, r *store.ReadRecord) error {
+// bulkOne inserts one read of a bulk load; added is false for a duplicate.
+func (t *Tx) bulkOne(ins *sql.Stmt, r *store.ReadRecord) (added bool, err error) {
 	m := &r.Meta
 	pid, err := t.plateID(m.Plate)
 	if err != nil {
-		return err
+		return false, err
 	}
 	feats, _ := json.Marshal(nonNil(m.Features))
 	res, err := ins.ExecContext(t.ctx, m.ID, m.CameraID, ms(m.CapturedAt), pid, m.State, m.Confidence,
 		m.Make, m.Color, m.BodyType, string(feats), featureMask(m.Features),
 		m.PlateBox.X, m.PlateBox.Y, m.PlateBox.W, m.PlateBox.H)
 	if err != nil {
-		return fmt.Errorf("store: bulk insert %s: %w", m.ID, err)
+		return false, fmt.Errorf("store: bulk insert %s: %w", m.ID, err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return false, nil
 	}
 	if len(r.Photo) > 0 {
-		if n, _ := res.RowsAffected(); n == 1 {
-			rid, _ := res.LastInsertId()
-			if _, err := t.exec(`INSERT INTO photos(rid, jpeg) VALUES (?, ?)`, rid, r.Photo); err != nil {
-				return err
-			}
+		rid, _ := res.LastInsertId()
+		if _, err := t.exec(`INSERT INTO photos(rid, jpeg) VALUES (?, ?)`, rid, r.Photo); err != nil {
+			return false, err
 		}
 	}
-	return nil
+	return true, nil
 }
