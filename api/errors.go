@@ -30,6 +30,12 @@ const (
 	CodeMethodNotAllowed       = "method_not_allowed"       // 405
 	CodeInternal               = "internal"                 // 500
 	CodeStoreUnavailable       = "store_unavailable"        // 503
+	CodeUnsupportedMediaType   = "unsupported_media_type"   // 415
+	CodeChainBroken            = "chain_broken"             // 503
+	CodeInvalidMFACode         = "invalid_mfa_code"         // 401 (422 when confirming enrolment)
+	CodeMFACodeReused          = "mfa_code_reused"          // 401
+	CodeMFAEnrollmentRequired  = "mfa_enrollment_required"  // 403
+	CodeMFARequiredByPolicy    = "mfa_required_by_policy"   // 403
 )
 
 // ErrorBody is the inside of an error answer.

@@ -353,6 +353,9 @@ func (s *Server) alertStream(w http.ResponseWriter, r *http.Request, sess *sessi
 	}
 	wake := s.hot.hub.subscribe()
 	defer s.hot.hub.unsubscribe(wake)
+	// The server's ReadTimeout bounds reading requests; a stream reads
+	// nothing more and lives until the caller leaves, so it lifts it.
+	_ = http.NewResponseController(w).SetReadDeadline(time.Time{})
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-store")

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"strings"
 	"time"
 
@@ -68,6 +69,12 @@ const (
 	ActionLogin        = "login"
 	ActionLockout      = "lockout"
 	ActionLogout       = "logout"
+	ActionRefresh      = "token_refresh"
+	ActionLoginMFA     = "login_mfa"
+	ActionMFAEnrol     = "mfa_enrol"
+	ActionMFARemove    = "mfa_remove"
+	ActionMFAReset     = "mfa_reset"
+	ActionPassword     = "password_change"
 	ActionSearch       = "search"
 	ActionPhotoView    = "photo_view"
 	ActionVerification = "verification"
@@ -105,11 +112,29 @@ func AppendAudit(tx Tx, e *api.AuditEntry) error {
 
 // verifyChain recomputes every hash and link: ok, how many entries were
 // checked, the first broken seq (0 when none) and the head.
-func verifyChain(tx ReadTx) (api.AuditVerify, error) {
+// Heads recorded inside the chain (samples, exports) are cross-checked,
+// and so are the checkpoints given (signatures already verified).
+func verifyChain(tx ReadTx, cps []Checkpoint) (api.AuditVerify, error) {
 	c := NewChainChecker() // auditfile.go: the one chain check
 	err := tx.AuditScan(func(e api.AuditEntry) error {
 		c.Add(e)
 		return nil
 	})
-	return c.Result(), err
+	if err != nil {
+		return api.AuditVerify{}, err
+	}
+	var lookupErr error
+	hashAt := func(seq int64) (string, bool) {
+		e, err := tx.GetAudit(seq)
+		if err != nil {
+			if !errors.Is(err, ErrNotFound) {
+				lookupErr = err
+			}
+			return "", false
+		}
+		return e.Hash, true
+	}
+	c.CheckClaims(hashAt)
+	c.CheckCheckpoints(cps, hashAt)
+	return c.Result(), lookupErr
 }

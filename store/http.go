@@ -28,7 +28,14 @@ type session struct {
 	user   *UserRecord
 	camera *api.Camera
 	family string
+	// restricted sessions (--require-mfa, no second factor yet) reach only
+	// enrolmentRoutes.
+	restricted bool
 }
+
+// enrolmentRoutes are the routes a restricted session reaches (DESIGN.md,
+// --require-mfa); logout checks its token itself.
+var enrolmentRoutes = []string{"GET /v1/me", "POST /v1/me/mfa", "POST /v1/me/mfa/confirm", "POST /v1/me/password"}
 
 func (s *session) username() string {
 	if s == nil || s.user == nil {
@@ -59,6 +66,9 @@ func (s *Server) handle(pattern string, h http.HandlerFunc) {
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	_, pattern := s.mux.Handler(r)
 	if pattern != "" {
+		if s.refuseBrokenChain(w, r, pattern) {
+			return
+		}
 		s.mux.ServeHTTP(w, r)
 		return
 	}
@@ -153,6 +163,9 @@ func (s *Server) finish(w http.ResponseWriter, r *http.Request, err error) {
 // wrong types, trailing data and oversized bodies are refused with their
 // documented codes.
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	if err := requireJSON(r); err != nil {
+		return err
+	}
 	if r.ContentLength > maxJSONBody {
 		return tooLarge(maxJSONBody)
 	}
@@ -168,6 +181,9 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 			return tooLarge(maxJSONBody)
 		}
 		return api.E(http.StatusBadRequest, api.CodeMalformedJSON, "The request body holds more than one JSON value; send exactly one object.")
+	}
+	if e := checkBounds(v); e != nil {
+		return e
 	}
 	return nil
 }
@@ -330,6 +346,10 @@ func bearer(r *http.Request) string {
 func (s *Server) user(roles []string, h handlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		sess, err := s.authUser(r)
+		if err == nil && sess.restricted && !slices.Contains(enrolmentRoutes, r.Pattern) {
+			err = api.E(http.StatusForbidden, api.CodeMFAEnrollmentRequired,
+				"This store requires a second factor: set one up (Session menu) and sign in again.")
+		}
 		if err == nil && len(roles) > 0 && !slices.Contains(roles, sess.user.Role) {
 			err = forbidden("The role %s may not use %s %s.", sess.user.Role, r.Method, r.URL.Path)
 		}
@@ -365,7 +385,7 @@ func (s *Server) authUser(r *http.Request) (*session, error) {
 		if u.Disabled {
 			return api.E(http.StatusUnauthorized, api.CodeUnauthorized, "The account %s is disabled.", u.Username)
 		}
-		sess = &session{user: u, family: k.Family}
+		sess = &session{user: u, family: k.Family, restricted: k.Restricted}
 		return nil
 	})
 	return sess, err

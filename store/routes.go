@@ -21,7 +21,12 @@ func (s *Server) routesInit() {
 	s.handle("POST /v1/auth/login", s.run(s.login))
 	s.handle("POST /v1/auth/refresh", s.run(s.refresh))
 	s.handle("POST /v1/auth/logout", s.run(s.logout))
+	s.handle("POST /v1/auth/mfa", s.run(s.mfaLogin))
 	s.handle("GET /v1/me", s.user(anyone, s.me))
+	s.handle("POST /v1/me/mfa", s.user(anyone, s.enrolMFA))
+	s.handle("DELETE /v1/me/mfa", s.user(anyone, s.removeMFA))
+	s.handle("POST /v1/me/mfa/confirm", s.user(anyone, s.confirmMFA))
+	s.handle("POST /v1/me/password", s.user(anyone, s.changePassword))
 	s.handle("GET /v1/policy", s.user(anyone, s.getPolicy))
 	s.handle("GET /v1/cameras", s.user(anyone, s.cameras))
 	// Searches check the role themselves so that a refusal is audited.

@@ -55,6 +55,7 @@ type ReadTx interface {
 	HotlistReadTx     // hotlists and alerts (storage_hotlist.go)
 	SupervisionReadTx // samples, reviews, outcomes, efficacy (storage_supervision.go)
 	TrainingReadTx    // training attempts (storage_training.go)
+	AuthReadTx        // lockouts, second factors, MFA tokens (storage_auth.go)
 
 	// GetUser answers ErrNotFound for an unknown username.
 	GetUser(username string) (*UserRecord, error)
@@ -95,6 +96,7 @@ type Tx interface {
 	HotlistTx     // storage_hotlist.go
 	SupervisionTx // storage_supervision.go
 	TrainingTx    // storage_training.go
+	AuthTx        // storage_auth.go
 
 	// InsertUser answers ErrExists for a taken username, UpdateUser
 	// ErrNotFound for an unknown one.
@@ -166,6 +168,9 @@ type TokenRecord struct {
 	FamilyExpiresAt time.Time
 	Used            bool
 	Revoked         bool
+	// Restricted tokens (--require-mfa, no second factor yet) reach only
+	// the routes that set one up.
+	Restricted bool
 }
 
 // ReadRecord is a read as ingested: its metadata and optionally its photo.

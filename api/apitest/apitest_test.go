@@ -322,6 +322,7 @@ func TestStreamedRequestBody(t *testing.T) {
 func TestPaths(t *testing.T) {
 	want := []string{
 		"DELETE /v1/hotlist-entries/{id}",
+		"DELETE /v1/me/mfa",
 		"GET /healthz",
 		"GET /readyz",
 		"GET /tiles/{z}/{x}/{y}.png",
@@ -344,10 +345,14 @@ func TestPaths(t *testing.T) {
 		"POST /v1/audit/samples",
 		"POST /v1/auth/login",
 		"POST /v1/auth/logout",
+		"POST /v1/auth/mfa",
 		"POST /v1/auth/refresh",
 		"POST /v1/exports",
 		"POST /v1/hotlist-requests",
 		"POST /v1/hotlist-requests/{id}/decision",
+		"POST /v1/me/mfa",
+		"POST /v1/me/mfa/confirm",
+		"POST /v1/me/password",
 		"POST /v1/reads",
 		"POST /v1/reads/{id}/retain",
 		"POST /v1/reads/{id}/verification",

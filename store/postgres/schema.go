@@ -127,6 +127,9 @@ CREATE INDEX audit_reviews_seq ON audit_reviews(seq);`,
 	id bigserial PRIMARY KEY, username text NOT NULL, exercise_id text NOT NULL,
 	answer text NOT NULL, correct boolean NOT NULL, at bigint NOT NULL);
 CREATE INDEX training_attempts_user ON training_attempts(username, id);`,
+	// 5: the shared sign-in state: failed sign-ins per username (known or
+	// not), second factors, MFA tokens, restricted token families.
+	authMigration,
 }
 
 // SchemaVersion is the schema version this program brings a database to.

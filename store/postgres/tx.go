@@ -61,9 +61,9 @@ func (t *Tx) ListUsers() ([]store.UserRecord, error) {
 
 // InsertToken stores a token hash.
 func (t *Tx) InsertToken(k *store.TokenRecord) error {
-	_, err := t.exec(`INSERT INTO tokens(hash, kind, username, family, expires_at, family_expires_at, used, revoked)
-		VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`, k.Hash, k.Kind, k.Username, k.Family, ms(k.ExpiresAt),
-		ms(k.FamilyExpiresAt), k.Used, k.Revoked)
+	_, err := t.exec(`INSERT INTO tokens(hash, kind, username, family, expires_at, family_expires_at, used, revoked, restricted)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`, k.Hash, k.Kind, k.Username, k.Family, ms(k.ExpiresAt),
+		ms(k.FamilyExpiresAt), k.Used, k.Revoked, k.Restricted)
 	return err
 }
 
@@ -71,8 +71,8 @@ func (t *Tx) InsertToken(k *store.TokenRecord) error {
 func (t *Tx) GetToken(hash string) (*store.TokenRecord, error) {
 	var k store.TokenRecord
 	var exp, fexp int64
-	err := t.row(`SELECT hash, kind, username, family, expires_at, family_expires_at, used, revoked
-		FROM tokens WHERE hash = $1`, hash).Scan(&k.Hash, &k.Kind, &k.Username, &k.Family, &exp, &fexp, &k.Used, &k.Revoked)
+	err := t.row(`SELECT hash, kind, username, family, expires_at, family_expires_at, used, revoked, restricted
+		FROM tokens WHERE hash = $1`, hash).Scan(&k.Hash, &k.Kind, &k.Username, &k.Family, &exp, &fexp, &k.Used, &k.Revoked, &k.Restricted)
 	if err != nil {
 		return nil, err
 	}

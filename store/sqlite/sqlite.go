@@ -92,6 +92,9 @@ INSERT INTO plates_fts(plates_fts) VALUES ('rebuild');`,
 	supervisionMigration,
 	// 5 (training): training attempts.
 	trainingMigration,
+	// 6 (sign-in): failed sign-ins per username, second factors, MFA
+	// tokens, restricted token families.
+	authMigration,
 }
 
 // Storage is the embedded SQLite store.Storage: one writer connection (writes

@@ -56,6 +56,7 @@ var parts = []struct {
 	{"Alerts", testAlerts},
 	{"Supervision", testSupervision},
 	{"Training", testTraining},
+	{"Auth", testAuth},
 }
 
 // ctx is the context of every storage call of the suite.
