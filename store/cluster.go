@@ -47,6 +47,7 @@ const (
 	jobPurge         = "purge"
 	jobHotlistExpiry = "hotlist_expiry"
 	jobImport        = "state_list_import"
+	jobCheckpoint    = "audit_checkpoint"
 )
 
 // listenRetry is the pause before Listen is called again after it failed.

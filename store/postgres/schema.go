@@ -130,6 +130,8 @@ CREATE INDEX training_attempts_user ON training_attempts(username, id);`,
 	// 5: the shared sign-in state: failed sign-ins per username (known or
 	// not), second factors, MFA tokens, restricted token families.
 	authMigration,
+	// 6: leases of the periodic jobs (one node at a time).
+	leasesMigration,
 }
 
 // SchemaVersion is the schema version this program brings a database to.

@@ -31,6 +31,7 @@ import (
 	"alprdesk/api/apitest"
 	"alprdesk/store"
 	"alprdesk/store/open"
+	"alprdesk/store/postgres/pgtest"
 )
 
 // Password is the password of every user Start creates.
@@ -74,7 +75,7 @@ type Env struct {
 	CameraToken string
 	// CameraTokens holds every camera's ingest token by camera id.
 	CameraTokens map[string]string
-	// DBPath is the SQLite file.
+	// DBPath is the SQLite file, or the PostgreSQL URL of StartNodes.
 	DBPath string
 	// Clock is the store's clock; Advance moves it forward.
 	Clock *Clock
@@ -114,10 +115,17 @@ func Start(t testing.TB) *Env {
 // cameras are created.
 func StartWith(t testing.TB, cfg store.Config) *Env {
 	t.Helper()
-	clock := &Clock{}
 	if cfg.DBPath == "" {
 		cfg.DBPath = filepath.Join(t.TempDir(), "store.db")
 	}
+	return start(t, cfg, &Clock{}, !cfg.Demo)
+}
+
+// start opens a store on cfg.DBPath with test defaults, serves it over
+// loopback HTTP and, when populate is set, creates the standard users and
+// cameras.
+func start(t testing.TB, cfg store.Config, clock *Clock, populate bool) *Env {
+	t.Helper()
 	if cfg.Open == nil {
 		cfg.Open = open.Open
 	}
@@ -135,7 +143,7 @@ func StartWith(t testing.TB, cfg store.Config) *Env {
 		t.Fatalf("storetest: open store: %v", err)
 	}
 	env := &Env{Server: srv, DBPath: srv.DBPath(), Clock: clock, CameraTokens: map[string]string{}}
-	if !cfg.Demo {
+	if populate {
 		env.populate(t)
 	}
 	ts := httptest.NewServer(srv.Handler())
@@ -148,6 +156,29 @@ func StartWith(t testing.TB, cfg store.Config) *Env {
 		}
 	})
 	return env
+}
+
+// StartNodes starts n store nodes on one fresh PostgreSQL database
+// (pgtest.DSN: skipped without ALPR_TEST_POSTGRES, failed instead with
+// ALPR_REQUIRE_POSTGRES=1), each with its own HTTP server, sharing one
+// clock. The first node creates the standard users and cameras; every Env
+// holds their camera tokens.
+func StartNodes(t testing.TB, n int, cfg store.Config) []*Env {
+	t.Helper()
+	cfg.DBPath = pgtest.DSN(t)
+	clock := &Clock{}
+	if cfg.Now == nil {
+		cfg.Now = clock.Now
+	}
+	envs := make([]*Env, n)
+	for i := range envs {
+		envs[i] = start(t, cfg, clock, i == 0)
+		if i > 0 {
+			envs[i].CameraTokens = envs[0].CameraTokens
+			envs[i].CameraToken = envs[0].CameraToken
+		}
+	}
+	return envs
 }
 
 // StartDemo starts a demo store with a small world (password "demo").
