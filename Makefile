@@ -19,8 +19,9 @@ DEBIAN_PKGS := gcc libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
 	libxinerama-dev libxi-dev libxxf86vm-dev pkg-config \
 	dbus dbus-x11 gnome-keyring xvfb xdotool imagemagick
 # Packages only the tests need (make test installs them, make run does not):
-# PostgreSQL 15 for the store's PostgreSQL backend tests (scripts/pg-test.sh).
-DEBIAN_TEST_PKGS := postgresql
+# PostgreSQL 15 for the store's PostgreSQL backend tests (scripts/pg-test.sh);
+# chromium renders the transparency report's index.html (cmd/alprstore).
+DEBIAN_TEST_PKGS := postgresql chromium
 
 .PHONY: deps deps-test build run run-store test lint bench bench-10m screenshots package clean
 

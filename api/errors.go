@@ -27,6 +27,8 @@ const (
 	CodeOutsideRetention       = "outside_retention"        // 422
 	CodeVerificationRequired   = "verification_required"    // 409
 	CodeConflict               = "conflict"                 // 409
+	CodeOutcomeExists          = "outcome_exists"           // 409
+	CodeReasonRequired         = "reason_required"          // 422
 	CodeMethodNotAllowed       = "method_not_allowed"       // 405
 	CodeInternal               = "internal"                 // 500
 	CodeStoreUnavailable       = "store_unavailable"        // 503
@@ -36,6 +38,8 @@ const (
 	CodeMFACodeReused          = "mfa_code_reused"          // 401
 	CodeMFAEnrollmentRequired  = "mfa_enrollment_required"  // 403
 	CodeMFARequiredByPolicy    = "mfa_required_by_policy"   // 403
+	CodeSceneTooBroad          = "scene_too_broad"          // 422
+	CodeAnalysisNotPermitted   = "analysis_not_permitted"   // 403
 )
 
 // ErrorBody is the inside of an error answer.

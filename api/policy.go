@@ -61,6 +61,7 @@ func DefaultPolicy() Policy {
 		},
 		MinPurposeLength: 15,
 		RetainCategories: []string{RetainCriminalInvestigation, RetainMissingPerson, RetainLegalObligation},
+		ConvoyCategories: DefaultConvoyCategories(),
 		States: []string{
 			"AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL",
 			"IN", "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE",

@@ -255,10 +255,12 @@ func (c *Client) Search(ctx context.Context, req api.SearchRequest) (*api.Search
 	return &r, nil
 }
 
-// Via names how a read was reached: through a search or a hotlist alert.
+// Via names how a read was reached: through a search, a hotlist alert or
+// an analysis.
 type Via struct {
-	SearchID string
-	AlertID  string
+	SearchID   string
+	AlertID    string
+	AnalysisID string
 }
 
 // BySearch is a Via for a read a search returned.
@@ -274,6 +276,9 @@ func (v Via) query() url.Values {
 	}
 	if v.AlertID != "" {
 		q.Set("alert_id", v.AlertID)
+	}
+	if v.AnalysisID != "" {
+		q.Set("analysis_id", v.AnalysisID)
 	}
 	return q
 }

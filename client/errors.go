@@ -36,6 +36,10 @@ var (
 	ErrVerificationRequired = errors.New("the read must be verified first")
 	ErrConflict             = errors.New("the request conflicts with the store's state")
 
+	// Analysis refusals (DESIGN.md, Analyses).
+	ErrSceneTooBroad        = errors.New("a scene holds too many reads in its window")
+	ErrAnalysisNotPermitted = errors.New("the analysis is not permitted for this role or purpose")
+
 	// Access.
 	ErrUnauthorized  = errors.New("not signed in, or the session has ended")
 	ErrTokenExpired  = errors.New("the access token has expired")
@@ -90,6 +94,8 @@ var codeSentinels = map[string]error{
 	api.CodeOutsideRetention:       ErrOutsideRetention,
 	api.CodeVerificationRequired:   ErrVerificationRequired,
 	api.CodeConflict:               ErrConflict,
+	api.CodeSceneTooBroad:          ErrSceneTooBroad,
+	api.CodeAnalysisNotPermitted:   ErrAnalysisNotPermitted,
 	api.CodeUnauthorized:           ErrUnauthorized,
 	api.CodeTokenExpired:           ErrTokenExpired,
 	api.CodeAccountLocked:          ErrAccountLocked,

@@ -272,6 +272,9 @@ func (s *Server) storeRead(tx Tx, rec *ReadRecord, hits *int) (bool, error) {
 		return dup, err
 	}
 	now := s.now().Truncate(time.Millisecond)
+	if err := countAt(tx, now, CounterReads, "", 1); err != nil {
+		return false, err
+	}
 	matches := s.hot.idx.Load().match(rec.Meta.Plate, rec.Meta.State, now)
 	if len(matches) == 0 {
 		return false, nil
@@ -282,7 +285,8 @@ func (s *Server) storeRead(tx Tx, rec *ReadRecord, hits *int) (bool, error) {
 	}
 	for _, m := range matches {
 		a := api.Alert{Read: *read, Entry: m.entry.HotlistEntry, List: m.entry.List, Match: m.match,
-			Instructions: m.entry.Instructions, Contact: m.entry.Contact, At: now}
+			Instructions: m.entry.Instructions, Contact: m.entry.Contact, At: now,
+			Check: HitCheck(*read, m.entry.HotlistEntry, s.policy.Colors)}
 		ar := &AlertRecord{ReadID: read.ID, EntryID: m.entry.ID, List: a.List, Match: a.Match,
 			RequestedBy: m.entry.RequestedBy, At: now}
 		err := tx.InsertAlert(ar, func(seq int64) ([]byte, error) {
@@ -290,6 +294,9 @@ func (s *Server) storeRead(tx Tx, rec *ReadRecord, hits *int) (bool, error) {
 			return json.Marshal(a)
 		})
 		if err != nil {
+			return false, err
+		}
+		if err := countAt(tx, now, CounterHit, a.List, 1); err != nil {
 			return false, err
 		}
 		*hits++
@@ -368,16 +375,25 @@ func (s *Server) alertStream(w http.ResponseWriter, r *http.Request, sess *sessi
 	send := func() error {
 		for {
 			var as []AlertRecord
+			var data [][]byte
 			err := s.st.View(r.Context(), func(tx ReadTx) error {
 				var err error
-				as, err = tx.AlertsAfter(last, v, streamBatch)
-				return err
+				if as, err = tx.AlertsAfter(last, v, streamBatch); err != nil {
+					return err
+				}
+				data = make([][]byte, len(as))
+				for i := range as {
+					if data[i], err = s.servedData(tx, &as[i]); err != nil {
+						return err
+					}
+				}
+				return nil
 			})
 			if err != nil {
 				return err
 			}
-			for _, a := range as {
-				if _, err := fmt.Fprintf(w, "id: %s\nevent: hit\ndata: %s\n\n", AlertID(a.Seq), a.Data); err != nil {
+			for i, a := range as {
+				if _, err := fmt.Fprintf(w, "id: %s\nevent: hit\ndata: %s\n\n", AlertID(a.Seq), data[i]); err != nil {
 					return err
 				}
 				last = a.Seq

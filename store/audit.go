@@ -90,8 +90,9 @@ const (
 	ActionCameraAdd    = "camera_add"
 )
 
-// appendAudit links e to the chain's head and stores it in tx. It sets
-// e.Seq, e.PrevHash and e.Hash; At is truncated to microseconds.
+// AppendAudit links e to the chain's head and stores it in tx, and counts
+// what it records in the daily counters (counters.go). It sets e.Seq,
+// e.PrevHash and e.Hash; At is truncated to microseconds.
 func AppendAudit(tx Tx, e *api.AuditEntry) error {
 	head, err := tx.LockAuditHead()
 	if err != nil {
@@ -107,7 +108,10 @@ func AppendAudit(tx Tx, e *api.AuditEntry) error {
 		e.Outcome = api.OutcomeAllowed
 	}
 	e.Hash = AuditHash(*e)
-	return tx.InsertAudit(e)
+	if err := tx.InsertAudit(e); err != nil {
+		return err
+	}
+	return countAudit(tx, e)
 }
 
 // verifyChain recomputes every hash and link: ok, how many entries were

@@ -84,6 +84,9 @@ type Config struct {
 	// AllowBrokenChain starts a store whose audit chain does not verify,
 	// serving only audit reads (503 chain_broken elsewhere).
 	AllowBrokenChain bool
+	// TimeZone is the store's time zone for the after-hours rule of the
+	// review queue (default: the machine's).
+	TimeZone *time.Location
 }
 
 // Server is a running store: storage, policy and HTTP handlers.

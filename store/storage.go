@@ -56,6 +56,8 @@ type ReadTx interface {
 	SupervisionReadTx // samples, reviews, outcomes, efficacy (storage_supervision.go)
 	TrainingReadTx    // training attempts (storage_training.go)
 	AuthReadTx        // lockouts, second factors, MFA tokens (storage_auth.go)
+	AccountReadTx     // hit outcomes, daily counters (storage_account.go)
+	AnalysisReadTx    // scene reads, kept analyses (storage_analyses.go)
 
 	// GetUser answers ErrNotFound for an unknown username.
 	GetUser(username string) (*UserRecord, error)
@@ -97,6 +99,8 @@ type Tx interface {
 	SupervisionTx // storage_supervision.go
 	TrainingTx    // storage_training.go
 	AuthTx        // storage_auth.go
+	AccountTx     // storage_account.go
+	AnalysisTx    // storage_analyses.go
 
 	// InsertUser answers ErrExists for a taken username, UpdateUser
 	// ErrNotFound for an unknown one.

@@ -112,6 +112,10 @@ func apiWords(e *api.Error) string {
 		return own("The plate pattern is too broad: give at least 3 known characters.")
 	case api.CodeSearchTooBroad:
 		return own("The search is too broad: add a plate, a shorter window, or more vehicle details.")
+	case api.CodeSceneTooBroad:
+		return own("A scene holds too many reads: make its circle smaller or its window shorter.")
+	case api.CodeAnalysisNotPermitted:
+		return with("This analysis is not permitted: a convoy analysis is for detectives and supervisors, and only for the most serious case categories.")
 	case api.CodeFeatureNotSearchable:
 		return own("That vehicle feature cannot be searched.")
 	case api.CodeOutsideRetention:

@@ -66,6 +66,25 @@ var schemaTypes = map[string]any{
 	"Alert":               api.Alert{},
 	"AckRequest":          api.AckRequest{},
 	"AlertAck":            api.AlertAck{},
+	// Accountability (issue 13).
+	"AlertCheck":           api.AlertCheck{},
+	"CheckPosition":        api.CheckPosition{},
+	"AlertItem":            api.AlertItem{},
+	"AlertList":            api.AlertList{},
+	"OutcomeRequest":       api.OutcomeRequest{},
+	"AlertOutcome":         api.AlertOutcome{},
+	"VerificationResult":   api.VerificationResult{},
+	"ListHits":             api.ListHits{},
+	"FlagReviewRequest":    api.FlagReviewRequest{},
+	"FlagReview":           api.FlagReview{},
+	"AuditFlag":            api.AuditFlag{},
+	"AuditFlags":           api.AuditFlags{},
+	"Transparency":         api.Transparency{},
+	"TransparencySearches": api.TransparencySearches{},
+	"TransparencyAnalyses": api.TransparencyAnalyses{},
+	"TransparencyHotlists": api.TransparencyHotlists{},
+	"TransparencyHits":     api.TransparencyHits{},
+	"TransparencyAudits":   api.TransparencyAudits{},
 	// Supervision (issue 7).
 	"AuditSampleRequest":  api.AuditSampleRequest{},
 	"AuditSample":         api.AuditSample{},
@@ -89,6 +108,14 @@ var schemaTypes = map[string]any{
 	"TrainingResetRequest": api.TrainingResetRequest{},
 	"TrainingReset":        api.TrainingReset{},
 	"TrainingLive":         api.TrainingLive{},
+	"Scene":                api.Scene{},
+	"CommonPlatesRequest":  api.CommonPlatesRequest{},
+	"CommonPlate":          api.CommonPlate{},
+	"CommonPlatesResponse": api.CommonPlatesResponse{},
+	"ConvoyRequest":        api.ConvoyRequest{},
+	"CoRead":               api.CoRead{},
+	"Companion":            api.Companion{},
+	"ConvoyResponse":       api.ConvoyResponse{},
 }
 
 // Fields of a Go type that a schema leaves out on purpose, and fields a
@@ -145,7 +172,7 @@ func schemaType(t reflect.Type) string {
 		return "number"
 	case reflect.Slice:
 		return "array"
-	case reflect.Struct:
+	case reflect.Struct, reflect.Map:
 		return "object"
 	}
 	return "unknown " + t.String()

@@ -25,6 +25,7 @@ const usage = `alprstore — the alprdesk cloud store
                     [--import-dir DIR [--import-every 24h]]   state lists from DIR/<list>.csv
                     [--trusted-proxy CIDR[,CIDR]] [--auth-rate 30] [--require-mfa]
                     [--checkpoint-dir DIR --checkpoint-key KEY] [--allow-broken-chain]
+                    [--timezone America/Los_Angeles]   the review queue's after-hours rule
                     a non-loopback --addr needs --tls-cert/--tls-key or --trusted-proxy
   alprstore user add --db PATH --username U --role ROLE --serial S --name "Full Name"
                     [--team T] [--trained 2026-01-15] [--designated-by "memo"]   (password on stdin)
@@ -37,6 +38,8 @@ const usage = `alprstore — the alprdesk cloud store
   alprstore audit verify [--head SEQ:HASH] [--checkpoints DIR --pubkey BASE64] FILE
                     check an export offline (links, recorded heads, signed checkpoints)
   alprstore audit keygen --out KEY            a checkpoint signing key; prints its public key
+  alprstore transparency --db PATH --out DIR [--from DATE --to DATE]
+                    the public transparency report (DIR/transparency.json, DIR/index.html)
   alprstore hotlist import --db PATH --list felony_wants|stolen_plates|stolen_vehicles FILE
                     replace a state list from a CSV (plate,state,vehicle_description,reason,source_id)
 
@@ -86,6 +89,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			return usageErr("audit needs a command: export, verify or keygen")
 		}
 		return auditCmd(args[1], args[2:], stdout)
+	case "transparency":
+		return transparencyCmd(args[1:], stdout)
 	case "hotlist":
 		if len(args) < 2 {
 			return usageErr("hotlist needs the command import")

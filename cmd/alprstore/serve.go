@@ -37,6 +37,7 @@ type serveOptions struct {
 	checkpointDir, checkpointKey       string
 	allowBrokenChain                   bool
 	key                                ed25519.PrivateKey
+	timeZone                           *time.Location
 }
 
 func serveFlags(args []string) (*serveOptions, error) {
@@ -61,11 +62,19 @@ func serveFlags(args []string) (*serveOptions, error) {
 	fs.StringVar(&o.checkpointDir, "checkpoint-dir", "", "directory (another disk, write-once storage) for signed audit checkpoints, hourly and at shutdown")
 	fs.StringVar(&o.checkpointKey, "checkpoint-key", "", "ed25519 private key (PEM) that signs the checkpoints (alprstore audit keygen)")
 	fs.BoolVar(&o.allowBrokenChain, "allow-broken-chain", false, "start even though the audit chain does not verify, serving only audit reads")
+	tz := fs.String("timezone", "", "IANA time zone of the review queue's after-hours rule (default: the machine's)")
 	if err := parse(fs, args); err != nil {
 		return nil, err
 	}
 	if err := o.checkTransport(); err != nil {
 		return nil, err
+	}
+	if o.timeZone = time.Local; *tz != "" {
+		loc, err := time.LoadLocation(*tz)
+		if err != nil {
+			return nil, usageErr("--timezone %q is not an IANA time zone such as America/Los_Angeles", *tz)
+		}
+		o.timeZone = loc
 	}
 	switch {
 	case (o.tlsCert == "") != (o.tlsKey == ""):
@@ -216,7 +225,8 @@ func serve(args []string, stdout, stderr io.Writer) error {
 		DemoSeed: o.demoSeed, DemoReads: o.demoReads, DemoLive: o.live, DemoLiveRate: o.liveRate,
 		BasemapPath: o.basemap, Logf: logf, ImportDir: o.importDir, ImportEvery: o.importEvery,
 		AuthRate: o.authRate, TrustedProxies: o.proxies, RequireMFA: o.requireMFA,
-		CheckpointDir: o.checkpointDir, CheckpointKey: o.key, AllowBrokenChain: o.allowBrokenChain})
+		CheckpointDir: o.checkpointDir, CheckpointKey: o.key, AllowBrokenChain: o.allowBrokenChain,
+		TimeZone: o.timeZone})
 	if err != nil {
 		hs.Close()
 		return err

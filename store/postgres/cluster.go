@@ -37,9 +37,6 @@ const leasesMigration = `CREATE TABLE leases(
 // take every connection their own transactions need.
 const lockPoolSize = 16
 
-// Backend names the backend for the health endpoints.
-func (s *Storage) Backend() string { return store.BackendPostgres }
-
 // notify queues a store.Cluster event, sent to every listening node when
 // the transaction commits and never when it rolls back (PostgreSQL folds
 // identical notifications of one transaction into one).

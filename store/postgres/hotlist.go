@@ -230,7 +230,7 @@ func (t *Tx) AlertsAfter(seq int64, v store.AlertViewer, limit int) ([]store.Ale
 func (t *Tx) PurgeOrphanAlerts() (int, error) {
 	// Verifications and acks name alerts by store.AlertID: "al_" and the seq.
 	orphans := `SELECT seq FROM alerts a WHERE NOT EXISTS (SELECT 1 FROM read_keys k WHERE k.id = a.read_id)`
-	for _, tab := range []string{"alert_verifications", "alert_acks"} {
+	for _, tab := range []string{"alert_verifications", "alert_acks", "alert_outcomes"} {
 		if _, err := t.exec(`DELETE FROM ` + tab + ` WHERE alert_id IN (SELECT 'al_' || seq FROM (` + orphans + `) o)`); err != nil {
 			return 0, err
 		}

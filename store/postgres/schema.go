@@ -130,7 +130,11 @@ CREATE INDEX training_attempts_user ON training_attempts(username, id);`,
 	// 5: the shared sign-in state: failed sign-ins per username (known or
 	// not), second factors, MFA tokens, restricted token families.
 	authMigration,
-	// 6: leases of the periodic jobs (one node at a time).
+	// 6: accountability: hit outcomes and the plate-free daily counters.
+	accountMigration,
+	// 7: analyses and the reads each returned.
+	analysisMigration,
+	// 8: leases of the periodic jobs (one node at a time).
 	leasesMigration,
 }
 

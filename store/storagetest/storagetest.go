@@ -57,6 +57,7 @@ var parts = []struct {
 	{"Supervision", testSupervision},
 	{"Training", testTraining},
 	{"Auth", testAuth},
+	{"Account", testAccount},
 }
 
 // ctx is the context of every storage call of the suite.
