@@ -7,12 +7,18 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"alprdesk/api"
 	"alprdesk/store"
+	"alprdesk/store/postgres/pgtest"
 	"alprdesk/store/storetest"
 )
 
@@ -247,4 +253,96 @@ func TestConcurrentRefreshAcrossNodes(t *testing.T) {
 		}
 		b.Do(t, "GET", "/v1/me", tr.AccessToken, nil, http.StatusUnauthorized, nil)
 	}
+}
+
+// TestDatabaseLostAnswers503: while the node cannot reach its database,
+// requests answer 503 store_unavailable with Retry-After (never 500), a
+// refused write leaves no audit entry behind, /readyz fails and /healthz
+// says so; once the database is back the node serves again by itself.
+func TestDatabaseLostAnswers503(t *testing.T) {
+	env := storetest.StartNodes(t, 1, store.Config{})[0]
+	tok := env.Login(t, "detective")
+	env.Do(t, "POST", "/v1/searches", tok, searchReq("7ABC123"), http.StatusOK, nil)
+	u, err := url.Parse(env.DBPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := strings.TrimPrefix(u.Path, "/")
+	admin := func(q string) {
+		t.Helper()
+		ctx := context.Background()
+		c, err := pgx.Connect(ctx, os.Getenv(pgtest.EnvURL))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close(ctx)
+		if _, err := c.Exec(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	admin(`ALTER DATABASE ` + db + ` ALLOW_CONNECTIONS false`)
+	admin(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '` + db + `'`)
+	restored := false
+	defer func() {
+		if !restored {
+			admin(`ALTER DATABASE ` + db + ` ALLOW_CONNECTIONS true`)
+		}
+	}()
+
+	for _, c := range []struct{ method, path string }{{"GET", "/v1/me"}, {"POST", "/v1/searches"}, {"GET", "/readyz"}} {
+		var body io.Reader
+		if c.method == "POST" {
+			b, _ := json.Marshal(searchReq("7ABC123"))
+			body = bytes.NewReader(b)
+		}
+		req, _ := http.NewRequest(c.method, env.URL+c.path, body)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := env.HTTP.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {
+			resp.Body.Close()
+			t.Fatalf("%s %s with the database gone: %d, Retry-After %q", c.method, c.path, resp.StatusCode, resp.Header.Get("Retry-After"))
+		}
+		assertErrorCode(t, resp, api.CodeStoreUnavailable)
+	}
+	var h api.Health
+	env.Do(t, "GET", "/healthz", "", nil, http.StatusOK, &h)
+	if h.Database != "unreachable" || h.Backend != store.BackendPostgres {
+		t.Fatalf("healthz with the database gone: %+v", h)
+	}
+
+	admin(`ALTER DATABASE ` + db + ` ALLOW_CONNECTIONS true`)
+	restored = true
+	within(t, 10*time.Second, "the node serving again", func() bool {
+		return getStatusOf(env, "/readyz") == http.StatusOK
+	})
+	env.Do(t, "GET", "/v1/me", tok, nil, http.StatusOK, nil)
+	var v api.AuditVerify
+	env.Do(t, "GET", "/v1/audit/verify", env.Login(t, "supervisor"), nil, http.StatusOK, &v)
+	var searches int
+	err = env.Server.Storage().View(context.Background(), func(tx store.ReadTx) error {
+		return tx.AuditScan(func(e api.AuditEntry) error {
+			if e.Action == store.ActionSearch {
+				searches++
+			}
+			return nil
+		})
+	})
+	if err != nil || !v.OK || searches != 1 {
+		t.Fatalf("after the outage: verify %+v, %d searches audited (want the one before), %v", v, searches, err)
+	}
+}
+
+// getStatusOf sends an unauthenticated GET and returns the status (0: no answer).
+func getStatusOf(env *storetest.Env, path string) int {
+	resp, err := env.HTTP.Get(env.URL + path)
+	if err != nil {
+		return 0
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode
 }
