@@ -346,3 +346,41 @@ func getStatusOf(env *storetest.Env, path string) int {
 	resp.Body.Close()
 	return resp.StatusCode
 }
+
+// TestIdempotencyKeyAcrossNodes: one Idempotency-Key sent to both nodes at
+// once writes once; both answers are the first answer.
+func TestIdempotencyKeyAcrossNodes(t *testing.T) {
+	a, b := startPair(t)
+	tok := a.Login(t, "detective")
+	body, _ := json.Marshal(hotReq("7IDM123", api.ListAlert))
+	type answer struct {
+		status int
+		body   string
+	}
+	answers := make(chan answer, 2)
+	for _, env := range []*storetest.Env{a, b} {
+		go func() {
+			req, _ := http.NewRequest("POST", env.URL+"/v1/hotlist-requests", bytes.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+tok)
+			req.Header.Set(api.HeaderIdempotencyKey, "5f0a7c1e-0000-4000-8000-000000000001")
+			resp, err := env.HTTP.Do(req)
+			if err != nil {
+				answers <- answer{}
+				return
+			}
+			raw, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			answers <- answer{resp.StatusCode, string(raw)}
+		}()
+	}
+	x, y := <-answers, <-answers
+	if x.status != http.StatusCreated || x != y {
+		t.Fatalf("answers differ or failed: %d %s / %d %s", x.status, x.body, y.status, y.body)
+	}
+	var list []api.HotlistRequest
+	b.Do(t, "GET", "/v1/hotlist-requests", tok, nil, http.StatusOK, &list)
+	if len(list) != 1 {
+		t.Fatalf("%d hotlist requests stored, want 1", len(list))
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -62,8 +63,17 @@ func (t *Tx) lockLogin(username string) error {
 	if t.readOnly {
 		return nil
 	}
-	_, err := t.exec(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, lockClassLogin, username)
+	_, err := t.exec(`SELECT pg_advisory_xact_lock($1, $2)`, lockClassLogin, keyHash(username))
 	return err
+}
+
+// keyHash is the 32-bit lock key of a name. Names may hold any byte (NUL
+// included, which PostgreSQL text refuses), so they are hashed here; two
+// names that share a hash only wait for each other.
+func keyHash(name string) int32 {
+	h := fnv.New32a()
+	h.Write([]byte(name))
+	return int32(h.Sum32())
 }
 
 // Listen delivers the events every node commits (store.Cluster) over a
@@ -122,7 +132,7 @@ func (s *Storage) LockKey(ctx context.Context, key string) (func(), error) {
 	if err != nil {
 		return nil, classify(err)
 	}
-	if _, err := c.Exec(ctx, `SELECT pg_advisory_lock($1, hashtext($2))`, lockClassKey, key); err != nil {
+	if _, err := c.Exec(ctx, `SELECT pg_advisory_lock($1, $2)`, lockClassKey, keyHash(key)); err != nil {
 		// The lock may have been granted as the wait was cancelled: drop
 		// the connection, and with it any lock it holds.
 		c.Conn().Close(context.Background())
@@ -130,7 +140,7 @@ func (s *Storage) LockKey(ctx context.Context, key string) (func(), error) {
 		return nil, classify(err)
 	}
 	return func() {
-		if _, err := c.Exec(context.Background(), `SELECT pg_advisory_unlock($1, hashtext($2))`, lockClassKey, key); err != nil {
+		if _, err := c.Exec(context.Background(), `SELECT pg_advisory_unlock($1, $2)`, lockClassKey, keyHash(key)); err != nil {
 			c.Conn().Close(context.Background())
 		}
 		c.Release()
