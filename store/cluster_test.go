@@ -224,13 +224,7 @@ func postStatus(env *storetest.Env, path, token string, body any) int {
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	resp, err := env.HTTP.Do(req)
-	if err != nil {
-		return 0
-	}
-	io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	return resp.StatusCode
+	return env.Status(req)
 }
 
 // TestConcurrentRefreshAcrossNodes: the same refresh token sent to both
@@ -338,13 +332,8 @@ func TestDatabaseLostAnswers503(t *testing.T) {
 
 // getStatusOf sends an unauthenticated GET and returns the status (0: no answer).
 func getStatusOf(env *storetest.Env, path string) int {
-	resp, err := env.HTTP.Get(env.URL + path)
-	if err != nil {
-		return 0
-	}
-	io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	return resp.StatusCode
+	req, _ := http.NewRequest("GET", env.URL+path, nil)
+	return env.Status(req)
 }
 
 // TestIdempotencyKeyAcrossNodes: one Idempotency-Key sent to both nodes at

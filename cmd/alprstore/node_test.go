@@ -193,13 +193,7 @@ func loginAt(t *testing.T, url, user string) string {
 func getStatus(url, token string) int {
 	req, _ := http.NewRequest("GET", url, nil)
 	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return 0
-	}
-	io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	return resp.StatusCode
+	return (&storetest.Env{HTTP: http.DefaultClient}).Status(req)
 }
 
 // getRead looks a read up in env's storage.

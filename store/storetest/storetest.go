@@ -308,6 +308,19 @@ func (e *Env) Do(t testing.TB, method, path, token string, body any, wantStatus 
 	return raw
 }
 
+// Status sends req through e.HTTP and returns the answer's status, its
+// body read and closed (0 when no answer came). Unlike Do it fails nothing,
+// so it may be called from any goroutine.
+func (e *Env) Status(req *http.Request) int {
+	resp, err := e.HTTP.Do(req)
+	if err != nil {
+		return 0
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
 // Ingest uploads one read through the real HTTP ingest (POST /v1/reads)
 // with the token of meta.CameraID (default cam-1). A nil jpeg uploads a
 // small generated JPEG. It fails the test unless the store accepts it.
