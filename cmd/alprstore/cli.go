@@ -22,6 +22,9 @@ const usage = `alprstore — the alprdesk cloud store
                     [--retention-days 30] [--basemap PATH]
                     [--demo [--demo-seed S] [--demo-reads N] [--live [--live-rate R]]]
                     [--import-dir DIR [--import-every 24h]]   state lists from DIR/<list>.csv
+  alprstore service install [serve flags] | uninstall | start | stop
+                    (Windows) a Windows service running serve; log in
+                    %ProgramData%\alprdesk\alprstore.log and the Event Log
   alprstore user add --db PATH --username U --role ROLE --serial S --name "Full Name"
                     [--team T] [--trained 2026-01-15] [--designated-by "memo"]   (password on stdin)
   alprstore user set --db PATH --username U [--trained DATE] [--role R] [--team T]
@@ -64,6 +67,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	switch args[0] {
 	case "serve":
 		return serve(args[1:], stdout, stderr)
+	case "service":
+		return serviceCmd(args[1:], stdout, stderr)
 	case "user":
 		if len(args) < 2 {
 			return usageErr("user needs a command: add, set, disable, enable, unlock or list")
