@@ -19,13 +19,20 @@ DEBIAN_PKGS := gcc libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
 	libxinerama-dev libxi-dev libxxf86vm-dev pkg-config \
 	dbus dbus-x11 gnome-keyring xvfb xdotool imagemagick
 
-.PHONY: deps build run run-store test lint bench bench-10m screenshots package clean
+# Test-only packages (`make test`, never `make run`); others append theirs.
+DEBIAN_TEST_PKGS := gcc-mingw-w64-x86-64 wine wine64 msitools wixl nsis osslsigncode
+
+.PHONY: deps deps-test build run run-store test lint bench bench-10m screenshots package clean
 
 ## deps: install the Debian packages and Go tools that build and tests need (idempotent)
 deps:
 	@./scripts/deps.sh $(DEBIAN_PKGS)
 	@$(GO) mod download
 	@test -x $(TOOLS)/staticcheck || GOBIN=$(TOOLS) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
+## deps-test: deps plus the packages only tests and packaging use (Wine, mingw-w64, ...)
+deps-test: deps
+	@./scripts/deps.sh $(DEBIAN_TEST_PKGS)
 
 ## build: binaries into bin/
 build:
@@ -48,7 +55,9 @@ screenshots: deps
 package: deps
 	@test -x $(TOOLS)/fyne || GOBIN=$(TOOLS) $(GO) install fyne.io/tools/cmd/fyne@v1.7.4
 	mkdir -p dist
-	$(TOOLS)/fyne package -os linux --src cmd/alprdesk --icon $(CURDIR)/assets/icon.png --tags '$(TAGS)' --release
+	cp FyneApp.toml FyneApp.toml.keep # fyne package rewrites it (Build+1): a build changes no tracked file
+	$(TOOLS)/fyne package -os linux --src cmd/alprdesk --icon $(CURDIR)/assets/icon.png --tags '$(TAGS)' --release; \
+	  rc=$$?; mv FyneApp.toml.keep FyneApp.toml; exit $$rc
 	mv alprdesk.tar.xz dist/
 
 ## lint: go vet and staticcheck
@@ -57,7 +66,7 @@ lint:
 	$(TOOLS)/staticcheck -tags '$(TEST_TAGS)' ./...
 
 ## test: lint, then every test (race detector where concurrency lives; real keyring)
-test: deps lint
+test: deps-test lint
 	./scripts/test.sh '$(TEST_TAGS)' '$(RACE_PKGS)'
 
 ## bench: every benchmark; the store's at 1M reads (figures in docs/PERFORMANCE.md)
@@ -69,6 +78,8 @@ bench: deps
 ## bench-10m: the same at 10M reads (manual: about 3 GB of disk, tens of minutes)
 bench-10m: deps
 	ALPR_BENCH_READS=10000000 $(GO) test -tags '$(TAGS)' -run '^$$' -bench . -benchtime 200x -timeout 180m ./store/...
+
+include packaging.mk
 
 clean:
 	rm -rf bin dist screenshots
