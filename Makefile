@@ -18,9 +18,13 @@ export CGO_ENABLED := 1
 DEBIAN_PKGS := gcc libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
 	libxinerama-dev libxi-dev libxxf86vm-dev pkg-config \
 	dbus dbus-x11 gnome-keyring xvfb xdotool imagemagick
+# Packages only the tests need (make test installs them, make run does not):
+# PostgreSQL 15 for the store's PostgreSQL backend tests (scripts/pg-test.sh);
+# chromium renders the transparency report's index.html (cmd/alprstore).
+DEBIAN_TEST_PKGS := postgresql chromium
 
-# Test-only packages (`make test`, never `make run`); others append theirs.
-DEBIAN_TEST_PKGS := gcc-mingw-w64-x86-64 wine wine64 msitools wixl nsis osslsigncode
+# Windows: mingw-w64, Wine, the MSI tools and osslsigncode (scripts/test-windows.sh).
+DEBIAN_TEST_PKGS += gcc-mingw-w64-x86-64 wine wine64 msitools wixl osslsigncode
 
 .PHONY: deps deps-test build run run-store test lint bench bench-10m screenshots package clean
 
@@ -30,7 +34,7 @@ deps:
 	@$(GO) mod download
 	@test -x $(TOOLS)/staticcheck || GOBIN=$(TOOLS) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 
-## deps-test: deps plus the packages only tests and packaging use (Wine, mingw-w64, ...)
+## deps-test: also the Debian packages only the tests need (DEBIAN_TEST_PKGS)
 deps-test: deps
 	@./scripts/deps.sh $(DEBIAN_TEST_PKGS)
 
@@ -65,9 +69,10 @@ lint:
 	$(GO) vet -tags '$(TEST_TAGS)' ./...
 	$(TOOLS)/staticcheck -tags '$(TEST_TAGS)' ./...
 
-## test: lint, then every test (race detector where concurrency lives; real keyring)
-test: deps-test lint
-	./scripts/test.sh '$(TEST_TAGS)' '$(RACE_PKGS)'
+## test: lint, then every test in timed stages (race detector where concurrency
+## lives; real keyring; a throwaway PostgreSQL unless ALPR_TEST_POSTGRES is set)
+test: deps deps-test
+	MAKE='$(MAKE)' ./scripts/test.sh '$(TEST_TAGS)' '$(RACE_PKGS)'
 
 ## bench: every benchmark; the store's at 1M reads (figures in docs/PERFORMANCE.md)
 bench: deps

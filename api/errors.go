@@ -27,8 +27,17 @@ const (
 	CodeOutsideRetention       = "outside_retention"        // 422
 	CodeVerificationRequired   = "verification_required"    // 409
 	CodeConflict               = "conflict"                 // 409
+	CodeOutcomeExists          = "outcome_exists"           // 409
+	CodeReasonRequired         = "reason_required"          // 422
 	CodeMethodNotAllowed       = "method_not_allowed"       // 405
 	CodeInternal               = "internal"                 // 500
+	CodeStoreUnavailable       = "store_unavailable"        // 503
+	CodeUnsupportedMediaType   = "unsupported_media_type"   // 415
+	CodeChainBroken            = "chain_broken"             // 503
+	CodeInvalidMFACode         = "invalid_mfa_code"         // 401 (422 when confirming enrolment)
+	CodeMFACodeReused          = "mfa_code_reused"          // 401
+	CodeMFAEnrollmentRequired  = "mfa_enrollment_required"  // 403
+	CodeMFARequiredByPolicy    = "mfa_required_by_policy"   // 403
 )
 
 // ErrorBody is the inside of an error answer.

@@ -42,6 +42,16 @@ var (
 	ErrAccountLocked = errors.New("the account is locked")
 	ErrForbidden     = errors.New("the user's role does not allow this")
 
+	// Second factor (DESIGN.md, Sign-in with a second factor).
+	ErrMFARequired           = errors.New("the sign-in needs a code of the second factor")
+	ErrInvalidMFACode        = errors.New("the second factor's code is not correct")
+	ErrMFACodeReused         = errors.New("the second factor's code was already used")
+	ErrMFAEnrollmentRequired = errors.New("the store requires a second factor; set one up")
+	ErrMFARequiredByPolicy   = errors.New("the store requires a second factor; it cannot be removed")
+
+	// The store's audit chain does not verify: it serves only audit reads.
+	ErrChainBroken = errors.New("the store's audit chain is broken")
+
 	// Generic request errors.
 	ErrNotFound         = errors.New("not found")
 	ErrInvalidField     = errors.New("a field is invalid")
@@ -51,6 +61,7 @@ var (
 	ErrServer           = errors.New("the store failed")
 	ErrUnexpected       = errors.New("unexpected answer from the store")
 	ErrMethodNotAllowed = errors.New("method not allowed")
+	ErrUnsupportedType  = errors.New("the request body was not sent as JSON")
 
 	// Transport and configuration.
 	ErrOffline  = errors.New("the store is unreachable")
@@ -91,6 +102,12 @@ var codeSentinels = map[string]error{
 	api.CodeRateLimited:            ErrRateLimited,
 	api.CodeInternal:               ErrServer,
 	api.CodeMethodNotAllowed:       ErrMethodNotAllowed,
+	api.CodeInvalidMFACode:         ErrInvalidMFACode,
+	api.CodeMFACodeReused:          ErrMFACodeReused,
+	api.CodeMFAEnrollmentRequired:  ErrMFAEnrollmentRequired,
+	api.CodeMFARequiredByPolicy:    ErrMFARequiredByPolicy,
+	api.CodeChainBroken:            ErrChainBroken,
+	api.CodeUnsupportedMediaType:   ErrUnsupportedType,
 	CodeOffline:                    ErrOffline,
 	CodeTLS:                        ErrTLS,
 	CodeUnexpected:                 ErrUnexpected,

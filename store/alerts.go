@@ -145,7 +145,7 @@ func (h *alertHub) notify() {
 }
 
 // alertID is the API id of the alert with storage sequence seq.
-func alertID(seq int64) string { return "al_" + strconv.FormatInt(seq, 10) }
+func AlertID(seq int64) string { return "al_" + strconv.FormatInt(seq, 10) }
 
 // parseAlertID returns the sequence of an alert id ("al_12" or "12").
 func parseAlertID(id string) (int64, bool) {
@@ -194,7 +194,7 @@ func (s *Server) loadDemoHotlists(ctx context.Context) error {
 	return s.st.Update(ctx, func(tx Tx) error {
 		added := 0
 		for _, e := range s.world().Hotlists() {
-			err := tx.InsertHotlistEntry(&HotlistEntryRecord{HotlistEntry: e, CreatedAt: now, Status: entryActive})
+			err := tx.InsertHotlistEntry(&HotlistEntryRecord{HotlistEntry: e, CreatedAt: now, Status: EntryActive})
 			if errors.Is(err, ErrExists) {
 				continue
 			}
@@ -216,7 +216,7 @@ func (s *Server) reloadHotlists(ctx context.Context) error {
 	defer s.hot.loadMu.Unlock()
 	var es []HotlistEntryRecord
 	var gen int64
-	err := s.st.View(ctx, func(tx Tx) error {
+	err := s.st.View(ctx, func(tx ReadTx) error {
 		var err error
 		if gen, err = tx.HotlistGeneration(); err != nil {
 			return err
@@ -250,7 +250,7 @@ func (s *Server) hotlistLoop(ctx context.Context) {
 			s.cfg.Logf("store: %d hotlist entries expired", n)
 		}
 		var gen int64
-		err := s.st.View(ctx, func(tx Tx) error {
+		err := s.st.View(ctx, func(tx ReadTx) error {
 			var err error
 			gen, err = tx.HotlistGeneration()
 			return err
@@ -269,6 +269,9 @@ func (s *Server) storeRead(tx Tx, rec *ReadRecord, hits *int) (bool, error) {
 		return dup, err
 	}
 	now := s.now().Truncate(time.Millisecond)
+	if err := countAt(tx, now, CounterReads, "", 1); err != nil {
+		return false, err
+	}
 	matches := s.hot.idx.Load().match(rec.Meta.Plate, rec.Meta.State, now)
 	if len(matches) == 0 {
 		return false, nil
@@ -279,14 +282,18 @@ func (s *Server) storeRead(tx Tx, rec *ReadRecord, hits *int) (bool, error) {
 	}
 	for _, m := range matches {
 		a := api.Alert{Read: *read, Entry: m.entry.HotlistEntry, List: m.entry.List, Match: m.match,
-			Instructions: m.entry.Instructions, Contact: m.entry.Contact, At: now}
+			Instructions: m.entry.Instructions, Contact: m.entry.Contact, At: now,
+			Check: HitCheck(*read, m.entry.HotlistEntry, s.policy.Colors)}
 		ar := &AlertRecord{ReadID: read.ID, EntryID: m.entry.ID, List: a.List, Match: a.Match,
 			RequestedBy: m.entry.RequestedBy, At: now}
 		err := tx.InsertAlert(ar, func(seq int64) ([]byte, error) {
-			a.ID = alertID(seq)
+			a.ID = AlertID(seq)
 			return json.Marshal(a)
 		})
 		if err != nil {
+			return false, err
+		}
+		if err := countAt(tx, now, CounterHit, a.List, 1); err != nil {
 			return false, err
 		}
 		*hits++
@@ -350,6 +357,9 @@ func (s *Server) alertStream(w http.ResponseWriter, r *http.Request, sess *sessi
 	}
 	wake := s.hot.hub.subscribe()
 	defer s.hot.hub.unsubscribe(wake)
+	// The server's ReadTimeout bounds reading requests; a stream reads
+	// nothing more and lives until the caller leaves, so it lifts it.
+	_ = http.NewResponseController(w).SetReadDeadline(time.Time{})
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-store")
@@ -362,16 +372,25 @@ func (s *Server) alertStream(w http.ResponseWriter, r *http.Request, sess *sessi
 	send := func() error {
 		for {
 			var as []AlertRecord
-			err := s.st.View(r.Context(), func(tx Tx) error {
+			var data [][]byte
+			err := s.st.View(r.Context(), func(tx ReadTx) error {
 				var err error
-				as, err = tx.AlertsAfter(last, v, streamBatch)
-				return err
+				if as, err = tx.AlertsAfter(last, v, streamBatch); err != nil {
+					return err
+				}
+				data = make([][]byte, len(as))
+				for i := range as {
+					if data[i], err = s.servedData(tx, &as[i]); err != nil {
+						return err
+					}
+				}
+				return nil
 			})
 			if err != nil {
 				return err
 			}
-			for _, a := range as {
-				if _, err := fmt.Fprintf(w, "id: %s\nevent: hit\ndata: %s\n\n", alertID(a.Seq), a.Data); err != nil {
+			for i, a := range as {
+				if _, err := fmt.Fprintf(w, "id: %s\nevent: hit\ndata: %s\n\n", AlertID(a.Seq), data[i]); err != nil {
 					return err
 				}
 				last = a.Seq
@@ -425,7 +444,7 @@ func (s *Server) streamStart(r *http.Request, sess *session) (int64, error) {
 				return err
 			}
 		}
-		return appendAudit(tx, e)
+		return AppendAudit(tx, e)
 	})
 	return last, err
 }

@@ -1,8 +1,9 @@
-package store
+package store_test
 
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -16,9 +17,12 @@ import (
 	"testing"
 	"time"
 
+	_ "github.com/mattn/go-sqlite3"
 	"golang.org/x/crypto/bcrypt"
 
 	"alprdesk/api"
+	"alprdesk/store"
+	"alprdesk/store/open"
 )
 
 // Benchmarks load ALPR_BENCH_READS synthetic reads (default 1,000,000)
@@ -33,7 +37,7 @@ var (
 )
 
 type benchWorld struct {
-	srv     *Server
+	srv     *store.Server
 	plates  []string // sample of stored plates
 	cams    []api.Camera
 	now     time.Time
@@ -83,20 +87,20 @@ func loadBenchWorld(b *testing.B) *benchWorld {
 
 func buildBenchWorld() (*benchWorld, error) {
 	n := benchReads()
-	path := filepath.Join(os.TempDir(), fmt.Sprintf("alprdesk-bench-%d-v%d.db", n, DemoVersion))
+	path := filepath.Join(os.TempDir(), fmt.Sprintf("alprdesk-bench-%d-v%d.db", n, store.DemoVersion))
 	w := &benchWorld{now: benchNow, n: n}
 	reuse := false
 	if _, err := os.Stat(path); err == nil {
 		reuse = true
 	}
-	srv, err := Open(Config{DBPath: path, Now: func() time.Time { return benchNow }, Logf: func(string, ...any) {},
+	srv, err := store.Open(store.Config{DBPath: path, Open: open.Open, Now: func() time.Time { return benchNow }, Logf: func(string, ...any) {},
 		PasswordCost: bcrypt.MinCost, PurgeEvery: -1})
 	if err != nil {
 		return nil, err
 	}
 	w.srv = srv
 	ctx := context.Background()
-	if done, _ := srv.st.Meta(ctx, "bench_loaded"); done != "" {
+	if done, _ := srv.Storage().Meta(ctx, "bench_loaded"); done != "" {
 		if benchNow.Format(time.DateOnly) != done {
 			reuse = false
 		}
@@ -128,7 +132,7 @@ func buildBenchWorld() (*benchWorld, error) {
 	colors := api.DefaultPolicy().Colors
 	bodies := api.DefaultPolicy().BodyTypes
 	start := time.Now()
-	got, err := srv.st.BulkInsertReads(ctx, func(put func(*ReadRecord) error) error {
+	got, err := srv.Storage().BulkInsertReads(ctx, func(put func(*store.ReadRecord) error) error {
 		for i := range n {
 			// Repeat visits: a skewed draw from the fleet.
 			v := int(float64(distinct) * r.Float64() * r.Float64())
@@ -142,7 +146,7 @@ func buildBenchWorld() (*benchWorld, error) {
 				Plate:      p, State: "CA", Confidence: 0.8,
 				Make: makes[h%uint64(len(makes))], Color: colors[(h/8)%uint64(len(colors))],
 				BodyType: bodies[(h/128)%uint64(len(bodies))]}
-			if err := put(&ReadRecord{Meta: m}); err != nil {
+			if err := put(&store.ReadRecord{Meta: m}); err != nil {
 				return err
 			}
 		}
@@ -152,13 +156,13 @@ func buildBenchWorld() (*benchWorld, error) {
 		return nil, err
 	}
 	w.ingestS = float64(got) / time.Since(start).Seconds()
-	return w, srv.st.SetMeta(ctx, "bench_loaded", benchNow.Format(time.DateOnly))
+	return w, srv.Storage().SetMeta(ctx, "bench_loaded", benchNow.Format(time.DateOnly))
 }
 
-func benchUsers(srv *Server, cams []api.Camera) error {
+func benchUsers(srv *store.Server, cams []api.Camera) error {
 	adm := srv.Admin("cli:bench")
 	ctx := context.Background()
-	if err := adm.AddUser(ctx, NewUser{Username: "bench", Role: api.RoleDetective, Serial: "B1", Name: "Bench",
+	if err := adm.AddUser(ctx, store.NewUser{Username: "bench", Role: api.RoleDetective, Serial: "B1", Name: "Bench",
 		Trained: "2026-01-15", Password: "bench-password"}); err != nil {
 		return err
 	}
@@ -228,7 +232,6 @@ func BenchmarkStorageSearch(b *testing.B) {
 	if w.ingestS > 0 {
 		fmt.Printf("bulk load of the benchmark database: %d reads at %.0f reads/s\n", w.n, w.ingestS)
 	}
-	sess := &session{user: &UserRecord{User: api.User{Username: "bench", Role: api.RoleDetective, TrainedOn: "2026-01-15"}}}
 	for _, k := range queryKinds {
 		b.Run(k.name, func(b *testing.B) {
 			r := rand.New(rand.NewPCG(1, 2))
@@ -237,12 +240,12 @@ func BenchmarkStorageSearch(b *testing.B) {
 				req := k.make(w, w.plates[r.IntN(len(w.plates))], r)
 				req.CaseContext = api.CaseContext{ReportNumber: "20-042436", PurposeCategory: "robbery", Purpose: "Armed robbery, suspect vehicle sought"}
 				t0 := time.Now()
-				err := w.srv.st.View(context.Background(), func(tx Tx) error {
-					q, e := w.srv.checkSearch(tx, sess, &req)
-					if e != nil {
-						return e
+				err := w.srv.Storage().View(context.Background(), func(tx store.ReadTx) error {
+					q, err := w.srv.CheckSearch(tx, "bench", api.RoleDetective, &req)
+					if err != nil {
+						return err
 					}
-					_, err := tx.SearchReads(q)
+					_, err = tx.SearchReads(q)
 					return err
 				})
 				ds = append(ds, time.Since(t0))
@@ -312,7 +315,7 @@ func BenchmarkBulkIngest(b *testing.B) {
 	const rows = 2000
 	prefix := "ing" + strconv.FormatInt(time.Now().UnixNano(), 36) + "-"
 	t0 := time.Now()
-	total, err := w.srv.st.BulkInsertReads(context.Background(), func(put func(*ReadRecord) error) error {
+	total, err := w.srv.Storage().BulkInsertReads(context.Background(), func(put func(*store.ReadRecord) error) error {
 		for i := 0; b.Loop(); i++ {
 			for j := range rows {
 				p := w.plates[r.IntN(len(w.plates))]
@@ -322,7 +325,7 @@ func BenchmarkBulkIngest(b *testing.B) {
 				m := api.ReadMeta{ID: prefix + strconv.Itoa(i) + "-" + strconv.Itoa(j), CameraID: w.cams[j%len(w.cams)].ID,
 					CapturedAt: w.now.Add(-time.Duration(r.Int64N(int64(24 * time.Hour)))), Plate: p,
 					State: "CA", Confidence: 0.8, Make: "Toyota", Color: "silver", BodyType: "sedan"}
-				if err := put(&ReadRecord{Meta: m}); err != nil {
+				if err := put(&store.ReadRecord{Meta: m}); err != nil {
 					return err
 				}
 			}
@@ -333,7 +336,18 @@ func BenchmarkBulkIngest(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ReportMetric(float64(total)/time.Since(t0).Seconds(), "reads/s")
-	if st, ok := w.srv.st.(*sqliteStorage); ok {
-		st.w.Exec(`DELETE FROM reads WHERE id >= ? AND id < ?`, prefix, prefix+"~")
+	dropBenchReads(b, w.srv.DBPath(), prefix)
+}
+
+// dropBenchReads deletes the reads a bulk-ingest run added (ids starting
+// with prefix), so that the kept benchmark database does not grow.
+func dropBenchReads(b *testing.B, path, prefix string) {
+	db, err := sql.Open("sqlite3", path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`DELETE FROM reads WHERE id >= ? AND id < ?`, prefix, prefix+"~"); err != nil {
+		b.Fatal(err)
 	}
 }

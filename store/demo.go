@@ -77,7 +77,7 @@ func (s *Server) openDemo(ctx context.Context) error {
 		}
 		s.cfg.DBPath = p
 	}
-	st, err := OpenSQLite(s.cfg.DBPath)
+	st, err := s.cfg.Open(ctx, s.cfg.DBPath)
 	if err != nil {
 		return err
 	}

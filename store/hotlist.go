@@ -232,7 +232,7 @@ func (s *Server) listHotlistRequests(w http.ResponseWriter, r *http.Request, ses
 		by = ""
 	}
 	var out []api.HotlistRequest
-	err := s.st.View(r.Context(), func(tx Tx) error {
+	err := s.st.View(r.Context(), func(tx ReadTx) error {
 		var err error
 		out, err = tx.ListHotlistRequests(by, status)
 		return err
@@ -303,7 +303,7 @@ func (s *Server) approve(tx Tx, sess *session, req *api.HotlistRequest, now time
 	entry := &HotlistEntryRecord{HotlistEntry: api.HotlistEntry{ID: "he_" + newToken("")[:16], Plate: req.Plate,
 		State: req.State, List: req.List, ExpiresAt: now.Add(time.Duration(req.Days) * 24 * time.Hour),
 		RequestID: req.ID, ReportNumber: req.ReportNumber, VehicleDescription: req.VehicleDescription,
-		Instructions: req.Instructions, Contact: req.Contact}, RequestedBy: req.RequestedBy, CreatedAt: now, Status: entryActive}
+		Instructions: req.Instructions, Contact: req.Contact}, RequestedBy: req.RequestedBy, CreatedAt: now, Status: EntryActive}
 	if err := tx.InsertHotlistEntry(entry); err != nil {
 		return nil, err
 	}
@@ -314,7 +314,7 @@ func (s *Server) approve(tx Tx, sess *session, req *api.HotlistRequest, now time
 			return nil, err
 		}
 		if old.EntryID != "" {
-			err := tx.EndHotlistEntry(old.EntryID, entryReplaced, sess.username(), "extended by "+req.ID, now)
+			err := tx.EndHotlistEntry(old.EntryID, EntryReplaced, sess.username(), "extended by "+req.ID, now)
 			if err != nil && !errors.Is(err, ErrNotFound) {
 				return nil, err
 			}
@@ -335,7 +335,7 @@ func (s *Server) listHotlistEntries(w http.ResponseWriter, r *http.Request, sess
 		return invalid("list", "holds %q; use alert, covert, %s.", list, strings.Join(StateLists, ", "))
 	}
 	var all []HotlistEntryRecord
-	err := s.st.View(r.Context(), func(tx Tx) error {
+	err := s.st.View(r.Context(), func(tx ReadTx) error {
 		var err error
 		all, err = tx.ActiveHotlistEntries(s.now())
 		return err
@@ -373,14 +373,14 @@ func (s *Server) removeHotlistEntry(w http.ResponseWriter, r *http.Request, sess
 		}
 		var err error
 		entry, err = tx.GetHotlistEntry(id)
-		if errors.Is(err, ErrNotFound) || (err == nil && (!canSeeEntry(sess, entry) || entry.Status != entryActive || !entry.ExpiresAt.After(now))) {
+		if errors.Is(err, ErrNotFound) || (err == nil && (!canSeeEntry(sess, entry) || entry.Status != EntryActive || !entry.ExpiresAt.After(now))) {
 			return notFoundErr("There is no active hotlist entry %s.", id)
 		}
 		if err != nil {
 			return err
 		}
 		e.ReportNumber = entry.ReportNumber
-		if err := tx.EndHotlistEntry(id, entryRemoved, sess.username(), body.Reason, now); err != nil {
+		if err := tx.EndHotlistEntry(id, EntryRemoved, sess.username(), body.Reason, now); err != nil {
 			return err
 		}
 		return tx.BumpHotlistGeneration()
@@ -404,12 +404,12 @@ func (s *Server) ExpireHotlists(ctx context.Context) (int, error) {
 			return err
 		}
 		for _, e := range due {
-			if err := tx.EndHotlistEntry(e.ID, entryExpired, "system", "expired", now); err != nil {
+			if err := tx.EndHotlistEntry(e.ID, EntryExpired, "system", "expired", now); err != nil {
 				return err
 			}
 			b, _ := json.Marshal(map[string]any{"entry_id": e.ID, "list": e.List, "request_id": e.RequestID,
 				"expires_at": e.ExpiresAt.Format(time.RFC3339)})
-			if err := appendAudit(tx, &api.AuditEntry{At: now, Actor: "system", Role: "system", Action: ActionHotlistExpire,
+			if err := AppendAudit(tx, &api.AuditEntry{At: now, Actor: "system", Role: "system", Action: ActionHotlistExpire,
 				ReportNumber: e.ReportNumber, Query: string(b), ResultCount: 1}); err != nil {
 				return err
 			}

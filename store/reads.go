@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"alprdesk/api"
 	"alprdesk/api/plate"
@@ -17,10 +18,10 @@ import (
 // reach checks that the caller reached read id through their own search
 // (searchID) and returns the search and the read. Alerts arrive with the
 // hotlist issue; until then an alert_id names nothing.
-func (s *Server) reach(tx Tx, sess *session, searchID, alertID, id string) (*SearchRecord, *api.Read, error) {
+func (s *Server) reach(tx Tx, sess *session, searchID, AlertID, id string) (*SearchRecord, *api.Read, error) {
 	if searchID == "" {
-		if alertID != "" {
-			return s.reachAlert(tx, sess, alertID, id)
+		if AlertID != "" {
+			return s.reachAlert(tx, sess, AlertID, id)
 		}
 		return nil, nil, api.E(http.StatusBadRequest, api.CodeCaseContextRequired,
 			"A read is reached through a search or an alert: give the search_id of the search that returned it, or the alert_id.")
@@ -76,14 +77,14 @@ func (s *Server) audited(ctx context.Context, e *api.AuditEntry, fn func(tx Tx) 
 		if err := fn(tx); err != nil {
 			return err
 		}
-		return appendAudit(tx, e)
+		return AppendAudit(tx, e)
 	})
 	var refusal *api.Error
 	if err == nil || !errors.As(err, &refusal) {
 		return err
 	}
 	e.Outcome, e.Reason, e.ResultCount = api.OutcomeRefused, refusal.Code, 0
-	if err := s.st.Update(ctx, func(tx Tx) error { return appendAudit(tx, e) }); err != nil {
+	if err := s.st.Update(ctx, func(tx Tx) error { return AppendAudit(tx, e) }); err != nil {
 		return err
 	}
 	return refusal
@@ -92,13 +93,13 @@ func (s *Server) audited(ctx context.Context, e *api.AuditEntry, fn func(tx Tx) 
 // photo: GET /v1/reads/{id}/photo?search_id=.
 func (s *Server) photo(w http.ResponseWriter, r *http.Request, sess *session) error {
 	id := r.PathValue("id")
-	searchID, alertID := r.URL.Query().Get("search_id"), r.URL.Query().Get("alert_id")
+	searchID, AlertID := r.URL.Query().Get("search_id"), r.URL.Query().Get("alert_id")
 	var jpeg []byte
 	var read *api.Read
-	e := caseAudit(nil, sess, r, ActionPhotoView, map[string]string{"read_id": id, "search_id": searchID, "alert_id": alertID})
+	e := caseAudit(nil, sess, r, ActionPhotoView, map[string]string{"read_id": id, "search_id": searchID, "alert_id": AlertID})
 	e.At = s.now()
 	err := s.audited(r.Context(), e, func(tx Tx) error {
-		rec, rd, err := s.reach(tx, sess, searchID, alertID, id)
+		rec, rd, err := s.reach(tx, sess, searchID, AlertID, id)
 		if err != nil {
 			return err
 		}
@@ -173,6 +174,7 @@ func (s *Server) verify(w http.ResponseWriter, r *http.Request, sess *session) e
 	e := caseAudit(nil, sess, r, ActionVerification, map[string]string{"read_id": id, "search_id": req.SearchID,
 		"alert_id": req.AlertID, "status": req.Status, "corrected_plate": req.CorrectedPlate, "corrected_state": req.CorrectedState})
 	e.At = now
+	res := api.VerificationResult{Verification: v}
 	err := s.audited(r.Context(), e, func(tx Tx) error {
 		rec, _, err := s.reach(tx, sess, req.SearchID, req.AlertID, id)
 		if err != nil {
@@ -183,14 +185,41 @@ func (s *Server) verify(w http.ResponseWriter, r *http.Request, sess *session) e
 			return err
 		}
 		if req.SearchID == "" && req.AlertID != "" {
-			return tx.SetAlertVerified(req.AlertID, sess.username(), req.Status, now)
+			res.Check, err = s.verifyAlert(tx, req.AlertID, sess.username(), req.Status, now)
+			return err
 		}
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, v)
+	return writeJSON(w, http.StatusOK, res)
+}
+
+// verifyAlert records a verdict given through an alert, moves the hit's
+// verdict counters and returns the alert's check as it now stands.
+func (s *Server) verifyAlert(tx Tx, idText, username, status string, now time.Time) (*api.AlertCheck, error) {
+	seq, _ := parseAlertID(idText)
+	a, err := tx.GetAlert(seq)
+	if err != nil {
+		return nil, err
+	}
+	id := AlertID(seq)
+	prev, err := tx.AlertVerdict(id)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.SetAlertVerified(id, username, status, now); err != nil {
+		return nil, err
+	}
+	if err := countVerdict(tx, a, prev, status, now); err != nil {
+		return nil, err
+	}
+	al, err := s.servedAlert(tx, a)
+	if err != nil {
+		return nil, err
+	}
+	return &al.Check, nil
 }
 
 // checkReport validates a report number against the agency's pattern.

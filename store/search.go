@@ -89,7 +89,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, sess *session) e
 		if apiErr != nil {
 			refusal = apiErr
 			audit.Outcome, audit.Reason = api.OutcomeRefused, apiErr.Code
-			return appendAudit(tx, audit)
+			return AppendAudit(tx, audit)
 		}
 		page, err := tx.SearchReads(q)
 		if err != nil {
@@ -108,7 +108,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, sess *session) e
 			return err
 		}
 		audit.ResultCount = page.Total
-		return appendAudit(tx, audit)
+		return AppendAudit(tx, audit)
 	})
 	if err != nil {
 		return err
@@ -126,7 +126,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, sess *sessio
 		return err
 	}
 	var resp *api.SearchResponse
-	err = s.st.View(r.Context(), func(tx Tx) error {
+	err = s.st.View(r.Context(), func(tx ReadTx) error {
 		rec, err := tx.GetSearch(c.SearchID)
 		if errors.Is(err, ErrNotFound) || (err == nil && rec.Username != sess.username()) {
 			return invalid("cursor", "belongs to no search of yours; repeat the search without it.")
@@ -177,7 +177,7 @@ func recordReturned(tx Tx, resp *api.SearchResponse) error {
 
 // finishPage adds fuzzy substitutions, possible-switch flags and the next
 // cursor to a page.
-func (s *Server) finishPage(tx Tx, q *ReadQuery, page *ReadPage, id string, total int, capped bool) (*api.SearchResponse, error) {
+func (s *Server) finishPage(tx ReadTx, q *ReadQuery, page *ReadPage, id string, total int, capped bool) (*api.SearchResponse, error) {
 	resp := &api.SearchResponse{SearchID: id, Results: page.Reads, Total: total, TotalCapped: capped}
 	if q.Pattern != nil && q.Fuzzy {
 		for i := range resp.Results {
@@ -226,7 +226,7 @@ func fuzzySubs(p *plate.Pattern, r *api.Read) []api.Substitution {
 
 // checkSearch applies the policy and validates a search, returning the
 // storage query. Refusals are *api.Error values the caller audits.
-func (s *Server) checkSearch(tx Tx, sess *session, req *api.SearchRequest) (*ReadQuery, *api.Error) {
+func (s *Server) checkSearch(tx ReadTx, sess *session, req *api.SearchRequest) (*ReadQuery, *api.Error) {
 	u := sess.user
 	if !slices.Contains(api.SearchRoles, u.Role) {
 		return nil, forbidden("The role %s may not search plate reads.", u.Role)
@@ -315,7 +315,7 @@ func (s *Server) checkFilters(req *api.SearchRequest, q *ReadQuery) *api.Error {
 }
 
 // checkPlace validates area or camera_ids and resolves them to cameras.
-func (s *Server) checkPlace(tx Tx, req *api.SearchRequest, q *ReadQuery) *api.Error {
+func (s *Server) checkPlace(tx ReadTx, req *api.SearchRequest, q *ReadQuery) *api.Error {
 	if req.Area == nil && len(req.CameraIDs) == 0 {
 		return nil
 	}

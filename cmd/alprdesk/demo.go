@@ -11,6 +11,7 @@ import (
 
 	"alprdesk/store"
 	"alprdesk/store/demo"
+	"alprdesk/store/open"
 	"alprdesk/ui"
 )
 
@@ -83,7 +84,7 @@ func startDemo(o demoOptions) (*demoStore, error) {
 		defer close(d.ready)
 		t0 := time.Now()
 		d.srv, d.err = store.Open(store.Config{
-			DBPath: "", Demo: true, DemoSeed: o.Seed, DemoReads: o.Reads,
+			DBPath: "", Open: open.Open, Demo: true, DemoSeed: o.Seed, DemoReads: o.Reads,
 			BasemapPath: basemap, Logf: func(string, ...any) {},
 		})
 		if d.err == nil {

@@ -16,7 +16,7 @@ func hotlistCmd(sub string, args []string, stdout io.Writer) error {
 		return usageErr("hotlist needs the command import")
 	}
 	fs := newFlags("hotlist import")
-	db := fs.String("db", os.Getenv("ALPRSTORE_DB"), "SQLite database")
+	db := fs.String("db", os.Getenv("ALPRSTORE_DB"), dbUsage)
 	list := fs.String("list", os.Getenv("ALPRSTORE_LIST"), "state list: "+strings.Join(store.StateLists, ", "))
 	file, err := fileArg(fs, args)
 	if err != nil {

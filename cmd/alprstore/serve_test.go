@@ -53,8 +53,8 @@ func selfSigned(t *testing.T, dir string) (certFile, keyFile string) {
 }
 
 // TestServeTLSAndCleanShutdown serves over TLS on a free loopback port,
-// answers /healthz, and stops cleanly on SIGTERM (on Windows, which has no
-// SIGTERM to send, when its context ends as a service Stop does).
+// answers /healthz and /readyz, and stops cleanly on SIGTERM (on Windows,
+// which has no SIGTERM to send, when its context ends as a service Stop does).
 func TestServeTLSAndCleanShutdown(t *testing.T) {
 	dir := t.TempDir()
 	cert, key := selfSigned(t, dir)
@@ -83,13 +83,15 @@ func TestServeTLSAndCleanShutdown(t *testing.T) {
 	pem, _ := os.ReadFile(cert)
 	pool.AppendCertsFromPEM(pem)
 	hc := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
-	resp, err := hc.Get(url + "/healthz")
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != 200 {
-		t.Fatalf("healthz: %d", resp.StatusCode)
+	for _, path := range []string{"/healthz", "/readyz"} {
+		resp, err := hc.Get(url + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s: %d", path, resp.StatusCode)
+		}
 	}
 	stopServe(t, cancel)
 	select {

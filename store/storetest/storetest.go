@@ -30,6 +30,7 @@ import (
 	"alprdesk/api"
 	"alprdesk/api/apitest"
 	"alprdesk/store"
+	"alprdesk/store/open"
 )
 
 // Password is the password of every user Start creates.
@@ -116,6 +117,9 @@ func StartWith(t testing.TB, cfg store.Config) *Env {
 	clock := &Clock{}
 	if cfg.DBPath == "" {
 		cfg.DBPath = filepath.Join(t.TempDir(), "store.db")
+	}
+	if cfg.Open == nil {
+		cfg.Open = open.Open
 	}
 	if cfg.Now == nil {
 		cfg.Now = clock.Now

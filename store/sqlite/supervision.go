@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"crypto/rand"
@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"alprdesk/api"
+	"alprdesk/store"
 )
 
 // supervisionMigration adds what supervision and efficacy reporting keep:
@@ -25,68 +26,8 @@ CREATE INDEX audit_reviews_seq ON audit_reviews(seq);
 CREATE INDEX audit_action ON audit(action, at_ms);
 CREATE INDEX searches_created ON searches(created_at);`
 
-// ReturnedRead is a read a search returned to its user: what the efficacy
-// report needs of it (the read itself may be purged later).
-type ReturnedRead struct {
-	ID         string
-	CapturedAt time.Time
-}
-
-// SearchFigure is one search of a period as the efficacy report sees it.
-type SearchFigure struct {
-	ID        string
-	Username  string
-	CreatedAt time.Time
-	// Outcome is the marked outcome, "" when none.
-	Outcome string
-	// Oldest is the capture time of the oldest read the search returned
-	// (zero when it returned none).
-	Oldest time.Time
-}
-
-// SearchCount is one group of search entries counted by SearchCounts.
-type SearchCount struct {
-	Month, Category, Outcome, Reason, Actor string
-	N                                       int
-}
-
-// supervisionTx is the storage of supervision: samples, reviews, outcomes
-// and the efficacy figures (sqlite_supervision.go).
-type supervisionTx interface {
-	// AuditRange calls fn for every entry with at in [from, to) whose
-	// action is action ("" for all), in seq order.
-	AuditRange(from, to time.Time, action string, fn func(api.AuditEntry) error) error
-	// SearchCounts counts the search entries with at in [from, to) by
-	// month (UTC), purpose category, outcome, reason and actor.
-	SearchCounts(from, to time.Time) ([]SearchCount, error)
-	// GetAudit returns the entry with that seq or ErrNotFound.
-	GetAudit(seq int64) (*api.AuditEntry, error)
-	// SampleSecret returns the store's secret for audit samples, creating
-	// it on first use (write transactions only).
-	SampleSecret() (string, error)
-	// InsertAuditReview stores a review.
-	InsertAuditReview(r api.AuditReview) error
-	// AuditReviews lists the reviews of the entry seq (seq > 0) or else of
-	// the entries with at in [from, to), by seq then time.
-	AuditReviews(seq int64, from, to time.Time) ([]api.AuditReview, error)
-	// InsertSearchReturns records reads a search returned; repeats are ignored.
-	InsertSearchReturns(searchID string, reads []ReturnedRead) error
-	// SetSearchOutcome records (or replaces) what a search led to.
-	SetSearchOutcome(o api.SearchOutcomeRecord) error
-	// SearchFigures lists the searches created in [from, to).
-	SearchFigures(from, to time.Time) ([]SearchFigure, error)
-	// ReturnedReadIDs lists the distinct reads returned by the searches
-	// created in [from, to).
-	ReturnedReadIDs(from, to time.Time) ([]string, error)
-	// LatestVerdicts maps read ids to the latest verdict the audit trail
-	// records for them (allowed verification entries).
-	LatestVerdicts() (map[string]string, error)
-	// AlertCounts counts hotlist alerts raised in [from, to) by list.
-	AlertCounts(from, to time.Time) (map[string]int, error)
-}
-
 // AuditRange calls fn for the entries in [from, to) of one action.
-func (t *sqliteTx) AuditRange(from, to time.Time, action string, fn func(api.AuditEntry) error) error {
+func (t *Tx) AuditRange(from, to time.Time, action string, fn func(api.AuditEntry) error) error {
 	q := `SELECT ` + auditCols + ` FROM audit WHERE at_ms >= ? AND at_ms < ?`
 	args := []any{from.UnixMilli(), to.UnixMilli()}
 	if action != "" {
@@ -111,7 +52,7 @@ func (t *sqliteTx) AuditRange(from, to time.Time, action string, fn func(api.Aud
 }
 
 // GetAudit returns one entry.
-func (t *sqliteTx) GetAudit(seq int64) (*api.AuditEntry, error) {
+func (t *Tx) GetAudit(seq int64) (*api.AuditEntry, error) {
 	e, _, err := scanAudit(t.row(`SELECT `+auditCols+` FROM audit WHERE seq = ?`, seq))
 	if err != nil {
 		return nil, notFound(err)
@@ -120,7 +61,7 @@ func (t *sqliteTx) GetAudit(seq int64) (*api.AuditEntry, error) {
 }
 
 // SampleSecret returns the meta key audit_sample_secret, creating it.
-func (t *sqliteTx) SampleSecret() (string, error) {
+func (t *Tx) SampleSecret() (string, error) {
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
 		return "", err
@@ -137,14 +78,14 @@ func (t *sqliteTx) SampleSecret() (string, error) {
 }
 
 // InsertAuditReview stores a review.
-func (t *sqliteTx) InsertAuditReview(r api.AuditReview) error {
+func (t *Tx) InsertAuditReview(r api.AuditReview) error {
 	_, err := t.exec(`INSERT INTO audit_reviews(id, seq, verdict, note, reviewer, at) VALUES (?,?,?,?,?,?)`,
 		r.ID, r.Seq, r.Verdict, r.Note, r.Reviewer, r.At.UnixMicro())
 	return err
 }
 
 // AuditReviews lists the reviews of one entry or of a period's entries.
-func (t *sqliteTx) AuditReviews(seq int64, from, to time.Time) ([]api.AuditReview, error) {
+func (t *Tx) AuditReviews(seq int64, from, to time.Time) ([]api.AuditReview, error) {
 	q := `SELECT v.id, v.seq, v.verdict, v.note, v.reviewer, v.at FROM audit_reviews v`
 	args := []any{seq}
 	if seq > 0 {
@@ -172,7 +113,7 @@ func (t *sqliteTx) AuditReviews(seq int64, from, to time.Time) ([]api.AuditRevie
 }
 
 // InsertSearchReturns records returned reads.
-func (t *sqliteTx) InsertSearchReturns(searchID string, reads []ReturnedRead) error {
+func (t *Tx) InsertSearchReturns(searchID string, reads []store.ReturnedRead) error {
 	for _, r := range reads {
 		if _, err := t.exec(`INSERT OR IGNORE INTO search_returns(search_id, read_id, captured_at) VALUES (?,?,?)`,
 			searchID, r.ID, ms(r.CapturedAt)); err != nil {
@@ -183,7 +124,7 @@ func (t *sqliteTx) InsertSearchReturns(searchID string, reads []ReturnedRead) er
 }
 
 // SetSearchOutcome upserts a search outcome.
-func (t *sqliteTx) SetSearchOutcome(o api.SearchOutcomeRecord) error {
+func (t *Tx) SetSearchOutcome(o api.SearchOutcomeRecord) error {
 	_, err := t.exec(`INSERT INTO search_outcomes(search_id, outcome, note, by, at) VALUES (?,?,?,?,?)
 		ON CONFLICT(search_id) DO UPDATE SET outcome = excluded.outcome, note = excluded.note, by = excluded.by, at = excluded.at`,
 		o.SearchID, o.Outcome, o.Note, o.By, ms(o.At))
@@ -191,7 +132,7 @@ func (t *sqliteTx) SetSearchOutcome(o api.SearchOutcomeRecord) error {
 }
 
 // SearchFigures lists the period's searches with outcome and oldest read.
-func (t *sqliteTx) SearchFigures(from, to time.Time) ([]SearchFigure, error) {
+func (t *Tx) SearchFigures(from, to time.Time) ([]store.SearchFigure, error) {
 	rows, err := t.query(`SELECT s.id, s.username, s.created_at, coalesce(o.outcome, ''),
 		coalesce((SELECT min(r.captured_at) FROM search_returns r WHERE r.search_id = s.id), 0)
 		FROM searches s LEFT JOIN search_outcomes o ON o.search_id = s.id
@@ -200,9 +141,9 @@ func (t *sqliteTx) SearchFigures(from, to time.Time) ([]SearchFigure, error) {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []SearchFigure
+	var out []store.SearchFigure
 	for rows.Next() {
-		var f SearchFigure
+		var f store.SearchFigure
 		var created, oldest int64
 		if err := rows.Scan(&f.ID, &f.Username, &created, &f.Outcome, &oldest); err != nil {
 			return nil, err
@@ -214,7 +155,7 @@ func (t *sqliteTx) SearchFigures(from, to time.Time) ([]SearchFigure, error) {
 }
 
 // ReturnedReadIDs lists the reads returned by the period's searches.
-func (t *sqliteTx) ReturnedReadIDs(from, to time.Time) ([]string, error) {
+func (t *Tx) ReturnedReadIDs(from, to time.Time) ([]string, error) {
 	rows, err := t.query(`SELECT DISTINCT r.read_id FROM search_returns r JOIN searches s ON s.id = r.search_id
 		WHERE s.created_at >= ? AND s.created_at < ? ORDER BY r.read_id`, from.UnixMilli(), to.UnixMilli())
 	if err != nil {
@@ -234,9 +175,9 @@ func (t *sqliteTx) ReturnedReadIDs(from, to time.Time) ([]string, error) {
 
 // LatestVerdicts reads the verdicts from the audit trail, which outlives
 // the reads themselves.
-func (t *sqliteTx) LatestVerdicts() (map[string]string, error) {
+func (t *Tx) LatestVerdicts() (map[string]string, error) {
 	rows, err := t.query(`SELECT coalesce(json_extract(query, '$.read_id'), ''), coalesce(json_extract(query, '$.status'), '')
-		FROM audit WHERE action = ? AND outcome = ? ORDER BY seq`, ActionVerification, api.OutcomeAllowed)
+		FROM audit WHERE action = ? AND outcome = ? ORDER BY seq`, store.ActionVerification, api.OutcomeAllowed)
 	if err != nil {
 		return nil, err
 	}
@@ -255,7 +196,7 @@ func (t *sqliteTx) LatestVerdicts() (map[string]string, error) {
 }
 
 // AlertCounts counts alerts by list.
-func (t *sqliteTx) AlertCounts(from, to time.Time) (map[string]int, error) {
+func (t *Tx) AlertCounts(from, to time.Time) (map[string]int, error) {
 	rows, err := t.query(`SELECT list, count(*) FROM alerts WHERE at >= ? AND at < ? GROUP BY list`,
 		from.UnixMilli(), to.UnixMilli())
 	if err != nil {
@@ -278,16 +219,16 @@ func (t *sqliteTx) AlertCounts(from, to time.Time) (map[string]int, error) {
 }
 
 // SearchCounts groups the period's search entries in SQL.
-func (t *sqliteTx) SearchCounts(from, to time.Time) ([]SearchCount, error) {
+func (t *Tx) SearchCounts(from, to time.Time) ([]store.SearchCount, error) {
 	rows, err := t.query(`SELECT substr(at, 1, 7), purpose_category, outcome, reason, actor, count(*) FROM audit
-		WHERE action = ? AND at_ms >= ? AND at_ms < ? GROUP BY 1, 2, 3, 4, 5`, ActionSearch, from.UnixMilli(), to.UnixMilli())
+		WHERE action = ? AND at_ms >= ? AND at_ms < ? GROUP BY 1, 2, 3, 4, 5`, store.ActionSearch, from.UnixMilli(), to.UnixMilli())
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []SearchCount
+	var out []store.SearchCount
 	for rows.Next() {
-		var c SearchCount
+		var c store.SearchCount
 		if err := rows.Scan(&c.Month, &c.Category, &c.Outcome, &c.Reason, &c.Actor, &c.N); err != nil {
 			return nil, err
 		}

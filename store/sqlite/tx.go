@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"encoding/json"
@@ -7,13 +7,14 @@ import (
 	"time"
 
 	"alprdesk/api"
+	"alprdesk/store"
 )
 
 const userCols = `username, display_name, role, serial, team, trained_on, designated_by,
 	password_hash, disabled, demo, failed_logins, locked_until, created_at`
 
-func scanUser(sc interface{ Scan(...any) error }) (*UserRecord, error) {
-	var u UserRecord
+func scanUser(sc interface{ Scan(...any) error }) (*store.UserRecord, error) {
+	var u store.UserRecord
 	var disabled, demo int
 	var locked, created int64
 	err := sc.Scan(&u.Username, &u.DisplayName, &u.Role, &u.Serial, &u.Team, &u.TrainedOn,
@@ -27,23 +28,23 @@ func scanUser(sc interface{ Scan(...any) error }) (*UserRecord, error) {
 }
 
 // GetUser returns the user or ErrNotFound.
-func (t *sqliteTx) GetUser(username string) (*UserRecord, error) {
+func (t *Tx) GetUser(username string) (*store.UserRecord, error) {
 	return scanUser(t.row(`SELECT `+userCols+` FROM users WHERE username = ?`, username))
 }
 
 // InsertUser adds a user; ErrExists when the username is taken.
-func (t *sqliteTx) InsertUser(u *UserRecord) error {
+func (t *Tx) InsertUser(u *store.UserRecord) error {
 	_, err := t.exec(`INSERT INTO users(`+userCols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 		u.Username, u.DisplayName, u.Role, u.Serial, u.Team, u.TrainedOn, u.DesignatedBy,
 		u.PasswordHash, b2i(u.Disabled), b2i(u.Demo), u.FailedLogins, ms(u.LockedUntil), ms(u.CreatedAt))
 	if isUnique(err) {
-		return ErrExists
+		return store.ErrExists
 	}
 	return err
 }
 
 // UpdateUser rewrites every field of an existing user.
-func (t *sqliteTx) UpdateUser(u *UserRecord) error {
+func (t *Tx) UpdateUser(u *store.UserRecord) error {
 	res, err := t.exec(`UPDATE users SET display_name=?, role=?, serial=?, team=?, trained_on=?,
 		designated_by=?, password_hash=?, disabled=?, demo=?, failed_logins=?, locked_until=?
 		WHERE username=?`,
@@ -53,19 +54,19 @@ func (t *sqliteTx) UpdateUser(u *UserRecord) error {
 		return err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return ErrNotFound
+		return store.ErrNotFound
 	}
 	return nil
 }
 
 // ListUsers returns every user by username.
-func (t *sqliteTx) ListUsers() ([]UserRecord, error) {
+func (t *Tx) ListUsers() ([]store.UserRecord, error) {
 	rows, err := t.query(`SELECT ` + userCols + ` FROM users ORDER BY username`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []UserRecord
+	var out []store.UserRecord
 	for rows.Next() {
 		u, err := scanUser(rows)
 		if err != nil {
@@ -77,52 +78,52 @@ func (t *sqliteTx) ListUsers() ([]UserRecord, error) {
 }
 
 // InsertToken stores a token hash.
-func (t *sqliteTx) InsertToken(k *TokenRecord) error {
-	_, err := t.exec(`INSERT INTO tokens(hash, kind, username, family, expires_at, family_expires_at, used, revoked)
-		VALUES (?,?,?,?,?,?,?,?)`, k.Hash, k.Kind, k.Username, k.Family, ms(k.ExpiresAt),
-		ms(k.FamilyExpiresAt), b2i(k.Used), b2i(k.Revoked))
+func (t *Tx) InsertToken(k *store.TokenRecord) error {
+	_, err := t.exec(`INSERT INTO tokens(hash, kind, username, family, expires_at, family_expires_at, used, revoked, restricted)
+		VALUES (?,?,?,?,?,?,?,?,?)`, k.Hash, k.Kind, k.Username, k.Family, ms(k.ExpiresAt),
+		ms(k.FamilyExpiresAt), b2i(k.Used), b2i(k.Revoked), b2i(k.Restricted))
 	return err
 }
 
 // GetToken returns the token with that hash or ErrNotFound.
-func (t *sqliteTx) GetToken(hash string) (*TokenRecord, error) {
-	var k TokenRecord
+func (t *Tx) GetToken(hash string) (*store.TokenRecord, error) {
+	var k store.TokenRecord
 	var exp, fexp int64
-	var used, revoked int
-	err := t.row(`SELECT hash, kind, username, family, expires_at, family_expires_at, used, revoked
-		FROM tokens WHERE hash = ?`, hash).Scan(&k.Hash, &k.Kind, &k.Username, &k.Family, &exp, &fexp, &used, &revoked)
+	var used, revoked, restricted int
+	err := t.row(`SELECT hash, kind, username, family, expires_at, family_expires_at, used, revoked, restricted
+		FROM tokens WHERE hash = ?`, hash).Scan(&k.Hash, &k.Kind, &k.Username, &k.Family, &exp, &fexp, &used, &revoked, &restricted)
 	if err != nil {
 		return nil, notFound(err)
 	}
 	k.ExpiresAt, k.FamilyExpiresAt = fromMS(exp), fromMS(fexp)
-	k.Used, k.Revoked = used != 0, revoked != 0
+	k.Used, k.Revoked, k.Restricted = used != 0, revoked != 0, restricted != 0
 	return &k, nil
 }
 
 // MarkTokenUsed marks a refresh token as spent.
-func (t *sqliteTx) MarkTokenUsed(hash string) error {
+func (t *Tx) MarkTokenUsed(hash string) error {
 	_, err := t.exec(`UPDATE tokens SET used = 1 WHERE hash = ?`, hash)
 	return err
 }
 
 // RevokeFamily revokes every token of a login.
-func (t *sqliteTx) RevokeFamily(family string) error {
+func (t *Tx) RevokeFamily(family string) error {
 	_, err := t.exec(`UPDATE tokens SET revoked = 1 WHERE family = ?`, family)
 	return err
 }
 
 // DeleteTokensBefore drops tokens whose family ended before tm.
-func (t *sqliteTx) DeleteTokensBefore(tm time.Time) error {
+func (t *Tx) DeleteTokensBefore(tm time.Time) error {
 	_, err := t.exec(`DELETE FROM tokens WHERE family_expires_at < ?`, ms(tm))
 	return err
 }
 
 // InsertCamera adds a camera with its ingest token hash.
-func (t *sqliteTx) InsertCamera(c api.Camera, tokenHash string) error {
+func (t *Tx) InsertCamera(c api.Camera, tokenHash string) error {
 	_, err := t.exec(`INSERT INTO cameras(id, name, lat, lon, owner, token_hash) VALUES (?,?,?,?,?,?)`,
 		c.ID, c.Name, c.Lat, c.Lon, c.Owner, nullStr(tokenHash))
 	if isUnique(err) {
-		return ErrExists
+		return store.ErrExists
 	}
 	return err
 }
@@ -135,7 +136,7 @@ func nullStr(s string) any {
 }
 
 // CameraByToken returns the camera whose token has that hash.
-func (t *sqliteTx) CameraByToken(hash string) (*api.Camera, error) {
+func (t *Tx) CameraByToken(hash string) (*api.Camera, error) {
 	var c api.Camera
 	err := t.row(`SELECT id, name, lat, lon, owner FROM cameras WHERE token_hash = ?`, hash).
 		Scan(&c.ID, &c.Name, &c.Lat, &c.Lon, &c.Owner)
@@ -146,7 +147,7 @@ func (t *sqliteTx) CameraByToken(hash string) (*api.Camera, error) {
 }
 
 // Cameras returns every camera by id.
-func (t *sqliteTx) Cameras() ([]api.Camera, error) {
+func (t *Tx) Cameras() ([]api.Camera, error) {
 	rows, err := t.query(`SELECT id, name, lat, lon, owner FROM cameras ORDER BY id`)
 	if err != nil {
 		return nil, err
@@ -164,7 +165,7 @@ func (t *sqliteTx) Cameras() ([]api.Camera, error) {
 }
 
 // InsertRead stores a read and its photo; dup when the id exists.
-func (t *sqliteTx) InsertRead(r *ReadRecord) (bool, error) {
+func (t *Tx) InsertRead(r *store.ReadRecord) (bool, error) {
 	m := &r.Meta
 	var exists int
 	if err := t.row(`SELECT count(*) FROM reads WHERE id = ?`, m.ID).Scan(&exists); err != nil {
@@ -208,9 +209,9 @@ const readCols = `r.rid, r.id, p.plate, r.state, r.confidence, r.captured_at, r.
 
 const readFrom = ` FROM reads r JOIN plates p ON p.id = r.plate_id LEFT JOIN cameras c ON c.id = r.camera_id`
 
-func scanRead(sc interface{ Scan(...any) error }) (api.Read, Keyset, error) {
+func scanRead(sc interface{ Scan(...any) error }) (api.Read, store.Keyset, error) {
 	var r api.Read
-	var k Keyset
+	var k store.Keyset
 	var feats string
 	var vStatus, vPlate, vState, vBy *string
 	var vAt *int64
@@ -242,7 +243,7 @@ func deref(s *string) string {
 }
 
 // GetRead returns a read by id or ErrNotFound.
-func (t *sqliteTx) GetRead(id string) (*api.Read, error) {
+func (t *Tx) GetRead(id string) (*api.Read, error) {
 	r, _, err := scanRead(t.row(`SELECT `+readCols+readFrom+` WHERE r.id = ?`, id))
 	if err != nil {
 		return nil, err
@@ -251,7 +252,7 @@ func (t *sqliteTx) GetRead(id string) (*api.Read, error) {
 }
 
 // Photo returns the stored JPEG of a read; ErrNotFound when none is kept.
-func (t *sqliteTx) Photo(id string) ([]byte, error) {
+func (t *Tx) Photo(id string) ([]byte, error) {
 	var b []byte
 	err := t.row(`SELECT ph.jpeg FROM reads r JOIN photos ph ON ph.rid = r.rid WHERE r.id = ?`, id).Scan(&b)
 	return b, notFound(err)
@@ -259,7 +260,7 @@ func (t *sqliteTx) Photo(id string) ([]byte, error) {
 
 // SetVerification records a verdict; a corrected plate joins the dictionary
 // so that it is searchable beside the OCR text.
-func (t *sqliteTx) SetVerification(id string, v api.Verification) error {
+func (t *Tx) SetVerification(id string, v api.Verification) error {
 	var vpid any
 	if v.CorrectedPlate != "" {
 		pid, err := t.plateID(v.CorrectedPlate)
@@ -274,19 +275,19 @@ func (t *sqliteTx) SetVerification(id string, v api.Verification) error {
 		return err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return ErrNotFound
+		return store.ErrNotFound
 	}
 	return nil
 }
 
 // InsertRetention records a retention exception and marks the read retained.
-func (t *sqliteTx) InsertRetention(r api.Retention, searchID, exportID string) error {
+func (t *Tx) InsertRetention(r api.Retention, searchID, exportID string) error {
 	res, err := t.exec(`UPDATE reads SET retained = 1 WHERE id = ?`, r.ReadID)
 	if err != nil {
 		return err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return ErrNotFound
+		return store.ErrNotFound
 	}
 	_, err = t.exec(`INSERT INTO retentions(read_id, report_number, category, reason, by, at, search_id, export_id)
 		VALUES (?,?,?,?,?,?,?,?)`, r.ReadID, r.ReportNumber, r.Category, r.Reason, r.By, ms(r.At), searchID, exportID)
@@ -294,7 +295,7 @@ func (t *sqliteTx) InsertRetention(r api.Retention, searchID, exportID string) e
 }
 
 // PurgeReads deletes unretained reads captured before tm, with their photos.
-func (t *sqliteTx) PurgeReads(before time.Time) (int, error) {
+func (t *Tx) PurgeReads(before time.Time) (int, error) {
 	cut := ms(before)
 	if _, err := t.exec(`DELETE FROM photos WHERE rid IN (SELECT rid FROM reads WHERE captured_at < ? AND retained = 0)`, cut); err != nil {
 		return 0, err
@@ -323,25 +324,29 @@ func scanAudit(sc interface{ Scan(...any) error }) (api.AuditEntry, string, erro
 }
 
 // AuditHead returns the last entry's seq and hash (zero when empty).
-func (t *sqliteTx) AuditHead() (api.ChainHead, error) {
+func (t *Tx) AuditHead() (api.ChainHead, error) {
 	var h api.ChainHead
 	err := t.row(`SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1`).Scan(&h.Seq, &h.Hash)
-	if err != nil && notFound(err) == ErrNotFound {
+	if err != nil && notFound(err) == store.ErrNotFound {
 		return api.ChainHead{}, nil
 	}
 	return h, err
 }
 
+// LockAuditHead returns the head: the single writer connection already
+// serialises every append.
+func (t *Tx) LockAuditHead() (api.ChainHead, error) { return t.AuditHead() }
+
 // InsertAudit appends an entry whose seq and hashes are already set.
-func (t *sqliteTx) InsertAudit(e *api.AuditEntry) error {
+func (t *Tx) InsertAudit(e *api.AuditEntry) error {
 	_, err := t.exec(`INSERT INTO audit(`+auditCols+`, at_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-		e.Seq, auditTime(e.At), e.Actor, e.Role, e.Action, e.ReportNumber, e.PurposeCategory, e.Purpose,
+		e.Seq, store.AuditTime(e.At), e.Actor, e.Role, e.Action, e.ReportNumber, e.PurposeCategory, e.Purpose,
 		e.Query, e.ResultCount, e.Workstation, e.Outcome, e.Reason, e.PrevHash, e.Hash, ms(e.At))
 	return err
 }
 
 // AuditPage returns entries matching f, newest first.
-func (t *sqliteTx) AuditPage(f AuditFilter) ([]api.AuditEntry, error) {
+func (t *Tx) AuditPage(f store.AuditFilter) ([]api.AuditEntry, error) {
 	var where []string
 	var args []any
 	add := func(cond string, v any) { where = append(where, cond); args = append(args, v) }
@@ -395,7 +400,7 @@ func (t *sqliteTx) AuditPage(f AuditFilter) ([]api.AuditEntry, error) {
 }
 
 // AuditScan calls fn for every entry in seq order.
-func (t *sqliteTx) AuditScan(fn func(api.AuditEntry) error) error {
+func (t *Tx) AuditScan(fn func(api.AuditEntry) error) error {
 	rows, err := t.query(`SELECT ` + auditCols + ` FROM audit ORDER BY seq`)
 	if err != nil {
 		return err
@@ -406,7 +411,7 @@ func (t *sqliteTx) AuditScan(fn func(api.AuditEntry) error) error {
 		if err != nil {
 			return err
 		}
-		if auditTime(e.At) != at {
+		if store.AuditTime(e.At) != at {
 			// A stored time that does not round-trip cannot hash the same.
 			e.At = time.Time{}
 		}
@@ -418,7 +423,7 @@ func (t *sqliteTx) AuditScan(fn func(api.AuditEntry) error) error {
 }
 
 // InsertSearch keeps a search for later photo and verification checks.
-func (t *sqliteTx) InsertSearch(s *SearchRecord) error {
+func (t *Tx) InsertSearch(s *store.SearchRecord) error {
 	b, err := json.Marshal(s.Request)
 	if err != nil {
 		return err
@@ -429,8 +434,8 @@ func (t *sqliteTx) InsertSearch(s *SearchRecord) error {
 }
 
 // GetSearch returns a kept search or ErrNotFound.
-func (t *sqliteTx) GetSearch(id string) (*SearchRecord, error) {
-	var s SearchRecord
+func (t *Tx) GetSearch(id string) (*store.SearchRecord, error) {
+	var s store.SearchRecord
 	var req string
 	var created int64
 	err := t.row(`SELECT id, username, created_at, request, hash FROM searches WHERE id = ?`, id).
@@ -446,8 +451,8 @@ func (t *sqliteTx) GetSearch(id string) (*SearchRecord, error) {
 }
 
 // GetIdempotent returns the first answer for (username, key) or ErrNotFound.
-func (t *sqliteTx) GetIdempotent(username, key string) (*IdemRecord, error) {
-	r := IdemRecord{Username: username, Key: key}
+func (t *Tx) GetIdempotent(username, key string) (*store.IdemRecord, error) {
+	r := store.IdemRecord{Username: username, Key: key}
 	var created int64
 	err := t.row(`SELECT route, status, body, created_at FROM idempotency WHERE username = ? AND key = ?`,
 		username, key).Scan(&r.Route, &r.Status, &r.Body, &created)
@@ -459,14 +464,14 @@ func (t *sqliteTx) GetIdempotent(username, key string) (*IdemRecord, error) {
 }
 
 // InsertIdempotent records the first answer to a keyed request.
-func (t *sqliteTx) InsertIdempotent(r *IdemRecord) error {
+func (t *Tx) InsertIdempotent(r *store.IdemRecord) error {
 	_, err := t.exec(`INSERT OR IGNORE INTO idempotency(username, key, route, status, body, created_at) VALUES (?,?,?,?,?,?)`,
 		r.Username, r.Key, r.Route, r.Status, r.Body, ms(r.CreatedAt))
 	return err
 }
 
 // InsertExport records an export.
-func (t *sqliteTx) InsertExport(id string, req api.ExportRequest, username string, at time.Time) error {
+func (t *Tx) InsertExport(id string, req api.ExportRequest, username string, at time.Time) error {
 	ids, _ := json.Marshal(nonNil(req.ReadIDs))
 	_, err := t.exec(`INSERT INTO exports(id, kind, username, report_number, search_id, read_ids, at) VALUES (?,?,?,?,?,?,?)`,
 		id, req.Kind, username, req.ReportNumber, req.SearchID, string(ids), ms(at))

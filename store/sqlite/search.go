@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 
 	"alprdesk/api"
 	"alprdesk/api/plate"
+	"alprdesk/store"
 )
 
 // searchableFeatures are DESIGN.md rule 10's features, one bit each.
@@ -45,7 +46,7 @@ func idList(ids []int64) string {
 // plates by map, fuzzy whole plates by canonical key, patterns with a run of
 // three known characters through the trigram index, the rest by a scan of
 // the in-memory dictionary.
-func (t *sqliteTx) resolvePlates(p *plate.Pattern, fuzzy bool) ([]int64, error) {
+func (t *Tx) resolvePlates(p *plate.Pattern, fuzzy bool) ([]int64, error) {
 	d := t.s.dict
 	switch {
 	case p.IsExact() && !fuzzy:
@@ -81,12 +82,12 @@ func (t *sqliteTx) resolvePlates(p *plate.Pattern, fuzzy bool) ([]int64, error) 
 
 // SearchReads runs a resolved query: newest first, keyset paging, a total
 // counted up to CountCap.
-func (t *sqliteTx) SearchReads(q *ReadQuery) (*ReadPage, error) {
+func (t *Tx) SearchReads(q *store.ReadQuery) (*store.ReadPage, error) {
 	where, args, empty, err := t.searchWhere(q)
 	if err != nil {
 		return nil, err
 	}
-	page := &ReadPage{Reads: []api.Read{}}
+	page := &store.ReadPage{Reads: []api.Read{}}
 	if empty {
 		return page, nil
 	}
@@ -125,7 +126,7 @@ func (t *sqliteTx) SearchReads(q *ReadQuery) (*ReadPage, error) {
 
 // searchWhere builds the WHERE clause over reads r; empty is true when no
 // read can match (the pattern names no known plate).
-func (t *sqliteTx) searchWhere(q *ReadQuery) (string, []any, bool, error) {
+func (t *Tx) searchWhere(q *store.ReadQuery) (string, []any, bool, error) {
 	conds := []string{"1=1"}
 	var args []any
 	add := func(c string, v ...any) { conds = append(conds, c); args = append(args, v...) }
@@ -178,7 +179,7 @@ func (t *sqliteTx) searchWhere(q *ReadQuery) (string, []any, bool, error) {
 
 // SwitchCandidates reports for each read id whether its plate was seen in
 // [from, to] on another make or colour: one query over the page's plates.
-func (t *sqliteTx) SwitchCandidates(reads []api.Read, from, to time.Time) (map[string]bool, error) {
+func (t *Tx) SwitchCandidates(reads []api.Read, from, to time.Time) (map[string]bool, error) {
 	type mc struct{ make, color string }
 	idOf := map[string]int64{}
 	var ids []int64
@@ -229,29 +230,31 @@ func (t *sqliteTx) SwitchCandidates(reads []api.Read, from, to time.Time) (map[s
 
 // BulkInsertReads loads the reads produce puts, in transactions of
 // 50,000 rows, skipping ids that exist.
-func (s *sqliteStorage) BulkInsertReads(ctx context.Context, produce func(put func(*ReadRecord) error) error) (int, error) {
+func (s *Storage) BulkInsertReads(ctx context.Context, produce func(put func(*store.ReadRecord) error) error) (int, error) {
 	const chunk = 50000
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	var t *sqliteTx
+	var t *Tx
 	var ins *sql.Stmt
 	n, inChunk := 0, 0
+	pending := 0 // reads inserted by the open chunk
 	commit := func() error {
 		ins.Close()
 		err := t.tx.Commit()
 		if err == nil {
 			s.dict.add(t.newPlates)
+			n += pending
 		}
-		t, inChunk = nil, 0
+		t, inChunk, pending = nil, 0, 0
 		return err
 	}
-	put := func(r *ReadRecord) error {
+	put := func(r *store.ReadRecord) error {
 		if t == nil {
 			tx, err := s.w.BeginTx(ctx, nil)
 			if err != nil {
 				return err
 			}
-			t = &sqliteTx{tx: tx, s: s, ctx: ctx}
+			t = &Tx{tx: tx, s: s, ctx: ctx}
 			ins, err = tx.PrepareContext(ctx, `INSERT OR IGNORE INTO reads(id, camera_id, captured_at, plate_id, state,
 				confidence, make, color, body_type, features, feature_mask, box_x, box_y, box_w, box_h)
 				VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
@@ -261,10 +264,13 @@ func (s *sqliteStorage) BulkInsertReads(ctx context.Context, produce func(put fu
 				return err
 			}
 		}
-		if err := t.bulkOne(ins, r); err != nil {
+		added, err := t.bulkOne(ins, r)
+		if err != nil {
 			return err
 		}
-		n++
+		if added {
+			pending++
+		}
 		if inChunk++; inChunk == chunk {
 			return commit()
 		}
@@ -276,36 +282,38 @@ func (s *sqliteStorage) BulkInsertReads(ctx context.Context, produce func(put fu
 			ins.Close()
 			t.tx.Rollback()
 		}
-		return n - inChunk, err
+		return n, err
 	}
 	if t != nil {
 		if err := commit(); err != nil {
-			return n - inChunk, err
+			return n, err
 		}
 	}
 	return n, nil
 }
 
-func (t *sqliteTx) bulkOne(ins *sql.Stmt, r *ReadRecord) error {
+// bulkOne inserts one read of a bulk load; added is false for a duplicate.
+func (t *Tx) bulkOne(ins *sql.Stmt, r *store.ReadRecord) (added bool, err error) {
 	m := &r.Meta
 	pid, err := t.plateID(m.Plate)
 	if err != nil {
-		return err
+		return false, err
 	}
 	feats, _ := json.Marshal(nonNil(m.Features))
 	res, err := ins.ExecContext(t.ctx, m.ID, m.CameraID, ms(m.CapturedAt), pid, m.State, m.Confidence,
 		m.Make, m.Color, m.BodyType, string(feats), featureMask(m.Features),
 		m.PlateBox.X, m.PlateBox.Y, m.PlateBox.W, m.PlateBox.H)
 	if err != nil {
-		return fmt.Errorf("store: bulk insert %s: %w", m.ID, err)
+		return false, fmt.Errorf("store: bulk insert %s: %w", m.ID, err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return false, nil
 	}
 	if len(r.Photo) > 0 {
-		if n, _ := res.RowsAffected(); n == 1 {
-			rid, _ := res.LastInsertId()
-			if _, err := t.exec(`INSERT INTO photos(rid, jpeg) VALUES (?, ?)`, rid, r.Photo); err != nil {
-				return err
-			}
+		rid, _ := res.LastInsertId()
+		if _, err := t.exec(`INSERT INTO photos(rid, jpeg) VALUES (?, ?)`, rid, r.Photo); err != nil {
+			return false, err
 		}
 	}
-	return nil
+	return true, nil
 }

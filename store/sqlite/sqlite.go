@@ -1,4 +1,8 @@
-package store
+// Package sqlite is the embedded SQLite backend of the store (store.Storage):
+// one file, one writer connection and a pool of WAL readers, with an
+// in-memory copy of the plate dictionary for pattern scans. It is the
+// default for make run, demos, training laptops and small agencies.
+package sqlite
 
 import (
 	"context"
@@ -14,6 +18,7 @@ import (
 	_ "github.com/mattn/go-sqlite3" // the embedded SQLite driver
 
 	"alprdesk/api/plate"
+	"alprdesk/store"
 )
 
 // migrations are applied in order; schema_version records how many ran.
@@ -87,12 +92,17 @@ INSERT INTO plates_fts(plates_fts) VALUES ('rebuild');`,
 	supervisionMigration,
 	// 5 (training): training attempts.
 	trainingMigration,
+	// 6 (sign-in): failed sign-ins per username, second factors, MFA
+	// tokens, restricted token families.
+	authMigration,
+	// 6 (accountability): hit outcomes and the daily counters.
+	accountMigration,
 }
 
-// sqliteStorage is the embedded SQLite Storage: one writer connection (writes
+// Storage is the embedded SQLite store.Storage: one writer connection (writes
 // are serialised) and a pool of readers over WAL snapshots, plus an
 // in-memory copy of the plate dictionary for pattern scans.
-type sqliteStorage struct {
+type Storage struct {
 	w, r *sql.DB
 	dict *plateDict
 	wmu  sync.Mutex // serialises write transactions with the dictionary
@@ -108,13 +118,16 @@ type sqliteStorage struct {
 // checkpointEvery is the interval of background WAL checkpoints.
 const checkpointEvery = time.Second
 
-// OpenSQLite opens (creating when missing) the SQLite database at path and
-// brings its schema up to date.
-func OpenSQLite(path string) (Storage, error) {
-	return openSQLite(path)
-}
+// The compile-time checks that the backend implements the seam.
+var (
+	_ store.Storage      = (*Storage)(nil)
+	_ store.Tx           = (*Tx)(nil)
+	_ store.BackendNamer = (*Storage)(nil)
+)
 
-func openSQLite(path string) (*sqliteStorage, error) {
+// Open opens (creating when missing) the SQLite database at path and
+// brings its schema up to date.
+func Open(path string) (*Storage, error) {
 	if path == "" {
 		return nil, errors.New("store: no database path given")
 	}
@@ -130,7 +143,7 @@ func openSQLite(path string) (*sqliteStorage, error) {
 		w.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	s := &sqliteStorage{w: w}
+	s := &Storage{w: w}
 	if err := s.migrate(); err != nil {
 		w.Close()
 		return nil, err
@@ -153,7 +166,7 @@ func openSQLite(path string) (*sqliteStorage, error) {
 	return s, nil
 }
 
-func (s *sqliteStorage) migrate() error {
+func (s *Storage) migrate() error {
 	if _, err := s.w.Exec(`CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL)`); err != nil {
 		return fmt.Errorf("store: migrate: %w", err)
 	}
@@ -193,7 +206,7 @@ func (s *sqliteStorage) migrate() error {
 // every second, so that writes rarely checkpoint inline; the writer still
 // checkpoints when the WAL passes 8,192 pages (32 MiB) and truncates it back
 // to 64 MiB, so a long bulk load cannot grow it without bound.
-func (s *sqliteStorage) startCheckpoints(dsn string) error {
+func (s *Storage) startCheckpoints(dsn string) error {
 	if _, err := s.w.Exec(`PRAGMA wal_autocheckpoint = 8192; PRAGMA journal_size_limit = 67108864`); err != nil {
 		return fmt.Errorf("store: %w", err)
 	}
@@ -219,14 +232,17 @@ func (s *sqliteStorage) startCheckpoints(dsn string) error {
 	return nil
 }
 
+// Backend names the backend for the health endpoints.
+func (s *Storage) Backend() string { return store.BackendSQLite }
+
 // Close closes the connection pools, checkpointing the WAL. Closing again
 // returns the first answer.
-func (s *sqliteStorage) Close() error {
+func (s *Storage) Close() error {
 	s.closeOnce.Do(func() { s.closeErr = s.close() })
 	return s.closeErr
 }
 
-func (s *sqliteStorage) close() error {
+func (s *Storage) close() error {
 	var err error
 	if s.ckpt != nil {
 		close(s.stopCkpt)
@@ -251,14 +267,14 @@ func (s *sqliteStorage) close() error {
 }
 
 // Update runs fn in an immediate (write) transaction.
-func (s *sqliteStorage) Update(ctx context.Context, fn func(Tx) error) error {
+func (s *Storage) Update(ctx context.Context, fn func(store.Tx) error) error {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
-	t := &sqliteTx{tx: tx, s: s, ctx: ctx}
+	t := &Tx{tx: tx, s: s, ctx: ctx}
 	if err := fn(t); err != nil {
 		tx.Rollback()
 		return err
@@ -271,17 +287,17 @@ func (s *sqliteStorage) Update(ctx context.Context, fn func(Tx) error) error {
 }
 
 // View runs fn in a read-only transaction on a reader connection.
-func (s *sqliteStorage) View(ctx context.Context, fn func(Tx) error) error {
+func (s *Storage) View(ctx context.Context, fn func(store.ReadTx) error) error {
 	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
 	defer tx.Rollback()
-	return fn(&sqliteTx{tx: tx, s: s, ctx: ctx, readOnly: true})
+	return fn(&Tx{tx: tx, s: s, ctx: ctx, readOnly: true})
 }
 
 // Meta returns a setting of the meta table.
-func (s *sqliteStorage) Meta(ctx context.Context, key string) (string, error) {
+func (s *Storage) Meta(ctx context.Context, key string) (string, error) {
 	var v string
 	err := s.w.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, key).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -291,7 +307,7 @@ func (s *sqliteStorage) Meta(ctx context.Context, key string) (string, error) {
 }
 
 // SetMeta writes a setting of the meta table.
-func (s *sqliteStorage) SetMeta(ctx context.Context, key, value string) error {
+func (s *Storage) SetMeta(ctx context.Context, key, value string) error {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	_, err := s.w.ExecContext(ctx, `INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, key, value)
@@ -299,7 +315,7 @@ func (s *sqliteStorage) SetMeta(ctx context.Context, key, value string) error {
 }
 
 // ShiftReadTimes adds d to every read's capture time.
-func (s *sqliteStorage) ShiftReadTimes(ctx context.Context, d time.Duration) error {
+func (s *Storage) ShiftReadTimes(ctx context.Context, d time.Duration) error {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	_, err := s.w.ExecContext(ctx, `UPDATE reads SET captured_at = captured_at + ?`, d.Milliseconds())
@@ -450,11 +466,11 @@ func scanFixed(text string, entries []dictEntry, packed []byte, lens []uint8) []
 	return ids
 }
 
-// sqliteTx is one transaction; newPlates are dictionary entries that join
+// Tx is one transaction (a store.Tx; View's are read-only); newPlates are dictionary entries that join
 // the in-memory dictionary when the transaction commits.
-type sqliteTx struct {
+type Tx struct {
 	tx        *sql.Tx
-	s         *sqliteStorage
+	s         *Storage
 	ctx       context.Context
 	readOnly  bool
 	newPlates []dictEntry
@@ -462,20 +478,20 @@ type sqliteTx struct {
 	plateStmt *sql.Stmt // prepared on first use; closed with the transaction
 }
 
-func (t *sqliteTx) exec(q string, args ...any) (sql.Result, error) {
+func (t *Tx) exec(q string, args ...any) (sql.Result, error) {
 	return t.tx.ExecContext(t.ctx, q, args...)
 }
 
-func (t *sqliteTx) query(q string, args ...any) (*sql.Rows, error) {
+func (t *Tx) query(q string, args ...any) (*sql.Rows, error) {
 	return t.tx.QueryContext(t.ctx, q, args...)
 }
 
-func (t *sqliteTx) row(q string, args ...any) *sql.Row {
+func (t *Tx) row(q string, args ...any) *sql.Row {
 	return t.tx.QueryRowContext(t.ctx, q, args...)
 }
 
 // plateID returns the dictionary id of a normalised plate, creating it.
-func (t *sqliteTx) plateID(p string) (int64, error) {
+func (t *Tx) plateID(p string) (int64, error) {
 	if id, ok := t.s.dict.lookup(p); ok {
 		return id, nil
 	}
@@ -522,7 +538,7 @@ func fromMS(v int64) time.Time {
 
 func notFound(err error) error {
 	if errors.Is(err, sql.ErrNoRows) {
-		return ErrNotFound
+		return store.ErrNotFound
 	}
 	return err
 }

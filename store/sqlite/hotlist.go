@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"database/sql"
@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"alprdesk/api"
+	"alprdesk/store"
 )
 
 // hotlistMigration creates the tables of hotlists and alerts (appended to
@@ -40,88 +41,8 @@ CREATE TABLE alert_acks(
 	PRIMARY KEY(alert_id, username));
 INSERT INTO meta(key, value) VALUES ('hotlist_generation', '0') ON CONFLICT(key) DO NOTHING;`
 
-// Entry statuses kept in storage.
-const (
-	entryActive   = "active"
-	entryExpired  = "expired"
-	entryRemoved  = "removed"
-	entryReplaced = "replaced"
-)
-
-// HotlistEntryRecord is a stored hotlist entry: the API's entry plus who
-// requested it (covert entries are visible to that user and approvers)
-// and its state.
-type HotlistEntryRecord struct {
-	api.HotlistEntry
-	RequestedBy string
-	CreatedAt   time.Time
-	Status      string
-}
-
-// AlertRecord is a stored hotlist hit; Data is the api.Alert as JSON.
-type AlertRecord struct {
-	Seq         int64
-	ReadID      string
-	EntryID     string
-	List        string
-	Match       string
-	RequestedBy string
-	At          time.Time
-	Data        []byte
-}
-
-// AlertViewer is who reads alerts: routing decides what they may see.
-type AlertViewer struct {
-	Username string
-	// Patrol receives alert-list and state-list hits (detectives and
-	// watch commanders).
-	Patrol bool
-	// Approver receives covert hits.
-	Approver bool
-}
-
-// hotlistTx is the hotlist part of a transaction (embedded in Tx).
-type hotlistTx interface {
-	InsertHotlistRequest(r *api.HotlistRequest) error
-	GetHotlistRequest(id string) (*api.HotlistRequest, error)
-	// ListHotlistRequests lists requests newest first; by "" lists every
-	// user's, status "" every status.
-	ListHotlistRequests(by, status string) ([]api.HotlistRequest, error)
-	UpdateHotlistRequest(r *api.HotlistRequest) error
-
-	InsertHotlistEntry(e *HotlistEntryRecord) error
-	GetHotlistEntry(id string) (*HotlistEntryRecord, error)
-	// ActiveHotlistEntries lists the entries active at now.
-	ActiveHotlistEntries(now time.Time) ([]HotlistEntryRecord, error)
-	// DueHotlistEntries lists active entries whose time ran out by now.
-	DueHotlistEntries(now time.Time) ([]HotlistEntryRecord, error)
-	// EndHotlistEntry ends an active entry (expired, removed, replaced).
-	EndHotlistEntry(id, status, by, reason string, at time.Time) error
-	// ReplaceStateList deletes the entries of a state list and inserts es.
-	ReplaceStateList(list string, es []HotlistEntryRecord) (removed int, err error)
-	// HotlistGeneration counts changes to entries, so that another
-	// process's changes (a CLI import) are noticed.
-	HotlistGeneration() (int64, error)
-	BumpHotlistGeneration() error
-
-	// InsertAlert stores a hit; build makes its data once the seq is known.
-	InsertAlert(a *AlertRecord, build func(seq int64) ([]byte, error)) error
-	GetAlert(seq int64) (*AlertRecord, error)
-	// LastAlertSeq returns the newest alert's sequence (0 when none).
-	LastAlertSeq() (int64, error)
-	// AlertsAfter lists the alerts after seq that v may see, oldest first.
-	AlertsAfter(seq int64, v AlertViewer, limit int) ([]AlertRecord, error)
-	// PurgeOrphanAlerts deletes the alerts whose read was purged.
-	PurgeOrphanAlerts() (int, error)
-	SetAlertVerified(alertID, username, status string, at time.Time) error
-	AlertVerified(alertID, username string) (bool, error)
-	// InsertAlertAck records an acknowledgement; ErrExists when the user
-	// already acknowledged the alert.
-	InsertAlertAck(ack api.AlertAck) error
-}
-
 // InsertHotlistRequest stores a new request.
-func (t *sqliteTx) InsertHotlistRequest(r *api.HotlistRequest) error {
+func (t *Tx) InsertHotlistRequest(r *api.HotlistRequest) error {
 	body, err := json.Marshal(r.HotlistRequestBody)
 	if err != nil {
 		return err
@@ -129,7 +50,7 @@ func (t *sqliteTx) InsertHotlistRequest(r *api.HotlistRequest) error {
 	_, err = t.exec(`INSERT INTO hotlist_requests(id, body, requested_by, requested_at, status, notice) VALUES (?,?,?,?,?,?)`,
 		r.ID, string(body), r.RequestedBy, ms(r.RequestedAt), r.Status, r.Notice)
 	if isUnique(err) {
-		return ErrExists
+		return store.ErrExists
 	}
 	return err
 }
@@ -156,12 +77,12 @@ func scanRequest(sc interface{ Scan(...any) error }) (*api.HotlistRequest, error
 }
 
 // GetHotlistRequest returns a request or ErrNotFound.
-func (t *sqliteTx) GetHotlistRequest(id string) (*api.HotlistRequest, error) {
+func (t *Tx) GetHotlistRequest(id string) (*api.HotlistRequest, error) {
 	return scanRequest(t.row(`SELECT `+requestCols+` FROM hotlist_requests WHERE id = ?`, id))
 }
 
 // ListHotlistRequests lists requests newest first.
-func (t *sqliteTx) ListHotlistRequests(by, status string) ([]api.HotlistRequest, error) {
+func (t *Tx) ListHotlistRequests(by, status string) ([]api.HotlistRequest, error) {
 	q := `SELECT ` + requestCols + ` FROM hotlist_requests WHERE (? = '' OR requested_by = ?) AND (? = '' OR status = ?)
 		ORDER BY requested_at DESC, id`
 	rows, err := t.query(q, by, by, status, status)
@@ -181,7 +102,7 @@ func (t *sqliteTx) ListHotlistRequests(by, status string) ([]api.HotlistRequest,
 }
 
 // UpdateHotlistRequest records a decision on a request.
-func (t *sqliteTx) UpdateHotlistRequest(r *api.HotlistRequest) error {
+func (t *Tx) UpdateHotlistRequest(r *api.HotlistRequest) error {
 	var decided int64
 	if r.DecidedAt != nil {
 		decided = ms(*r.DecidedAt)
@@ -192,7 +113,7 @@ func (t *sqliteTx) UpdateHotlistRequest(r *api.HotlistRequest) error {
 		return err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return ErrNotFound
+		return store.ErrNotFound
 	}
 	return nil
 }
@@ -200,8 +121,8 @@ func (t *sqliteTx) UpdateHotlistRequest(r *api.HotlistRequest) error {
 const entryCols = `id, plate, state, list, expires_at, request_id, report_number, vehicle_description,
 	instructions, contact, requested_by, created_at, status`
 
-func scanEntry(sc interface{ Scan(...any) error }) (*HotlistEntryRecord, error) {
-	var e HotlistEntryRecord
+func scanEntry(sc interface{ Scan(...any) error }) (*store.HotlistEntryRecord, error) {
+	var e store.HotlistEntryRecord
 	var exp, created int64
 	err := sc.Scan(&e.ID, &e.Plate, &e.State, &e.List, &exp, &e.RequestID, &e.ReportNumber, &e.VehicleDescription,
 		&e.Instructions, &e.Contact, &e.RequestedBy, &created, &e.Status)
@@ -212,13 +133,13 @@ func scanEntry(sc interface{ Scan(...any) error }) (*HotlistEntryRecord, error) 
 	return &e, nil
 }
 
-func (t *sqliteTx) entries(q string, args ...any) ([]HotlistEntryRecord, error) {
+func (t *Tx) entries(q string, args ...any) ([]store.HotlistEntryRecord, error) {
 	rows, err := t.query(`SELECT `+entryCols+` FROM hotlist_entries `+q, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []HotlistEntryRecord
+	var out []store.HotlistEntryRecord
 	for rows.Next() {
 		e, err := scanEntry(rows)
 		if err != nil {
@@ -230,46 +151,46 @@ func (t *sqliteTx) entries(q string, args ...any) ([]HotlistEntryRecord, error) 
 }
 
 // InsertHotlistEntry stores an entry; ErrExists when the id is taken.
-func (t *sqliteTx) InsertHotlistEntry(e *HotlistEntryRecord) error {
+func (t *Tx) InsertHotlistEntry(e *store.HotlistEntryRecord) error {
 	_, err := t.exec(`INSERT INTO hotlist_entries(`+entryCols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 		e.ID, e.Plate, e.State, e.List, ms(e.ExpiresAt), e.RequestID, e.ReportNumber, e.VehicleDescription,
 		e.Instructions, e.Contact, e.RequestedBy, ms(e.CreatedAt), e.Status)
 	if isUnique(err) {
-		return ErrExists
+		return store.ErrExists
 	}
 	return err
 }
 
 // GetHotlistEntry returns an entry (in any status) or ErrNotFound.
-func (t *sqliteTx) GetHotlistEntry(id string) (*HotlistEntryRecord, error) {
+func (t *Tx) GetHotlistEntry(id string) (*store.HotlistEntryRecord, error) {
 	return scanEntry(t.row(`SELECT `+entryCols+` FROM hotlist_entries WHERE id = ?`, id))
 }
 
 // ActiveHotlistEntries lists the entries active at now, by list and plate.
-func (t *sqliteTx) ActiveHotlistEntries(now time.Time) ([]HotlistEntryRecord, error) {
-	return t.entries(`WHERE status = ? AND expires_at > ? ORDER BY list, plate, id`, entryActive, ms(now))
+func (t *Tx) ActiveHotlistEntries(now time.Time) ([]store.HotlistEntryRecord, error) {
+	return t.entries(`WHERE status = ? AND expires_at > ? ORDER BY list, plate, id`, store.EntryActive, ms(now))
 }
 
 // DueHotlistEntries lists active entries whose time ran out by now.
-func (t *sqliteTx) DueHotlistEntries(now time.Time) ([]HotlistEntryRecord, error) {
-	return t.entries(`WHERE status = ? AND expires_at <= ? ORDER BY expires_at, id`, entryActive, ms(now))
+func (t *Tx) DueHotlistEntries(now time.Time) ([]store.HotlistEntryRecord, error) {
+	return t.entries(`WHERE status = ? AND expires_at <= ? ORDER BY expires_at, id`, store.EntryActive, ms(now))
 }
 
 // EndHotlistEntry ends an active entry.
-func (t *sqliteTx) EndHotlistEntry(id, status, by, reason string, at time.Time) error {
+func (t *Tx) EndHotlistEntry(id, status, by, reason string, at time.Time) error {
 	res, err := t.exec(`UPDATE hotlist_entries SET status=?, ended_by=?, ended_at=?, end_reason=? WHERE id=? AND status=?`,
-		status, by, ms(at), reason, id, entryActive)
+		status, by, ms(at), reason, id, store.EntryActive)
 	if err != nil {
 		return err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return ErrNotFound
+		return store.ErrNotFound
 	}
 	return nil
 }
 
 // ReplaceStateList deletes the entries of a state list and inserts es.
-func (t *sqliteTx) ReplaceStateList(list string, es []HotlistEntryRecord) (int, error) {
+func (t *Tx) ReplaceStateList(list string, es []store.HotlistEntryRecord) (int, error) {
 	res, err := t.exec(`DELETE FROM hotlist_entries WHERE list = ?`, list)
 	if err != nil {
 		return 0, err
@@ -290,7 +211,7 @@ func (t *sqliteTx) ReplaceStateList(list string, es []HotlistEntryRecord) (int, 
 }
 
 // HotlistGeneration returns the change counter of hotlist entries.
-func (t *sqliteTx) HotlistGeneration() (int64, error) {
+func (t *Tx) HotlistGeneration() (int64, error) {
 	var v string
 	err := t.row(`SELECT value FROM meta WHERE key = 'hotlist_generation'`).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -305,14 +226,14 @@ func (t *sqliteTx) HotlistGeneration() (int64, error) {
 }
 
 // BumpHotlistGeneration increments the change counter.
-func (t *sqliteTx) BumpHotlistGeneration() error {
+func (t *Tx) BumpHotlistGeneration() error {
 	_, err := t.exec(`INSERT INTO meta(key, value) VALUES ('hotlist_generation', '1')
 		ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)`)
 	return err
 }
 
 // InsertAlert stores a hit and sets a.Seq and a.Data.
-func (t *sqliteTx) InsertAlert(a *AlertRecord, build func(seq int64) ([]byte, error)) error {
+func (t *Tx) InsertAlert(a *store.AlertRecord, build func(seq int64) ([]byte, error)) error {
 	res, err := t.exec(`INSERT INTO alerts(read_id, entry_id, list, match, requested_by, at, data) VALUES (?,?,?,?,?,?, '')`,
 		a.ReadID, a.EntryID, a.List, a.Match, a.RequestedBy, ms(a.At))
 	if err != nil {
@@ -330,8 +251,8 @@ func (t *sqliteTx) InsertAlert(a *AlertRecord, build func(seq int64) ([]byte, er
 
 const alertCols = `seq, read_id, entry_id, list, match, requested_by, at, data`
 
-func scanAlert(sc interface{ Scan(...any) error }) (*AlertRecord, error) {
-	var a AlertRecord
+func scanAlert(sc interface{ Scan(...any) error }) (*store.AlertRecord, error) {
+	var a store.AlertRecord
 	var at int64
 	var data string
 	if err := sc.Scan(&a.Seq, &a.ReadID, &a.EntryID, &a.List, &a.Match, &a.RequestedBy, &at, &data); err != nil {
@@ -342,19 +263,19 @@ func scanAlert(sc interface{ Scan(...any) error }) (*AlertRecord, error) {
 }
 
 // GetAlert returns an alert by seq or ErrNotFound.
-func (t *sqliteTx) GetAlert(seq int64) (*AlertRecord, error) {
+func (t *Tx) GetAlert(seq int64) (*store.AlertRecord, error) {
 	return scanAlert(t.row(`SELECT `+alertCols+` FROM alerts WHERE seq = ?`, seq))
 }
 
 // LastAlertSeq returns the newest alert's sequence (0 when none).
-func (t *sqliteTx) LastAlertSeq() (int64, error) {
+func (t *Tx) LastAlertSeq() (int64, error) {
 	var n int64
 	err := t.row(`SELECT coalesce(max(seq), 0) FROM alerts`).Scan(&n)
 	return n, err
 }
 
 // AlertsAfter lists the alerts after seq that v may see, oldest first.
-func (t *sqliteTx) AlertsAfter(seq int64, v AlertViewer, limit int) ([]AlertRecord, error) {
+func (t *Tx) AlertsAfter(seq int64, v store.AlertViewer, limit int) ([]store.AlertRecord, error) {
 	rows, err := t.query(`SELECT `+alertCols+` FROM alerts WHERE seq > ? AND
 		(requested_by = ? OR (list = 'covert' AND ?) OR (list <> 'covert' AND ?)) ORDER BY seq LIMIT ?`,
 		seq, v.Username, v.Approver, v.Patrol, limit)
@@ -362,7 +283,7 @@ func (t *sqliteTx) AlertsAfter(seq int64, v AlertViewer, limit int) ([]AlertReco
 		return nil, err
 	}
 	defer rows.Close()
-	var out []AlertRecord
+	var out []store.AlertRecord
 	for rows.Next() {
 		a, err := scanAlert(rows)
 		if err != nil {
@@ -375,7 +296,7 @@ func (t *sqliteTx) AlertsAfter(seq int64, v AlertViewer, limit int) ([]AlertReco
 
 // PurgeOrphanAlerts deletes the alerts (and their verifications and
 // acknowledgements) whose read no longer exists.
-func (t *sqliteTx) PurgeOrphanAlerts() (int, error) {
+func (t *Tx) PurgeOrphanAlerts() (int, error) {
 	rows, err := t.query(`SELECT seq FROM alerts a WHERE NOT EXISTS (SELECT 1 FROM reads r WHERE r.id = a.read_id)`)
 	if err != nil {
 		return 0, err
@@ -387,14 +308,15 @@ func (t *sqliteTx) PurgeOrphanAlerts() (int, error) {
 			rows.Close()
 			return 0, err
 		}
-		ids = append(ids, alertID(seq))
+		ids = append(ids, store.AlertID(seq))
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil || len(ids) == 0 {
 		return 0, err
 	}
 	for _, id := range ids {
-		for _, q := range []string{`DELETE FROM alert_verifications WHERE alert_id = ?`, `DELETE FROM alert_acks WHERE alert_id = ?`} {
+		for _, q := range []string{`DELETE FROM alert_verifications WHERE alert_id = ?`, `DELETE FROM alert_acks WHERE alert_id = ?`,
+			`DELETE FROM alert_outcomes WHERE alert_id = ?`} {
 			if _, err := t.exec(q, id); err != nil {
 				return 0, err
 			}
@@ -410,7 +332,7 @@ func (t *sqliteTx) PurgeOrphanAlerts() (int, error) {
 
 // SetAlertVerified records that username verified the alert's read
 // through the alert.
-func (t *sqliteTx) SetAlertVerified(alertID, username, status string, at time.Time) error {
+func (t *Tx) SetAlertVerified(alertID, username, status string, at time.Time) error {
 	_, err := t.exec(`INSERT INTO alert_verifications(alert_id, username, status, at) VALUES (?,?,?,?)
 		ON CONFLICT(alert_id, username) DO UPDATE SET status = excluded.status, at = excluded.at`,
 		alertID, username, status, ms(at))
@@ -419,18 +341,18 @@ func (t *sqliteTx) SetAlertVerified(alertID, username, status string, at time.Ti
 
 // AlertVerified reports whether username verified the alert's read
 // through the alert.
-func (t *sqliteTx) AlertVerified(alertID, username string) (bool, error) {
+func (t *Tx) AlertVerified(alertID, username string) (bool, error) {
 	var n int
 	err := t.row(`SELECT count(*) FROM alert_verifications WHERE alert_id = ? AND username = ?`, alertID, username).Scan(&n)
 	return n > 0, err
 }
 
 // InsertAlertAck records an acknowledgement.
-func (t *sqliteTx) InsertAlertAck(ack api.AlertAck) error {
+func (t *Tx) InsertAlertAck(ack api.AlertAck) error {
 	_, err := t.exec(`INSERT INTO alert_acks(alert_id, username, note, at) VALUES (?,?,?,?)`,
 		ack.AlertID, ack.By, ack.Note, ms(ack.At))
 	if isUnique(err) || (err != nil && strings.Contains(err.Error(), "PRIMARY KEY")) {
-		return ErrExists
+		return store.ErrExists
 	}
 	return err
 }

@@ -1,0 +1,255 @@
+package postgres
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"alprdesk/api"
+	"alprdesk/store"
+)
+
+// InsertHotlistRequest stores a new request.
+func (t *Tx) InsertHotlistRequest(r *api.HotlistRequest) error {
+	body, err := json.Marshal(r.HotlistRequestBody)
+	if err != nil {
+		return err
+	}
+	return inserted(t.exec(`INSERT INTO hotlist_requests(id, body, requested_by, requested_at, status, notice) VALUES ($1,$2,$3,$4,$5,$6)
+		ON CONFLICT DO NOTHING`, r.ID, string(body), r.RequestedBy, ms(r.RequestedAt), r.Status, r.Notice))
+}
+
+const requestCols = `id, body, requested_by, requested_at, status, decided_by, decided_at, reason, entry_id, notice`
+
+func scanRequest(sc interface{ Scan(...any) error }) (*api.HotlistRequest, error) {
+	var r api.HotlistRequest
+	var body string
+	var at, decided int64
+	err := sc.Scan(&r.ID, &body, &r.RequestedBy, &at, &r.Status, &r.DecidedBy, &decided, &r.Reason, &r.EntryID, &r.Notice)
+	if err != nil {
+		return nil, classify(err)
+	}
+	if err := json.Unmarshal([]byte(body), &r.HotlistRequestBody); err != nil {
+		return nil, fmt.Errorf("store: hotlist request %s: %w", r.ID, err)
+	}
+	r.RequestedAt = fromMS(at)
+	if decided != 0 {
+		d := fromMS(decided)
+		r.DecidedAt = &d
+	}
+	return &r, nil
+}
+
+// GetHotlistRequest returns a request or ErrNotFound.
+func (t *Tx) GetHotlistRequest(id string) (*api.HotlistRequest, error) {
+	return scanRequest(t.row(`SELECT `+requestCols+` FROM hotlist_requests WHERE id = $1`, id))
+}
+
+// ListHotlistRequests lists requests newest first.
+func (t *Tx) ListHotlistRequests(by, status string) ([]api.HotlistRequest, error) {
+	q := `SELECT ` + requestCols + ` FROM hotlist_requests WHERE ($1 = '' OR requested_by = $1) AND ($2 = '' OR status = $2)
+		ORDER BY requested_at DESC, id COLLATE "C"`
+	out, err := collect(t, q, []any{by, status}, func(sc scanner) (api.HotlistRequest, error) {
+		r, err := scanRequest(sc)
+		if err != nil {
+			return api.HotlistRequest{}, err
+		}
+		return *r, nil
+	})
+	if out == nil && err == nil {
+		out = []api.HotlistRequest{}
+	}
+	return out, err
+}
+
+// UpdateHotlistRequest records a decision on a request.
+func (t *Tx) UpdateHotlistRequest(r *api.HotlistRequest) error {
+	var decided int64
+	if r.DecidedAt != nil {
+		decided = ms(*r.DecidedAt)
+	}
+	return affected(t.exec(`UPDATE hotlist_requests SET status=$1, decided_by=$2, decided_at=$3, reason=$4, entry_id=$5 WHERE id=$6`,
+		r.Status, r.DecidedBy, decided, r.Reason, r.EntryID, r.ID))
+}
+
+const entryCols = `id, plate, state, list, expires_at, request_id, report_number, vehicle_description,
+	instructions, contact, requested_by, created_at, status`
+
+func scanEntry(sc interface{ Scan(...any) error }) (*store.HotlistEntryRecord, error) {
+	var e store.HotlistEntryRecord
+	var exp, created int64
+	err := sc.Scan(&e.ID, &e.Plate, &e.State, &e.List, &exp, &e.RequestID, &e.ReportNumber, &e.VehicleDescription,
+		&e.Instructions, &e.Contact, &e.RequestedBy, &created, &e.Status)
+	if err != nil {
+		return nil, classify(err)
+	}
+	e.ExpiresAt, e.CreatedAt = fromMS(exp), fromMS(created)
+	return &e, nil
+}
+
+func (t *Tx) entries(q string, args ...any) ([]store.HotlistEntryRecord, error) {
+	return collect(t, `SELECT `+entryCols+` FROM hotlist_entries `+q, args, func(sc scanner) (store.HotlistEntryRecord, error) {
+		e, err := scanEntry(sc)
+		if err != nil {
+			return store.HotlistEntryRecord{}, err
+		}
+		return *e, nil
+	})
+}
+
+// entryArgs are an entry's values in entryCols order.
+func entryArgs(e *store.HotlistEntryRecord) []any {
+	return []any{e.ID, e.Plate, e.State, e.List, ms(e.ExpiresAt), e.RequestID, e.ReportNumber, e.VehicleDescription,
+		e.Instructions, e.Contact, e.RequestedBy, ms(e.CreatedAt), e.Status}
+}
+
+// InsertHotlistEntry stores an entry; ErrExists when the id is taken.
+func (t *Tx) InsertHotlistEntry(e *store.HotlistEntryRecord) error {
+	return inserted(t.exec(`INSERT INTO hotlist_entries(`+entryCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)
+		ON CONFLICT DO NOTHING`, entryArgs(e)...))
+}
+
+// GetHotlistEntry returns an entry (in any status) or ErrNotFound.
+func (t *Tx) GetHotlistEntry(id string) (*store.HotlistEntryRecord, error) {
+	return scanEntry(t.row(`SELECT `+entryCols+` FROM hotlist_entries WHERE id = $1`, id))
+}
+
+// ActiveHotlistEntries lists the entries active at now, by list and plate.
+func (t *Tx) ActiveHotlistEntries(now time.Time) ([]store.HotlistEntryRecord, error) {
+	return t.entries(`WHERE status = $1 AND expires_at > $2 ORDER BY list COLLATE "C", plate COLLATE "C", id COLLATE "C"`, store.EntryActive, ms(now))
+}
+
+// DueHotlistEntries lists active entries whose time ran out by now.
+func (t *Tx) DueHotlistEntries(now time.Time) ([]store.HotlistEntryRecord, error) {
+	return t.entries(`WHERE status = $1 AND expires_at <= $2 ORDER BY expires_at, id COLLATE "C"`, store.EntryActive, ms(now))
+}
+
+// EndHotlistEntry ends an active entry.
+func (t *Tx) EndHotlistEntry(id, status, by, reason string, at time.Time) error {
+	return affected(t.exec(`UPDATE hotlist_entries SET status=$1, ended_by=$2, ended_at=$3, end_reason=$4 WHERE id=$5 AND status=$6`,
+		status, by, ms(at), reason, id, store.EntryActive))
+}
+
+// ReplaceStateList deletes the entries of a state list and inserts es.
+func (t *Tx) ReplaceStateList(list string, es []store.HotlistEntryRecord) (int, error) {
+	tag, err := t.exec(`DELETE FROM hotlist_entries WHERE list = $1`, list)
+	if err != nil {
+		return 0, err
+	}
+	for i := range es {
+		if _, err := t.exec(`INSERT INTO hotlist_entries(`+entryCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`,
+			entryArgs(&es[i])...); err != nil {
+			return 0, fmt.Errorf("store: insert %s entry %s: %w", list, es[i].ID, err)
+		}
+	}
+	return int(tag.RowsAffected()), nil
+}
+
+// HotlistGeneration returns the change counter of hotlist entries.
+func (t *Tx) HotlistGeneration() (int64, error) {
+	var n int64
+	err := t.row(`SELECT value::bigint FROM meta WHERE key = 'hotlist_generation'`).Scan(&n)
+	if err == store.ErrNotFound {
+		return 0, nil
+	}
+	return n, err
+}
+
+// BumpHotlistGeneration increments the change counter.
+func (t *Tx) BumpHotlistGeneration() error {
+	_, err := t.exec(`INSERT INTO meta(key, value) VALUES ('hotlist_generation', '1')
+		ON CONFLICT(key) DO UPDATE SET value = (meta.value::bigint + 1)::text`)
+	return err
+}
+
+// InsertAlert stores a hit and sets a.Seq and a.Data.
+func (t *Tx) InsertAlert(a *store.AlertRecord, build func(seq int64) ([]byte, error)) error {
+	err := t.row(`INSERT INTO alerts(read_id, entry_id, list, match, requested_by, at, data) VALUES ($1,$2,$3,$4,$5,$6, '')
+		RETURNING seq`, a.ReadID, a.EntryID, a.List, a.Match, a.RequestedBy, ms(a.At)).Scan(&a.Seq)
+	if err != nil {
+		return err
+	}
+	if a.Data, err = build(a.Seq); err != nil {
+		return err
+	}
+	_, err = t.exec(`UPDATE alerts SET data = $1 WHERE seq = $2`, string(a.Data), a.Seq)
+	return err
+}
+
+const alertCols = `seq, read_id, entry_id, list, match, requested_by, at, data`
+
+func scanAlert(sc interface{ Scan(...any) error }) (*store.AlertRecord, error) {
+	var a store.AlertRecord
+	var at int64
+	var data string
+	if err := sc.Scan(&a.Seq, &a.ReadID, &a.EntryID, &a.List, &a.Match, &a.RequestedBy, &at, &data); err != nil {
+		return nil, classify(err)
+	}
+	a.At, a.Data = fromMS(at), []byte(data)
+	return &a, nil
+}
+
+// GetAlert returns an alert by seq or ErrNotFound.
+func (t *Tx) GetAlert(seq int64) (*store.AlertRecord, error) {
+	return scanAlert(t.row(`SELECT `+alertCols+` FROM alerts WHERE seq = $1`, seq))
+}
+
+// LastAlertSeq returns the newest alert's sequence (0 when none).
+func (t *Tx) LastAlertSeq() (int64, error) {
+	var n int64
+	err := t.row(`SELECT coalesce(max(seq), 0) FROM alerts`).Scan(&n)
+	return n, err
+}
+
+// AlertsAfter lists the alerts after seq that v may see, oldest first.
+func (t *Tx) AlertsAfter(seq int64, v store.AlertViewer, limit int) ([]store.AlertRecord, error) {
+	return collect(t, `SELECT `+alertCols+` FROM alerts WHERE seq > $1 AND
+		(requested_by = $2 OR (list = 'covert' AND $3) OR (list <> 'covert' AND $4)) ORDER BY seq LIMIT $5`,
+		[]any{seq, v.Username, v.Approver, v.Patrol, limit}, func(sc scanner) (store.AlertRecord, error) {
+			a, err := scanAlert(sc)
+			if err != nil {
+				return store.AlertRecord{}, err
+			}
+			return *a, nil
+		})
+}
+
+// PurgeOrphanAlerts deletes the alerts (and their verifications and
+// acknowledgements) whose read no longer exists.
+func (t *Tx) PurgeOrphanAlerts() (int, error) {
+	// Verifications and acks name alerts by store.AlertID: "al_" and the seq.
+	orphans := `SELECT seq FROM alerts a WHERE NOT EXISTS (SELECT 1 FROM read_keys k WHERE k.id = a.read_id)`
+	for _, tab := range []string{"alert_verifications", "alert_acks", "alert_outcomes"} {
+		if _, err := t.exec(`DELETE FROM ` + tab + ` WHERE alert_id IN (SELECT 'al_' || seq FROM (` + orphans + `) o)`); err != nil {
+			return 0, err
+		}
+	}
+	tag, err := t.exec(`DELETE FROM alerts WHERE seq IN (` + orphans + `)`)
+	if err != nil {
+		return 0, err
+	}
+	return int(tag.RowsAffected()), nil
+}
+
+// SetAlertVerified records that username verified the alert's read
+// through the alert.
+func (t *Tx) SetAlertVerified(alertID, username, status string, at time.Time) error {
+	_, err := t.exec(`INSERT INTO alert_verifications(alert_id, username, status, at) VALUES ($1,$2,$3,$4)
+		ON CONFLICT(alert_id, username) DO UPDATE SET status = excluded.status, at = excluded.at`,
+		alertID, username, status, ms(at))
+	return err
+}
+
+// AlertVerified reports whether username verified the alert's read
+// through the alert.
+func (t *Tx) AlertVerified(alertID, username string) (bool, error) {
+	var ok bool
+	err := t.row(`SELECT EXISTS (SELECT 1 FROM alert_verifications WHERE alert_id = $1 AND username = $2)`, alertID, username).Scan(&ok)
+	return ok, err
+}
+
+// InsertAlertAck records an acknowledgement.
+func (t *Tx) InsertAlertAck(ack api.AlertAck) error {
+	return inserted(t.exec(`INSERT INTO alert_acks(alert_id, username, note, at) VALUES ($1,$2,$3,$4) ON CONFLICT DO NOTHING`,
+		ack.AlertID, ack.By, ack.Note, ms(ack.At)))
+}
