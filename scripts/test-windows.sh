@@ -72,7 +72,7 @@ pkgs=$(go list -tags "$tags" -f '{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPa
 [ -n "$pkgs" ] || fail "no test packages"
 mkdir -p "$work/tests"
 GOOS=windows GOARCH=amd64 CGO_ENABLED=1 CC=x86_64-w64-mingw32-gcc \
-  go test -c -tags "$tags" -overlay "$overlay" -o "$work/tests/" $pkgs
+  go test -c -trimpath -tags "$tags" -overlay "$overlay" -o "$work/tests/" $pkgs
 stage_end "cross-compile test binaries"
 
 stage_start "test binaries under Wine"

@@ -71,28 +71,21 @@ func installService(serveArgs []string, stdout io.Writer) error {
 	return nil
 }
 
+// uninstallService stops the service when it runs, deletes it and its
+// Event Log source.
 func uninstallService(stdout io.Writer) error {
-	m, err := mgr.Connect()
-	if err != nil {
-		return fmt.Errorf("service manager (run as administrator): %w", err)
-	}
-	defer m.Disconnect()
-	s, err := m.OpenService(serviceName)
-	if err != nil {
-		return fmt.Errorf("service %q: %w", serviceName, err)
-	}
-	defer s.Close()
-	if st, err := s.Query(); err == nil && st.State != svc.Stopped {
-		if err := stopService(s); err != nil {
-			return err
+	return withService(func(s *mgr.Service) error {
+		if st, err := s.Query(); err == nil && st.State != svc.Stopped {
+			if err := stopService(s); err != nil {
+				return err
+			}
 		}
-	}
-	if err := s.Delete(); err != nil {
-		return fmt.Errorf("deleting the service: %w", err)
-	}
-	eventlog.Remove(serviceName)
-	fmt.Fprintf(stdout, "alprstore: service %q uninstalled\n", serviceName)
-	return nil
+		if err := s.Delete(); err != nil {
+			return fmt.Errorf("deleting the service: %w", err)
+		}
+		eventlog.Remove(serviceName)
+		return nil
+	}, "uninstalled", stdout)
 }
 
 // withService opens the service, applies do and reports what happened.
