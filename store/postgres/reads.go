@@ -11,7 +11,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
-	"alprdesk/api"
 	"alprdesk/api/plate"
 	"alprdesk/store"
 )
@@ -59,7 +58,14 @@ func (s *Storage) ensureDays(ctx context.Context, ats ...int64) error {
 	if len(want) == 0 {
 		return nil
 	}
+	// The side connection is not waited for long: a caller's transaction
+	// may hold one of the pool's connections already.
+	ctx, cancel := context.WithTimeout(ctx, sideWait)
+	defer cancel()
 	purged, err := s.Meta(ctx, metaPurgedBefore)
+	if errors.Is(err, context.DeadlineExceeded) {
+		return nil
+	}
 	if err != nil {
 		return err
 	}
@@ -80,6 +86,11 @@ func (s *Storage) ensureDays(ctx context.Context, ats ...int64) error {
 // locks of other transactions on reads before its reads go to the kept
 // partition instead.
 const partitionLockWait = "500ms"
+
+// sideWait bounds the whole of making a day's partitions (a connection,
+// the day's advisory lock, the locks on reads) before its reads go to the
+// kept partition instead.
+const sideWait = 2 * time.Second
 
 // busyRetry is how long a day whose partition was locked out is not tried
 // again.
@@ -111,7 +122,7 @@ func (s *Storage) createDay(ctx context.Context, lo int64) error {
 		// late reads): the day's reads go there too from now on.
 		s.days.Store(lo, true)
 		return nil
-	case errors.As(err, &pe) && pe.Code == "55P03":
+	case errors.As(err, &pe) && pe.Code == "55P03", errors.Is(err, context.DeadlineExceeded):
 		// Locked elsewhere: the day's reads go to the kept partition for now.
 		s.busyDays.Store(lo, time.Now().Add(busyRetry))
 		return nil
@@ -128,8 +139,13 @@ func (t *Tx) plateID(p string) (int64, error) {
 		return id, nil
 	}
 	var id int64
-	err := t.row(`WITH ins AS (INSERT INTO plates(plate, canon) VALUES ($1, $2) ON CONFLICT (plate) DO NOTHING RETURNING id)
-		SELECT id FROM ins UNION ALL SELECT id FROM plates WHERE plate = $1 LIMIT 1`, p, plate.Canonical(p)).Scan(&id)
+	err := t.row(`INSERT INTO plates(plate, canon) VALUES ($1, $2) ON CONFLICT (plate) DO NOTHING RETURNING id`,
+		p, plate.Canonical(p)).Scan(&id)
+	if errors.Is(err, store.ErrNotFound) {
+		// Taken meanwhile (by a transaction that committed while this one
+		// waited): a new statement sees it.
+		err = t.row(`SELECT id FROM plates WHERE plate = $1`, p).Scan(&id)
+	}
 	if err != nil {
 		return 0, fmt.Errorf("store: plate: %w", err)
 	}
@@ -183,19 +199,6 @@ func (t *Tx) InsertRead(r *store.ReadRecord) (bool, error) {
 		}
 	}
 	return false, nil
-}
-
-// searchableFeatures are DESIGN.md rule 10's features, one bit each.
-var searchableFeatures = api.DefaultPolicy().Features
-
-func featureMask(fs []string) int64 {
-	var m int64
-	for _, f := range fs {
-		if i := slices.Index(searchableFeatures, f); i >= 0 {
-			m |= 1 << i
-		}
-	}
-	return m
 }
 
 // PurgeReads deletes unretained reads captured before the cut, with their
