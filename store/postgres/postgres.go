@@ -93,7 +93,7 @@ func Open(ctx context.Context, dsn string) (*Storage, error) {
 		return nil, err
 	}
 	now := time.Now().UnixMilli()
-	if err := s.ensureDays(ctx, now-day, now, now+day); err != nil {
+	if err := s.ensureDays(ctx, freeWait, now-day, now, now+day); err != nil {
 		pool.Close()
 		return nil, err
 	}
