@@ -26,6 +26,7 @@ const usage = `alprstore — the alprdesk cloud store
                     [--trusted-proxy CIDR[,CIDR]] [--auth-rate 30] [--require-mfa]
                     [--checkpoint-dir DIR --checkpoint-key KEY] [--allow-broken-chain]
                     [--timezone America/Los_Angeles]   the review queue's after-hours rule
+                    [--durability normal|full]   full: fsync every SQLite commit (power-loss safe)
                     a non-loopback --addr needs --tls-cert/--tls-key or --trusted-proxy
   alprstore user add --db PATH --username U --role ROLE --serial S --name "Full Name"
                     [--team T] [--trained 2026-01-15] [--designated-by "memo"]   (password on stdin)
