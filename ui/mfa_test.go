@@ -38,6 +38,15 @@ func enrolOverHTTP(t *testing.T, env *storetest.Env, user string) string {
 	return en.Secret
 }
 
+// submitPassword fills the login screen and presses Sign in.
+func submitPassword(a *App, user, password string) *LoginScreen {
+	l := a.Login()
+	l.username.SetText(user)
+	test.Type(l.password, password)
+	test.Tap(l.signIn)
+	return l
+}
+
 // TestSignInAndUnlockAskForTheCode: a user with a second factor signs in
 // in two steps (a wrong code is explained and may be retried), and the
 // lock screen asks for the code too.
@@ -45,10 +54,7 @@ func TestSignInAndUnlockAskForTheCode(t *testing.T) {
 	env := storetest.Start(t)
 	secret := enrolOverHTTP(t, env, "detective")
 	a := newApp(t, env.URL, Config{IdleLock: 400 * time.Millisecond})
-	l := a.Login()
-	l.username.SetText("detective")
-	test.Type(l.password, storetest.Password)
-	test.Tap(l.signIn)
+	l := submitPassword(a, "detective", storetest.Password)
 	waitFor(t, "the code step", func() bool { return l.CodeStep() != nil })
 	c := l.CodeStep()
 	test.Type(c.code, "12345")
@@ -108,10 +114,7 @@ func TestEnrolmentShowsQRAndRecoveryCodesOnce(t *testing.T) {
 
 	env.Clock.Advance(31 * time.Second)
 	b := newApp(t, env.URL, Config{})
-	l := b.Login()
-	l.username.SetText("detective")
-	test.Type(l.password, storetest.Password)
-	test.Tap(l.signIn)
+	l := submitPassword(b, "detective", storetest.Password)
 	waitFor(t, "the code step", func() bool { return l.CodeStep() != nil })
 	code := strings.Split(e.codes.Text, "\n")[0]
 	l.CodeStep().recovery.SetChecked(true)
@@ -125,10 +128,7 @@ func TestEnrolmentShowsQRAndRecoveryCodesOnce(t *testing.T) {
 func TestRequireMFAShowsEnrolmentFirst(t *testing.T) {
 	env := storetest.StartWith(t, store.Config{RequireMFA: true})
 	a := newApp(t, env.URL, Config{})
-	l := a.Login()
-	l.username.SetText("detective")
-	test.Type(l.password, storetest.Password)
-	test.Tap(l.signIn)
+	submitPassword(a, "detective", storetest.Password)
 	waitFor(t, "the enrolment", func() bool { return a.Enrolment() != nil })
 	e := a.Enrolment()
 	waitFor(t, "the secret", func() bool { return !e.confirm.Disabled() })
