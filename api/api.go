@@ -143,6 +143,9 @@ type Policy struct {
 	States []string `json:"states"`
 	// Demo is true when the store serves a demo world.
 	Demo bool `json:"demo"`
+	// ConvoyCategories are the purpose categories under which a convoy
+	// analysis is allowed.
+	ConvoyCategories []string `json:"convoy_categories"`
 }
 
 // Camera is one ALPR camera site.
@@ -300,10 +303,11 @@ type BatchError struct {
 }
 
 // VerificationRequest is the body of POST /v1/reads/{id}/verification. One
-// of SearchID or AlertID names how the read was reached.
+// of SearchID, AlertID or AnalysisID names how the read was reached.
 type VerificationRequest struct {
 	SearchID       string `json:"search_id,omitempty"`
 	AlertID        string `json:"alert_id,omitempty"`
+	AnalysisID     string `json:"analysis_id,omitempty"`
 	Status         string `json:"status"`
 	CorrectedPlate string `json:"corrected_plate,omitempty"`
 	CorrectedState string `json:"corrected_state,omitempty"`
@@ -318,7 +322,8 @@ const (
 
 // RetainRequest is the body of POST /v1/reads/{id}/retain.
 type RetainRequest struct {
-	SearchID     string `json:"search_id"`
+	SearchID     string `json:"search_id,omitempty"`
+	AnalysisID   string `json:"analysis_id,omitempty"`
 	ReportNumber string `json:"report_number"`
 	Category     string `json:"category"`
 	Reason       string `json:"reason"`
@@ -348,6 +353,7 @@ const (
 type ExportRequest struct {
 	Kind         string   `json:"kind"`
 	SearchID     string   `json:"search_id,omitempty"`
+	AnalysisID   string   `json:"analysis_id,omitempty"`
 	ReadIDs      []string `json:"read_ids,omitempty"`
 	ReportNumber string   `json:"report_number"`
 }

@@ -159,6 +159,21 @@ func buildBenchWorld() (*benchWorld, error) {
 	return w, srv.Storage().SetMeta(ctx, "bench_loaded", benchNow.Format(time.DateOnly))
 }
 
+// benchLogin signs the bench detective in.
+func benchLogin(b *testing.B, url string) api.TokenResponse {
+	body, _ := json.Marshal(api.LoginRequest{Username: "bench", Password: "bench-password"})
+	resp, err := http.Post(url+"/v1/auth/login", "application/json", bytes.NewReader(body))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var tr api.TokenResponse
+	if err := json.NewDecoder(resp.Body).Decode(&tr); err != nil {
+		b.Fatal(err)
+	}
+	return tr
+}
+
 func benchUsers(srv *store.Server, cams []api.Camera) error {
 	adm := srv.Admin("cli:bench")
 	ctx := context.Background()
@@ -266,14 +281,7 @@ func BenchmarkHTTPSearch(b *testing.B) {
 	w := loadBenchWorld(b)
 	ts := httptest.NewServer(w.srv.Handler())
 	defer ts.Close()
-	body, _ := json.Marshal(api.LoginRequest{Username: "bench", Password: "bench-password"})
-	resp, err := http.Post(ts.URL+"/v1/auth/login", "application/json", bytes.NewReader(body))
-	if err != nil {
-		b.Fatal(err)
-	}
-	var tr api.TokenResponse
-	json.NewDecoder(resp.Body).Decode(&tr)
-	resp.Body.Close()
+	tr := benchLogin(b, ts.URL)
 	for _, k := range queryKinds {
 		b.Run(k.name, func(b *testing.B) {
 			r := rand.New(rand.NewPCG(1, 2))

@@ -57,6 +57,7 @@ type ReadTx interface {
 	TrainingReadTx    // training attempts (storage_training.go)
 	AuthReadTx        // lockouts, second factors, MFA tokens (storage_auth.go)
 	AccountReadTx     // hit outcomes, daily counters (storage_account.go)
+	AnalysisReadTx    // scene reads, kept analyses (storage_analyses.go)
 
 	// GetUser answers ErrNotFound for an unknown username.
 	GetUser(username string) (*UserRecord, error)
@@ -99,6 +100,7 @@ type Tx interface {
 	TrainingTx    // storage_training.go
 	AuthTx        // storage_auth.go
 	AccountTx     // storage_account.go
+	AnalysisTx    // storage_analyses.go
 
 	// InsertUser answers ErrExists for a taken username, UpdateUser
 	// ErrNotFound for an unknown one.

@@ -29,7 +29,8 @@ const anyChoice = "(any)"
 
 // auditActions are the actions offered in the filter.
 var auditActions = []string{anyChoice, "search", "photo_view", "verification", "retain", "export", "login", "lockout",
-	"hotlist_request", "hotlist_decision", "alert_ack", "audit_sample", "audit_review", "search_outcome", "audit_export"}
+	"hotlist_request", "hotlist_decision", "alert_ack", "audit_sample", "audit_review", "search_outcome", "audit_export",
+	"analysis_common_plates", "analysis_convoy"}
 
 // AuditView is the supervisor's audit screen: the team's search history
 // with filters and paging (an opened entry shows what was searched, by

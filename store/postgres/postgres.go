@@ -112,6 +112,9 @@ func oneLine(err error) string {
 	return strings.Join(strings.Fields(err.Error()), " ")
 }
 
+// Backend names the backend for the health endpoints.
+func (s *Storage) Backend() string { return store.BackendPostgres }
+
 // Host is the database server's host:port (for messages).
 func (s *Storage) Host() string { return s.host }
 

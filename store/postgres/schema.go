@@ -132,6 +132,8 @@ CREATE INDEX training_attempts_user ON training_attempts(username, id);`,
 	authMigration,
 	// 6: accountability: hit outcomes and the plate-free daily counters.
 	accountMigration,
+	// 7: analyses and the reads each returned.
+	analysisMigration,
 }
 
 // SchemaVersion is the schema version this program brings a database to.
