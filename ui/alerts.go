@@ -63,9 +63,9 @@ type AlertsView struct {
 	check *checkPanel
 	// The outcome form: action, note, reason (required for a stop on a hit
 	// that is not stop-ready) and the button that records it.
-	action                     *widget.Select
-	outcomeNote, reason        *widget.Entry
-	record                     *widget.Button
+	action              *widget.Select
+	outcomeNote, reason *widget.Entry
+	record              *widget.Button
 
 	// OnCount reports the number of hits not yet acknowledged.
 	OnCount func(n int)
