@@ -25,13 +25,27 @@ type sceneQuery struct {
 	From, To  time.Time
 }
 
+// dataElements renders an analysis request without its case context, as
+// the audit records it.
+func dataElements(req any) string {
+	switch r := req.(type) {
+	case api.ConvoyRequest:
+		r.CaseContext = api.CaseContext{}
+		req = r
+	case api.CommonPlatesRequest:
+		r.CaseContext = api.CaseContext{}
+		req = r
+	}
+	b, _ := json.Marshal(req)
+	return string(b)
+}
+
 // analysisAudit starts the audit entry of an analysis: its case context and
 // its data elements (the request without the case context).
-func analysisAudit(r *http.Request, sess *session, action string, cc api.CaseContext, elements any, now time.Time) *api.AuditEntry {
-	b, _ := json.Marshal(elements)
+func analysisAudit(r *http.Request, sess *session, action string, cc api.CaseContext, req any, now time.Time) *api.AuditEntry {
 	return &api.AuditEntry{At: now, Actor: sess.username(), Role: sess.role(), Action: action,
 		ReportNumber: cc.ReportNumber, PurposeCategory: cc.PurposeCategory, Purpose: cc.Purpose,
-		Query: string(b), Workstation: workstation(r)}
+		Query: dataElements(req), Workstation: workstation(r)}
 }
 
 // runAnalysis computes an analysis in a read-only snapshot, then keeps it
@@ -80,9 +94,7 @@ func (s *Server) commonPlates(w http.ResponseWriter, r *http.Request, sess *sess
 		return err
 	}
 	now := s.now()
-	elements := req
-	elements.CaseContext = api.CaseContext{}
-	e := analysisAudit(r, sess, ActionAnalysisCommonPlates, req.CaseContext, elements, now)
+	e := analysisAudit(r, sess, ActionAnalysisCommonPlates, req.CaseContext, req, now)
 	resp := &api.CommonPlatesResponse{AnalysisID: newAnalysisID(), Plates: []api.CommonPlate{}}
 	err := s.runAnalysis(r, e, func(tx ReadTx) (*AnalysisRecord, error) {
 		if err := s.checkAnalyst(sess, api.AnalysisRoles, req.CaseContext); err != nil {
@@ -298,9 +310,7 @@ func (s *Server) convoyAnalysis(w http.ResponseWriter, r *http.Request, sess *se
 		return err
 	}
 	now := s.now()
-	elements := req
-	elements.CaseContext = api.CaseContext{}
-	e := analysisAudit(r, sess, ActionAnalysisConvoy, req.CaseContext, elements, now)
+	e := analysisAudit(r, sess, ActionAnalysisConvoy, req.CaseContext, req, now)
 	resp := &api.ConvoyResponse{AnalysisID: newAnalysisID(), TargetReads: []api.Read{}, Companions: []api.Companion{}}
 	err := s.runAnalysis(r, e, func(tx ReadTx) (*AnalysisRecord, error) {
 		if err := s.checkConvoyGate(sess, req.CaseContext); err != nil {
@@ -309,6 +319,7 @@ func (s *Server) convoyAnalysis(w http.ResponseWriter, r *http.Request, sess *se
 		if err := checkConvoy(&req); err != nil {
 			return nil, err
 		}
+		e.Query = dataElements(req) // as used: the plate normalised, defaults filled
 		if err := s.answerConvoy(tx, sess, &req, resp); err != nil {
 			return nil, err
 		}

@@ -56,6 +56,7 @@ type ReadTx interface {
 	SupervisionReadTx // samples, reviews, outcomes, efficacy (storage_supervision.go)
 	TrainingReadTx    // training attempts (storage_training.go)
 	AuthReadTx        // lockouts, second factors, MFA tokens (storage_auth.go)
+	PolicyReadTx      // returned reads and retention (storage_policy.go)
 	AccountReadTx     // hit outcomes, daily counters (storage_account.go)
 	AnalysisReadTx    // scene reads, kept analyses (storage_analyses.go)
 
@@ -99,6 +100,7 @@ type Tx interface {
 	SupervisionTx // storage_supervision.go
 	TrainingTx    // storage_training.go
 	AuthTx        // storage_auth.go
+	PolicyTx      // storage_policy.go
 	AccountTx     // storage_account.go
 	AnalysisTx    // storage_analyses.go
 
@@ -121,7 +123,8 @@ type Tx interface {
 	InsertRead(r *ReadRecord) (dup bool, err error)
 	SetVerification(id string, v api.Verification) error
 	InsertRetention(r api.Retention, searchID, exportID string) error
-	// PurgeReads deletes unretained reads (and photos) captured before t.
+	// PurgeReads deletes unretained reads (and photos) captured before t,
+	// and the plates of its dictionary that no read names any more.
 	PurgeReads(before time.Time) (int, error)
 
 	// LockAuditHead returns the chain's head and holds the chain's append

@@ -98,7 +98,7 @@ func newNeedsReview(m *MainScreen, sup SupervisionSession) *NeedsReview {
 func FlagLine(f api.AuditFlag) string {
 	state := "· to review"
 	if f.Review != nil {
-		state = "✓ " + verdictLabels[f.Review.Verdict]
+		state = "· reviewed: " + verdictLabels[f.Review.Verdict]
 	}
 	return fmt.Sprintf("%s  %s  %s  %s", f.At.Local().Format("2006-01-02 15:04"), flagKindWords[f.Kind], f.Username, state)
 }

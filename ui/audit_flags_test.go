@@ -50,7 +50,7 @@ func TestNeedsReviewTab(t *testing.T) {
 	q.Note.SetText("Ask which case the plate belongs to")
 	test.Tap(q.Record)
 	waitFor(t, "the review", func() bool { return q.Flags()[0].Review != nil })
-	if !strings.Contains(FlagLine(q.Flags()[0]), "✓ Needs follow-up") || !strings.Contains(q.Detail.Text, "Reviewed by supervisor") {
+	if !strings.Contains(FlagLine(q.Flags()[0]), "· reviewed: Needs follow-up") || !strings.Contains(q.Detail.Text, "Reviewed by supervisor") {
 		t.Fatalf("after the review: %q\n%s", FlagLine(q.Flags()[0]), q.Detail.Text)
 	}
 	var got api.AuditFlags

@@ -305,7 +305,10 @@ func (t *Tx) PurgeReads(before time.Time) (int, error) {
 		return 0, err
 	}
 	n, err := res.RowsAffected()
-	return int(n), err
+	if err != nil || n == 0 {
+		return int(n), err
+	}
+	return int(n), t.purgeOrphanPlates()
 }
 
 const auditCols = `seq, at, actor, role, action, report_number, purpose_category, purpose, query,

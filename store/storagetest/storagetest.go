@@ -57,6 +57,7 @@ var parts = []struct {
 	{"Supervision", testSupervision},
 	{"Training", testTraining},
 	{"Auth", testAuth},
+	{"Policy", testPolicy},
 	{"Account", testAccount},
 	{"AccountLists", testAccountLists},
 }
