@@ -78,7 +78,7 @@ func (s *Server) checkAnalyst(sess *session, roles []string, cc api.CaseContext)
 		return forbidden("The role %s may not run this analysis.", u.Role)
 	}
 	if u.TrainedOn == "" {
-		return api.E(http.StatusForbidden, api.CodeTrainingRequired,
+		return api.E(api.CodeTrainingRequired,
 			"%s has no ALPR training on record; analyses are allowed only after training (ask an administrator to record it).", u.Username)
 	}
 	return s.policy.CheckCase(cc)
@@ -133,7 +133,7 @@ func (s *Server) answerCommonPlates(tx ReadTx, sess *session, scenes []sceneQuer
 			return err
 		}
 		if len(ks) > api.MaxSceneReads {
-			return api.E(http.StatusUnprocessableEntity, api.CodeSceneTooBroad,
+			return api.E(api.CodeSceneTooBroad,
 				"Scene %d holds more than %d reads in its window; narrow its area or window.", i+1, api.MaxSceneReads)
 		}
 		keys[i] = ks
@@ -347,14 +347,14 @@ func (s *Server) convoyAnalysis(w http.ResponseWriter, r *http.Request, sess *se
 // with training and a valid case context.
 func (s *Server) checkConvoyGate(sess *session, cc api.CaseContext) *api.Error {
 	if !slices.Contains(api.ConvoyRoles, sess.role()) {
-		return api.E(http.StatusForbidden, api.CodeAnalysisNotPermitted,
+		return api.E(api.CodeAnalysisNotPermitted,
 			"A convoy analysis is for detectives and supervisors only; the role %s may not run one.", sess.role())
 	}
 	if err := s.checkAnalyst(sess, api.ConvoyRoles, cc); err != nil {
 		return err
 	}
 	if !slices.Contains(s.policy.ConvoyCategories, cc.PurposeCategory) {
-		return api.E(http.StatusForbidden, api.CodeAnalysisNotPermitted,
+		return api.E(api.CodeAnalysisNotPermitted,
 			"A convoy analysis is allowed only for %s; this case's purpose is %s.",
 			strings.Join(s.policy.ConvoyCategories, ", "), cc.PurposeCategory)
 	}
@@ -410,7 +410,7 @@ func (s *Server) answerConvoy(tx ReadTx, sess *session, req *api.ConvoyRequest, 
 		return err
 	}
 	if page.More {
-		return api.E(http.StatusUnprocessableEntity, api.CodeSearchTooBroad,
+		return api.E(api.CodeSearchTooBroad,
 			"The plate %s has more than %d reads in the window; narrow from and to.", req.Plate, api.MaxConvoyTargetReads)
 	}
 	resp.TargetReads = page.Reads
