@@ -233,8 +233,9 @@ func (s *Server) reloadHotlists(ctx context.Context) error {
 	return nil
 }
 
-// hotlistLoop expires entries, purges orphan alerts and picks up entries
-// changed by another process, every HotlistEvery.
+// hotlistLoop expires entries and purges orphan alerts (on one node at a
+// time), and picks up entries changed by another process or node whose
+// notification this node missed, every HotlistEvery.
 func (s *Server) hotlistLoop(ctx context.Context) {
 	t := time.NewTicker(s.cfg.HotlistEvery)
 	defer t.Stop()
@@ -244,11 +245,13 @@ func (s *Server) hotlistLoop(ctx context.Context) {
 			return
 		case <-t.C:
 		}
-		if n, err := s.ExpireHotlists(ctx); err != nil && ctx.Err() == nil {
-			s.cfg.Logf("store: hotlist expiry: %v", err)
-		} else if n > 0 {
-			s.cfg.Logf("store: %d hotlist entries expired", n)
-		}
+		s.leased(ctx, jobHotlistExpiry, s.cfg.HotlistEvery, func() {
+			if n, err := s.ExpireHotlists(ctx); err != nil && ctx.Err() == nil {
+				s.cfg.Logf("store: hotlist expiry: %v", err)
+			} else if n > 0 {
+				s.cfg.Logf("store: %d hotlist entries expired", n)
+			}
+		})
 		var gen int64
 		err := s.st.View(ctx, func(tx ReadTx) error {
 			var err error

@@ -78,7 +78,10 @@ func benchPost(b *testing.B, url, token string, body, out any) time.Duration {
 // each (centred on random bench cameras, at random times), and a convoy
 // for a target with 200 reads over 7 days (within 60 s, 3 cameras).
 func BenchmarkAnalyses(b *testing.B) {
-	w := loadBenchWorld(b)
+	eachBackend(b, benchAnalyses)
+}
+
+func benchAnalyses(b *testing.B, w *benchWorld) {
 	ensureConvoyTarget(b, w)
 	ts := httptest.NewServer(w.srv.Handler())
 	defer ts.Close()

@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"alprdesk/api"
@@ -291,12 +290,14 @@ func (s *Server) idempotent(h handlerFunc) handlerFunc {
 			return api.E(api.CodeInvalidField, "The Idempotency-Key header is longer than 200 characters.")
 		}
 		user := sess.username()
-		lock := s.keyLock(user + "\x00" + key)
-		lock.Lock()
-		defer lock.Unlock()
+		unlock, err := s.lockKey(r.Context(), user+"\x00"+key)
+		if err != nil {
+			return err
+		}
+		defer unlock()
 		route := r.Method + " " + r.URL.Path
 		var prev *IdemRecord
-		err := s.st.View(r.Context(), func(tx ReadTx) error {
+		err = s.st.View(r.Context(), func(tx ReadTx) error {
 			var err error
 			prev, err = tx.GetIdempotent(user, key)
 			return err
@@ -326,17 +327,6 @@ func (s *Server) idempotent(h handlerFunc) handlerFunc {
 				Status: rec.status, Body: rec.buf.Bytes(), CreatedAt: s.now()})
 		})
 	}
-}
-
-func (s *Server) keyLock(k string) *sync.Mutex {
-	s.idemMu.Lock()
-	defer s.idemMu.Unlock()
-	m, ok := s.idemKey[k]
-	if !ok {
-		m = &sync.Mutex{}
-		s.idemKey[k] = m
-	}
-	return m
 }
 
 // hashToken returns the SHA-256 (hex) under which a token is stored.

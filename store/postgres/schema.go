@@ -134,6 +134,8 @@ CREATE INDEX training_attempts_user ON training_attempts(username, id);`,
 	accountMigration,
 	// 7: analyses and the reads each returned.
 	analysisMigration,
+	// 8: leases of the periodic jobs (one node at a time).
+	leasesMigration,
 }
 
 // SchemaVersion is the schema version this program brings a database to.

@@ -19,6 +19,7 @@ import (
 
 	"alprdesk/api/plate"
 	"alprdesk/store"
+	"alprdesk/store/internal/sqlrows"
 )
 
 // migrations are applied in order; schema_version records how many ran.
@@ -284,6 +285,7 @@ func (s *Storage) Update(ctx context.Context, fn func(store.Tx) error) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", err)
 	}
+	s.dict.remove(t.gonePlates)
 	s.dict.add(t.newPlates)
 	return nil
 }
@@ -371,6 +373,11 @@ func (d *plateDict) add(es []dictEntry) {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	d.addLocked(es)
+}
+
+// addLocked adds entries; the caller holds d.mu (or owns d alone).
+func (d *plateDict) addLocked(es []dictEntry) {
 	for _, e := range es {
 		d.ids[e.plate] = e.id
 		d.byCanon[e.canon] = append(d.byCanon[e.canon], e.id)
@@ -476,8 +483,11 @@ type Tx struct {
 	ctx       context.Context
 	readOnly  bool
 	newPlates []dictEntry
-	pending   map[string]int64
-	plateStmt *sql.Stmt // prepared on first use; closed with the transaction
+	// gonePlates are plates a purge deleted, dropped from the in-memory
+	// dictionary when the transaction commits.
+	gonePlates map[int64]bool
+	pending    map[string]int64
+	plateStmt  *sql.Stmt // prepared on first use; closed with the transaction
 }
 
 func (t *Tx) exec(q string, args ...any) (sql.Result, error) {
@@ -488,9 +498,15 @@ func (t *Tx) query(q string, args ...any) (*sql.Rows, error) {
 	return t.tx.QueryContext(t.ctx, q, args...)
 }
 
-func (t *Tx) row(q string, args ...any) *sql.Row {
-	return t.tx.QueryRowContext(t.ctx, q, args...)
+// row runs a one-row query whose Scan answers store.ErrNotFound for no row.
+func (t *Tx) row(q string, args ...any) sqlrows.Scanner {
+	return foundRow{t.tx.QueryRowContext(t.ctx, q, args...)}
 }
+
+// foundRow maps sql.ErrNoRows to store.ErrNotFound.
+type foundRow struct{ r *sql.Row }
+
+func (r foundRow) Scan(dest ...any) error { return notFound(r.r.Scan(dest...)) }
 
 // plateID returns the dictionary id of a normalised plate, creating it.
 func (t *Tx) plateID(p string) (int64, error) {
@@ -522,20 +538,6 @@ func (t *Tx) plateID(p string) (int64, error) {
 	t.pending[p] = id
 	t.newPlates = append(t.newPlates, dictEntry{id: id, plate: p, canon: canon})
 	return id, nil
-}
-
-func ms(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixMilli()
-}
-
-func fromMS(v int64) time.Time {
-	if v == 0 {
-		return time.Time{}
-	}
-	return time.UnixMilli(v).UTC()
 }
 
 func notFound(err error) error {
