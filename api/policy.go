@@ -1,7 +1,6 @@
 package api
 
 import (
-	"net/http"
 	"regexp"
 	"slices"
 	"strings"
@@ -289,7 +288,7 @@ func (p Policy) CheckCase(c CaseContext) *Error {
 		missing = append(missing, "a written purpose")
 	}
 	if len(missing) > 0 {
-		return E(http.StatusBadRequest, CodeCaseContextRequired,
+		return E(CodeCaseContextRequired,
 			"Every search needs a case context: add %s.", joinAnd(missing))
 	}
 	expr := p.ReportNumberPattern
@@ -298,31 +297,31 @@ func (p Policy) CheckCase(c CaseContext) *Error {
 	}
 	re, err := reportPattern(expr)
 	if err != nil {
-		return E(http.StatusInternalServerError, CodeInternal,
+		return E(CodeInternal,
 			"The agency's report number pattern %q is not a valid regular expression; an administrator must correct it.", expr)
 	}
 	if !re.MatchString(rn) {
 		if expr == DefaultReportNumberPattern {
-			return E(http.StatusUnprocessableEntity, CodeInvalidReportNumber,
+			return E(CodeInvalidReportNumber,
 				"The report number %q is not in the agency's format: two digits, a hyphen and five or six digits, such as 20-042436.", rn)
 		}
-		return E(http.StatusUnprocessableEntity, CodeInvalidReportNumber,
+		return E(CodeInvalidReportNumber,
 			"The report number %q is not in the agency's format (%s).", rn, expr)
 	}
 	if !slices.Contains(p.PurposeCategories, cat) {
-		return E(http.StatusUnprocessableEntity, CodeInvalidPurposeCategory,
+		return E(CodeInvalidPurposeCategory,
 			"The purpose category %q is not an authorized one; choose one of: %s.", cat, strings.Join(p.PurposeCategories, ", "))
 	}
 	if term, found := p.ProhibitedTerm(purpose); found {
-		return E(http.StatusForbidden, CodeProhibitedPurpose,
+		return E(CodeProhibitedPurpose,
 			"This search is refused: its purpose names %q, a use the agency's ALPR policy prohibits. The refusal is recorded in the audit trail.", term)
 	}
 	if n := len([]rune(purpose)); n < p.MinPurposeLength {
-		return E(http.StatusUnprocessableEntity, CodePurposeTooVague,
+		return E(CodePurposeTooVague,
 			"The written purpose is %d characters long; describe the case in at least %d, such as what happened and what vehicle is sought.", n, p.MinPurposeLength)
 	}
 	if p.vague(purpose) {
-		return E(http.StatusUnprocessableEntity, CodePurposeTooVague,
+		return E(CodePurposeTooVague,
 			"The written purpose %q says too little; describe what happened and what vehicle is sought.", purpose)
 	}
 	return nil

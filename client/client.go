@@ -290,7 +290,7 @@ func (c *Client) do(ctx context.Context, cl *call) error {
 	if errors.Is(err, ErrTokenExpired) {
 		var e *Error
 		errors.As(err, &e)
-		return &Error{Status: http.StatusUnauthorized, Code: api.CodeUnauthorized, Message: e.Message}
+		return storeError(api.CodeUnauthorized, e.Message)
 	}
 	return err
 }
@@ -323,7 +323,7 @@ func (c *Client) once(ctx context.Context, cl *call) error {
 	if cl.auth {
 		tok := c.Tokens().AccessToken
 		if tok == "" {
-			return &Error{Status: http.StatusUnauthorized, Code: api.CodeUnauthorized, Message: "Not signed in: sign in first."}
+			return storeError(api.CodeUnauthorized, "Not signed in: sign in first.")
 		}
 		cl.usedToken = tok
 		r.SetAuthToken(tok)

@@ -338,7 +338,7 @@ func checkAlertUser(sess *session) *api.Error {
 		return forbidden("The role %s receives no hotlist alerts.", sess.role())
 	}
 	if sess.user.TrainedOn == "" {
-		return api.E(http.StatusForbidden, api.CodeTrainingRequired,
+		return api.E(api.CodeTrainingRequired,
 			"%s has no ALPR training on record; hotlist alerts are shown only after training.", sess.username())
 	}
 	return nil
@@ -435,7 +435,7 @@ func (s *Server) streamStart(r *http.Request, sess *session) (int64, error) {
 	if lastID != "" {
 		var ok bool
 		if last, ok = parseAlertID(lastID); !ok {
-			return 0, api.E(http.StatusUnprocessableEntity, api.CodeInvalidField,
+			return 0, api.E(api.CodeInvalidField,
 				"The Last-Event-ID header holds %q, which is not an alert id such as al_12.", lastID)
 		}
 	}
@@ -543,12 +543,12 @@ func (s *Server) ackAlert(w http.ResponseWriter, r *http.Request, sess *session)
 			return err
 		}
 		if !ok {
-			return api.E(http.StatusConflict, api.CodeVerificationRequired,
+			return api.E(api.CodeVerificationRequired,
 				"Verify the photo of the read %s through this alert first (confirmed, misread, wrong state or unreadable); officers always check a hit before acting on it.", a.ReadID)
 		}
 		err = tx.InsertAlertAck(ack)
 		if errors.Is(err, ErrExists) {
-			return api.E(http.StatusConflict, api.CodeConflict, "You already acknowledged the alert %s.", al.ID)
+			return api.E(api.CodeConflict, "You already acknowledged the alert %s.", al.ID)
 		}
 		return err
 	})

@@ -25,13 +25,27 @@ type sceneQuery struct {
 	From, To  time.Time
 }
 
+// dataElements renders an analysis request without its case context, as
+// the audit records it.
+func dataElements(req any) string {
+	switch r := req.(type) {
+	case api.ConvoyRequest:
+		r.CaseContext = api.CaseContext{}
+		req = r
+	case api.CommonPlatesRequest:
+		r.CaseContext = api.CaseContext{}
+		req = r
+	}
+	b, _ := json.Marshal(req)
+	return string(b)
+}
+
 // analysisAudit starts the audit entry of an analysis: its case context and
 // its data elements (the request without the case context).
-func analysisAudit(r *http.Request, sess *session, action string, cc api.CaseContext, elements any, now time.Time) *api.AuditEntry {
-	b, _ := json.Marshal(elements)
+func analysisAudit(r *http.Request, sess *session, action string, cc api.CaseContext, req any, now time.Time) *api.AuditEntry {
 	return &api.AuditEntry{At: now, Actor: sess.username(), Role: sess.role(), Action: action,
 		ReportNumber: cc.ReportNumber, PurposeCategory: cc.PurposeCategory, Purpose: cc.Purpose,
-		Query: string(b), Workstation: workstation(r)}
+		Query: dataElements(req), Workstation: workstation(r)}
 }
 
 // runAnalysis computes an analysis in a read-only snapshot, then keeps it
@@ -64,7 +78,7 @@ func (s *Server) checkAnalyst(sess *session, roles []string, cc api.CaseContext)
 		return forbidden("The role %s may not run this analysis.", u.Role)
 	}
 	if u.TrainedOn == "" {
-		return api.E(http.StatusForbidden, api.CodeTrainingRequired,
+		return api.E(api.CodeTrainingRequired,
 			"%s has no ALPR training on record; analyses are allowed only after training (ask an administrator to record it).", u.Username)
 	}
 	return s.policy.CheckCase(cc)
@@ -80,9 +94,7 @@ func (s *Server) commonPlates(w http.ResponseWriter, r *http.Request, sess *sess
 		return err
 	}
 	now := s.now()
-	elements := req
-	elements.CaseContext = api.CaseContext{}
-	e := analysisAudit(r, sess, ActionAnalysisCommonPlates, req.CaseContext, elements, now)
+	e := analysisAudit(r, sess, ActionAnalysisCommonPlates, req.CaseContext, req, now)
 	resp := &api.CommonPlatesResponse{AnalysisID: newAnalysisID(), Plates: []api.CommonPlate{}}
 	err := s.runAnalysis(r, e, func(tx ReadTx) (*AnalysisRecord, error) {
 		if err := s.checkAnalyst(sess, api.AnalysisRoles, req.CaseContext); err != nil {
@@ -121,7 +133,7 @@ func (s *Server) answerCommonPlates(tx ReadTx, sess *session, scenes []sceneQuer
 			return err
 		}
 		if len(ks) > api.MaxSceneReads {
-			return api.E(http.StatusUnprocessableEntity, api.CodeSceneTooBroad,
+			return api.E(api.CodeSceneTooBroad,
 				"Scene %d holds more than %d reads in its window; narrow its area or window.", i+1, api.MaxSceneReads)
 		}
 		keys[i] = ks
@@ -298,9 +310,7 @@ func (s *Server) convoyAnalysis(w http.ResponseWriter, r *http.Request, sess *se
 		return err
 	}
 	now := s.now()
-	elements := req
-	elements.CaseContext = api.CaseContext{}
-	e := analysisAudit(r, sess, ActionAnalysisConvoy, req.CaseContext, elements, now)
+	e := analysisAudit(r, sess, ActionAnalysisConvoy, req.CaseContext, req, now)
 	resp := &api.ConvoyResponse{AnalysisID: newAnalysisID(), TargetReads: []api.Read{}, Companions: []api.Companion{}}
 	err := s.runAnalysis(r, e, func(tx ReadTx) (*AnalysisRecord, error) {
 		if err := s.checkConvoyGate(sess, req.CaseContext); err != nil {
@@ -309,6 +319,7 @@ func (s *Server) convoyAnalysis(w http.ResponseWriter, r *http.Request, sess *se
 		if err := checkConvoy(&req); err != nil {
 			return nil, err
 		}
+		e.Query = dataElements(req) // as used: the plate normalised, defaults filled
 		if err := s.answerConvoy(tx, sess, &req, resp); err != nil {
 			return nil, err
 		}
@@ -336,14 +347,14 @@ func (s *Server) convoyAnalysis(w http.ResponseWriter, r *http.Request, sess *se
 // with training and a valid case context.
 func (s *Server) checkConvoyGate(sess *session, cc api.CaseContext) *api.Error {
 	if !slices.Contains(api.ConvoyRoles, sess.role()) {
-		return api.E(http.StatusForbidden, api.CodeAnalysisNotPermitted,
+		return api.E(api.CodeAnalysisNotPermitted,
 			"A convoy analysis is for detectives and supervisors only; the role %s may not run one.", sess.role())
 	}
 	if err := s.checkAnalyst(sess, api.ConvoyRoles, cc); err != nil {
 		return err
 	}
 	if !slices.Contains(s.policy.ConvoyCategories, cc.PurposeCategory) {
-		return api.E(http.StatusForbidden, api.CodeAnalysisNotPermitted,
+		return api.E(api.CodeAnalysisNotPermitted,
 			"A convoy analysis is allowed only for %s; this case's purpose is %s.",
 			strings.Join(s.policy.ConvoyCategories, ", "), cc.PurposeCategory)
 	}
@@ -399,7 +410,7 @@ func (s *Server) answerConvoy(tx ReadTx, sess *session, req *api.ConvoyRequest, 
 		return err
 	}
 	if page.More {
-		return api.E(http.StatusUnprocessableEntity, api.CodeSearchTooBroad,
+		return api.E(api.CodeSearchTooBroad,
 			"The plate %s has more than %d reads in the window; narrow from and to.", req.Plate, api.MaxConvoyTargetReads)
 	}
 	resp.TargetReads = page.Reads

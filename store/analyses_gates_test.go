@@ -254,6 +254,22 @@ func TestConvoyHotlistMarkHidesCovert(t *testing.T) {
 	if e.ResultCount != 2 || e.Outcome != api.OutcomeAllowed {
 		t.Errorf("audit entry %+v", e)
 	}
+	// Every convoy analysis that ran is in the supervisor's review queue.
+	var flags api.AuditFlags
+	q := "?from=" + now.Add(-time.Hour).Format(time.RFC3339) + "&to=" + now.Add(time.Hour).Format(time.RFC3339)
+	env.Do(t, "GET", "/v1/audit/flags"+q, env.Login(t, "supervisor"), nil, http.StatusOK, &flags)
+	convoys := map[string]int{}
+	for _, f := range flags.Flags {
+		if f.Kind == api.FlagConvoy {
+			convoys[f.Username]++
+			if len(f.Seqs) != 1 || !strings.Contains(f.Explanation, "7TGT100") {
+				t.Errorf("convoy flag %+v", f)
+			}
+		}
+	}
+	if convoys["detective"] != 1 || convoys["detective2"] != 1 {
+		t.Errorf("convoy flags by user %v; want one each", convoys)
+	}
 }
 
 func TestSceneTooBroad(t *testing.T) {

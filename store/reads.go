@@ -23,7 +23,7 @@ func (s *Server) reach(tx Tx, sess *session, searchID, AlertID, id string) (*Sea
 		if AlertID != "" {
 			return s.reachAlert(tx, sess, AlertID, id)
 		}
-		return nil, nil, api.E(http.StatusBadRequest, api.CodeCaseContextRequired,
+		return nil, nil, api.E(api.CodeCaseContextRequired,
 			"A read is reached through a search or an alert: give the search_id of the search that returned it, or the alert_id.")
 	}
 	rec, err := tx.GetSearch(searchID)
@@ -250,10 +250,10 @@ func (s *Server) checkReport(rn string) error {
 		return err
 	}
 	if strings.TrimSpace(rn) == "" {
-		return api.E(http.StatusBadRequest, api.CodeCaseContextRequired, "A report number is required.")
+		return api.E(api.CodeCaseContextRequired, "A report number is required.")
 	}
 	if !re.MatchString(strings.TrimSpace(rn)) {
-		return api.E(http.StatusUnprocessableEntity, api.CodeInvalidReportNumber,
+		return api.E(api.CodeInvalidReportNumber,
 			"The report number %q is not in the agency's format, such as 20-042436.", rn)
 	}
 	return nil

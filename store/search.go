@@ -232,7 +232,7 @@ func (s *Server) checkSearch(tx ReadTx, sess *session, req *api.SearchRequest) (
 		return nil, forbidden("The role %s may not search plate reads.", u.Role)
 	}
 	if u.TrainedOn == "" {
-		return nil, api.E(http.StatusForbidden, api.CodeTrainingRequired,
+		return nil, api.E(api.CodeTrainingRequired,
 			"%s has no ALPR training on record; searching is allowed only after training (ask an administrator to record it).", u.Username)
 	}
 	if e := s.policy.CheckCase(req.CaseContext); e != nil {
@@ -247,7 +247,7 @@ func (s *Server) checkSearch(tx ReadTx, sess *session, req *api.SearchRequest) (
 	}
 	if q.Pattern == nil {
 		if q.From.IsZero() || q.To.IsZero() || q.To.Sub(q.From) > MaxAttrWindow || q.CameraIDs == nil {
-			return nil, api.E(http.StatusUnprocessableEntity, api.CodeSearchTooBroad,
+			return nil, api.E(api.CodeSearchTooBroad,
 				"A search without a plate needs a time window (from and to) of at most 7 days and an area or cameras.")
 		}
 	}
@@ -296,7 +296,7 @@ func (s *Server) checkFilters(req *api.SearchRequest, q *ReadQuery) *api.Error {
 	}
 	for _, f := range req.Features {
 		if !slices.Contains(s.policy.Features, f) {
-			return api.E(http.StatusUnprocessableEntity, api.CodeFeatureNotSearchable,
+			return api.E(api.CodeFeatureNotSearchable,
 				"The feature %q is not searchable; only %s are (features that can tie a driver to a group never are).",
 				f, strings.Join(s.policy.Features, ", "))
 		}
@@ -324,7 +324,7 @@ func (s *Server) checkPlace(tx ReadTx, req *api.SearchRequest, q *ReadQuery) *ap
 	}
 	cams, err := tx.Cameras()
 	if err != nil {
-		return api.E(http.StatusInternalServerError, api.CodeInternal, "The store could not read its cameras.")
+		return api.E(api.CodeInternal, "The store could not read its cameras.")
 	}
 	q.CameraIDs = []string{}
 	if a := req.Area; a != nil {

@@ -81,6 +81,10 @@ func (v *AnalysesView) runConvoy(c api.CaseContext) {
 
 // clear empties the results (a new run, or the other kind of analysis).
 func (v *AnalysesView) clear(note string) {
+	if v.Shows() { // the panel shows a read of the results cleared
+		v.photo.Clear()
+	}
+	v.photoFor = ""
 	v.runs++
 	v.items, v.selected, v.analysisID = nil, -1, ""
 	v.notice.Hide()

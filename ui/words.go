@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"log"
 	"net"
 	"strings"
@@ -22,6 +23,17 @@ var (
 	IsTLS = func(err error) bool { return false }
 )
 
+// inputError is a mistake in what the person typed or configured, found
+// by the workstation before anything is sent to the store. Its text is the
+// sentence shown; it carries no API code, because the store never saw it.
+type inputError string
+
+// Error returns the sentence.
+func (e inputError) Error() string { return string(e) }
+
+// inputErrorf builds an inputError from a format.
+func inputErrorf(format string, args ...any) error { return inputError(fmt.Sprintf(format, args...)) }
+
 // Words turns an error into a sentence for the person at the screen. It
 // never returns a raw Go error string: unexpected errors are logged and
 // described generically.
@@ -34,6 +46,10 @@ func Words(err error) string {
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		return "The store took too long to answer. Try again in a moment."
+	}
+	var ie inputError
+	if errors.As(err, &ie) {
+		return ie.Error()
 	}
 	if isTLSError(err) {
 		return "The store's certificate could not be verified, so the connection was not trusted. " +

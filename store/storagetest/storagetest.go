@@ -58,6 +58,7 @@ var parts = []struct {
 	{"Training", testTraining},
 	{"Auth", testAuth},
 	{"Account", testAccount},
+	{"AccountLists", testAccountLists},
 }
 
 // ctx is the context of every storage call of the suite.
