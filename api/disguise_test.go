@@ -315,7 +315,7 @@ func TestCheckEncoding(t *testing.T) {
 	}
 	for _, bad := range []string{"a\u200bb", "a\x00b", "\xff", "a\u202eb", "a\rb", "a\u00adb"} {
 		e := CheckEncoding("purpose", bad)
-		if e == nil || e.Code != CodeInvalidField || e.Status != 422 || !strings.Contains(e.Message, "purpose") {
+		if e == nil || e.Code != CodeInvalidField || e.Status() != 422 || !strings.Contains(e.Message, "purpose") {
 			t.Errorf("CheckEncoding(%q) = %v, want 422 invalid_field naming purpose", bad, e)
 		}
 	}

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"net/http"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -17,14 +16,14 @@ import (
 // field and the character, or nil.
 func CheckEncoding(field, text string) *Error {
 	if !utf8.ValidString(text) {
-		return E(http.StatusUnprocessableEntity, CodeInvalidField,
+		return E(CodeInvalidField,
 			"The field %s is not valid UTF-8 text; type it again without pasting binary data.", field)
 	}
 	pos := 0
 	for _, r := range text {
 		pos++
 		if forbiddenRune(r) {
-			return E(http.StatusUnprocessableEntity, CodeInvalidField,
+			return E(CodeInvalidField,
 				"The field %s holds an invisible or control character (U+%04X) at character %d; remove it and type the text plainly.", field, r, pos)
 		}
 	}

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"net/http"
 	"regexp"
 	"slices"
 	"strings"
@@ -66,6 +65,7 @@ func DefaultPolicy() Policy {
 		MinPurposeLength: 15,
 		MaxSearchResults: DefaultMaxSearchResults,
 		RetainCategories: []string{RetainCriminalInvestigation, RetainMissingPerson, RetainLegalObligation},
+		ConvoyCategories: DefaultConvoyCategories(),
 		States: []string{
 			"AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL",
 			"IN", "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE",
@@ -195,18 +195,18 @@ func (p Policy) CheckCase(c CaseContext) *Error {
 		return e
 	}
 	if !slices.Contains(p.PurposeCategories, cat) {
-		return E(http.StatusUnprocessableEntity, CodeInvalidPurposeCategory,
+		return E(CodeInvalidPurposeCategory,
 			"The purpose category %q is not an authorized one; choose one of: %s.", cat, strings.Join(p.PurposeCategories, ", "))
 	}
 	if e := p.CheckProhibited("purpose", c.Purpose); e != nil {
 		return e
 	}
 	if n := len([]rune(purpose)); n < p.MinPurposeLength {
-		return E(http.StatusUnprocessableEntity, CodePurposeTooVague,
+		return E(CodePurposeTooVague,
 			"The written purpose is %d characters long; describe the case in at least %d, such as what happened and what vehicle is sought.", n, p.MinPurposeLength)
 	}
 	if p.vague(purpose) {
-		return E(http.StatusUnprocessableEntity, CodePurposeTooVague,
+		return E(CodePurposeTooVague,
 			"The written purpose %q says too little; describe what happened and what vehicle is sought.", strings.TrimSpace(c.Purpose))
 	}
 	return nil
@@ -225,7 +225,7 @@ func caseMissing(rn, cat, purpose string) *Error {
 		missing = append(missing, "a written purpose")
 	}
 	if len(missing) > 0 {
-		return E(http.StatusBadRequest, CodeCaseContextRequired,
+		return E(CodeCaseContextRequired,
 			"Every search needs a case context: add %s.", joinAnd(missing))
 	}
 	return nil
@@ -240,17 +240,17 @@ func (p Policy) checkReportNumber(rn string) *Error {
 	}
 	re, err := reportPattern(expr)
 	if err != nil {
-		return E(http.StatusInternalServerError, CodeInternal,
+		return E(CodeInternal,
 			"The agency's report number pattern %q is not a valid regular expression; an administrator must correct it.", expr)
 	}
 	if re.MatchString(rn) {
 		return nil
 	}
 	if expr == DefaultReportNumberPattern {
-		return E(http.StatusUnprocessableEntity, CodeInvalidReportNumber,
+		return E(CodeInvalidReportNumber,
 			"The report number %q is not in the agency's format: two digits, a hyphen and five or six digits, such as 20-042436.", rn)
 	}
-	return E(http.StatusUnprocessableEntity, CodeInvalidReportNumber,
+	return E(CodeInvalidReportNumber,
 		"The report number %q is not in the agency's format (%s).", rn, expr)
 }
 
@@ -264,7 +264,7 @@ func (p Policy) CheckProhibited(field, text string) *Error {
 		return e
 	}
 	if term, found := p.ProhibitedTerm(text); found {
-		return E(http.StatusForbidden, CodeProhibitedPurpose,
+		return E(CodeProhibitedPurpose,
 			"This is refused: the %s names %q, a use the agency's ALPR policy prohibits. The refusal is recorded in the audit trail.",
 			strings.ReplaceAll(field, "_", " "), term)
 	}

@@ -178,7 +178,7 @@ func TestCheckCase(t *testing.T) {
 			}
 			continue
 		}
-		if err == nil || err.Status != tc.status || err.Code != tc.code {
+		if err == nil || err.Status() != tc.status || err.Code != tc.code {
 			t.Errorf("%s: CheckCase(%+v) = %+v, want %d %s", tc.name, tc.c, err, tc.status, tc.code)
 			continue
 		}
@@ -211,7 +211,7 @@ func TestCheckCaseAgencyPattern(t *testing.T) {
 		t.Fatalf("empty pattern should mean the default: %v", err)
 	}
 	p.ReportNumberPattern = `^(\d{2}-$`
-	if err := p.CheckCase(c); err == nil || err.Status != http.StatusInternalServerError || err.Code != CodeInternal {
+	if err := p.CheckCase(c); err == nil || err.Status() != http.StatusInternalServerError || err.Code != CodeInternal {
 		t.Fatalf("broken pattern: %v", err)
 	}
 	p = DefaultPolicy()

@@ -140,7 +140,7 @@ func (c *Client) tokensFrom(tr api.TokenResponse, refreshExpires, now time.Time)
 func (c *Client) Refresh(ctx context.Context) (*api.TokenResponse, error) {
 	t := c.Tokens()
 	if t.RefreshToken == "" {
-		return nil, &Error{Status: http.StatusUnauthorized, Code: api.CodeUnauthorized, Message: "Not signed in: sign in first."}
+		return nil, storeError(api.CodeUnauthorized, "Not signed in: sign in first.")
 	}
 	return c.Resume(ctx, t.RefreshToken, t.RefreshExpires)
 }
@@ -173,7 +173,7 @@ func (c *Client) renew(ctx context.Context, usedToken string) error {
 	_, err := c.Refresh(ctx)
 	if err != nil {
 		if e, ok := err.(*Error); ok && e.Status >= 400 && e.Status < 500 {
-			return &Error{Status: http.StatusUnauthorized, Code: api.CodeUnauthorized, Message: e.Message}
+			return storeError(api.CodeUnauthorized, e.Message)
 		}
 	}
 	return err
@@ -255,10 +255,12 @@ func (c *Client) Search(ctx context.Context, req api.SearchRequest) (*api.Search
 	return &r, nil
 }
 
-// Via names how a read was reached: through a search or a hotlist alert.
+// Via names how a read was reached: through a search, a hotlist alert or
+// an analysis.
 type Via struct {
-	SearchID string
-	AlertID  string
+	SearchID   string
+	AlertID    string
+	AnalysisID string
 }
 
 // BySearch is a Via for a read a search returned.
@@ -274,6 +276,9 @@ func (v Via) query() url.Values {
 	}
 	if v.AlertID != "" {
 		q.Set("alert_id", v.AlertID)
+	}
+	if v.AnalysisID != "" {
+		q.Set("analysis_id", v.AnalysisID)
 	}
 	return q
 }

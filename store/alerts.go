@@ -233,8 +233,9 @@ func (s *Server) reloadHotlists(ctx context.Context) error {
 	return nil
 }
 
-// hotlistLoop expires entries, purges orphan alerts and picks up entries
-// changed by another process, every HotlistEvery.
+// hotlistLoop expires entries and purges orphan alerts (on one node at a
+// time), and picks up entries changed by another process or node whose
+// notification this node missed, every HotlistEvery.
 func (s *Server) hotlistLoop(ctx context.Context) {
 	t := time.NewTicker(s.cfg.HotlistEvery)
 	defer t.Stop()
@@ -244,11 +245,13 @@ func (s *Server) hotlistLoop(ctx context.Context) {
 			return
 		case <-t.C:
 		}
-		if n, err := s.ExpireHotlists(ctx); err != nil && ctx.Err() == nil {
-			s.cfg.Logf("store: hotlist expiry: %v", err)
-		} else if n > 0 {
-			s.cfg.Logf("store: %d hotlist entries expired", n)
-		}
+		s.leased(ctx, jobHotlistExpiry, s.cfg.HotlistEvery, func() {
+			if n, err := s.ExpireHotlists(ctx); err != nil && ctx.Err() == nil {
+				s.cfg.Logf("store: hotlist expiry: %v", err)
+			} else if n > 0 {
+				s.cfg.Logf("store: %d hotlist entries expired", n)
+			}
+		})
 		var gen int64
 		err := s.st.View(ctx, func(tx ReadTx) error {
 			var err error
@@ -271,7 +274,7 @@ func sameCamera(tx Tx, m *api.ReadMeta) error {
 		return err
 	}
 	if old.Camera.ID != m.CameraID {
-		return api.E(http.StatusConflict, api.CodeDuplicateID,
+		return api.E(api.CodeDuplicateID,
 			"The read id %s is already used by a read of another camera (%s); give this read an id of its own.", m.ID, old.Camera.ID)
 	}
 	return nil
@@ -353,7 +356,7 @@ func checkAlertUser(sess *session) *api.Error {
 		return forbidden("The role %s receives no hotlist alerts.", sess.role())
 	}
 	if sess.user.TrainedOn == "" {
-		return api.E(http.StatusForbidden, api.CodeTrainingRequired,
+		return api.E(api.CodeTrainingRequired,
 			"%s has no ALPR training on record; hotlist alerts are shown only after training.", sess.username())
 	}
 	return nil
@@ -450,7 +453,7 @@ func (s *Server) streamStart(r *http.Request, sess *session) (int64, error) {
 	if lastID != "" {
 		var ok bool
 		if last, ok = parseAlertID(lastID); !ok {
-			return 0, api.E(http.StatusUnprocessableEntity, api.CodeInvalidField,
+			return 0, api.E(api.CodeInvalidField,
 				"The Last-Event-ID header holds %q, which is not an alert id such as al_12.", lastID)
 		}
 	}
@@ -558,12 +561,12 @@ func (s *Server) ackAlert(w http.ResponseWriter, r *http.Request, sess *session)
 			return err
 		}
 		if !ok {
-			return api.E(http.StatusConflict, api.CodeVerificationRequired,
+			return api.E(api.CodeVerificationRequired,
 				"Verify the photo of the read %s through this alert first (confirmed, misread, wrong state or unreadable); officers always check a hit before acting on it.", a.ReadID)
 		}
 		err = tx.InsertAlertAck(ack)
 		if errors.Is(err, ErrExists) {
-			return api.E(http.StatusConflict, api.CodeConflict, "You already acknowledged the alert %s.", al.ID)
+			return api.E(api.CodeConflict, "You already acknowledged the alert %s.", al.ID)
 		}
 		return err
 	})

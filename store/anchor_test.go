@@ -231,3 +231,22 @@ func TestBrokenChainRefusesStart(t *testing.T) {
 		t.Fatalf("verify = %+v", v)
 	}
 }
+
+// TestCheckpointAtShutdown: closing the store signs the head it ends with.
+func TestCheckpointAtShutdown(t *testing.T) {
+	_, key, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	env := storetest.StartWith(t, store.Config{CheckpointDir: dir, CheckpointKey: key})
+	env.Login(t, "detective")
+	head := entries(t, env)
+	if err := env.Server.Close(); err != nil {
+		t.Fatal(err)
+	}
+	cps, err := store.LoadCheckpoints(dir, key.Public().(ed25519.PublicKey))
+	if err != nil || len(cps) != 1 || cps[0].Seq != head[len(head)-1].Seq || cps[0].Hash != head[len(head)-1].Hash {
+		t.Fatalf("checkpoints at shutdown %+v %v", cps, err)
+	}
+}

@@ -149,7 +149,7 @@ func (s *Server) checkExplanation(text string) *api.Error {
 	}
 	e := s.policy.CheckCase(api.CaseContext{ReportNumber: "20-042436", PurposeCategory: s.policy.PurposeCategories[0], Purpose: text})
 	if e != nil && e.Code == api.CodePurposeTooVague {
-		return api.E(http.StatusUnprocessableEntity, api.CodePurposeTooVague,
+		return api.E(api.CodePurposeTooVague,
 			"The explanation says too little; in at least %d characters, say what happened and why this vehicle is sought.", s.policy.MinPurposeLength)
 	}
 	return nil
@@ -160,7 +160,7 @@ func checkRequester(sess *session) *api.Error {
 		return forbidden("The role %s may not request hotlist entries.", sess.role())
 	}
 	if sess.user.TrainedOn == "" {
-		return api.E(http.StatusForbidden, api.CodeTrainingRequired,
+		return api.E(api.CodeTrainingRequired,
 			"%s has no ALPR training on record; hotlist requests are allowed only after training.", sess.username())
 	}
 	return nil
@@ -279,7 +279,7 @@ func (s *Server) decideHotlistRequest(w http.ResponseWriter, r *http.Request, se
 			return forbidden("You filed or are the requester of %s; another approver must decide it.", id)
 		}
 		if req.Status != api.RequestPending {
-			return api.E(http.StatusConflict, api.CodeConflict, "The request %s was already %s by %s.", id, req.Status, req.DecidedBy)
+			return api.E(api.CodeConflict, "The request %s was already %s by %s.", id, req.Status, req.DecidedBy)
 		}
 		req.DecidedBy, req.DecidedAt, req.Reason = sess.username(), &now, d.Reason
 		req.Status = api.RequestDenied

@@ -191,7 +191,7 @@ func (s *Server) capPage(tx Tx, searchID string, q *ReadQuery) error {
 	}
 	left := s.policy.MaxSearchResults - n
 	if left <= 0 {
-		return api.E(http.StatusUnprocessableEntity, api.CodeTooManyResults,
+		return api.E(api.CodeTooManyResults,
 			"This search without a plate has returned %d reads, the most one search may return; search a narrower time window or a smaller area.", n)
 	}
 	q.Limit = min(q.Limit, left)
@@ -280,7 +280,7 @@ func (s *Server) checkSearch(tx ReadTx, sess *session, req *api.SearchRequest) (
 		return nil, forbidden("The role %s may not search plate reads.", u.Role)
 	}
 	if u.TrainedOn == "" {
-		return nil, api.E(http.StatusForbidden, api.CodeTrainingRequired,
+		return nil, api.E(api.CodeTrainingRequired,
 			"%s has no ALPR training on record; searching is allowed only after training (ask an administrator to record it).", u.Username)
 	}
 	if e := s.policy.CheckCase(req.CaseContext); e != nil {
@@ -295,7 +295,7 @@ func (s *Server) checkSearch(tx ReadTx, sess *session, req *api.SearchRequest) (
 	}
 	if q.Pattern == nil {
 		if q.From.IsZero() || q.To.IsZero() || q.To.Sub(q.From) > MaxAttrWindow || q.CameraIDs == nil {
-			return nil, api.E(http.StatusUnprocessableEntity, api.CodeSearchTooBroad,
+			return nil, api.E(api.CodeSearchTooBroad,
 				"A search without a plate needs a time window (from and to) of at most 7 days and an area or cameras.")
 		}
 	}
@@ -344,7 +344,7 @@ func (s *Server) checkFilters(req *api.SearchRequest, q *ReadQuery) *api.Error {
 	}
 	for _, f := range req.Features {
 		if !slices.Contains(s.policy.Features, f) {
-			return api.E(http.StatusUnprocessableEntity, api.CodeFeatureNotSearchable,
+			return api.E(api.CodeFeatureNotSearchable,
 				"The feature %q is not searchable; only %s are (features that can tie a driver to a group never are).",
 				f, strings.Join(s.policy.Features, ", "))
 		}
@@ -372,7 +372,7 @@ func (s *Server) checkPlace(tx ReadTx, req *api.SearchRequest, q *ReadQuery) *ap
 	}
 	cams, err := tx.Cameras()
 	if err != nil {
-		return api.E(http.StatusInternalServerError, api.CodeInternal, "The store could not read its cameras.")
+		return api.E(api.CodeInternal, "The store could not read its cameras.")
 	}
 	q.CameraIDs = []string{}
 	if a := req.Area; a != nil {

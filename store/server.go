@@ -108,6 +108,7 @@ type Server struct {
 	wg      sync.WaitGroup
 	hot     *hotlistState
 	train   *trainingState // training mode (training.go)
+	node    string         // this node's name for job leases (cluster.go)
 	// authLimit rate-limits sign-in attempts per client address.
 	authLimit *rateLimiter
 	// chainBroken: started with a broken chain (AllowBrokenChain).
@@ -150,7 +151,7 @@ func Open(cfg Config) (*Server, error) {
 	if err := checkCheckpointConfig(cfg); err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, idemKey: map[string]*sync.Mutex{}, authLimit: newRateLimiter(cfg.AuthRate)}
+	s := &Server{cfg: cfg, idemKey: map[string]*sync.Mutex{}, authLimit: newRateLimiter(cfg.AuthRate), node: newNodeID()}
 	var err error
 	if s.dummyHash, err = bcrypt.GenerateFromPassword([]byte(newToken("")), cfg.PasswordCost); err != nil {
 		return nil, fmt.Errorf("store: %w", err)
@@ -186,6 +187,9 @@ func Open(cfg Config) (*Server, error) {
 	if err := s.hotlistInit(ctx); err != nil {
 		s.Close()
 		return nil, err
+	}
+	if c := s.cluster(); c != nil {
+		s.goBackground(func() { s.listenLoop(ctx, c) })
 	}
 	if cfg.PurgeEvery > 0 {
 		s.goBackground(func() { s.purgeLoop(ctx) })
@@ -232,16 +236,19 @@ func (s *Server) Routes() []string {
 
 func (s *Server) now() time.Time { return s.cfg.Now().UTC() }
 
-// purgeLoop runs the retention purge now and then every PurgeEvery.
+// purgeLoop runs the retention purge now and then every PurgeEvery (on
+// one node at a time).
 func (s *Server) purgeLoop(ctx context.Context) {
 	t := time.NewTicker(s.cfg.PurgeEvery)
 	defer t.Stop()
 	for {
-		if n, err := s.Purge(ctx); err != nil && ctx.Err() == nil {
-			s.cfg.Logf("store: retention purge: %v", err)
-		} else if n > 0 {
-			s.cfg.Logf("store: retention purge removed %d reads", n)
-		}
+		s.leased(ctx, jobPurge, s.cfg.PurgeEvery, func() {
+			if n, err := s.Purge(ctx); err != nil && ctx.Err() == nil {
+				s.cfg.Logf("store: retention purge: %v", err)
+			} else if n > 0 {
+				s.cfg.Logf("store: retention purge removed %d reads", n)
+			}
+		})
 		select {
 		case <-ctx.Done():
 			return

@@ -58,6 +58,7 @@ type ReadTx interface {
 	AuthReadTx        // lockouts, second factors, MFA tokens (storage_auth.go)
 	PolicyReadTx      // returned reads and retention (storage_policy.go)
 	AccountReadTx     // hit outcomes, daily counters (storage_account.go)
+	AnalysisReadTx    // scene reads, kept analyses (storage_analyses.go)
 
 	// GetUser answers ErrNotFound for an unknown username.
 	GetUser(username string) (*UserRecord, error)
@@ -101,6 +102,7 @@ type Tx interface {
 	AuthTx        // storage_auth.go
 	PolicyTx      // storage_policy.go
 	AccountTx     // storage_account.go
+	AnalysisTx    // storage_analyses.go
 
 	// InsertUser answers ErrExists for a taken username, UpdateUser
 	// ErrNotFound for an unknown one.

@@ -138,13 +138,13 @@ func (c *ClientConnector) open(cl *client.Client, k *client.Keyring, username st
 	return s
 }
 
-// configError turns a client configuration refusal into an *api.Error with
-// a sentence.
+// configError turns a client configuration refusal into an inputError
+// with a sentence.
 func configError(err error) error {
 	if errors.Is(err, client.ErrInsecure) {
-		return api.E(0, "insecure", "Plain http:// is allowed only to this computer; use the store's https:// address.")
+		return inputError("Plain http:// is allowed only to this computer; use the store's https:// address.")
 	}
-	return api.E(0, "bad_server", "The store address is not valid: use a full address such as https://alpr.example.gov.")
+	return inputError("The store address is not valid: use a full address such as https://alpr.example.gov.")
 }
 
 // clientSession implements Session over a client.Client and a cache.Cache.

@@ -13,6 +13,7 @@ import (
 
 	"alprdesk/api"
 	"alprdesk/store"
+	"alprdesk/store/open"
 )
 
 // errBroken marks an audit file that failed verification (exit status 1).
@@ -69,7 +70,7 @@ func auditExport(args []string, stdout io.Writer) error {
 	if *db == "" {
 		return usageErr("--db is required")
 	}
-	if _, err := os.Stat(*db); err != nil {
+	if _, err := os.Stat(*db); err != nil && !open.IsURL(*db) {
 		return fmt.Errorf("the database %s cannot be opened: %w", *db, err)
 	}
 	adm, closeDB, err := openAdmin(*db)

@@ -28,6 +28,9 @@ const usage = `alprstore — the alprdesk cloud store
                     [--timezone America/Los_Angeles]   the review queue's after-hours rule
                     [--durability normal|full]   full: fsync every SQLite commit (power-loss safe)
                     a non-loopback --addr needs --tls-cert/--tls-key or --trusted-proxy
+  alprstore service install [serve flags] | uninstall | start | stop
+                    (Windows) a Windows service running serve; log in
+                    %ProgramData%\alprdesk\alprstore.log and the Event Log
   alprstore user add --db PATH --username U --role ROLE --serial S --name "Full Name"
                     [--team T] [--trained 2026-01-15] [--designated-by "memo"]   (password on stdin)
   alprstore user set --db PATH --username U [--trained DATE] [--role R] [--team T]
@@ -75,6 +78,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	switch args[0] {
 	case "serve":
 		return serve(args[1:], stdout, stderr)
+	case "service":
+		return serviceCmd(args[1:], stdout, stderr)
 	case "user":
 		if len(args) < 2 {
 			return usageErr("user needs a command: add, set, disable, enable, unlock, mfa-reset or list")

@@ -26,17 +26,16 @@ import (
 // an alprstore serving DB on ADDR (the process TestCrashSafety kills).
 const crashServeEnv = "ALPR_CRASH_SERVE"
 
-func TestMain(m *testing.M) {
-	if spec := os.Getenv(crashServeEnv); spec != "" {
-		f := strings.Fields(spec)
-		args := []string{"serve", "--db", f[0], "--addr", f[1], "--durability", f[2]}
-		if err := run(args, nil, io.Discard, os.Stderr); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
-		}
-		os.Exit(0)
+// serveCrashStore runs the store crashServeEnv describes (TestMain calls
+// it) and returns the exit status.
+func serveCrashStore(spec string) int {
+	f := strings.Fields(spec)
+	args := []string{"serve", "--db", f[0], "--addr", f[1], "--durability", f[2]}
+	if err := run(args, nil, io.Discard, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
 	}
-	os.Exit(m.Run())
+	return 0
 }
 
 // TestCrashSafety kills a real alprstore process with SIGKILL three times

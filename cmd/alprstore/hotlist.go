@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"alprdesk/store"
+	"alprdesk/store/open"
 )
 
 // hotlistCmd runs `alprstore hotlist import --db PATH --list LIST FILE`.
@@ -28,7 +29,7 @@ func hotlistCmd(sub string, args []string, stdout io.Writer) error {
 	case *list == "":
 		return usageErr("hotlist import: --list is required (%s)", strings.Join(store.StateLists, ", "))
 	}
-	if _, err := os.Stat(*db); err != nil {
+	if _, err := os.Stat(*db); err != nil && !open.IsURL(*db) {
 		return fmt.Errorf("the database %s cannot be opened: %w", *db, err)
 	}
 	f, err := os.Open(file)

@@ -42,7 +42,7 @@ func scanRequest(sc interface{ Scan(...any) error }) (*api.HotlistRequest, error
 
 // GetHotlistRequest returns a request or ErrNotFound.
 func (t *Tx) GetHotlistRequest(id string) (*api.HotlistRequest, error) {
-	return scanRequest(t.row(`SELECT `+requestCols+` FROM hotlist_requests WHERE id = $1`, id))
+	return scanRequest(t.row(`SELECT `+requestCols+` FROM hotlist_requests WHERE id = $1`+t.forUpdate(), id))
 }
 
 // ListHotlistRequests lists requests newest first.
@@ -111,7 +111,7 @@ func (t *Tx) InsertHotlistEntry(e *store.HotlistEntryRecord) error {
 
 // GetHotlistEntry returns an entry (in any status) or ErrNotFound.
 func (t *Tx) GetHotlistEntry(id string) (*store.HotlistEntryRecord, error) {
-	return scanEntry(t.row(`SELECT `+entryCols+` FROM hotlist_entries WHERE id = $1`, id))
+	return scanEntry(t.row(`SELECT `+entryCols+` FROM hotlist_entries WHERE id = $1`+t.forUpdate(), id))
 }
 
 // ActiveHotlistEntries lists the entries active at now, by list and plate.
@@ -159,11 +159,20 @@ func (t *Tx) HotlistGeneration() (int64, error) {
 func (t *Tx) BumpHotlistGeneration() error {
 	_, err := t.exec(`INSERT INTO meta(key, value) VALUES ('hotlist_generation', '1')
 		ON CONFLICT(key) DO UPDATE SET value = (meta.value::bigint + 1)::text`)
-	return err
+	if err != nil {
+		return err
+	}
+	return t.notify(store.EventHotlists)
 }
 
 // InsertAlert stores a hit and sets a.Seq and a.Data.
 func (t *Tx) InsertAlert(a *store.AlertRecord, build func(seq int64) ([]byte, error)) error {
+	// Alert streams read the alerts after the last one they sent: were
+	// sequence numbers taken by transactions that commit in another order,
+	// a stream could pass an alert that commits late. Inserts take turns.
+	if _, err := t.exec(`SELECT pg_advisory_xact_lock($1)`, int64(lockAlerts)); err != nil {
+		return err
+	}
 	err := t.row(`INSERT INTO alerts(read_id, entry_id, list, match, requested_by, at, data) VALUES ($1,$2,$3,$4,$5,$6, '')
 		RETURNING seq`, a.ReadID, a.EntryID, a.List, a.Match, a.RequestedBy, ms(a.At)).Scan(&a.Seq)
 	if err != nil {
@@ -172,8 +181,10 @@ func (t *Tx) InsertAlert(a *store.AlertRecord, build func(seq int64) ([]byte, er
 	if a.Data, err = build(a.Seq); err != nil {
 		return err
 	}
-	_, err = t.exec(`UPDATE alerts SET data = $1 WHERE seq = $2`, string(a.Data), a.Seq)
-	return err
+	if _, err = t.exec(`UPDATE alerts SET data = $1 WHERE seq = $2`, string(a.Data), a.Seq); err != nil {
+		return err
+	}
+	return t.notify(store.EventAlerts)
 }
 
 const alertCols = `seq, read_id, entry_id, list, match, requested_by, at, data`

@@ -36,6 +36,7 @@ var (
 const (
 	lockMigrate   = 0x616c7072_0001 // schema migrations
 	lockAuditHead = 0x616c7072_0002 // the audit chain's append
+	lockAlerts    = 0x616c7072_0003 // alert inserts: sequence order is commit order
 )
 
 // connectTimeout bounds the first connection of Open.
@@ -54,6 +55,10 @@ type Storage struct {
 	// busyDays holds days whose partition could not be made for locks held
 	// elsewhere, with when to try again (start ms -> time.Time).
 	busyDays sync.Map
+	// locks is the pool of connections holding idempotency-key locks
+	// (cluster.go), made on first use.
+	locks   *pgxpool.Pool
+	locksMu sync.Mutex
 }
 
 // Open connects to the database dsn (a postgres:// or postgresql:// URL)
@@ -112,6 +117,9 @@ func oneLine(err error) string {
 	return strings.Join(strings.Fields(err.Error()), " ")
 }
 
+// Backend names the backend for the health endpoints.
+func (s *Storage) Backend() string { return store.BackendPostgres }
+
 // Host is the database server's host:port (for messages).
 func (s *Storage) Host() string { return s.host }
 
@@ -155,6 +163,7 @@ func (s *Storage) migrate(ctx context.Context) error {
 
 // Close closes the connection pool.
 func (s *Storage) Close() error {
+	s.closeLockPool()
 	s.pool.Close()
 	return nil
 }

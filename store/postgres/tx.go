@@ -28,7 +28,7 @@ func scanUser(sc interface{ Scan(...any) error }) (*store.UserRecord, error) {
 
 // GetUser returns the user or ErrNotFound.
 func (t *Tx) GetUser(username string) (*store.UserRecord, error) {
-	return scanUser(t.row(`SELECT `+userCols+` FROM users WHERE username = $1`, username))
+	return scanUser(t.row(`SELECT `+userCols+` FROM users WHERE username = $1`+t.forUpdate(), username))
 }
 
 // InsertUser adds a user; ErrExists when the username is taken.
@@ -72,7 +72,7 @@ func (t *Tx) GetToken(hash string) (*store.TokenRecord, error) {
 	var k store.TokenRecord
 	var exp, fexp int64
 	err := t.row(`SELECT hash, kind, username, family, expires_at, family_expires_at, used, revoked, restricted
-		FROM tokens WHERE hash = $1`, hash).Scan(&k.Hash, &k.Kind, &k.Username, &k.Family, &exp, &fexp, &k.Used, &k.Revoked, &k.Restricted)
+		FROM tokens WHERE hash = $1`+t.forUpdate(), hash).Scan(&k.Hash, &k.Kind, &k.Username, &k.Family, &exp, &fexp, &k.Used, &k.Revoked, &k.Restricted)
 	if err != nil {
 		return nil, err
 	}

@@ -95,8 +95,10 @@ INSERT INTO plates_fts(plates_fts) VALUES ('rebuild');`,
 	// 6 (sign-in): failed sign-ins per username, second factors, MFA
 	// tokens, restricted token families.
 	authMigration,
-	// 6 (accountability): hit outcomes and the daily counters.
+	// 7 (accountability): hit outcomes and the daily counters.
 	accountMigration,
+	// 8 (analyses): analyses and the reads each returned.
+	analysisMigration,
 }
 
 // Storage is the embedded SQLite store.Storage: one writer connection (writes

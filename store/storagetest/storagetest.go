@@ -59,6 +59,7 @@ var parts = []struct {
 	{"Auth", testAuth},
 	{"Policy", testPolicy},
 	{"Account", testAccount},
+	{"AccountLists", testAccountLists},
 }
 
 // ctx is the context of every storage call of the suite.
