@@ -38,10 +38,8 @@ var (
 	ErrOutsideRetention     = sentinelFor(api.CodeOutsideRetention)
 	ErrVerificationRequired = sentinelFor(api.CodeVerificationRequired)
 	ErrConflict             = sentinelFor(api.CodeConflict)
-	// ErrTooManyResults: a page past the policy's max_search_results.
-	ErrTooManyResults = sentinelFor(api.CodeTooManyResults)
-	// ErrDuplicateID: a camera's read id another camera already used.
-	ErrDuplicateID = sentinelFor(api.CodeDuplicateID)
+	ErrTooManyResults       = sentinelFor(api.CodeTooManyResults)
+	ErrDuplicateID          = sentinelFor(api.CodeDuplicateID)
 
 	// Analysis refusals (DESIGN.md, Analyses).
 	ErrSceneTooBroad        = sentinelFor(api.CodeSceneTooBroad)

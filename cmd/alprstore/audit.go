@@ -13,7 +13,6 @@ import (
 
 	"alprdesk/api"
 	"alprdesk/store"
-	"alprdesk/store/open"
 )
 
 // errBroken marks an audit file that failed verification (exit status 1).
@@ -70,8 +69,8 @@ func auditExport(args []string, stdout io.Writer) error {
 	if *db == "" {
 		return usageErr("--db is required")
 	}
-	if _, err := os.Stat(*db); err != nil && !open.IsURL(*db) {
-		return fmt.Errorf("the database %s cannot be opened: %w", *db, err)
+	if err := existingDB(*db); err != nil {
+		return err
 	}
 	adm, closeDB, err := openAdmin(*db)
 	if err != nil {

@@ -154,6 +154,19 @@ func actor() string {
 // dbUsage describes the --db flag of every command.
 const dbUsage = "database: an SQLite file path or a postgres:// URL"
 
+// existingDB refuses a --db file that does not exist (a command that
+// reads a store must not create an empty one); a URL names a server's
+// database, whose absence Open reports.
+func existingDB(db string) error {
+	if open.IsURL(db) {
+		return nil
+	}
+	if _, err := os.Stat(db); err != nil {
+		return fmt.Errorf("the database %s cannot be opened: %w", db, err)
+	}
+	return nil
+}
+
 // openAdmin opens the database for an administrative command.
 func openAdmin(db string) (*store.Admin, func(), error) {
 	if db == "" {

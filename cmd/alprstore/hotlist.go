@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"alprdesk/store"
-	"alprdesk/store/open"
 )
 
 // hotlistCmd runs `alprstore hotlist import --db PATH --list LIST FILE`.
@@ -29,8 +28,8 @@ func hotlistCmd(sub string, args []string, stdout io.Writer) error {
 	case *list == "":
 		return usageErr("hotlist import: --list is required (%s)", strings.Join(store.StateLists, ", "))
 	}
-	if _, err := os.Stat(*db); err != nil && !open.IsURL(*db) {
-		return fmt.Errorf("the database %s cannot be opened: %w", *db, err)
+	if err := existingDB(*db); err != nil {
+		return err
 	}
 	f, err := os.Open(file)
 	if err != nil {
