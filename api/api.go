@@ -146,6 +146,9 @@ type Policy struct {
 	// ConvoyCategories are the purpose categories under which a convoy
 	// analysis is allowed.
 	ConvoyCategories []string `json:"convoy_categories"`
+	// MaxSearchResults is how many reads a search without a plate returns
+	// across all its pages; asking past it answers 422 too_many_results.
+	MaxSearchResults int `json:"max_search_results"`
 }
 
 // Camera is one ALPR camera site.

@@ -45,6 +45,8 @@ const (
 	CodeReasonRequired         = "reason_required"
 	CodeSceneTooBroad          = "scene_too_broad"
 	CodeAnalysisNotPermitted   = "analysis_not_permitted"
+	CodeTooManyResults         = "too_many_results"
+	CodeDuplicateID            = "duplicate_id"
 )
 
 // ErrorCode is one row of the error table: a code, the HTTP status every
@@ -108,6 +110,8 @@ var errorTable = []ErrorCode{
 	{CodeReasonRequired, http.StatusUnprocessableEntity, "a written reason is required"},
 	{CodeSceneTooBroad, http.StatusUnprocessableEntity, "a scene holds too many reads in its window"},
 	{CodeAnalysisNotPermitted, http.StatusForbidden, "the analysis is not permitted for this role or purpose"},
+	{CodeTooManyResults, http.StatusUnprocessableEntity, "the search returned its most reads; narrow the window or the area"},
+	{CodeDuplicateID, http.StatusConflict, "a read with this id came from another camera"},
 }
 
 // ErrorCodes returns the error table, in a copy the caller may keep.

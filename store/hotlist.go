@@ -55,8 +55,12 @@ func hotlistAudit(sess *session, r *http.Request, action, reportNumber string, q
 		ReportNumber: reportNumber, Query: string(b), Workstation: workstation(r), ResultCount: 1}
 }
 
-// checkText validates a free-text field's length.
+// checkText validates a free-text field's encoding (api.CheckEncoding)
+// and length.
 func checkText(field, v string, required bool, minLen, maxLen int) *api.Error {
+	if e := api.CheckEncoding(field, v); e != nil {
+		return e
+	}
 	n := utf8.RuneCountInString(v)
 	switch {
 	case v == "" && required:
@@ -117,9 +121,8 @@ func (s *Server) checkHotlistRequest(b *api.HotlistRequestBody) (string, *api.Er
 			return "", e
 		}
 	}
-	if term, found := s.policy.ProhibitedTerm(b.Instructions); found {
-		return "", api.E(api.CodeProhibitedPurpose,
-			"This request is refused: its instructions name %q, a use the agency's ALPR policy prohibits. The refusal is recorded in the audit trail.", term)
+	if e := s.policy.CheckHotlistText(*b); e != nil {
+		return "", e
 	}
 	if b.Days < 1 {
 		return "", invalid("days", "must be the number of days requested, 1 to %d; it is %d.", MaxHotlistDays, b.Days)
@@ -141,9 +144,8 @@ func (s *Server) checkExplanation(text string) *api.Error {
 	if text == "" {
 		return invalid("explanation", "is required: why this vehicle belongs on a hotlist.")
 	}
-	if term, found := s.policy.ProhibitedTerm(text); found {
-		return api.E(api.CodeProhibitedPurpose,
-			"This request is refused: its explanation names %q, a use the agency's ALPR policy prohibits. The refusal is recorded in the audit trail.", term)
+	if e := s.policy.CheckProhibited("explanation", text); e != nil {
+		return e
 	}
 	e := s.policy.CheckCase(api.CaseContext{ReportNumber: "20-042436", PurposeCategory: s.policy.PurposeCategories[0], Purpose: text})
 	if e != nil && e.Code == api.CodePurposeTooVague {
@@ -173,7 +175,8 @@ func (s *Server) createHotlistRequest(w http.ResponseWriter, r *http.Request, se
 	now := s.now().Truncate(time.Millisecond)
 	req := api.HotlistRequest{ID: "hr_" + newToken("")[:16], RequestedBy: sess.username(), RequestedAt: now, Status: api.RequestPending}
 	e := hotlistAudit(sess, r, ActionHotlistRequest, strings.TrimSpace(body.ReportNumber), map[string]any{"plate": plate.Normalize(body.Plate),
-		"state": body.State, "list": body.List, "days": body.Days, "extends": body.Extends, "request_id": req.ID}, now)
+		"state": body.State, "list": body.List, "days": body.Days, "extends": body.Extends, "request_id": req.ID,
+		"normalised": body.Normalised()}, now)
 	e.Purpose = body.Explanation
 	err := s.audited(r.Context(), e, func(tx Tx) error {
 		if err := checkRequester(sess); err != nil {

@@ -136,6 +136,11 @@ func (s *Server) alertOutcome(w http.ResponseWriter, r *http.Request, sess *sess
 	query := map[string]any{"alert_id": id, "action": req.Action}
 	e := hotlistAudit(sess, r, ActionAlertOutcome, "", query, now)
 	err := s.audited(r.Context(), e, func(tx Tx) error {
+		for _, f := range []struct{ name, text string }{{"note", req.Note}, {"reason", req.Reason}} {
+			if apiErr := api.CheckEncoding(f.name, f.text); apiErr != nil {
+				return apiErr // outcome notes get the encoding rules only
+			}
+		}
 		if apiErr := req.Validate(); apiErr != nil {
 			return apiErr
 		}

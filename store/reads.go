@@ -16,8 +16,11 @@ import (
 )
 
 // reach checks that the caller reached read id through their own search
-// (searchID) and returns the search and the read. Alerts arrive with the
-// hotlist issue; until then an alert_id names nothing.
+// (searchID) or an alert they received (alertID) and returns the search
+// (or the alert's case context) and the read. A search reaches only the
+// reads its pages returned, for its searcher, while the read and the search
+// are within the retention period or the read is retained; an alert
+// reaches only its own read.
 func (s *Server) reach(tx Tx, sess *session, searchID, AlertID, id string) (*SearchRecord, *api.Read, error) {
 	if searchID == "" {
 		if AlertID != "" {
@@ -38,12 +41,18 @@ func (s *Server) reach(tx Tx, sess *session, searchID, AlertID, id string) (*Sea
 		return nil, nil, err
 	}
 	req := rec.Request
-	q, apiErr := s.checkSearch(tx, sess, &req)
-	if apiErr != nil {
+	if _, apiErr := s.checkSearch(tx, sess, &req); apiErr != nil {
 		return nil, nil, forbidden("Your search %s no longer passes the policy: %s", searchID, apiErr.Message)
 	}
-	if !readMatches(q, read) {
-		return nil, nil, forbidden("The read %s was not returned by your search %s.", id, searchID)
+	returned, err := tx.SearchReturned(searchID, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !returned {
+		return nil, nil, forbidden("The read %s was not returned by your search %s; a search opens only the reads it returned.", id, searchID)
+	}
+	if err := s.withinRetention(tx, rec, read); err != nil {
+		return nil, nil, err
 	}
 	return rec, read, nil
 }
@@ -55,6 +64,22 @@ func readOrGone(tx ReadTx, id string) (*api.Read, error) {
 		return nil, notFoundErr("There is no read %s (it may have passed its retention period).", id)
 	}
 	return read, err
+}
+
+// withinRetention answers 422 outside_retention when the search or the
+// read is older than the retention period and the read is not retained.
+func (s *Server) withinRetention(tx Tx, rec *SearchRecord, read *api.Read) error {
+	cut := s.now().AddDate(0, 0, -s.cfg.RetentionDays)
+	if !read.CapturedAt.Before(cut) && !rec.CreatedAt.Before(cut) {
+		return nil
+	}
+	retained, err := tx.ReadRetained(read.ID)
+	if err != nil || retained {
+		return err
+	}
+	return api.E(api.CodeOutsideRetention,
+		"The read %s or your search %s is older than the %d-day retention period and the read is not retained for a case.",
+		read.ID, rec.ID, s.cfg.RetentionDays)
 }
 
 // caseAudit starts an audit entry carrying a search's case context.
@@ -270,6 +295,9 @@ func (s *Server) retain(w http.ResponseWriter, r *http.Request, sess *session) e
 	}
 	if !slices.Contains(s.policy.RetainCategories, req.Category) {
 		return invalid("category", "holds %q; use one of %s.", req.Category, strings.Join(s.policy.RetainCategories, ", "))
+	}
+	if e := api.CheckEncoding("reason", req.Reason); e != nil {
+		return e
 	}
 	if len(strings.TrimSpace(req.Reason)) < 10 {
 		return invalid("reason", "must say in at least 10 characters why the read is kept.")

@@ -139,14 +139,21 @@ func (m *MainScreen) installKeys() {
 	change := fyne.NewMenuItem("Change case", m.Case.onChangeCase)
 	lock := fyne.NewMenuItem("Lock now", m.app.LockNow)
 	out := fyne.NewMenuItem("Sign out", m.app.logout)
+	password := fyne.NewMenuItem("Change password…", m.app.showPasswordDialog)
+	factor := fyne.NewMenuItem("Set up a second factor…", m.app.showEnrolDialog)
+	factor.Disabled = m.app.sess.User().MFAEnabled
 	m.app.win.SetMainMenu(fyne.NewMainMenu(
-		fyne.NewMenu("Session", lock, out),
+		fyne.NewMenu("Session", lock, password, factor, out),
 		fyne.NewMenu("Search", quick, timeline, fyne.NewMenuItem("Timeline of all shown results", m.showTimelineAll), change),
 		m.helpMenu(),
 	))
 	c.AddShortcut(lookup, func(fyne.Shortcut) { m.focusPlate() })
 	c.SetOnTypedRune(func(r rune) {
 		m.app.idle.touch()
+		if m.Alerts != nil && len(m.center.Objects) == 1 && m.center.Objects[0] == m.Alerts.content {
+			m.Alerts.KeyVerdict(r) // the verdict keys act on the hit on show
+			return
+		}
 		m.Photo.KeyVerdict(r)
 	})
 	c.SetOnTypedKey(func(e *fyne.KeyEvent) {
@@ -182,7 +189,7 @@ func (m *MainScreen) showHelp() {
 	t := "Plate patterns: * stands for any run of characters (also none), ? for exactly one.\n" +
 		"Give at least 3 known characters, e.g. 7AB*, *C12?, 7?BC123.\n" +
 		"Look-alikes also matches characters OCR confuses: 0 O D Q · 8 B · 1 I L · 5 S · 2 Z · 6 G.\n\n" +
-		"Keys: Ctrl+L plate field · Enter search · ↑/↓ move through results · 1 Confirm · 2 Misread · " +
+		"Keys: Ctrl+L plate field · Enter search · Up/Down move through results · 1 Confirm · 2 Misread · " +
 		"3 Wrong state · 4 Unreadable · Ctrl+T timeline."
 	l := widget.NewLabel(t)
 	l.Wrapping = fyne.TextWrapWord

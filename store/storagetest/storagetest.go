@@ -52,11 +52,13 @@ var parts = []struct {
 	{"AuditConcurrentAppends", testAuditConcurrent},
 	{"SearchesExportsIdempotency", testSearchesAndIdempotency},
 	{"Rollback", testRollback},
+	{"ConcurrentWrites", testConcurrentWrites},
 	{"Hotlists", testHotlists},
 	{"Alerts", testAlerts},
 	{"Supervision", testSupervision},
 	{"Training", testTraining},
 	{"Auth", testAuth},
+	{"Policy", testPolicy},
 	{"Account", testAccount},
 	{"AccountLists", testAccountLists},
 }
