@@ -284,6 +284,12 @@ func classify(err error) error {
 	if errors.Is(err, pgx.ErrNoRows) {
 		return store.ErrNotFound
 	}
+	// A connection that could not be made is unavailability whatever the
+	// server said (the database refusing connections, too many clients, …).
+	var ce *pgconn.ConnectError
+	if errors.As(err, &ce) {
+		return fmt.Errorf("%w: %s", store.ErrUnavailable, oneLine(err))
+	}
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
 		switch {
