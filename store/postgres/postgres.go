@@ -222,6 +222,8 @@ type Tx struct {
 	ctx       context.Context
 	readOnly  bool
 	newPlates map[string]int64
+	// platesPurged is set when the transaction purged dictionary plates.
+	platesPurged bool
 	// locksReads is set once a statement touched reads or photos: from
 	// then on this transaction's locks would stall the creation of a day
 	// partition (ensureDays), so its new days go to the kept partition.
