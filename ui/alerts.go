@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"bytes"
-	"context"
 	"fmt"
 	"image"
 	"slices"
@@ -16,6 +14,7 @@ import (
 
 	"alprdesk/api"
 	"alprdesk/api/plate"
+	"alprdesk/ui/session"
 )
 
 // alertRoles receive hotlist alerts (the store routes each hit).
@@ -28,7 +27,7 @@ type AlertRow struct {
 	Verdict string
 	// Acked is true once the user acknowledged the hit.
 	Acked bool
-	photo []byte
+	photo image.Image // decoded off the UI goroutine
 }
 
 // AlertsView is the live alerts panel: new hotlist hits appear at once
@@ -37,7 +36,7 @@ type AlertRow struct {
 // own case context (the entry's report number): no case is typed.
 type AlertsView struct {
 	m       *MainScreen
-	hs      HotlistSession
+	hs      session.HotlistSession
 	content fyne.CanvasObject
 
 	rows   []*AlertRow
@@ -60,7 +59,7 @@ type AlertsView struct {
 }
 
 func newAlertsView(m *MainScreen) *AlertsView {
-	v := &AlertsView{m: m, hs: HotlistsOf(m.sess), sel: -1, msg: errorText(), notify: m.app.fa.SendNotification}
+	v := &AlertsView{m: m, hs: hotlistsOf(m.sess), sel: -1, msg: errorText(), notify: m.app.fa.SendNotification}
 	v.list = widget.NewList(func() int { return len(v.rows) }, label,
 		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(AlertLine(v.rows[i])) })
 	v.list.OnSelected = v.onSelect
@@ -101,10 +100,12 @@ func (v *AlertsView) start() {
 		return
 	}
 	v.state.SetText("Connecting to the alert stream…")
+	rs, hs := v.m.runs, v.hs
+	ctx := rs.parent // the stream lives as long as the screen
 	go func() {
-		err := v.hs.FollowAlerts(v.m.bg, "", func(a api.Alert) { uiDo(func() { v.add(a) }) },
+		err := hs.FollowAlerts(ctx, "", func(a api.Alert) { rs.onScreen(func() { v.add(a) }) },
 			func(connected bool, err error) {
-				uiDo(func() {
+				rs.onScreen(func() {
 					if connected {
 						v.state.SetText("Live: connected")
 					} else {
@@ -112,8 +113,8 @@ func (v *AlertsView) start() {
 					}
 				})
 			})
-		if err != nil && v.m.bg.Err() == nil {
-			uiDo(func() { v.state.SetText("No alerts: " + Words(err)) })
+		if err != nil && ctx.Err() == nil {
+			rs.onScreen(func() { v.state.SetText("No alerts: " + Words(err)) })
 		}
 	}()
 }
@@ -215,31 +216,27 @@ func (v *AlertsView) onSelect(i widget.ListItemID) {
 	}
 	v.image.Image = nil
 	v.image.Refresh()
-	id, readID := r.Alert.ID, r.Alert.Read.ID
+	id, readID, box := r.Alert.ID, r.Alert.Read.ID, r.Alert.Read.PlateBox
+	job, hs := v.m.runs.start("alerts.alertPhoto", 30*time.Second), v.hs
 	go func() {
-		ctx, cancel := context.WithTimeout(v.m.bg, 30*time.Second)
-		defer cancel()
-		jpeg, err := v.hs.AlertPhoto(ctx, readID, id)
-		uiDo(func() {
+		jpeg, err := hs.AlertPhoto(job.Context(), readID, id)
+		ph, err := decodePhoto(jpeg, box, err) // off the UI goroutine
+		job.apply(func() {
 			if err != nil {
 				setMsg(v.msg, "The photo could not be loaded: "+Words(err))
 				return
 			}
-			r.photo = jpeg
+			r.photo = ph.full
 			if cur := v.current(); cur != nil && cur.Alert.ID == id {
-				v.showPhoto(jpeg)
+				v.showPhoto(ph.full)
 				v.setButtons()
 			}
 		})
 	}()
 }
 
-func (v *AlertsView) showPhoto(jpeg []byte) {
-	img, _, err := image.Decode(bytes.NewReader(jpeg))
-	if err != nil {
-		setMsg(v.msg, "The photo could not be decoded.")
-		return
-	}
+// showPhoto shows a hit's decoded photo.
+func (v *AlertsView) showPhoto(img image.Image) {
 	v.image.Image = img
 	v.image.Refresh()
 }
@@ -286,11 +283,11 @@ func (v *AlertsView) verify(status string) {
 			return
 		}
 	}
+	job, hs, readID := v.m.runs.startEach("alerts.alertVerify", 30*time.Second), v.hs, r.Alert.Read.ID
 	go func() {
-		ctx, cancel := context.WithTimeout(v.m.bg, 30*time.Second)
-		defer cancel()
-		err := v.hs.VerifyAlert(ctx, r.Alert.Read.ID, req)
-		uiDo(func() {
+		ctx := job.Context()
+		err := hs.VerifyAlert(ctx, readID, req)
+		job.apply(func() {
 			if err != nil {
 				setMsg(v.msg, "The verdict was not recorded: "+Words(err))
 				return
@@ -312,11 +309,11 @@ func (v *AlertsView) acknowledge() {
 	}
 	note := strings.TrimSpace(v.note.Text)
 	v.ack.Disable()
+	job, hs, alertID := v.m.runs.startEach("alerts.alertAck", 30*time.Second), v.hs, r.Alert.ID
 	go func() {
-		ctx, cancel := context.WithTimeout(v.m.bg, 30*time.Second)
-		defer cancel()
-		err := v.hs.AckAlert(ctx, r.Alert.ID, note)
-		uiDo(func() {
+		ctx := job.Context()
+		err := hs.AckAlert(ctx, alertID, note)
+		job.apply(func() {
 			if err != nil {
 				setMsg(v.msg, "The hit was not acknowledged: "+Words(err))
 				v.setButtons()

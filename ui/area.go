@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"fmt"
 	"image"
 	"image/color"
@@ -84,6 +83,7 @@ func (f *SearchForm) onArea() {
 	p := newAreaPicker(f)
 	f.picker = p
 	p.dlg = dialog.NewCustomConfirm("Search area", "Use this area", "Cancel", p.content, func(ok bool) {
+		p.runs.stop() // a map drawn after the dialog closed is dropped
 		if ok {
 			p.apply()
 		}
@@ -102,6 +102,7 @@ type areaPicker struct {
 	info    *widget.Label
 	msg     *widget.Label
 	dlg     dialog.Dialog
+	runs    *runs // the dialog's background work (run.go)
 
 	base   *image.RGBA // the rendered map, without the circle
 	proj   mapview.Projection
@@ -113,7 +114,7 @@ type areaPicker struct {
 }
 
 func newAreaPicker(f *SearchForm) *areaPicker {
-	p := &areaPicker{f: f, msg: errorText()}
+	p := &areaPicker{f: f, msg: errorText(), runs: newRuns()}
 	if f.area != nil {
 		a := *f.area
 		p.center = &a
@@ -153,15 +154,14 @@ func (p *areaPicker) render() {
 	}
 	// wide padding: room for the names beside the outer cameras
 	opt := mapview.Options{Width: areaW, Height: areaH, TileURL: p.f.TileURL, Padding: 90}
+	job := p.runs.start("area.render", 30*time.Second)
 	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		mp, err := mapview.RenderSites(ctx, opt, sites)
+		mp, err := mapview.RenderSites(job.Context(), opt, sites)
 		var proj mapview.Projection
 		if err == nil {
 			proj, err = mapview.Frame(opt, mapview.SiteSightings(sites))
 		}
-		uiDo(func() {
+		job.apply(func() {
 			if err != nil {
 				setMsg(p.msg, "The map could not be drawn: "+Words(err))
 				return

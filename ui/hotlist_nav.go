@@ -16,7 +16,7 @@ const (
 // initHotlists adds the Alerts and Hotlists screens (when the session has
 // a hotlist side) and starts following the alert stream.
 func (m *MainScreen) initHotlists() {
-	if HotlistsOf(m.sess) == nil {
+	if hotlistsOf(m.sess) == nil {
 		return
 	}
 	m.Alerts = newAlertsView(m)

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"image/color"
 	"sync"
 	"time"
@@ -119,6 +118,7 @@ func (c *activityCatcher) Tapped(*fyne.PointEvent) { c.touch() }
 // (or when a locked session is reopened).
 type LockScreen struct {
 	app      *App
+	runs     *runs // every goroutine's way back (run.go)
 	content  fyne.CanvasObject
 	password *widget.Entry
 	unlock   *widget.Button
@@ -127,7 +127,7 @@ type LockScreen struct {
 }
 
 func newLockScreen(a *App) *LockScreen {
-	l := &LockScreen{app: a, msg: errorText()}
+	l := &LockScreen{app: a, msg: errorText(), runs: newRuns()}
 	u := a.sess.User()
 	l.password = widget.NewPasswordEntry()
 	l.password.SetPlaceHolder("Password")
@@ -159,17 +159,16 @@ func (l *LockScreen) onUnlock() {
 	l.unlock.Disable()
 	l.busy.Show()
 	l.busy.Start()
-	s := l.app.sess
+	s, needPolicy := l.app.sess, l.app.main == nil
+	job := l.runs.start("lock.unlock", 20*time.Second)
 	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		defer cancel()
+		ctx := job.Context()
 		err := s.Unlock(ctx, pw)
 		var p api.Policy
-		needPolicy := l.app.main == nil
 		if err == nil && needPolicy {
 			p, err = s.Policy(ctx)
 		}
-		uiDo(func() {
+		job.apply(func() {
 			l.busy.Stop()
 			l.busy.Hide()
 			l.unlock.Enable()

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"fmt"
 	"log"
 	"strings"
@@ -18,6 +17,7 @@ import (
 // It remembers the server and username (never the password) and, when the
 // keyring holds a live session for them, signs in without asking.
 type LoginScreen struct {
+	runs     *runs // every goroutine\'s way back (run.go)
 	app      *App
 	content  fyne.CanvasObject
 	server   *widget.Entry
@@ -30,7 +30,7 @@ type LoginScreen struct {
 }
 
 func newLoginScreen(a *App) *LoginScreen {
-	l := &LoginScreen{app: a, msg: errorText()}
+	l := &LoginScreen{app: a, msg: errorText(), runs: newRuns()}
 	l.server = widget.NewEntry()
 	l.server.SetPlaceHolder("https://alpr.example.gov")
 	l.server.SetText(a.cfg.Server)
@@ -80,7 +80,7 @@ func (l *LoginScreen) waitDemo(ready <-chan struct{}) {
 	l.setBusy(true, preparing)
 	go func() {
 		<-ready
-		uiDo(func() {
+		l.runs.onScreen(func() {
 			if l.busy.Visible() && !l.signIn.Disabled() || l.note.Text == preparing {
 				l.setBusy(false, "")
 			}
@@ -158,15 +158,15 @@ func (l *LoginScreen) onSignIn() {
 	l.SetMessage("")
 	l.setBusy(true, "Signing in…")
 	conn := l.app.cfg.Connector
+	job := l.runs.start("login.login", 30*time.Second)
 	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
+		ctx := job.Context()
 		s, err := conn.Login(ctx, server, user, pw)
 		var p api.Policy
 		if err == nil {
 			p, err = s.Policy(ctx)
 		}
-		uiDo(func() {
+		job.apply(func() {
 			l.setBusy(false, "")
 			if err != nil {
 				l.password.SetText("")
@@ -187,45 +187,41 @@ func (l *LoginScreen) onSignIn() {
 func (l *LoginScreen) tryResume() {
 	conn := l.app.cfg.Connector
 	preset := strings.TrimSpace(l.server.Text)
+	job := l.runs.start("login.resume", 15*time.Second)
 	go func() {
 		remServer, remUser := conn.Remembered()
-		server := preset
-		if server == "" {
-			server = remServer
-		}
-		ready := make(chan bool, 1)
-		uiDo(func() {
-			if l.app.login != l {
-				ready <- false
-				return
-			}
-			if strings.TrimSpace(l.server.Text) == "" {
-				l.server.SetText(server)
-			}
-			if l.username.Text == "" && remUser != "" {
-				l.username.SetText(remUser)
-				l.app.win.Canvas().Focus(l.password)
-			}
-			ok := server != "" && remUser != "" && l.username.Text == remUser
-			if ok {
-				l.setBusy(true, "Signing in with the saved session…")
-			}
-			ready <- ok
-		})
-		if !<-ready {
-			return
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-		defer cancel()
+		job.apply(func() { l.remembered(preset, remServer, remUser) })
+	}()
+}
+
+// remembered fills in the remembered server and username and, when the
+// keyring may hold a session for them, resumes it off the UI goroutine.
+func (l *LoginScreen) remembered(preset, remServer, remUser string) {
+	server := preset
+	if server == "" {
+		server = remServer
+	}
+	if strings.TrimSpace(l.server.Text) == "" {
+		l.server.SetText(server)
+	}
+	if l.username.Text == "" && remUser != "" {
+		l.username.SetText(remUser)
+		l.app.win.Canvas().Focus(l.password)
+	}
+	if server == "" || remUser == "" || l.username.Text != remUser {
+		return
+	}
+	l.setBusy(true, "Signing in with the saved session…")
+	conn := l.app.cfg.Connector
+	job := l.runs.start("login.resume", 15*time.Second)
+	go func() {
+		ctx := job.Context()
 		s, locked, err := conn.Resume(ctx, server, remUser)
 		var p api.Policy
 		if err == nil && s != nil && !locked {
 			p, err = s.Policy(ctx) // a locked session reads it after the unlock
 		}
-		uiDo(func() {
-			if l.app.login != l {
-				return // the user moved on
-			}
+		job.apply(func() {
 			l.setBusy(false, "")
 			if err != nil || s == nil {
 				return // nothing to resume: the password is asked as usual

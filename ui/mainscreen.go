@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"alprdesk/api"
+	"alprdesk/ui/session"
 )
 
 // pageSize is the number of results fetched per page.
@@ -21,7 +22,7 @@ const pageSize = 200
 // photo panel, timeline and status line.
 type MainScreen struct {
 	app     *App
-	sess    Session
+	sess    session.Session
 	content fyne.CanvasObject
 
 	Case     *CaseBar
@@ -45,12 +46,15 @@ type MainScreen struct {
 	searchID   string
 	lastReq    api.SearchRequest
 	nextCursor string
-	cancel     context.CancelFunc
-	runs       int
-	photoFor   string
-	bg         context.Context
-	stopBg     context.CancelFunc
+	runs       *runs // every goroutine's way back (run.go)
 }
+
+// Run keys of the main screen.
+const (
+	runSearch  = "search"
+	runPhoto   = "photo"
+	runVerdict = "verdict"
+)
 
 // Nav entries.
 const (
@@ -62,8 +66,7 @@ const (
 const navTraining = "Training"
 
 func newMainScreen(a *App) *MainScreen {
-	m := &MainScreen{app: a, sess: a.sess, resMsg: errorText()}
-	m.bg, m.stopBg = context.WithCancel(context.Background())
+	m := &MainScreen{app: a, sess: a.sess, resMsg: errorText(), runs: newRuns()}
 	p := a.policy
 	m.Case = newCaseBar(p)
 	m.Case.OnChange = m.onCaseChange
@@ -88,7 +91,7 @@ func newMainScreen(a *App) *MainScreen {
 	}
 	m.navItems = append(m.navItems, m.extraNav()...)
 	m.initHotlists() // hotlist_nav.go
-	m.Status = newStatusLine(a)
+	m.Status = newStatusLine(a, m.runs)
 
 	m.nav = widget.NewList(func() int { return len(m.navItems) },
 		func() fyne.CanvasObject { return widget.NewLabel("Timeline map") },
@@ -104,22 +107,28 @@ func newMainScreen(a *App) *MainScreen {
 	top := container.NewVBox(container.NewPadded(m.Case.content), widget.NewSeparator())
 	m.content = withTraining(m, container.NewBorder(top, m.Status.content, nil, nil, body)) // training_mode.go
 	m.onCaseChange(nil)
-	go m.loadCameras()
+	m.loadCameras()
 	return m
 }
 
 // loadCameras fills the camera picker (off the UI goroutine).
 func (m *MainScreen) loadCameras() {
-	ctx, cancel := context.WithTimeout(m.bg, 20*time.Second)
-	defer cancel()
-	cams, err := m.sess.Cameras(ctx)
-	uiDo(func() {
+	r, sess := m.runs.start("mainscreen.cameras", 20*time.Second), m.sess
+	go func() {
+		cams, err := sess.Cameras(r.Context())
+		r.apply(func() { m.camerasLoaded(cams, err) })
+	}()
+}
+
+// camerasLoaded shows the camera list in the search form.
+func (m *MainScreen) camerasLoaded(cams []api.Camera, err error) {
+	func() {
 		if err != nil {
 			setMsg(m.resMsg, "The camera list could not be loaded: "+Words(err))
 			return
 		}
 		m.Form.SetCameras(cams)
-	})
+	}()
 }
 
 // installKeys sets the main menu (whose shortcuts work from any field) and
@@ -216,17 +225,22 @@ func (m *MainScreen) onCaseChange(c *api.CaseContext) {
 	m.Form.FocusPlate()
 }
 
-// close ends the screen's background work (sign-out).
+// close ends the screen's background work (sign-out): no result of it is
+// applied any more.
 func (m *MainScreen) close() {
-	m.onCancel()
-	m.stopBg()
+	m.runs.stop()
 	m.Status.close()
 	m.removeKeys()
 }
 
-// forgetCase clears the case context (lock, logout) and the keys.
+// forgetCase clears the case context (lock) and the keys; the search and
+// photo under way are dropped, and the photo panel forgets its read.
 func (m *MainScreen) forgetCase() {
-	m.onCancel()
+	m.runs.drop(runSearch)
+	m.runs.drop(runPhoto)
+	m.Results.SetBusy(false)
+	m.Form.SetBusy(false)
+	m.Photo.Clear()
 	m.removeKeys()
 	m.Case.Clear()
 }
@@ -286,44 +300,40 @@ func (m *MainScreen) onMore() {
 	m.run(req, false)
 }
 
-// run sends a search (or a page fetch) off the UI goroutine.
+// run sends a search (or a page fetch) off the UI goroutine. A newer run
+// supersedes it: its answer is then dropped, never merged.
 func (m *MainScreen) run(req api.SearchRequest, first bool) {
-	m.onCancel()
-	ctx, cancel := context.WithTimeout(m.bg, 60*time.Second)
-	m.cancel = cancel
-	m.runs++
-	run := m.runs
+	r, sess := m.runs.start(runSearch, 60*time.Second), m.sess
 	m.Results.SetBusy(true)
 	m.Form.SetBusy(true)
 	setMsg(m.resMsg, "")
 	m.app.idle.touch()
 	go func() {
-		resp, err := m.sess.Search(ctx, req)
-		uiDo(func() {
-			cancel()
-			if m.runs == run {
-				m.cancel = nil
-			}
-			m.Results.SetBusy(false)
-			m.Form.SetBusy(false)
-			m.Status.Refresh()
-			if err != nil {
-				m.searchFailed(err)
-				return
-			}
-			m.searchID = resp.SearchID
-			m.nextCursor = resp.NextCursor
-			m.Results.Append(resp.Results, resp.Total, resp.TotalCapped, resp.NextCursor != "")
-			if first {
-				m.sess.RememberCase(req.CaseContext)
-				if len(m.Results.Rows()) > 0 {
-					m.Results.Select(0)
-					// keys 1-4 and the arrows now work on the results
-					m.app.win.Canvas().Focus(m.Results.table)
-				}
-			}
-		})
+		resp, err := sess.Search(r.Context(), req)
+		r.apply(func() { m.searched(req, first, resp, err) })
 	}()
+}
+
+// searched shows the answer of the current search run.
+func (m *MainScreen) searched(req api.SearchRequest, first bool, resp *api.SearchResponse, err error) {
+	m.Results.SetBusy(false)
+	m.Form.SetBusy(false)
+	m.Status.Refresh()
+	if err != nil {
+		m.searchFailed(err)
+		return
+	}
+	m.searchID = resp.SearchID
+	m.nextCursor = resp.NextCursor
+	m.Results.Append(resp.Results, resp.Total, resp.TotalCapped, resp.NextCursor != "")
+	if first {
+		m.sess.RememberCase(req.CaseContext)
+		if len(m.Results.Rows()) > 0 {
+			m.Results.Select(0)
+			// keys 1-4 and the arrows now work on the results
+			m.app.win.Canvas().Focus(m.Results.table)
+		}
+	}
 }
 
 // searchFailed puts a refusal where it belongs: case problems in the case
@@ -358,13 +368,8 @@ func (m *MainScreen) ResultMessage() string {
 	return m.resMsg.Text
 }
 
-// onCancel cancels a running search.
-func (m *MainScreen) onCancel() {
-	if m.cancel != nil {
-		m.cancel()
-		m.cancel = nil
-	}
-}
+// onCancel cancels a running search (its answer says it was cancelled).
+func (m *MainScreen) onCancel() { m.runs.cancel(runSearch) }
 
 // onSelectRow shows a read in the photo panel and fetches its photo.
 func (m *MainScreen) onSelectRow(i int) {
@@ -376,23 +381,21 @@ func (m *MainScreen) onSelectRow(i int) {
 	row := rows[i]
 	m.Photo.Show(row, m.warningsFor(row.Read, rows))
 	m.Timeline.Highlight(row.Read.ID)
-	id, sid := row.Read.ID, m.searchID
-	m.photoFor = id
+	r, sess, id, sid, box := m.runs.start(runPhoto, 30*time.Second), m.sess, row.Read.ID, m.searchID, row.Read.PlateBox
 	go func() {
-		ctx, cancel := context.WithTimeout(m.bg, 30*time.Second)
-		defer cancel()
-		jpeg, err := m.sess.Photo(ctx, id, sid)
-		uiDo(func() {
-			if m.photoFor != id {
-				return // the user moved on
-			}
-			if err != nil {
-				m.Photo.SetError("The photo could not be loaded: " + Words(err))
-				return
-			}
-			m.Photo.SetPhoto(jpeg)
-		})
+		jpeg, err := sess.Photo(r.Context(), id, sid)
+		img, derr := decodePhoto(jpeg, box, err) // off the UI goroutine
+		r.apply(func() { m.photoLoaded(img, derr) })
 	}()
+}
+
+// photoLoaded shows the photo of the current photo run.
+func (m *MainScreen) photoLoaded(img decodedPhoto, err error) {
+	if err != nil {
+		m.Photo.SetError("The photo could not be loaded: " + Words(err))
+		return
+	}
+	m.Photo.SetImage(img)
 }
 
 // onVerdict sends a verdict for the read in the photo panel.
@@ -407,11 +410,10 @@ func (m *MainScreen) onVerdict(v api.VerificationRequest) {
 	user := m.sess.User().Username
 	now := m.app.cfg.Now()
 	m.Photo.SetNote("Sending the verdict…")
+	r, sess := m.runs.startEach(runVerdict, 30*time.Second), m.sess
 	go func() {
-		ctx, cancel := context.WithTimeout(m.bg, 30*time.Second)
-		defer cancel()
-		queued, err := m.sess.Verify(ctx, id, v)
-		uiDo(func() {
+		queued, err := sess.Verify(r.Context(), id, v)
+		r.apply(func() {
 			m.Status.Refresh()
 			if err != nil {
 				m.Photo.SetError("The verdict was not recorded: " + Words(err))

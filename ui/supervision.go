@@ -1,73 +1,20 @@
 package ui
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"sort"
 	"strings"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
 
 	"alprdesk/api"
-	"alprdesk/client"
+	"alprdesk/ui/session"
 )
-
-// SupervisionSession is what the supervisor screens (audit history, review
-// queue, efficacy dashboard) need of a session beyond Session. The client
-// adapter implements it; a session without it shows no supervisor screens.
-type SupervisionSession interface {
-	// Audit reads a page of the audit trail, newest first.
-	Audit(ctx context.Context, q client.AuditQuery) (*api.AuditPage, error)
-	// AuditSample draws the month's reproducible random sample.
-	AuditSample(ctx context.Context, month string, size int) (*api.AuditSample, error)
-	// ReviewAudit records a review of an audit entry.
-	ReviewAudit(ctx context.Context, req api.AuditReviewRequest) (*api.AuditReview, error)
-	// AuditReviews lists the reviews of the month's entries.
-	AuditReviews(ctx context.Context, month string) ([]api.AuditReview, error)
-	// Efficacy fetches the efficacy figures of [from, to).
-	Efficacy(ctx context.Context, from, to time.Time) (*api.Efficacy, error)
-}
-
-// OutcomeSession marks what a search led to.
-type OutcomeSession interface {
-	SetSearchOutcome(ctx context.Context, searchID, outcome, note string) (*api.SearchOutcomeRecord, error)
-}
-
-func (s *clientSession) Audit(ctx context.Context, q client.AuditQuery) (*api.AuditPage, error) {
-	p, err := s.cl.Audit(ctx, q)
-	return p, s.note(err)
-}
-
-func (s *clientSession) AuditSample(ctx context.Context, month string, size int) (*api.AuditSample, error) {
-	r, err := s.cl.AuditSample(ctx, month, size)
-	return r, s.note(err)
-}
-
-func (s *clientSession) ReviewAudit(ctx context.Context, req api.AuditReviewRequest) (*api.AuditReview, error) {
-	r, err := s.cl.ReviewAudit(ctx, req)
-	return r, s.note(err)
-}
-
-func (s *clientSession) AuditReviews(ctx context.Context, month string) ([]api.AuditReview, error) {
-	r, err := s.cl.AuditReviews(ctx, month)
-	return r, s.note(err)
-}
-
-func (s *clientSession) Efficacy(ctx context.Context, from, to time.Time) (*api.Efficacy, error) {
-	r, err := s.cl.Efficacy(ctx, from, to)
-	return r, s.note(err)
-}
-
-func (s *clientSession) SetSearchOutcome(ctx context.Context, searchID, outcome, note string) (*api.SearchOutcomeRecord, error) {
-	r, err := s.cl.SetSearchOutcome(ctx, searchID, outcome, note)
-	return r, s.note(err)
-}
 
 // Nav entries of the supervision issue.
 const (
@@ -82,10 +29,10 @@ const (
 func (m *MainScreen) extraNav() []string {
 	var out []string
 	role := m.sess.User().Role
-	if _, ok := m.sess.(OutcomeSession); ok && isSearchRole(role) {
+	if _, ok := session.Outcomes(m.sess); ok && isSearchRole(role) {
 		out = append(out, navEvidence)
 	}
-	if _, ok := m.sess.(SupervisionSession); ok && role == api.RoleSupervisor {
+	if _, ok := session.Supervision(m.sess); ok && role == api.RoleSupervisor {
 		out = append(out, navAudit, navReports)
 	}
 	return out
@@ -276,4 +223,23 @@ func dialogConfirm(title string, content fyne.CanvasObject, ok func(), win fyne.
 			ok()
 		}
 	}, win)
+}
+
+// supOf is the session's supervisor side; the screens that use it are
+// registered only when it is there, so nil never reaches them.
+func supOf(s session.Session) session.SupervisionSession {
+	v, _ := session.Supervision(s)
+	return v
+}
+
+// hotlistsOf is the session's hotlist side, or nil.
+func hotlistsOf(s session.Session) session.HotlistSession {
+	h, _ := session.Hotlists(s)
+	return h
+}
+
+// trainingOfSession is the session's training side, or nil.
+func trainingOfSession(s session.Session) session.TrainingSession {
+	t, _ := session.Training(s)
+	return t
 }

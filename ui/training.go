@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -66,11 +65,11 @@ func (v *TrainingView) load() {
 	}
 	v.loaded = true
 	s := v.m.sess
+	job := v.m.runs.start("training.load", 20*time.Second)
 	go func() {
-		ctx, cancel := context.WithTimeout(v.m.bg, 20*time.Second)
-		defer cancel()
+		ctx := job.Context()
 		ex, err := s.Exercises(ctx)
-		uiDo(func() {
+		job.apply(func() {
 			if err != nil {
 				v.loaded = false
 				setMsg(v.msg, "The exercises could not be loaded: "+Words(err))

@@ -1,12 +1,13 @@
 package ui
 
 import (
-	"fyne.io/fyne/v2"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"fyne.io/fyne/v2"
 
 	"fyne.io/fyne/v2/test"
 

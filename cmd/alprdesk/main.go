@@ -16,6 +16,7 @@ import (
 
 	"alprdesk/assets"
 	"alprdesk/ui"
+	"alprdesk/ui/session"
 )
 
 // AppID is the application id (also in FyneApp.toml).
@@ -30,7 +31,7 @@ func main() {
 	reads := flag.Int("reads", 0, "demo world reads (0: the store's default)")
 	flag.Parse()
 
-	cfg := ui.Config{Connector: &ui.ClientConnector{CAFile: *caFile}, Server: *server}
+	cfg := ui.Config{Connector: &session.ClientConnector{CAFile: *caFile}, Server: *server}
 	if *demoMode {
 		d, err := startDemo(demoOptions{Basemap: *basemap, Seed: *seed, Reads: *reads})
 		if err != nil {
