@@ -178,16 +178,24 @@ func (v *AlertsView) add(a api.Alert) {
 }
 
 func (v *AlertsView) count() {
+	if v.OnCount != nil {
+		v.OnCount(v.Unacknowledged())
+	}
+}
+
+// Unacknowledged counts the hits not yet acknowledged (the nav badge).
+func (v *AlertsView) Unacknowledged() int {
 	n := 0
 	for _, r := range v.rows {
 		if !r.Acked {
 			n++
 		}
 	}
-	if v.OnCount != nil {
-		v.OnCount(n)
-	}
+	return n
 }
+
+// focusTarget is the hit list (arrows move, Tab reaches the verdicts).
+func (v *AlertsView) focusTarget() fyne.Focusable { return v.list }
 
 // Rows are the hits on the panel, newest first.
 func (v *AlertsView) Rows() []*AlertRow { return v.rows }

@@ -66,6 +66,7 @@ func New(fa fyne.App, cfg Config) *App {
 		cfg.Now = time.Now
 	}
 	a := &App{fa: fa, cfg: cfg}
+	applyTheme(fa, fa.Preferences().StringWithFallback(prefTheme, themeSystem))
 	a.win = fa.NewWindow("alprdesk")
 	a.win.Resize(fyne.NewSize(1280, 720))
 	a.idle = newIdleTimer(cfg.IdleLock, cfg.Now, a.onIdle)

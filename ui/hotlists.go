@@ -56,6 +56,18 @@ type HotlistsView struct {
 	remove    *widget.Button
 	entMsg    *widget.Label
 	entSel    int
+
+	// OnLoaded is called after each load (the nav badge follows).
+	OnLoaded func()
+}
+
+// Waiting counts the requests waiting for this approver's decision (0 for
+// other roles).
+func (v *HotlistsView) Waiting() int {
+	if !v.approver() {
+		return 0
+	}
+	return waiting(v.reqs, v.me().Username)
 }
 
 func newHotlistsView(m *MainScreen) *HotlistsView {
@@ -89,6 +101,9 @@ func (v *HotlistsView) canRequest() bool {
 
 func (v *HotlistsView) requestsTitle() string {
 	if v.approver() {
+		if n := v.Waiting(); n > 0 {
+			return fmt.Sprintf("Approval queue (%d waiting)", n)
+		}
 		return "Approval queue"
 	}
 	return "My requests"

@@ -221,6 +221,8 @@ func (v *HotlistsView) load() {
 				v.reqList.UnselectAll()
 				v.extend.Disable()
 				v.reqList.Refresh()
+				v.tabs.Items[1].Text = v.requestsTitle()
+				v.tabs.Refresh()
 			}
 			if eerr != nil {
 				setMsg(v.entMsg, "The entries could not be loaded: "+Words(eerr))
@@ -230,6 +232,9 @@ func (v *HotlistsView) load() {
 				v.entList.UnselectAll()
 				v.remove.Disable()
 				v.entList.Refresh()
+			}
+			if v.OnLoaded != nil {
+				v.OnLoaded()
 			}
 		})
 	}()

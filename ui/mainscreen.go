@@ -18,8 +18,11 @@ import (
 // pageSize is the number of results fetched per page.
 const pageSize = 200
 
-// MainScreen is the investigator's window: case bar, search form, results,
-// photo panel, timeline and status line.
+// MainScreen is the signed-in window: the navigation of the role's
+// screens (registry.go), the screen on show with the case bar above it
+// when it searches and the photo panel beside it when it shows reads, and
+// the status line. It owns what screens share: the case bar, the search
+// form and results, the photo panel and the timeline.
 type MainScreen struct {
 	app     *App
 	sess    session.Session
@@ -32,15 +35,16 @@ type MainScreen struct {
 	Timeline *TimelineView
 	Training *TrainingView
 	Status   *StatusLine
-	Alerts   *AlertsView   // live hotlist hits (alerts.go)
-	Hotlists *HotlistsView // hotlist requests and entries (hotlists.go)
+	Alerts   *AlertsView   // live hotlist hits (alerts.go), nil without them
+	Hotlists *HotlistsView // hotlist requests and entries (hotlists.go), nil without them
 
-	center  *fyne.Container
-	nav     *widget.List
+	reg     *Registry        // the role's screens
+	frame   *fyne.Container  // holds the arrangement of the screen on show
+	split   *container.Split // a screen and the photo panel
+	caseTop fyne.CanvasObject
 	resMsg  *widget.Label
 	results fyne.CanvasObject
 
-	navItems   []string
 	sup        supervision // the supervision screens (supervision.go)
 	training   *trainingUI // training mode of a demo session (training_mode.go), else nil
 	searchID   string
@@ -55,15 +59,6 @@ const (
 	runPhoto   = "photo"
 	runVerdict = "verdict"
 )
-
-// Nav entries.
-const (
-	navSearch   = "Search"
-	navTimeline = "Timeline"
-)
-
-// navTraining lists the demo world's exercises (demo sessions only).
-const navTraining = "Training"
 
 func newMainScreen(a *App) *MainScreen {
 	m := &MainScreen{app: a, sess: a.sess, resMsg: errorText(), runs: newRuns()}
@@ -85,31 +80,48 @@ func newMainScreen(a *App) *MainScreen {
 	m.Photo.OnVerdict = m.onVerdict
 	m.Timeline = newTimelineView(m)
 	m.Training = newTrainingView(m)
-	m.navItems = []string{navSearch, navTimeline}
-	if a.cfg.Demo || p.Demo {
-		m.navItems = append(m.navItems, navTraining)
-	}
-	m.navItems = append(m.navItems, m.extraNav()...)
-	m.initHotlists() // hotlist_nav.go
 	m.Status = newStatusLine(a, m.runs)
-
-	m.nav = widget.NewList(func() int { return len(m.navItems) },
-		func() fyne.CanvasObject { return widget.NewLabel("Timeline map") },
-		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(m.navItems[i]) })
-
 	m.results = container.NewBorder(container.NewVBox(m.Form.content, widget.NewSeparator(), m.resMsg), nil, nil, nil, m.Results.content)
-	m.center = container.NewStack(m.results)
-	m.nav.Select(0)
-	m.nav.OnSelected = m.onNav
-	split := container.NewHSplit(m.center, container.NewPadded(m.Photo.content))
-	split.Offset = 0.66
-	body := container.NewBorder(nil, nil, container.NewHBox(fixedWidth(m.nav, 96), widget.NewSeparator()), nil, split)
-	top := container.NewVBox(container.NewPadded(m.Case.content), widget.NewSeparator())
-	m.content = withTraining(m, container.NewBorder(top, m.Status.content, nil, nil, body)) // training_mode.go
+	m.caseTop = container.NewVBox(container.NewPadded(m.Case.content), widget.NewSeparator())
+	m.split = container.NewHSplit(widget.NewLabel(""), container.NewPadded(m.Photo.content))
+	m.split.Offset = 0.66
+	m.frame = container.NewStack()
+	m.reg = newRegistry(Deps{Session: m.sess, Policy: p, Demo: a.cfg.Demo || p.Demo, Case: m.Case, Photo: m.Photo,
+		Runs: m.runs, Window: a.win, main: m})
+	m.reg.OnShow = m.arrange
+	nav := container.NewHBox(fixedWidth(m.reg.list, 150), widget.NewSeparator())
+	body := container.NewBorder(nil, nil, nav, nil, m.frame)
+	m.content = withTraining(m, container.NewBorder(nil, m.Status.content, nil, nil, body)) // training_mode.go
 	m.onCaseChange(nil)
-	m.loadCameras()
+	if m.canSearch() {
+		m.loadCameras()
+	}
+	m.reg.Show(m.reg.Landing())
 	return m
 }
+
+// arrange puts a screen in the window: the case bar above it when it
+// searches, the photo panel beside it when it shows reads, else the full
+// width.
+func (m *MainScreen) arrange(def ScreenDef, content fyne.CanvasObject) {
+	main := content
+	if def.Place.Photo {
+		m.split.Leading = content
+		m.split.Refresh()
+		main = m.split
+	}
+	if def.Place.CaseBar {
+		main = container.NewBorder(m.caseTop, nil, nil, nil, main)
+	}
+	m.frame.Objects = []fyne.CanvasObject{main}
+	m.frame.Refresh()
+}
+
+// canSearch reports whether the role has the search screen.
+func (m *MainScreen) canSearch() bool { return m.reg == nil || m.reg.Has(screenSearch) }
+
+// Screens is the role's registry of screens.
+func (m *MainScreen) Screens() *Registry { return m.reg }
 
 // loadCameras fills the camera picker (off the UI goroutine).
 func (m *MainScreen) loadCameras() {
@@ -143,12 +155,15 @@ func (m *MainScreen) installKeys() {
 	change := fyne.NewMenuItem("Change case", m.Case.onChangeCase)
 	lock := fyne.NewMenuItem("Lock now", m.app.LockNow)
 	out := fyne.NewMenuItem("Sign out", m.app.logout)
-	m.app.win.SetMainMenu(fyne.NewMainMenu(
-		fyne.NewMenu("Session", lock, out),
-		fyne.NewMenu("Search", quick, timeline, fyne.NewMenuItem("Timeline of all shown results", m.showTimelineAll), change),
-		m.helpMenu(),
-	))
-	c.AddShortcut(lookup, func(fyne.Shortcut) { m.focusPlate() })
+	menus := []*fyne.Menu{fyne.NewMenu("Session", lock, m.themeItem(), out), fyne.NewMenu("Go", m.reg.MenuItems()...)}
+	if m.canSearch() {
+		menus = append(menus, fyne.NewMenu("Search", quick, timeline, fyne.NewMenuItem("Timeline of all shown results", m.showTimelineAll), change))
+		c.AddShortcut(lookup, func(fyne.Shortcut) { m.focusPlate() })
+	}
+	m.app.win.SetMainMenu(fyne.NewMainMenu(append(menus, m.helpMenu())...))
+	for i, sc := range m.reg.Shortcuts() {
+		c.AddShortcut(sc, func(fyne.Shortcut) { m.app.idle.touch(); m.reg.showIndex(i) })
+	}
 	c.SetOnTypedRune(func(r rune) {
 		m.app.idle.touch()
 		m.Photo.KeyVerdict(r)
@@ -180,6 +195,9 @@ func (m *MainScreen) removeKeys() {
 	c.SetOnTypedRune(nil)
 	c.SetOnTypedKey(nil)
 	c.RemoveShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault})
+	for _, sc := range m.reg.Shortcuts() {
+		c.RemoveShortcut(sc)
+	}
 }
 
 func (m *MainScreen) showHelp() {
@@ -195,18 +213,19 @@ func (m *MainScreen) showHelp() {
 	d.Show()
 }
 
-// focusStart puts the cursor where work starts.
+// focusStart puts the cursor where work starts: the landing screen's own
+// focus, or the case bar of a screen that searches.
 func (m *MainScreen) focusStart() {
-	if m.Case.Active() == nil {
-		m.app.win.Canvas().Focus(m.Case.report)
-	} else {
-		m.focusPlate()
-	}
+	m.reg.Show(m.reg.Current())
 }
 
 // focusPlate is the quick lookup: the plate field, from anywhere.
 func (m *MainScreen) focusPlate() {
 	m.app.idle.touch()
+	if m.reg.Current() == screenLookup {
+		m.reg.Show(screenLookup)
+		return
+	}
 	m.showSearch()
 	if m.Case.Active() == nil {
 		m.app.win.Canvas().Focus(m.Case.report)
@@ -245,36 +264,11 @@ func (m *MainScreen) forgetCase() {
 	m.Case.Clear()
 }
 
-func (m *MainScreen) onNav(i widget.ListItemID) {
-	if m.onHotNav(m.navItems[i]) { // hotlist_nav.go
-		return
-	}
-	switch m.navItems[i] {
-	case navSearch:
-		m.showSearch()
-	case navTimeline:
-		m.showTimeline()
-	case navTraining:
-		m.showTraining()
-	default:
-		m.showExtra(m.navItems[i])
-	}
-}
-
-func (m *MainScreen) showSearch() {
-	m.center.Objects = []fyne.CanvasObject{m.results}
-	m.center.Refresh()
-	m.nav.OnSelected = nil
-	m.nav.Select(0)
-	m.nav.OnSelected = m.onNav
-}
+// showSearch shows the search screen (results and form).
+func (m *MainScreen) showSearch() { m.reg.Show(screenSearch) }
 
 // showTraining opens the exercises.
-func (m *MainScreen) showTraining() {
-	m.Training.load()
-	m.center.Objects = []fyne.CanvasObject{m.Training.content}
-	m.center.Refresh()
-}
+func (m *MainScreen) showTraining() { m.reg.Show(screenTraining) }
 
 // onSearch runs a new search under the active case.
 func (m *MainScreen) onSearch(req api.SearchRequest) {

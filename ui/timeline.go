@@ -48,6 +48,7 @@ type TimelineView struct {
 	shown    []api.Read   // the reads rendered is the map of (an export records these)
 	selected string
 	multi    bool // the results shown (all plates), not one plate
+	opening  bool // showTimeline is showing the screen (the nav did not)
 
 	// OnRendered is called after each map render (tests wait on it).
 	OnRendered func()
@@ -102,13 +103,25 @@ func (m *MainScreen) showTimeline() {
 		setMsg(m.resMsg, "Select a result first: the timeline shows every sighting of its plate.")
 		return
 	}
-	// show the view first, so that the map is drawn at its size
-	m.center.Objects = []fyne.CanvasObject{m.Timeline.content}
-	m.center.Refresh()
+	m.Timeline.opening = true // show the view first, so that the map is drawn at its size
+	m.reg.Show(screenTimeline)
+	m.Timeline.opening = false
 	m.Timeline.Load(rows[i].Read, rows)
-	m.nav.OnSelected = nil
-	m.nav.Select(1)
-	m.nav.OnSelected = m.onNav
+}
+
+// The timeline screen: from the navigation it shows the selected row's
+// plate (Ctrl+T too).
+func init() {
+	registerScreen(ScreenDef{ID: screenTimeline, Title: "Timeline", Icon: theme.MediaFastForwardIcon(), Order: 20,
+		Roles: api.SearchRoles, Place: Placement{CaseBar: true, Photo: true},
+		New: func(d Deps) Screen {
+			m := d.main
+			return &viewScreen{content: m.Timeline.content, shown: func() {
+				if !m.Timeline.opening {
+					m.showTimeline()
+				}
+			}, focus: func() fyne.Focusable { return m.Timeline.list }}
+		}})
 }
 
 // plateOf is the plate a read stands for: the verified text when a human

@@ -76,7 +76,7 @@ func newTour(m *MainScreen) *Tour {
 	t.frame.Hide()
 	t.card.Hide()
 	t.layer = container.New(tourLayout{t}, t.frame, t.card)
-	t.pending = !m.app.fa.Preferences().BoolWithFallback(prefTourDone, false)
+	t.pending = !m.app.fa.Preferences().BoolWithFallback(prefTourDone, false) && m.reg.Landing() == screenSearch
 	return t
 }
 

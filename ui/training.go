@@ -27,6 +27,18 @@ type TrainingView struct {
 	loaded  bool
 }
 
+// The training screen (demo sessions): the exercises, with the answer box
+// of training mode; it searches, so the case bar goes with it.
+func init() {
+	registerScreen(ScreenDef{ID: screenTraining, Title: "Training", Icon: theme.HelpIcon(), Order: 80,
+		Roles: api.SearchRoles, Place: Placement{CaseBar: true},
+		Needs: func(d Deps) bool { return d.Demo },
+		New: func(d Deps) Screen {
+			v := d.main.Training
+			return &viewScreen{content: v.content, shown: v.load, focus: func() fyne.Focusable { return v.list }}
+		}})
+}
+
 func newTrainingView(m *MainScreen) *TrainingView {
 	v := &TrainingView{m: m, sel: -1, msg: errorText()}
 	v.list = widget.NewList(func() int { return len(v.ex) },

@@ -51,6 +51,23 @@ type ClassView struct {
 	ticking bool
 }
 
+// The class view is a trainer's landing screen in a demo session.
+func init() {
+	registerScreen(ScreenDef{ID: screenClass, Title: "Class", Icon: theme.AccountIcon(), Order: 85,
+		Roles: []string{api.RoleTrainer}, Landing: []string{api.RoleTrainer},
+		Needs: func(d Deps) bool { _, ok := session.Training(d.Session); return d.Demo && ok },
+		New: func(d Deps) Screen {
+			m := d.main
+			v := newClassView(m)
+			v.Showing = func() bool { return m.reg.Current() == screenClass }
+			if t := trainingOf(m); t != nil {
+				t.class = v
+				v.OnReset = t.afterReset
+			}
+			return &viewScreen{content: v.content, shown: v.load}
+		}})
+}
+
 // classRefresh is how often the class view refreshes while on screen.
 var classRefresh = 10 * time.Second
 
