@@ -13,7 +13,7 @@ import (
 // as 20-042436 or 21-04318.
 const DefaultReportNumberPattern = `^\d{2}-\d{5,6}$`
 
-// DefaultPolicy returns the policy of DESIGN.md: the rules the store
+// DefaultPolicy returns the agency policy of docs/POLICY.md: the rules the store
 // enforces and publishes at GET /v1/policy. An agency may extend its lists
 // in configuration; the returned slices are fresh copies each call.
 func DefaultPolicy() Policy {
@@ -258,7 +258,7 @@ func reportPattern(expr string) (*regexp.Regexp, error) {
 	return re, nil
 }
 
-// CheckCase checks a search's case context against the policy (DESIGN.md
+// CheckCase checks a search's case context against the policy (docs/POLICY.md,
 // rules 1 and 2) and returns nil when it may proceed, else the error the
 // store answers:
 //

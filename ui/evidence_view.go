@@ -22,7 +22,7 @@ import (
 // what the search led to, and the evidence packet (PDF with photos,
 // verification status, case context and timeline map; or CSV) of the
 // selected reads. Every export is recorded through POST /v1/exports
-// before its file is written, which retains the reads (DESIGN.md rule 6).
+// before its file is written, which retains the reads (docs/POLICY.md, rule 6).
 type EvidenceView struct {
 	m       *MainScreen
 	content fyne.CanvasObject

@@ -154,7 +154,11 @@ func (m *MainScreen) installKeys() {
 	timeline.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyT, Modifier: fyne.KeyModifierShortcutDefault}
 	change := fyne.NewMenuItem("Change case", m.Case.onChangeCase)
 	lock := fyne.NewMenuItem("Lock now", m.app.LockNow)
+	lock.Shortcut = lockKey
 	out := fyne.NewMenuItem("Sign out", m.app.logout)
+	out.Shortcut = signOutKey
+	c.AddShortcut(lockKey, func(fyne.Shortcut) { m.app.LockNow() })
+	c.AddShortcut(signOutKey, func(fyne.Shortcut) { m.app.logout() })
 	menus := []*fyne.Menu{fyne.NewMenu("Session", lock, m.themeItem(), out), fyne.NewMenu("Go", m.reg.MenuItems()...)}
 	if m.canSearch() {
 		menus = append(menus, fyne.NewMenu("Search", quick, timeline, fyne.NewMenuItem("Timeline of all shown results", m.showTimelineAll), change))
@@ -171,6 +175,12 @@ func (m *MainScreen) installKeys() {
 	c.SetOnTypedKey(func(e *fyne.KeyEvent) {
 		m.app.idle.touch()
 		switch e.Name {
+		case fyne.KeyEscape:
+			if t := trainingOf(m); t != nil {
+				if step, _ := t.tour.Step(); step >= 0 {
+					t.tour.Close()
+				}
+			}
 		case fyne.KeyUp, fyne.KeyLeft:
 			m.Results.Move(-1)
 		case fyne.KeyDown, fyne.KeyRight:
@@ -195,17 +205,23 @@ func (m *MainScreen) removeKeys() {
 	c.SetOnTypedRune(nil)
 	c.SetOnTypedKey(nil)
 	c.RemoveShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault})
-	for _, sc := range m.reg.Shortcuts() {
+	for _, sc := range append(m.reg.Shortcuts(), lockKey, signOutKey) {
 		c.RemoveShortcut(sc)
 	}
 }
+
+// Session keys: Ctrl+Shift+L locks, Ctrl+Shift+Q signs out.
+var (
+	lockKey    = &desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
+	signOutKey = &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
+)
 
 func (m *MainScreen) showHelp() {
 	t := "Plate patterns: * stands for any run of characters (also none), ? for exactly one.\n" +
 		"Give at least 3 known characters, e.g. 7AB*, *C12?, 7?BC123.\n" +
 		"Look-alikes also matches characters OCR confuses: 0 O D Q · 8 B · 1 I L · 5 S · 2 Z · 6 G.\n\n" +
-		"Keys: Ctrl+L plate field · Enter search · ↑/↓ move through results · 1 Confirm · 2 Misread · " +
-		"3 Wrong state · 4 Unreadable · Ctrl+T timeline."
+		"Keys: Ctrl+1…Ctrl+9 screens · Ctrl+L plate field · Enter search · ↑/↓ move through results · 1 Confirm · 2 Misread · " +
+		"3 Wrong state · 4 Unreadable · Ctrl+T timeline · Tab next field · Ctrl+Shift+L lock · Ctrl+Shift+Q sign out."
 	l := widget.NewLabel(t)
 	l.Wrapping = fyne.TextWrapWord
 	d := newInfoDialog("Wildcards and keys", l, m.app.win)
