@@ -160,6 +160,10 @@ type Efficacy struct {
 	// HotlistHits counts hotlist alerts raised in the period: Key is the
 	// list (alert, covert, felony_wants, stolen_plates, stolen_vehicles).
 	HotlistHits []CountBy `json:"hotlist_hits"`
+	// HitsByList holds, per list (in the order of HotlistHits), the hits
+	// raised in the period with their verdicts and outcomes, read from the
+	// daily counters so that they outlive the purge of alerts.
+	HitsByList []ListHits `json:"hits_by_list"`
 	// Verification holds the human verification figures.
 	Verification VerificationFigures `json:"verification"`
 	// DataAge counts the period's searches that returned reads by the age,
@@ -205,6 +209,7 @@ func (e Efficacy) MarshalJSON() ([]byte, error) {
 	p.SearchesByMonth = nonNil(p.SearchesByMonth)
 	p.Refusals = nonNil(p.Refusals)
 	p.HotlistHits = nonNil(p.HotlistHits)
+	p.HitsByList = nonNil(p.HitsByList)
 	p.DataAge = nonNil(p.DataAge)
 	p.Outcomes = nonNil(p.Outcomes)
 	p.Users = nonNil(p.Users)

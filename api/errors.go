@@ -34,6 +34,19 @@ const (
 	CodeConflict               = "conflict"
 	CodeMethodNotAllowed       = "method_not_allowed"
 	CodeInternal               = "internal"
+	CodeStoreUnavailable       = "store_unavailable"
+	CodeUnsupportedMediaType   = "unsupported_media_type"
+	CodeChainBroken            = "chain_broken"
+	CodeInvalidMFACode         = "invalid_mfa_code"
+	CodeMFACodeReused          = "mfa_code_reused"
+	CodeMFAEnrollmentRequired  = "mfa_enrollment_required"
+	CodeMFARequiredByPolicy    = "mfa_required_by_policy"
+	CodeOutcomeExists          = "outcome_exists"
+	CodeReasonRequired         = "reason_required"
+	CodeSceneTooBroad          = "scene_too_broad"
+	CodeAnalysisNotPermitted   = "analysis_not_permitted"
+	CodeTooManyResults         = "too_many_results"
+	CodeDuplicateID            = "duplicate_id"
 )
 
 // ErrorCode is one row of the error table: a code, the HTTP status every
@@ -44,6 +57,18 @@ type ErrorCode struct {
 	Status  int
 	Meaning string
 }
+
+// alsoStatus is the one other status a code is answered with where the
+// contract says so: invalid_mfa_code and mfa_code_reused are 401 at
+// sign-in but 422 when confirming or removing a second factor (DESIGN's
+// "Sign-in with a second factor"). Only EStatus answers it.
+var alsoStatus = map[string]int{
+	CodeInvalidMFACode: http.StatusUnprocessableEntity,
+	CodeMFACodeReused:  http.StatusUnprocessableEntity,
+}
+
+// AlsoStatus is the other status a code may carry (0: none).
+func AlsoStatus(code string) int { return alsoStatus[code] }
 
 // errorTable is the one place that says which HTTP status each error code
 // is answered with. The store's writeError and the client both read it;
@@ -74,6 +99,19 @@ var errorTable = []ErrorCode{
 	{CodeAccountLocked, http.StatusLocked, "the account is locked"},
 	{CodeRateLimited, http.StatusTooManyRequests, "too many requests"},
 	{CodeInternal, http.StatusInternalServerError, "the store failed"},
+	{CodeStoreUnavailable, http.StatusServiceUnavailable, "the store cannot reach its database just now"},
+	{CodeUnsupportedMediaType, http.StatusUnsupportedMediaType, "the request body was not sent as JSON"},
+	{CodeChainBroken, http.StatusServiceUnavailable, "the store's audit chain is broken"},
+	{CodeInvalidMFACode, http.StatusUnauthorized, "the second factor's code is not correct"},
+	{CodeMFACodeReused, http.StatusUnauthorized, "the second factor's code was already used"},
+	{CodeMFAEnrollmentRequired, http.StatusForbidden, "the store requires a second factor; set one up"},
+	{CodeMFARequiredByPolicy, http.StatusForbidden, "the store requires a second factor; it cannot be removed"},
+	{CodeOutcomeExists, http.StatusConflict, "an outcome of this hit is already on record"},
+	{CodeReasonRequired, http.StatusUnprocessableEntity, "a written reason is required"},
+	{CodeSceneTooBroad, http.StatusUnprocessableEntity, "a scene holds too many reads in its window"},
+	{CodeAnalysisNotPermitted, http.StatusForbidden, "the analysis is not permitted for this role or purpose"},
+	{CodeTooManyResults, http.StatusUnprocessableEntity, "the search returned its most reads; narrow the window or the area"},
+	{CodeDuplicateID, http.StatusConflict, "a read with this id came from another camera"},
 }
 
 // ErrorCodes returns the error table, in a copy the caller may keep.
@@ -115,10 +153,19 @@ type ErrorResponse struct {
 type Error struct {
 	Code    string
 	Message string
+	// also, when set, is the code's other status this answer carries
+	// (EStatus).
+	also int
 }
 
-// Status is the HTTP status the code is answered with.
-func (e *Error) Status() int { return StatusOf(e.Code) }
+// Status is the HTTP status the code is answered with: the table's, or
+// the code's other status for an error built with EStatus.
+func (e *Error) Status() int {
+	if e.also != 0 {
+		return e.also
+	}
+	return StatusOf(e.Code)
+}
 
 // Error implements error with the store's sentence.
 func (e *Error) Error() string {
@@ -137,4 +184,14 @@ func (e *Error) Is(target error) bool {
 // E builds an API error of a code of the table with a formatted message.
 func E(code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// EStatus is E for the few answers the contract gives a code's other
+// status (AlsoStatus); any other status is ignored and the table's stands.
+func EStatus(status int, code, format string, args ...any) *Error {
+	e := E(code, format, args...)
+	if also := alsoStatus[code]; also != 0 && status == also {
+		e.also = status
+	}
+	return e
 }

@@ -80,6 +80,9 @@ type Tokens struct {
 	RefreshExpires time.Time
 	// User is the signed-in user (zero after logout).
 	User api.User
+	// EnrollmentRequired marks restricted tokens: the store requires a
+	// second factor the user has not set up (api.TokenResponse).
+	EnrollmentRequired bool
 }
 
 // Client is a session with one store. Its methods are safe for concurrent
@@ -177,9 +180,11 @@ func IsLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// transport builds the HTTP transport, trusting CAFile besides the system.
+// transport builds the HTTP transport, trusting CAFile besides the system
+// and going through the system's proxy (see systemProxy).
 func transport(caFile string) (*http.Transport, error) {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.Proxy = systemProxy()
 	tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 	if caFile == "" {
 		return tr, nil

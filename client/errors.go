@@ -38,6 +38,30 @@ var (
 	ErrOutsideRetention     = sentinelFor(api.CodeOutsideRetention)
 	ErrVerificationRequired = sentinelFor(api.CodeVerificationRequired)
 	ErrConflict             = sentinelFor(api.CodeConflict)
+	ErrTooManyResults       = sentinelFor(api.CodeTooManyResults)
+	ErrDuplicateID          = sentinelFor(api.CodeDuplicateID)
+
+	// Analysis refusals (DESIGN.md, Analyses).
+	ErrSceneTooBroad        = sentinelFor(api.CodeSceneTooBroad)
+	ErrAnalysisNotPermitted = sentinelFor(api.CodeAnalysisNotPermitted)
+
+	// Hit outcomes.
+	ErrOutcomeExists  = sentinelFor(api.CodeOutcomeExists)
+	ErrReasonRequired = sentinelFor(api.CodeReasonRequired)
+
+	// Second factor (DESIGN.md, Sign-in with a second factor).
+	// ErrMFARequired is no answer of the store's: Login returns it when the
+	// password step asks for a code.
+	ErrMFARequired           = errors.New("the sign-in needs a code of the second factor")
+	ErrInvalidMFACode        = sentinelFor(api.CodeInvalidMFACode)
+	ErrMFACodeReused         = sentinelFor(api.CodeMFACodeReused)
+	ErrMFAEnrollmentRequired = sentinelFor(api.CodeMFAEnrollmentRequired)
+	ErrMFARequiredByPolicy   = sentinelFor(api.CodeMFARequiredByPolicy)
+
+	// The store's audit chain does not verify: it serves only audit reads.
+	ErrChainBroken = sentinelFor(api.CodeChainBroken)
+	// The store cannot reach its database just now (retry later).
+	ErrStoreUnavailable = sentinelFor(api.CodeStoreUnavailable)
 
 	// Access.
 	ErrUnauthorized  = sentinelFor(api.CodeUnauthorized)
@@ -54,6 +78,7 @@ var (
 	ErrRateLimited      = sentinelFor(api.CodeRateLimited)
 	ErrServer           = sentinelFor(api.CodeInternal)
 	ErrMethodNotAllowed = sentinelFor(api.CodeMethodNotAllowed)
+	ErrUnsupportedType  = sentinelFor(api.CodeUnsupportedMediaType)
 
 	// Answers the client could not decode, transport and configuration.
 	ErrUnexpected = localSentinel(CodeUnexpected, "unexpected answer from the store")

@@ -145,7 +145,7 @@ func (h *alertHub) notify() {
 }
 
 // alertID is the API id of the alert with storage sequence seq.
-func alertID(seq int64) string { return "al_" + strconv.FormatInt(seq, 10) }
+func AlertID(seq int64) string { return "al_" + strconv.FormatInt(seq, 10) }
 
 // parseAlertID returns the sequence of an alert id ("al_12" or "12").
 func parseAlertID(id string) (int64, bool) {
@@ -194,7 +194,7 @@ func (s *Server) loadDemoHotlists(ctx context.Context) error {
 	return s.st.Update(ctx, func(tx Tx) error {
 		added := 0
 		for _, e := range s.world().Hotlists() {
-			err := tx.InsertHotlistEntry(&HotlistEntryRecord{HotlistEntry: e, CreatedAt: now, Status: entryActive})
+			err := tx.InsertHotlistEntry(&HotlistEntryRecord{HotlistEntry: e, CreatedAt: now, Status: EntryActive})
 			if errors.Is(err, ErrExists) {
 				continue
 			}
@@ -216,7 +216,7 @@ func (s *Server) reloadHotlists(ctx context.Context) error {
 	defer s.hot.loadMu.Unlock()
 	var es []HotlistEntryRecord
 	var gen int64
-	err := s.st.View(ctx, func(tx Tx) error {
+	err := s.st.View(ctx, func(tx ReadTx) error {
 		var err error
 		if gen, err = tx.HotlistGeneration(); err != nil {
 			return err
@@ -233,8 +233,9 @@ func (s *Server) reloadHotlists(ctx context.Context) error {
 	return nil
 }
 
-// hotlistLoop expires entries, purges orphan alerts and picks up entries
-// changed by another process, every HotlistEvery.
+// hotlistLoop expires entries and purges orphan alerts (on one node at a
+// time), and picks up entries changed by another process or node whose
+// notification this node missed, every HotlistEvery.
 func (s *Server) hotlistLoop(ctx context.Context) {
 	t := time.NewTicker(s.cfg.HotlistEvery)
 	defer t.Stop()
@@ -244,13 +245,15 @@ func (s *Server) hotlistLoop(ctx context.Context) {
 			return
 		case <-t.C:
 		}
-		if n, err := s.ExpireHotlists(ctx); err != nil && ctx.Err() == nil {
-			s.cfg.Logf("store: hotlist expiry: %v", err)
-		} else if n > 0 {
-			s.cfg.Logf("store: %d hotlist entries expired", n)
-		}
+		s.leased(ctx, jobHotlistExpiry, s.cfg.HotlistEvery, func() {
+			if n, err := s.ExpireHotlists(ctx); err != nil && ctx.Err() == nil {
+				s.cfg.Logf("store: hotlist expiry: %v", err)
+			} else if n > 0 {
+				s.cfg.Logf("store: %d hotlist entries expired", n)
+			}
+		})
 		var gen int64
-		err := s.st.View(ctx, func(tx Tx) error {
+		err := s.st.View(ctx, func(tx ReadTx) error {
 			var err error
 			gen, err = tx.HotlistGeneration()
 			return err
@@ -262,13 +265,34 @@ func (s *Server) hotlistLoop(ctx context.Context) {
 }
 
 // storeRead stores a read in tx and records an alert for every active
+// sameCamera answers 409 duplicate_id when the stored read with m's id
+// came from another camera: a camera's repeated upload is a duplicate, but
+// another camera's read is never silently dropped.
+func sameCamera(tx Tx, m *api.ReadMeta) error {
+	old, err := tx.GetRead(m.ID)
+	if err != nil {
+		return err
+	}
+	if old.Camera.ID != m.CameraID {
+		return api.E(api.CodeDuplicateID,
+			"The read id %s is already used by a read of another camera (%s); give this read an id of its own.", m.ID, old.Camera.ID)
+	}
+	return nil
+}
+
 // hotlist entry it matches; hits counts them.
 func (s *Server) storeRead(tx Tx, rec *ReadRecord, hits *int) (bool, error) {
 	dup, err := tx.InsertRead(rec)
-	if err != nil || dup {
-		return dup, err
+	if err != nil {
+		return false, err
+	}
+	if dup {
+		return true, sameCamera(tx, &rec.Meta)
 	}
 	now := s.now().Truncate(time.Millisecond)
+	if err := countAt(tx, now, CounterReads, "", 1); err != nil {
+		return false, err
+	}
 	matches := s.hot.idx.Load().match(rec.Meta.Plate, rec.Meta.State, now)
 	if len(matches) == 0 {
 		return false, nil
@@ -279,14 +303,18 @@ func (s *Server) storeRead(tx Tx, rec *ReadRecord, hits *int) (bool, error) {
 	}
 	for _, m := range matches {
 		a := api.Alert{Read: *read, Entry: m.entry.HotlistEntry, List: m.entry.List, Match: m.match,
-			Instructions: m.entry.Instructions, Contact: m.entry.Contact, At: now}
+			Instructions: m.entry.Instructions, Contact: m.entry.Contact, At: now,
+			Check: HitCheck(*read, m.entry.HotlistEntry, s.policy.Colors)}
 		ar := &AlertRecord{ReadID: read.ID, EntryID: m.entry.ID, List: a.List, Match: a.Match,
 			RequestedBy: m.entry.RequestedBy, At: now}
 		err := tx.InsertAlert(ar, func(seq int64) ([]byte, error) {
-			a.ID = alertID(seq)
+			a.ID = AlertID(seq)
 			return json.Marshal(a)
 		})
 		if err != nil {
+			return false, err
+		}
+		if err := countAt(tx, now, CounterHit, a.List, 1); err != nil {
 			return false, err
 		}
 		*hits++
@@ -350,6 +378,9 @@ func (s *Server) alertStream(w http.ResponseWriter, r *http.Request, sess *sessi
 	}
 	wake := s.hot.hub.subscribe()
 	defer s.hot.hub.unsubscribe(wake)
+	// The server's ReadTimeout bounds reading requests; a stream reads
+	// nothing more and lives until the caller leaves, so it lifts it.
+	_ = http.NewResponseController(w).SetReadDeadline(time.Time{})
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-store")
@@ -362,16 +393,25 @@ func (s *Server) alertStream(w http.ResponseWriter, r *http.Request, sess *sessi
 	send := func() error {
 		for {
 			var as []AlertRecord
-			err := s.st.View(r.Context(), func(tx Tx) error {
+			var data [][]byte
+			err := s.st.View(r.Context(), func(tx ReadTx) error {
 				var err error
-				as, err = tx.AlertsAfter(last, v, streamBatch)
-				return err
+				if as, err = tx.AlertsAfter(last, v, streamBatch); err != nil {
+					return err
+				}
+				data = make([][]byte, len(as))
+				for i := range as {
+					if data[i], err = s.servedData(tx, &as[i]); err != nil {
+						return err
+					}
+				}
+				return nil
 			})
 			if err != nil {
 				return err
 			}
-			for _, a := range as {
-				if _, err := fmt.Fprintf(w, "id: %s\nevent: hit\ndata: %s\n\n", alertID(a.Seq), a.Data); err != nil {
+			for i, a := range as {
+				if _, err := fmt.Fprintf(w, "id: %s\nevent: hit\ndata: %s\n\n", AlertID(a.Seq), data[i]); err != nil {
 					return err
 				}
 				last = a.Seq
@@ -425,7 +465,7 @@ func (s *Server) streamStart(r *http.Request, sess *session) (int64, error) {
 				return err
 			}
 		}
-		return appendAudit(tx, e)
+		return AppendAudit(tx, e)
 	})
 	return last, err
 }

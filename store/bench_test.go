@@ -1,44 +1,86 @@
-package store
+package store_test
 
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	_ "github.com/mattn/go-sqlite3"
 	"golang.org/x/crypto/bcrypt"
 
 	"alprdesk/api"
+	"alprdesk/store"
+	"alprdesk/store/open"
+	"alprdesk/store/postgres/pgtest"
 )
 
 // Benchmarks load ALPR_BENCH_READS synthetic reads (default 1,000,000)
-// straight through the storage layer into a database kept in the temp
-// directory between runs, then time each query type. p50/p95 are reported
-// as custom metrics (ms); see docs/PERFORMANCE.md.
+// straight through the storage layer, then time each query type. They run
+// on each backend in turn, as sub-benchmarks sqlite/… and postgres/…: the
+// SQLite database is kept in the temp directory between runs; the
+// PostgreSQL one (when ALPR_BENCH_POSTGRES or ALPR_TEST_POSTGRES names a
+// server) is the database alpr_bench_<reads>_v<DemoVersion> on that server,
+// kept too. p50/p95 are reported as custom metrics (ms); see
+// docs/PERFORMANCE.md.
 
-var (
-	benchOnce sync.Once
-	benchEnv  *benchWorld
-	benchErr  error
+// Backends of the benchmarks.
+const (
+	benchSQLite   = "sqlite"
+	benchPostgres = "postgres"
 )
 
+var (
+	benchMu     sync.Mutex
+	benchWorlds = map[string]*benchWorld{}
+)
+
+// benchBackends lists the backends the benchmarks run on: SQLite, and
+// PostgreSQL when a server is configured.
+func benchBackends() []string {
+	if benchServer() != "" {
+		return []string{benchSQLite, benchPostgres}
+	}
+	return []string{benchSQLite}
+}
+
+// benchServer is the PostgreSQL server URL of the benchmarks ("" for none).
+func benchServer() string {
+	if u := os.Getenv("ALPR_BENCH_POSTGRES"); u != "" {
+		return u
+	}
+	return os.Getenv(pgtest.EnvURL)
+}
+
+// eachBackend runs fn as a sub-benchmark per backend, with its world.
+func eachBackend(b *testing.B, fn func(b *testing.B, w *benchWorld)) {
+	for _, be := range benchBackends() {
+		b.Run(be, func(b *testing.B) { fn(b, loadBenchWorld(b, be)) })
+	}
+}
+
 type benchWorld struct {
-	srv     *Server
+	srv     *store.Server
 	plates  []string // sample of stored plates
 	cams    []api.Camera
 	now     time.Time
 	ingestS float64 // rows per second of the load (0 when reused)
 	n       int
+	backend string
 }
 
 func benchReads() int {
@@ -73,30 +115,72 @@ func synthPlate(r *rand.Rand) string {
 	return string(b)
 }
 
-func loadBenchWorld(b *testing.B) *benchWorld {
-	benchOnce.Do(func() { benchEnv, benchErr = buildBenchWorld() })
-	if benchErr != nil {
-		b.Fatal(benchErr)
+// loadBenchWorld returns the benchmark world of a backend, loading it on
+// first use.
+func loadBenchWorld(b *testing.B, backend string) *benchWorld {
+	benchMu.Lock()
+	defer benchMu.Unlock()
+	if w := benchWorlds[backend]; w != nil {
+		return w
 	}
-	return benchEnv
+	w, err := buildBenchWorld(backend)
+	if err != nil {
+		b.Fatalf("%s benchmark world: %v", backend, err)
+	}
+	benchWorlds[backend] = w
+	return w
 }
 
-func buildBenchWorld() (*benchWorld, error) {
-	n := benchReads()
-	path := filepath.Join(os.TempDir(), fmt.Sprintf("alprdesk-bench-%d-v%d.db", n, DemoVersion))
-	w := &benchWorld{now: benchNow, n: n}
-	reuse := false
-	if _, err := os.Stat(path); err == nil {
-		reuse = true
+// benchDB returns the benchmark database of a backend (a file path or a
+// postgres:// URL, the database created when missing) and whether it
+// existed already.
+func benchDB(backend string, n int) (string, bool, error) {
+	name := fmt.Sprintf("alprdesk-bench-%d-v%d", n, store.DemoVersion)
+	if backend == benchSQLite {
+		path := filepath.Join(os.TempDir(), name+".db")
+		_, err := os.Stat(path)
+		return path, err == nil, nil
 	}
-	srv, err := Open(Config{DBPath: path, Now: func() time.Time { return benchNow }, Logf: func(string, ...any) {},
+	server := benchServer()
+	u, err := url.Parse(server)
+	if err != nil {
+		return "", false, err
+	}
+	db := strings.ReplaceAll(name, "-", "_")
+	ctx := context.Background()
+	c, err := pgx.Connect(ctx, server)
+	if err != nil {
+		return "", false, err
+	}
+	defer c.Close(ctx)
+	var exists bool
+	if err := c.QueryRow(ctx, `SELECT EXISTS(SELECT 1 FROM pg_database WHERE datname = $1)`, db).Scan(&exists); err != nil {
+		return "", false, err
+	}
+	if !exists {
+		if _, err := c.Exec(ctx, `CREATE DATABASE `+db); err != nil {
+			return "", false, err
+		}
+	}
+	u.Path = "/" + db
+	return u.String(), exists, nil
+}
+
+func buildBenchWorld(backend string) (*benchWorld, error) {
+	n := benchReads()
+	w := &benchWorld{now: benchNow, n: n, backend: backend}
+	path, reuse, err := benchDB(backend, n)
+	if err != nil {
+		return nil, err
+	}
+	srv, err := store.Open(store.Config{DBPath: path, Open: open.Open, Now: func() time.Time { return benchNow }, Logf: func(string, ...any) {},
 		PasswordCost: bcrypt.MinCost, PurgeEvery: -1})
 	if err != nil {
 		return nil, err
 	}
 	w.srv = srv
 	ctx := context.Background()
-	if done, _ := srv.st.Meta(ctx, "bench_loaded"); done != "" {
+	if done, _ := srv.Storage().Meta(ctx, "bench_loaded"); done != "" {
 		if benchNow.Format(time.DateOnly) != done {
 			reuse = false
 		}
@@ -128,7 +212,7 @@ func buildBenchWorld() (*benchWorld, error) {
 	colors := api.DefaultPolicy().Colors
 	bodies := api.DefaultPolicy().BodyTypes
 	start := time.Now()
-	got, err := srv.st.BulkInsertReads(ctx, func(put func(*ReadRecord) error) error {
+	got, err := srv.Storage().BulkInsertReads(ctx, func(put func(*store.ReadRecord) error) error {
 		for i := range n {
 			// Repeat visits: a skewed draw from the fleet.
 			v := int(float64(distinct) * r.Float64() * r.Float64())
@@ -142,7 +226,7 @@ func buildBenchWorld() (*benchWorld, error) {
 				Plate:      p, State: "CA", Confidence: 0.8,
 				Make: makes[h%uint64(len(makes))], Color: colors[(h/8)%uint64(len(colors))],
 				BodyType: bodies[(h/128)%uint64(len(bodies))]}
-			if err := put(&ReadRecord{Meta: m}); err != nil {
+			if err := put(&store.ReadRecord{Meta: m}); err != nil {
 				return err
 			}
 		}
@@ -152,13 +236,28 @@ func buildBenchWorld() (*benchWorld, error) {
 		return nil, err
 	}
 	w.ingestS = float64(got) / time.Since(start).Seconds()
-	return w, srv.st.SetMeta(ctx, "bench_loaded", benchNow.Format(time.DateOnly))
+	return w, srv.Storage().SetMeta(ctx, "bench_loaded", benchNow.Format(time.DateOnly))
 }
 
-func benchUsers(srv *Server, cams []api.Camera) error {
+// benchLogin signs the bench detective in.
+func benchLogin(b *testing.B, url string) api.TokenResponse {
+	body, _ := json.Marshal(api.LoginRequest{Username: "bench", Password: "bench-password"})
+	resp, err := http.Post(url+"/v1/auth/login", "application/json", bytes.NewReader(body))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var tr api.TokenResponse
+	if err := json.NewDecoder(resp.Body).Decode(&tr); err != nil {
+		b.Fatal(err)
+	}
+	return tr
+}
+
+func benchUsers(srv *store.Server, cams []api.Camera) error {
 	adm := srv.Admin("cli:bench")
 	ctx := context.Background()
-	if err := adm.AddUser(ctx, NewUser{Username: "bench", Role: api.RoleDetective, Serial: "B1", Name: "Bench",
+	if err := adm.AddUser(ctx, store.NewUser{Username: "bench", Role: api.RoleDetective, Serial: "B1", Name: "Bench",
 		Trained: "2026-01-15", Password: "bench-password"}); err != nil {
 		return err
 	}
@@ -224,11 +323,13 @@ func percentiles(d []time.Duration) (p50, p95 float64) {
 // BenchmarkStorageSearch times each query type at the storage layer
 // (plate resolution, first page of 100, total capped at 10,000).
 func BenchmarkStorageSearch(b *testing.B) {
-	w := loadBenchWorld(b)
+	eachBackend(b, benchStorageSearch)
+}
+
+func benchStorageSearch(b *testing.B, w *benchWorld) {
 	if w.ingestS > 0 {
-		fmt.Printf("bulk load of the benchmark database: %d reads at %.0f reads/s\n", w.n, w.ingestS)
+		fmt.Printf("bulk load of the %s benchmark database: %d reads at %.0f reads/s\n", w.backend, w.n, w.ingestS)
 	}
-	sess := &session{user: &UserRecord{User: api.User{Username: "bench", Role: api.RoleDetective, TrainedOn: "2026-01-15"}}}
 	for _, k := range queryKinds {
 		b.Run(k.name, func(b *testing.B) {
 			r := rand.New(rand.NewPCG(1, 2))
@@ -237,12 +338,12 @@ func BenchmarkStorageSearch(b *testing.B) {
 				req := k.make(w, w.plates[r.IntN(len(w.plates))], r)
 				req.CaseContext = api.CaseContext{ReportNumber: "20-042436", PurposeCategory: "robbery", Purpose: "Armed robbery, suspect vehicle sought"}
 				t0 := time.Now()
-				err := w.srv.st.View(context.Background(), func(tx Tx) error {
-					q, e := w.srv.checkSearch(tx, sess, &req)
-					if e != nil {
-						return e
+				err := w.srv.Storage().View(context.Background(), func(tx store.ReadTx) error {
+					q, err := w.srv.CheckSearch(tx, "bench", api.RoleDetective, &req)
+					if err != nil {
+						return err
 					}
-					_, err := tx.SearchReads(q)
+					_, err = tx.SearchReads(q)
 					return err
 				})
 				ds = append(ds, time.Since(t0))
@@ -260,17 +361,13 @@ func BenchmarkStorageSearch(b *testing.B) {
 // BenchmarkHTTPSearch times each query type through the HTTP API (policy,
 // audit write, JSON) against the same database.
 func BenchmarkHTTPSearch(b *testing.B) {
-	w := loadBenchWorld(b)
+	eachBackend(b, benchHTTPSearch)
+}
+
+func benchHTTPSearch(b *testing.B, w *benchWorld) {
 	ts := httptest.NewServer(w.srv.Handler())
 	defer ts.Close()
-	body, _ := json.Marshal(api.LoginRequest{Username: "bench", Password: "bench-password"})
-	resp, err := http.Post(ts.URL+"/v1/auth/login", "application/json", bytes.NewReader(body))
-	if err != nil {
-		b.Fatal(err)
-	}
-	var tr api.TokenResponse
-	json.NewDecoder(resp.Body).Decode(&tr)
-	resp.Body.Close()
+	tr := benchLogin(b, ts.URL)
 	for _, k := range queryKinds {
 		b.Run(k.name, func(b *testing.B) {
 			r := rand.New(rand.NewPCG(1, 2))
@@ -307,12 +404,15 @@ func BenchmarkHTTPSearch(b *testing.B) {
 // reads per iteration: reads per second. Four reads in five are of plates
 // already seen (repeat visits), one is a new plate.
 func BenchmarkBulkIngest(b *testing.B) {
-	w := loadBenchWorld(b)
+	eachBackend(b, benchBulkIngest)
+}
+
+func benchBulkIngest(b *testing.B, w *benchWorld) {
 	r := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 3))
 	const rows = 2000
 	prefix := "ing" + strconv.FormatInt(time.Now().UnixNano(), 36) + "-"
 	t0 := time.Now()
-	total, err := w.srv.st.BulkInsertReads(context.Background(), func(put func(*ReadRecord) error) error {
+	total, err := w.srv.Storage().BulkInsertReads(context.Background(), func(put func(*store.ReadRecord) error) error {
 		for i := 0; b.Loop(); i++ {
 			for j := range rows {
 				p := w.plates[r.IntN(len(w.plates))]
@@ -322,7 +422,7 @@ func BenchmarkBulkIngest(b *testing.B) {
 				m := api.ReadMeta{ID: prefix + strconv.Itoa(i) + "-" + strconv.Itoa(j), CameraID: w.cams[j%len(w.cams)].ID,
 					CapturedAt: w.now.Add(-time.Duration(r.Int64N(int64(24 * time.Hour)))), Plate: p,
 					State: "CA", Confidence: 0.8, Make: "Toyota", Color: "silver", BodyType: "sedan"}
-				if err := put(&ReadRecord{Meta: m}); err != nil {
+				if err := put(&store.ReadRecord{Meta: m}); err != nil {
 					return err
 				}
 			}
@@ -333,7 +433,32 @@ func BenchmarkBulkIngest(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ReportMetric(float64(total)/time.Since(t0).Seconds(), "reads/s")
-	if st, ok := w.srv.st.(*sqliteStorage); ok {
-		st.w.Exec(`DELETE FROM reads WHERE id >= ? AND id < ?`, prefix, prefix+"~")
+	dropBenchReads(b, w, prefix)
+}
+
+// dropBenchReads deletes the reads a bulk-ingest run added (ids starting
+// with prefix), so that the kept benchmark database does not grow.
+func dropBenchReads(b *testing.B, w *benchWorld, prefix string) {
+	if w.backend == benchPostgres {
+		ctx := context.Background()
+		c, err := pgx.Connect(ctx, w.srv.DBPath())
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer c.Close(ctx)
+		for _, q := range []string{`DELETE FROM reads WHERE id >= $1 AND id < $2`, `DELETE FROM read_keys WHERE id >= $1 AND id < $2`} {
+			if _, err := c.Exec(ctx, q, prefix, prefix+"~"); err != nil {
+				b.Fatal(err)
+			}
+		}
+		return
+	}
+	db, err := sql.Open("sqlite3", w.srv.DBPath())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`DELETE FROM reads WHERE id >= ? AND id < ?`, prefix, prefix+"~"); err != nil {
+		b.Fatal(err)
 	}
 }

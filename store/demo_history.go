@@ -269,7 +269,7 @@ func (s *Server) writeDemoHistory(ctx context.Context, w *demo.World) (int, map[
 			return fmt.Errorf("store: demo history goes first in the audit chain, which already holds %d entries", head.Seq)
 		}
 		for i := range entries {
-			if err := appendAudit(tx, &entries[i]); err != nil {
+			if err := AppendAudit(tx, &entries[i]); err != nil {
 				return err
 			}
 		}

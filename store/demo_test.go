@@ -11,6 +11,7 @@ import (
 
 	"alprdesk/api"
 	"alprdesk/store"
+	"alprdesk/store/open"
 	"alprdesk/store/storetest"
 )
 
@@ -91,21 +92,21 @@ func TestDemoLiveIngestsThroughTheStore(t *testing.T) {
 func TestDemoDatabaseIsCached(t *testing.T) {
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
 	t.Setenv("HOME", t.TempDir())
-	open := func() (*store.Server, time.Duration) {
+	start := func() (*store.Server, time.Duration) {
 		t0 := time.Now()
-		srv, err := store.Open(store.Config{Demo: true, DemoSeed: 5, DemoReads: 20000, PasswordCost: 4, Logf: t.Logf})
+		srv, err := store.Open(store.Config{Open: open.Open, Demo: true, DemoSeed: 5, DemoReads: 20000, PasswordCost: 4, Logf: t.Logf})
 		if err != nil {
 			t.Fatal(err)
 		}
 		return srv, time.Since(t0)
 	}
-	srv, _ := open()
+	srv, _ := start()
 	path := srv.DBPath()
 	if !strings.Contains(path, "alprdesk") || !strings.Contains(path, "demo-s5-r20000-") {
 		t.Fatalf("demo database at %s", path)
 	}
 	srv.Close()
-	srv2, _ := open()
+	srv2, _ := start()
 	defer srv2.Close()
 	if srv2.DBPath() != path {
 		t.Fatalf("second start used %s, not the cached %s", srv2.DBPath(), path)

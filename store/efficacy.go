@@ -30,32 +30,15 @@ var hotlistLists = []string{api.ListAlert, api.ListCovert, api.ListFelonyWants, 
 
 // efficacy: GET /v1/reports/efficacy?from=&to= (supervisors).
 func (s *Server) efficacy(w http.ResponseWriter, r *http.Request, _ *session) error {
-	qs := r.URL.Query()
-	to := s.now()
-	var from time.Time
-	for _, p := range []struct {
-		name string
-		dst  *time.Time
-	}{{"from", &from}, {"to", &to}} {
-		if v := qs.Get(p.name); v != "" {
-			t, err := time.Parse(time.RFC3339, v)
-			if err != nil {
-				return invalid(p.name, "holds %q, which is not an RFC 3339 time such as 2026-01-01T00:00:00Z.", v)
-			}
-			*p.dst = t.UTC()
-		}
-	}
-	if from.IsZero() {
-		from = to.AddDate(-1, 0, 0)
-	}
-	if !from.Before(to) {
-		return invalid("from", "must be before to.")
+	from, to, err := periodParams(r, s.now(), yearBefore)
+	if err != nil {
+		return err
 	}
 	if to.Sub(from) > maxEfficacySpan {
 		return invalid("from", "is more than five years before to; ask for a shorter period.")
 	}
 	var e *api.Efficacy
-	err := s.st.View(r.Context(), func(tx Tx) error {
+	err = s.st.View(r.Context(), func(tx ReadTx) error {
 		var err error
 		e, err = Efficacy(tx, from, to)
 		return err
@@ -67,7 +50,7 @@ func (s *Server) efficacy(w http.ResponseWriter, r *http.Request, _ *session) er
 }
 
 // Efficacy computes the efficacy figures of the searches made in [from, to).
-func Efficacy(tx Tx, from, to time.Time) (*api.Efficacy, error) {
+func Efficacy(tx ReadTx, from, to time.Time) (*api.Efficacy, error) {
 	e := &api.Efficacy{From: from.UTC(), To: to.UTC(), FlagRule: flagRule}
 	if err := efficacySearches(tx, e); err != nil {
 		return nil, err
@@ -85,12 +68,17 @@ func Efficacy(tx Tx, from, to time.Time) (*api.Efficacy, error) {
 	for _, l := range hotlistLists {
 		e.HotlistHits = append(e.HotlistHits, api.CountBy{Key: l, Count: hits[l]})
 	}
+	counts, err := loadCounts(tx, from, to)
+	if err != nil {
+		return nil, err
+	}
+	e.HitsByList = hitsByList(counts)
 	return e, nil
 }
 
 // efficacySearches fills searches by month and category, refusals and the
 // per-user counts from the period's search entries in the audit trail.
-func efficacySearches(tx Tx, e *api.Efficacy) error {
+func efficacySearches(tx ReadTx, e *api.Efficacy) error {
 	byMonth := map[[2]string]int{}
 	refusals := map[string]int{}
 	users := map[string]*api.UserSearches{}
@@ -165,7 +153,7 @@ func median(counts []int) float64 {
 // efficacyOutcomesAndAge fills the outcomes and the age of the data: each
 // search that returned reads counts once, in the bucket of the oldest read
 // it returned, aged at the time of the search.
-func efficacyOutcomesAndAge(tx Tx, e *api.Efficacy) error {
+func efficacyOutcomesAndAge(tx ReadTx, e *api.Efficacy) error {
 	figs, err := tx.SearchFigures(e.From, e.To)
 	if err != nil {
 		return err
@@ -194,7 +182,7 @@ func efficacyOutcomesAndAge(tx Tx, e *api.Efficacy) error {
 // efficacyVerification fills the verification figures: the latest verdict
 // the audit trail holds for each distinct read the period's searches
 // returned.
-func efficacyVerification(tx Tx, e *api.Efficacy) error {
+func efficacyVerification(tx ReadTx, e *api.Efficacy) error {
 	ids, err := tx.ReturnedReadIDs(e.From, e.To)
 	if err != nil {
 		return err

@@ -55,8 +55,12 @@ func hotlistAudit(sess *session, r *http.Request, action, reportNumber string, q
 		ReportNumber: reportNumber, Query: string(b), Workstation: workstation(r), ResultCount: 1}
 }
 
-// checkText validates a free-text field's length.
+// checkText validates a free-text field's encoding (api.CheckEncoding)
+// and length.
 func checkText(field, v string, required bool, minLen, maxLen int) *api.Error {
+	if e := api.CheckEncoding(field, v); e != nil {
+		return e
+	}
 	n := utf8.RuneCountInString(v)
 	switch {
 	case v == "" && required:
@@ -117,9 +121,8 @@ func (s *Server) checkHotlistRequest(b *api.HotlistRequestBody) (string, *api.Er
 			return "", e
 		}
 	}
-	if term, found := s.policy.ProhibitedTerm(b.Instructions); found {
-		return "", api.E(api.CodeProhibitedPurpose,
-			"This request is refused: its instructions name %q, a use the agency's ALPR policy prohibits. The refusal is recorded in the audit trail.", term)
+	if e := s.policy.CheckHotlistText(*b); e != nil {
+		return "", e
 	}
 	if b.Days < 1 {
 		return "", invalid("days", "must be the number of days requested, 1 to %d; it is %d.", MaxHotlistDays, b.Days)
@@ -141,9 +144,8 @@ func (s *Server) checkExplanation(text string) *api.Error {
 	if text == "" {
 		return invalid("explanation", "is required: why this vehicle belongs on a hotlist.")
 	}
-	if term, found := s.policy.ProhibitedTerm(text); found {
-		return api.E(api.CodeProhibitedPurpose,
-			"This request is refused: its explanation names %q, a use the agency's ALPR policy prohibits. The refusal is recorded in the audit trail.", term)
+	if e := s.policy.CheckProhibited("explanation", text); e != nil {
+		return e
 	}
 	e := s.policy.CheckCase(api.CaseContext{ReportNumber: "20-042436", PurposeCategory: s.policy.PurposeCategories[0], Purpose: text})
 	if e != nil && e.Code == api.CodePurposeTooVague {
@@ -173,7 +175,8 @@ func (s *Server) createHotlistRequest(w http.ResponseWriter, r *http.Request, se
 	now := s.now().Truncate(time.Millisecond)
 	req := api.HotlistRequest{ID: "hr_" + newToken("")[:16], RequestedBy: sess.username(), RequestedAt: now, Status: api.RequestPending}
 	e := hotlistAudit(sess, r, ActionHotlistRequest, strings.TrimSpace(body.ReportNumber), map[string]any{"plate": plate.Normalize(body.Plate),
-		"state": body.State, "list": body.List, "days": body.Days, "extends": body.Extends, "request_id": req.ID}, now)
+		"state": body.State, "list": body.List, "days": body.Days, "extends": body.Extends, "request_id": req.ID,
+		"normalised": body.Normalised()}, now)
 	e.Purpose = body.Explanation
 	err := s.audited(r.Context(), e, func(tx Tx) error {
 		if err := checkRequester(sess); err != nil {
@@ -232,7 +235,7 @@ func (s *Server) listHotlistRequests(w http.ResponseWriter, r *http.Request, ses
 		by = ""
 	}
 	var out []api.HotlistRequest
-	err := s.st.View(r.Context(), func(tx Tx) error {
+	err := s.st.View(r.Context(), func(tx ReadTx) error {
 		var err error
 		out, err = tx.ListHotlistRequests(by, status)
 		return err
@@ -303,7 +306,7 @@ func (s *Server) approve(tx Tx, sess *session, req *api.HotlistRequest, now time
 	entry := &HotlistEntryRecord{HotlistEntry: api.HotlistEntry{ID: "he_" + newToken("")[:16], Plate: req.Plate,
 		State: req.State, List: req.List, ExpiresAt: now.Add(time.Duration(req.Days) * 24 * time.Hour),
 		RequestID: req.ID, ReportNumber: req.ReportNumber, VehicleDescription: req.VehicleDescription,
-		Instructions: req.Instructions, Contact: req.Contact}, RequestedBy: req.RequestedBy, CreatedAt: now, Status: entryActive}
+		Instructions: req.Instructions, Contact: req.Contact}, RequestedBy: req.RequestedBy, CreatedAt: now, Status: EntryActive}
 	if err := tx.InsertHotlistEntry(entry); err != nil {
 		return nil, err
 	}
@@ -314,7 +317,7 @@ func (s *Server) approve(tx Tx, sess *session, req *api.HotlistRequest, now time
 			return nil, err
 		}
 		if old.EntryID != "" {
-			err := tx.EndHotlistEntry(old.EntryID, entryReplaced, sess.username(), "extended by "+req.ID, now)
+			err := tx.EndHotlistEntry(old.EntryID, EntryReplaced, sess.username(), "extended by "+req.ID, now)
 			if err != nil && !errors.Is(err, ErrNotFound) {
 				return nil, err
 			}
@@ -335,7 +338,7 @@ func (s *Server) listHotlistEntries(w http.ResponseWriter, r *http.Request, sess
 		return invalid("list", "holds %q; use alert, covert, %s.", list, strings.Join(StateLists, ", "))
 	}
 	var all []HotlistEntryRecord
-	err := s.st.View(r.Context(), func(tx Tx) error {
+	err := s.st.View(r.Context(), func(tx ReadTx) error {
 		var err error
 		all, err = tx.ActiveHotlistEntries(s.now())
 		return err
@@ -373,14 +376,14 @@ func (s *Server) removeHotlistEntry(w http.ResponseWriter, r *http.Request, sess
 		}
 		var err error
 		entry, err = tx.GetHotlistEntry(id)
-		if errors.Is(err, ErrNotFound) || (err == nil && (!canSeeEntry(sess, entry) || entry.Status != entryActive || !entry.ExpiresAt.After(now))) {
+		if errors.Is(err, ErrNotFound) || (err == nil && (!canSeeEntry(sess, entry) || entry.Status != EntryActive || !entry.ExpiresAt.After(now))) {
 			return notFoundErr("There is no active hotlist entry %s.", id)
 		}
 		if err != nil {
 			return err
 		}
 		e.ReportNumber = entry.ReportNumber
-		if err := tx.EndHotlistEntry(id, entryRemoved, sess.username(), body.Reason, now); err != nil {
+		if err := tx.EndHotlistEntry(id, EntryRemoved, sess.username(), body.Reason, now); err != nil {
 			return err
 		}
 		return tx.BumpHotlistGeneration()
@@ -404,12 +407,12 @@ func (s *Server) ExpireHotlists(ctx context.Context) (int, error) {
 			return err
 		}
 		for _, e := range due {
-			if err := tx.EndHotlistEntry(e.ID, entryExpired, "system", "expired", now); err != nil {
+			if err := tx.EndHotlistEntry(e.ID, EntryExpired, "system", "expired", now); err != nil {
 				return err
 			}
 			b, _ := json.Marshal(map[string]any{"entry_id": e.ID, "list": e.List, "request_id": e.RequestID,
 				"expires_at": e.ExpiresAt.Format(time.RFC3339)})
-			if err := appendAudit(tx, &api.AuditEntry{At: now, Actor: "system", Role: "system", Action: ActionHotlistExpire,
+			if err := AppendAudit(tx, &api.AuditEntry{At: now, Actor: "system", Role: "system", Action: ActionHotlistExpire,
 				ReportNumber: e.ReportNumber, Query: string(b), ResultCount: 1}); err != nil {
 				return err
 			}

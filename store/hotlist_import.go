@@ -112,7 +112,7 @@ func parseStateList(list, name string, r io.Reader, states []string, now, exp ti
 			continue
 		}
 		e.ID = fmt.Sprintf("sl_%s_%d", list, len(out)+1)
-		e.ExpiresAt, e.CreatedAt, e.Status = exp, now, entryActive
+		e.ExpiresAt, e.CreatedAt, e.Status = exp, now, EntryActive
 		out = append(out, e)
 	}
 	if len(ie.Rows) > 0 {
@@ -170,7 +170,7 @@ func (a *Admin) ImportHotlist(ctx context.Context, list, name string, r io.Reade
 	err := a.St.Update(ctx, func(tx Tx) error {
 		if ie != nil {
 			e.Outcome, e.Reason, e.ResultCount = api.OutcomeRefused, api.CodeInvalidField, 0
-			return appendAudit(tx, e)
+			return AppendAudit(tx, e)
 		}
 		var err error
 		if res.Replaced, err = tx.ReplaceStateList(list, es); err != nil {
@@ -179,7 +179,7 @@ func (a *Admin) ImportHotlist(ctx context.Context, list, name string, r io.Reade
 		if err := tx.BumpHotlistGeneration(); err != nil {
 			return err
 		}
-		return appendAudit(tx, e)
+		return AppendAudit(tx, e)
 	})
 	if err != nil {
 		return nil, err
@@ -211,7 +211,7 @@ func (s *Server) importLoop(ctx context.Context) {
 	t := time.NewTicker(s.cfg.ImportEvery)
 	defer t.Stop()
 	for {
-		s.importDir(ctx)
+		s.leased(ctx, jobImport, s.cfg.ImportEvery, func() { s.importDir(ctx) })
 		select {
 		case <-ctx.Done():
 			return

@@ -11,6 +11,7 @@ import (
 
 	"alprdesk/api"
 	"alprdesk/store"
+	"alprdesk/store/open"
 	"alprdesk/store/storetest"
 )
 
@@ -18,7 +19,7 @@ import (
 // store is matched once the hotlist job notices it.
 func TestImportByAnotherProcess(t *testing.T) {
 	env := storetest.StartWith(t, store.Config{HotlistEvery: 20 * time.Millisecond, AlertKeepAlive: time.Second})
-	st, err := store.OpenSQLite(env.DBPath)
+	st, err := open.Open(context.Background(), env.DBPath)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"alprdesk/api"
@@ -29,7 +28,14 @@ type session struct {
 	user   *UserRecord
 	camera *api.Camera
 	family string
+	// restricted sessions (--require-mfa, no second factor yet) reach only
+	// enrolmentRoutes.
+	restricted bool
 }
+
+// enrolmentRoutes are the routes a restricted session reaches (DESIGN.md,
+// --require-mfa); logout checks its token itself.
+var enrolmentRoutes = []string{"GET /v1/me", "POST /v1/me/mfa", "POST /v1/me/mfa/confirm", "POST /v1/me/password"}
 
 func (s *session) username() string {
 	if s == nil || s.user == nil {
@@ -60,6 +66,9 @@ func (s *Server) handle(pattern string, h http.HandlerFunc) {
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	_, pattern := s.mux.Handler(r)
 	if pattern != "" {
+		if s.refuseBrokenChain(w, r, pattern) {
+			return
+		}
 		s.mux.ServeHTTP(w, r)
 		return
 	}
@@ -101,6 +110,9 @@ func writeError(w http.ResponseWriter, err error) {
 		var mb *http.MaxBytesError
 		if errors.As(err, &mb) {
 			ae = tooLarge(mb.Limit)
+		} else if errors.Is(err, ErrUnavailable) {
+			ae = api.E(api.CodeStoreUnavailable, "The store cannot reach its database just now; try again in a few seconds.")
+			w.Header().Set("Retry-After", retryAfterUnavailable)
 		} else {
 			ae = api.E(api.CodeInternal, "The store failed to answer; try again, and tell an administrator if it keeps failing.")
 		}
@@ -111,6 +123,9 @@ func writeError(w http.ResponseWriter, err error) {
 	b, _ := json.Marshal(api.ErrorResponse{Error: api.ErrorBody{Code: ae.Code, Message: ae.Message}})
 	w.Write(append(b, '\n'))
 }
+
+// retryAfterUnavailable is the Retry-After (seconds) of 503 store_unavailable.
+const retryAfterUnavailable = "5"
 
 func tooLarge(limit int64) *api.Error {
 	return api.E(api.CodeTooLarge,
@@ -150,6 +165,9 @@ func (s *Server) finish(w http.ResponseWriter, r *http.Request, err error) {
 // wrong types, trailing data and oversized bodies are refused with their
 // documented codes.
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	if err := requireJSON(r); err != nil {
+		return err
+	}
 	if r.ContentLength > maxJSONBody {
 		return tooLarge(maxJSONBody)
 	}
@@ -165,6 +183,9 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 			return tooLarge(maxJSONBody)
 		}
 		return api.E(api.CodeMalformedJSON, "The request body holds more than one JSON value; send exactly one object.")
+	}
+	if e := checkBounds(v); e != nil {
+		return e
 	}
 	return nil
 }
@@ -269,12 +290,14 @@ func (s *Server) idempotent(h handlerFunc) handlerFunc {
 			return api.E(api.CodeInvalidField, "The Idempotency-Key header is longer than 200 characters.")
 		}
 		user := sess.username()
-		lock := s.keyLock(user + "\x00" + key)
-		lock.Lock()
-		defer lock.Unlock()
+		unlock, err := s.lockKey(r.Context(), user+"\x00"+key)
+		if err != nil {
+			return err
+		}
+		defer unlock()
 		route := r.Method + " " + r.URL.Path
 		var prev *IdemRecord
-		err := s.st.View(r.Context(), func(tx Tx) error {
+		err = s.st.View(r.Context(), func(tx ReadTx) error {
 			var err error
 			prev, err = tx.GetIdempotent(user, key)
 			return err
@@ -306,17 +329,6 @@ func (s *Server) idempotent(h handlerFunc) handlerFunc {
 	}
 }
 
-func (s *Server) keyLock(k string) *sync.Mutex {
-	s.idemMu.Lock()
-	defer s.idemMu.Unlock()
-	m, ok := s.idemKey[k]
-	if !ok {
-		m = &sync.Mutex{}
-		s.idemKey[k] = m
-	}
-	return m
-}
-
 // hashToken returns the SHA-256 (hex) under which a token is stored.
 func hashToken(tok string) string {
 	sum := sha256.Sum256([]byte(tok))
@@ -336,6 +348,10 @@ func bearer(r *http.Request) string {
 func (s *Server) user(roles []string, h handlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		sess, err := s.authUser(r)
+		if err == nil && sess.restricted && !slices.Contains(enrolmentRoutes, r.Pattern) {
+			err = api.E(api.CodeMFAEnrollmentRequired,
+				"This store requires a second factor: set one up (Session menu) and sign in again.")
+		}
 		if err == nil && len(roles) > 0 && !slices.Contains(roles, sess.user.Role) {
 			err = forbidden("The role %s may not use %s %s.", sess.user.Role, r.Method, r.URL.Path)
 		}
@@ -353,9 +369,9 @@ func (s *Server) authUser(r *http.Request) (*session, error) {
 		return nil, api.E(api.CodeUnauthorized, "Sign in first: this request carries no access token.")
 	}
 	var sess *session
-	err := s.st.View(r.Context(), func(tx Tx) error {
+	err := s.st.View(r.Context(), func(tx ReadTx) error {
 		k, err := tx.GetToken(hashToken(tok))
-		if errors.Is(err, ErrNotFound) || (err == nil && (k.Kind != tokenAccess || k.Revoked)) {
+		if errors.Is(err, ErrNotFound) || (err == nil && (k.Kind != TokenAccess || k.Revoked)) {
 			return api.E(api.CodeUnauthorized, "The access token is not valid; sign in again.")
 		}
 		if err != nil {
@@ -371,7 +387,7 @@ func (s *Server) authUser(r *http.Request) (*session, error) {
 		if u.Disabled {
 			return api.E(api.CodeUnauthorized, "The account %s is disabled.", u.Username)
 		}
-		sess = &session{user: u, family: k.Family}
+		sess = &session{user: u, family: k.Family, restricted: k.Restricted}
 		return nil
 	})
 	return sess, err
@@ -384,7 +400,7 @@ func (s *Server) camera(h handlerFunc) http.HandlerFunc {
 		var sess *session
 		err := error(api.E(api.CodeUnauthorized, "Ingest needs a camera token."))
 		if tok != "" {
-			err = s.st.View(r.Context(), func(tx Tx) error {
+			err = s.st.View(r.Context(), func(tx ReadTx) error {
 				c, err := tx.CameraByToken(hashToken(tok))
 				if errors.Is(err, ErrNotFound) {
 					return api.E(api.CodeUnauthorized, "The camera token is not valid.")

@@ -15,16 +15,25 @@ var ErrNotFound = errors.New("store: not found")
 // ErrExists is returned by storage when a record with the same key exists.
 var ErrExists = errors.New("store: already exists")
 
+// ErrUnavailable wraps the errors of a storage that lost (or cannot make)
+// its connection to the database; the handlers answer 503
+// store_unavailable with Retry-After, and the request may be retried.
+var ErrUnavailable = errors.New("store: the database is unavailable")
+
 // Storage is the store's persistence layer. The HTTP layer talks only to
-// this interface; the embedded SQLite implementation is the default and a
-// PostgreSQL one can implement the same methods. Nothing backend-specific
-// appears in these signatures.
+// this interface; backends live in their own packages (store/sqlite, the
+// embedded default, and store/postgres) and are opened by the caller
+// (store/open), so package store imports none of them. Nothing
+// backend-specific appears in these signatures, and a backend may be shared
+// by several store processes at once: the handlers assume no serialisation
+// of writes beyond what the methods below promise.
 type Storage interface {
-	// Update runs fn in a read-write transaction; writes are serialised.
-	// fn's error rolls everything back.
+	// Update runs fn in a read-write transaction; fn's error rolls
+	// everything back. Transactions may run concurrently (on PostgreSQL,
+	// from several nodes); a backend may serialise them.
 	Update(ctx context.Context, fn func(Tx) error) error
 	// View runs fn in a read-only snapshot.
-	View(ctx context.Context, fn func(Tx) error) error
+	View(ctx context.Context, fn func(ReadTx) error) error
 	// BulkInsertReads loads the reads that produce puts, outside the HTTP
 	// path (demo world, benchmarks), in large transactions; duplicates are
 	// skipped. It returns how many reads were committed.
@@ -40,62 +49,106 @@ type Storage interface {
 	Close() error
 }
 
-// Tx is one transaction of a Storage.
-type Tx interface {
-	hotlistTx // hotlists and alerts (sqlite_hotlist.go)
-	// samples, reviews, outcomes, efficacy (sqlite_supervision.go)
-	supervisionTx
-	trainingTx // training attempts and class reset (sqlite_training.go)
+// ReadTx is what a read-only transaction offers (Storage.View); every Tx
+// offers it too. In a write transaction GetUser, GetToken and
+// GetHotlistRequest also lock the row they return until the transaction
+// ends, so that a read-modify-write (failed logins, a refresh token's use, a
+// decision) is not lost to a concurrent one on another node.
+type ReadTx interface {
+	HotlistReadTx     // hotlists and alerts (storage_hotlist.go)
+	SupervisionReadTx // samples, reviews, outcomes, efficacy (storage_supervision.go)
+	TrainingReadTx    // training attempts (storage_training.go)
+	AuthReadTx        // lockouts, second factors, MFA tokens (storage_auth.go)
+	PolicyReadTx      // returned reads and retention (storage_policy.go)
+	AccountReadTx     // hit outcomes, daily counters (storage_account.go)
+	AnalysisReadTx    // scene reads, kept analyses (storage_analyses.go)
 
-	// Users: GetUser and UpdateUser answer ErrNotFound for an unknown
-	// username, InsertUser ErrExists for a taken one.
+	// GetUser answers ErrNotFound for an unknown username.
 	GetUser(username string) (*UserRecord, error)
-	InsertUser(u *UserRecord) error
-	UpdateUser(u *UserRecord) error
 	ListUsers() ([]UserRecord, error)
-
-	// Tokens, stored by the SHA-256 of the token; a family is one sign-in.
-	InsertToken(t *TokenRecord) error
+	// GetToken finds a token by the SHA-256 of the token.
 	GetToken(hash string) (*TokenRecord, error)
-	MarkTokenUsed(hash string) error
-	RevokeFamily(family string) error
-	DeleteTokensBefore(t time.Time) error
-
-	// Cameras with the hash of their ingest token.
-	InsertCamera(c api.Camera, tokenHash string) error
+	// CameraByToken finds a camera by the hash of its ingest token.
 	CameraByToken(hash string) (*api.Camera, error)
 	Cameras() ([]api.Camera, error)
 
-	// InsertRead stores a read (and its photo when given); dup is true
-	// when a read with that id exists, in which case nothing is written.
-	InsertRead(r *ReadRecord) (dup bool, err error)
 	GetRead(id string) (*api.Read, error)
 	Photo(id string) ([]byte, error)
-	SetVerification(id string, v api.Verification) error
-	InsertRetention(r api.Retention, searchID, exportID string) error
-	// SearchReads answers a resolved search query, newest first.
+	// SearchReads answers a resolved search query, newest first: capture
+	// time to the millisecond, ties by storage sequence (the order reads
+	// were stored) descending, which Keyset.Seq carries; so backends
+	// loaded alike answer alike, read for read.
 	SearchReads(q *ReadQuery) (*ReadPage, error)
 	// SwitchCandidates reports, per plate of reads, whether that plate was
 	// seen in [from, to] on a make or colour other than the read's.
 	SwitchCandidates(reads []api.Read, from, to time.Time) (map[string]bool, error)
-	// PurgeReads deletes unretained reads (and photos) captured before t.
-	PurgeReads(before time.Time) (int, error)
 
-	// The audit chain: append-only (no method updates or deletes an entry);
-	// AuditPage is newest first, AuditScan in seq order.
+	// AuditHead is the chain's head as this transaction sees it (for
+	// appending, see Tx.LockAuditHead). AuditPage is newest first,
+	// AuditScan in seq order.
 	AuditHead() (api.ChainHead, error)
-	InsertAudit(e *api.AuditEntry) error
 	AuditPage(f AuditFilter) ([]api.AuditEntry, error)
 	AuditScan(fn func(api.AuditEntry) error) error
 
-	// Searches kept for photo, verification, retain and export checks.
-	InsertSearch(s *SearchRecord) error
+	// GetSearch finds a search kept for photo, verification, retain and
+	// export checks.
 	GetSearch(id string) (*SearchRecord, error)
-
-	// First answers of requests with an Idempotency-Key, per user.
+	// GetIdempotent finds the first answer of a request with an
+	// Idempotency-Key, per user.
 	GetIdempotent(username, key string) (*IdemRecord, error)
-	InsertIdempotent(r *IdemRecord) error
+}
 
+// Tx is one read-write transaction of a Storage.
+type Tx interface {
+	ReadTx
+	HotlistTx     // storage_hotlist.go
+	SupervisionTx // storage_supervision.go
+	TrainingTx    // storage_training.go
+	AuthTx        // storage_auth.go
+	PolicyTx      // storage_policy.go
+	AccountTx     // storage_account.go
+	AnalysisTx    // storage_analyses.go
+
+	// InsertUser answers ErrExists for a taken username, UpdateUser
+	// ErrNotFound for an unknown one.
+	InsertUser(u *UserRecord) error
+	UpdateUser(u *UserRecord) error
+
+	// Tokens, stored by the SHA-256 of the token; a family is one sign-in.
+	InsertToken(t *TokenRecord) error
+	MarkTokenUsed(hash string) error
+	RevokeFamily(family string) error
+	DeleteTokensBefore(t time.Time) error
+
+	// InsertCamera stores a camera with the hash of its ingest token.
+	InsertCamera(c api.Camera, tokenHash string) error
+
+	// InsertRead stores a read (and its photo when given); dup is true
+	// when a read with that id exists, in which case nothing is written.
+	InsertRead(r *ReadRecord) (dup bool, err error)
+	SetVerification(id string, v api.Verification) error
+	InsertRetention(r api.Retention, searchID, exportID string) error
+	// PurgeReads deletes unretained reads (and photos) captured before t,
+	// and the plates of its dictionary that no read names any more.
+	PurgeReads(before time.Time) (int, error)
+
+	// LockAuditHead returns the chain's head and holds the chain's append
+	// lock until the transaction ends, so that appends from concurrent
+	// transactions (other goroutines, other store nodes) form one chain:
+	// the next entry is head.Seq+1, linked to head.Hash. Every append
+	// reads the head through it, in the transaction that inserts the
+	// entry. (SQLite's single writer serialises by itself; PostgreSQL takes
+	// a lock in the database.)
+	LockAuditHead() (api.ChainHead, error)
+	// InsertAudit stores an entry whose seq and hashes are set. The chain
+	// is append-only: no method updates or deletes an entry.
+	InsertAudit(e *api.AuditEntry) error
+
+	// InsertSearch keeps a search for later checks.
+	InsertSearch(s *SearchRecord) error
+	// InsertIdempotent stores a first answer; a later one for the same
+	// user and key is ignored.
+	InsertIdempotent(r *IdemRecord) error
 	// InsertExport records an export made in the app.
 	InsertExport(id string, req api.ExportRequest, username string, at time.Time) error
 }
@@ -111,10 +164,10 @@ type UserRecord struct {
 	CreatedAt    time.Time
 }
 
-// Token kinds.
+// Token kinds (TokenRecord.Kind).
 const (
-	tokenAccess  = "access"
-	tokenRefresh = "refresh"
+	TokenAccess  = "access"
+	TokenRefresh = "refresh"
 )
 
 // TokenRecord is a stored token (only its SHA-256 hash is kept).
@@ -127,6 +180,9 @@ type TokenRecord struct {
 	FamilyExpiresAt time.Time
 	Used            bool
 	Revoked         bool
+	// Restricted tokens (--require-mfa, no second factor yet) reach only
+	// the routes that set one up.
+	Restricted bool
 }
 
 // ReadRecord is a read as ingested: its metadata and optionally its photo.

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"alprdesk/store"
+	"alprdesk/store/open"
 	"alprdesk/store/storetest"
 )
 
@@ -22,7 +23,7 @@ func TestTileRoute(t *testing.T) {
 			t.Errorf("%s: %s", p, c)
 		}
 	}
-	if _, err := store.Open(store.Config{DBPath: t.TempDir() + "/x.db", BasemapPath: "tiles/testdata/missing.geojson"}); err == nil {
+	if _, err := store.Open(store.Config{DBPath: t.TempDir() + "/x.db", Open: open.Open, BasemapPath: "tiles/testdata/missing.geojson"}); err == nil {
 		t.Fatal("a missing basemap file must fail the start")
 	}
 }

@@ -158,9 +158,9 @@ func (s *Server) trainingAttempt(w http.ResponseWriter, r *http.Request, sess *s
 			}
 		}
 		q, _ := json.Marshal(map[string]any{"exercise_id": id, "answer": req.Answer, "correct": correct})
-		return appendAudit(tx, &api.AuditEntry{At: res.At, Actor: sess.username(), Role: sess.role(),
+		return AppendAudit(tx, &api.AuditEntry{At: res.At, Actor: sess.username(), Role: sess.role(),
 			Action: ActionTrainingAttempt, ReportNumber: ex.ReportNumber, PurposeCategory: ex.PurposeCategory,
-			Query: string(q), ResultCount: b2i(correct), Workstation: workstation(r)})
+			Query: string(q), ResultCount: countOf(correct), Workstation: workstation(r)})
 	})
 	if err != nil {
 		return err
@@ -183,7 +183,7 @@ func (s *Server) trainingProgress(w http.ResponseWriter, r *http.Request, sess *
 	var attempts []TrainingAttempt
 	var tallies []SearchTally
 	var since time.Time
-	err := s.st.View(r.Context(), func(tx Tx) error {
+	err := s.st.View(r.Context(), func(tx ReadTx) error {
 		var err error
 		if users, err = tx.ListUsers(); err != nil {
 			return err
@@ -352,7 +352,7 @@ func (s *Server) ResetTraining(ctx context.Context, seed int64, actor, role, ws 
 		q, _ := json.Marshal(map[string]any{"seed": seed, "reads": reads, "previous_seed": s.world().Options().Seed})
 		e := &api.AuditEntry{At: s.now(), Actor: actor, Role: role, Action: ActionTrainingReset,
 			Query: string(q), Workstation: ws}
-		if err := appendAudit(tx, e); err != nil {
+		if err := AppendAudit(tx, e); err != nil {
 			return err
 		}
 		out.AuditSeq = e.Seq
@@ -422,7 +422,7 @@ func (s *Server) setTrainingLive(w http.ResponseWriter, r *http.Request, sess *s
 	s.train.mu.Unlock()
 	err := s.st.Update(r.Context(), func(tx Tx) error {
 		q, _ := json.Marshal(out)
-		return appendAudit(tx, &api.AuditEntry{At: s.now(), Actor: sess.username(), Role: sess.role(),
+		return AppendAudit(tx, &api.AuditEntry{At: s.now(), Actor: sess.username(), Role: sess.role(),
 			Action: ActionTrainingLive, Query: string(q), Workstation: workstation(r)})
 	})
 	if err != nil {
@@ -434,7 +434,7 @@ func (s *Server) setTrainingLive(w http.ResponseWriter, r *http.Request, sess *s
 // storedDemoSeed returns the seed of the world in the database: the one a
 // training reset recorded, or else the configured one.
 func (s *Server) storedDemoSeed(ctx context.Context) (int64, error) {
-	v, err := s.st.Meta(ctx, metaDemoSeed)
+	v, err := s.st.Meta(ctx, MetaDemoSeed)
 	if err != nil || v == "" {
 		return s.cfg.DemoSeed, err
 	}
@@ -443,4 +443,12 @@ func (s *Server) storedDemoSeed(ctx context.Context) (int64, error) {
 		return 0, fmt.Errorf("store: demo database %s: bad seed %q", s.cfg.DBPath, v)
 	}
 	return seed, nil
+}
+
+// countOf is the result count of an attempt's audit entry: 1 when correct.
+func countOf(correct bool) int {
+	if correct {
+		return 1
+	}
+	return 0
 }

@@ -178,7 +178,7 @@ func readsDigest(t *testing.T, env *storetest.Env) (string, int) {
 	t.Helper()
 	h := sha256.New()
 	n := 0
-	err := env.Server.Storage().View(context.Background(), func(tx store.Tx) error {
+	err := env.Server.Storage().View(context.Background(), func(tx store.ReadTx) error {
 		page, err := tx.SearchReads(&store.ReadQuery{Limit: 1 << 20, CountCap: 1 << 20})
 		for _, r := range page.Reads {
 			fmt.Fprintf(h, "%s|%s|%s|%s|%d|%s|%s\n", r.ID, r.Plate, r.State, r.Camera.ID, r.CapturedAt.UnixMilli(), r.Make, r.Color)

@@ -54,7 +54,10 @@ type App struct {
 	login *LoginScreen
 	main  *MainScreen
 	lock  *LockScreen
+	enrol *EnrolScreen // a restricted session's enrolment (account.go)
 	idle  *idleTimer
+	// accountDialog is the session.Session menu's last account form (account.go).
+	accountDialog any
 }
 
 // New builds the workstation window (not yet shown).
@@ -125,7 +128,7 @@ func (a *App) showLogin() {
 		a.main.close()
 	}
 	a.leave()
-	a.main = nil
+	a.main, a.enrol = nil, nil
 	a.win.SetMainMenu(nil)
 	a.idle.stop()
 	a.login = newLoginScreen(a)
@@ -138,6 +141,10 @@ func (a *App) showLogin() {
 func (a *App) signedIn(s session.Session, p api.Policy, locked bool) {
 	a.sess, a.policy = s, p
 	a.leave()
+	if acct := a.account(); acct != nil && acct.EnrollmentRequired() {
+		a.showEnrolment(acct)
+		return
+	}
 	if locked {
 		a.showLock()
 		return

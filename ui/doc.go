@@ -7,7 +7,7 @@
 //
 // One file per screen (search.go, results.go, timeline.go, alerts.go,
 // hotlists.go, audit_view.go, lookup.go, training_class.go, …); the
-// adapter to the store is package ui/session (Session, Connector and their
+// adapter to the store is package ui/session (session.Session, Connector and their
 // implementation over client/ and cache/); ui/uitest is an in-memory
 // Session for tests; maps come from mapview. ui never builds HTTP requests
 // or SQL, and errors reach the user as sentences (Words).

@@ -5,13 +5,13 @@ import (
 	"sync"
 	"time"
 
+	"alprdesk/ui/session"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
-
-	"alprdesk/api"
 )
 
 // idleTimer fires once after d without touch(); start re-arms it.
@@ -124,6 +124,7 @@ type LockScreen struct {
 	unlock   *widget.Button
 	msg      *widget.Label
 	busy     *widget.Activity
+	code     *CodeStep // the second factor's step, while asked
 }
 
 func newLockScreen(a *App) *LockScreen {
@@ -159,27 +160,61 @@ func (l *LockScreen) onUnlock() {
 	l.unlock.Disable()
 	l.busy.Show()
 	l.busy.Start()
-	s, needPolicy := l.app.sess, l.app.main == nil
+	s := l.app.sess
 	job := l.runs.start("lock.unlock", 20*time.Second)
 	go func() {
 		ctx := job.Context()
 		err := s.Unlock(ctx, pw)
-		var p api.Policy
-		if err == nil && needPolicy {
-			p, err = s.Policy(ctx)
-		}
 		job.apply(func() {
 			l.busy.Stop()
 			l.busy.Hide()
 			l.unlock.Enable()
+			if need, ok := asSecondFactor(err); ok {
+				l.askCode(need)
+				return
+			}
 			if err != nil {
 				l.password.SetText("")
 				l.setMessage(Words(err))
 				return
 			}
-			if needPolicy {
-				l.app.policy = p
+			l.unlocked()
+		})
+	}()
+}
+
+// askCode asks for the second factor's code before unlocking.
+func (l *LockScreen) askCode(need *session.SecondFactorNeeded) {
+	l.password.SetText("")
+	l.code = newCodeStep(need, func(session.Session) { l.code = nil; l.unlocked() }, func() {
+		l.code = nil
+		l.app.setContent(l.content)
+	})
+	l.app.setContent(l.code.content)
+	l.app.win.Canvas().Focus(l.code.code)
+}
+
+// CodeStep is the second factor's step of the unlock (nil when not asked).
+func (l *LockScreen) CodeStep() *CodeStep { return l.code }
+
+// unlocked reads the policy when the session reopened locked, then shows
+// the main screen.
+func (l *LockScreen) unlocked() {
+	if l.app.main != nil {
+		l.app.showMain()
+		return
+	}
+	s := l.app.sess
+	job := l.runs.start("lock.policy", 20*time.Second)
+	go func() {
+		p, err := s.Policy(job.Context())
+		job.apply(func() {
+			if err != nil {
+				l.app.setContent(l.content)
+				l.setMessage(Words(err))
+				return
 			}
+			l.app.policy = p
 			l.app.showMain()
 		})
 	}()

@@ -51,6 +51,10 @@ type MainScreen struct {
 	lastReq    api.SearchRequest
 	nextCursor string
 	runs       *runs // every goroutine's way back (run.go)
+	// analyses is the Analyses screen (analyses.go), built on first use;
+	// timelineNext opens the timeline when the next search answers.
+	analyses     *AnalysesView
+	timelineNext bool
 }
 
 // Run keys of the main screen.
@@ -159,7 +163,10 @@ func (m *MainScreen) installKeys() {
 	out.Shortcut = signOutKey
 	c.AddShortcut(lockKey, func(fyne.Shortcut) { m.app.LockNow() })
 	c.AddShortcut(signOutKey, func(fyne.Shortcut) { m.app.logout() })
-	menus := []*fyne.Menu{fyne.NewMenu("Session", lock, m.themeItem(), out), fyne.NewMenu("Go", m.reg.MenuItems()...)}
+	password := fyne.NewMenuItem("Change password…", m.app.showPasswordDialog)
+	factor := fyne.NewMenuItem("Set up a second factor…", m.app.showEnrolDialog)
+	factor.Disabled = m.app.sess.User().MFAEnabled
+	menus := []*fyne.Menu{fyne.NewMenu("Session", lock, password, factor, m.themeItem(), out), fyne.NewMenu("Go", m.reg.MenuItems()...)}
 	if m.canSearch() {
 		menus = append(menus, fyne.NewMenu("Search", quick, timeline, fyne.NewMenuItem("Timeline of all shown results", m.showTimelineAll), change))
 		c.AddShortcut(lookup, func(fyne.Shortcut) { m.focusPlate() })
@@ -170,6 +177,10 @@ func (m *MainScreen) installKeys() {
 	}
 	c.SetOnTypedRune(func(r rune) {
 		m.app.idle.touch()
+		if m.Alerts != nil && m.reg.Current() == screenAlerts {
+			m.Alerts.KeyVerdict(r) // the verdict keys act on the hit on show
+			return
+		}
 		m.Photo.KeyVerdict(r)
 	})
 	c.SetOnTypedKey(func(e *fyne.KeyEvent) {
@@ -220,7 +231,7 @@ func (m *MainScreen) showHelp() {
 	t := "Plate patterns: * stands for any run of characters (also none), ? for exactly one.\n" +
 		"Give at least 3 known characters, e.g. 7AB*, *C12?, 7?BC123.\n" +
 		"Look-alikes also matches characters OCR confuses: 0 O D Q · 8 B · 1 I L · 5 S · 2 Z · 6 G.\n\n" +
-		"Keys: Ctrl+1…Ctrl+9 screens · Ctrl+L plate field · Enter search · ↑/↓ move through results · 1 Confirm · 2 Misread · " +
+		"Keys: Ctrl+1…Ctrl+9 screens · Ctrl+L plate field · Enter search · Up/Down move through results · 1 Confirm · 2 Misread · " +
 		"3 Wrong state · 4 Unreadable · Ctrl+T timeline · Tab next field · Ctrl+Shift+L lock · Ctrl+Shift+Q sign out."
 	l := widget.NewLabel(t)
 	l.Wrapping = fyne.TextWrapWord
@@ -252,6 +263,9 @@ func (m *MainScreen) focusPlate() {
 
 // onCaseChange opens or closes the gate.
 func (m *MainScreen) onCaseChange(c *api.CaseContext) {
+	if m.analyses != nil {
+		m.analyses.refreshGate()
+	}
 	if c == nil {
 		m.Form.SetGate(false, "Searching is disabled until the case above is set: report number, purpose category and a written justification.")
 		return
@@ -343,6 +357,10 @@ func (m *MainScreen) searched(req api.SearchRequest, first bool, resp *api.Searc
 			// keys 1-4 and the arrows now work on the results
 			m.app.win.Canvas().Focus(m.Results.table)
 		}
+		if m.timelineNext && len(m.Results.Rows()) > 0 {
+			m.showTimeline()
+		}
+		m.timelineNext = false
 	}
 }
 
@@ -411,7 +429,7 @@ func (m *MainScreen) photoLoaded(img decodedPhoto, err error) {
 // onVerdict sends a verdict for the read in the photo panel.
 func (m *MainScreen) onVerdict(v api.VerificationRequest) {
 	row := m.Photo.Row()
-	if row == nil {
+	if row == nil || m.analysisVerdict(v) { // a read of the Analyses screen (analyses_nav.go)
 		return
 	}
 	m.app.idle.touch()

@@ -309,6 +309,7 @@ const (
 	screenLookup   = "lookup"
 	screenSearch   = "search"
 	screenTimeline = "timeline"
+	screenAnalyses = "analyses"
 	screenEvidence = "evidence"
 	screenAlerts   = "alerts"
 	screenApproval = "approvals"

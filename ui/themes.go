@@ -7,7 +7,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 )
 
-// prefTheme keeps the theme chosen in the Session menu.
+// prefTheme keeps the theme chosen in the session.Session menu.
 const prefTheme = "theme"
 
 // Theme choices: the system's light or dark variant, or one forced.
@@ -42,7 +42,7 @@ func applyTheme(fa fyne.App, choice string) {
 	}
 }
 
-// themeItem is the Session menu's theme choice: system, light or dark,
+// themeItem is the session.Session menu's theme choice: system, light or dark,
 // kept for the next start.
 func (m *MainScreen) themeItem() *fyne.MenuItem {
 	fa := m.app.fa

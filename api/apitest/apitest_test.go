@@ -219,7 +219,9 @@ func TestGoTypesMatchDocument(t *testing.T) {
 			jsonAnswer(200, api.AuditVerify{OK: true, Checked: 1, Head: api.ChainHead{Seq: 1, Hash: entry.Hash}})},
 		{"exercises", newReq("GET", "/v1/training/exercises", "", nil),
 			jsonAnswer(200, api.Exercises{Exercises: []api.Exercise{{ID: "x1", Title: "Partial plate", Brief: "b", Question: "q", ReportNumber: "20-042319", PurposeCategory: "robbery", Answer: "7ABC123"}}})},
-		{"health", newReq("GET", "/healthz", "", nil), jsonAnswer(200, api.Health{Status: "ok"})},
+		{"health", newReq("GET", "/healthz", "", nil), jsonAnswer(200, api.Health{Status: "ok", Backend: "postgres", Database: "unreachable"})},
+		{"ready", newReq("GET", "/readyz", "", nil), jsonAnswer(200, api.Ready{Status: api.ReadyOK, Backend: "sqlite"})},
+		{"not ready", newReq("GET", "/readyz", "", nil), errAnswer(503, api.CodeStoreUnavailable)},
 		{"tile", newReq("GET", "/tiles/13/1310/3166.png", "", nil), answer{200, "image/png", []byte("\x89PNG\r\n\x1a\n")}},
 		{"tile missing", newReq("GET", "/tiles/3/1/1.png", "", nil), errAnswer(404, api.CodeNotFound)},
 		{"undocumented path", newReq("GET", "/v1/nothing-here", "", nil), errAnswer(404, api.CodeNotFound)},
@@ -320,10 +322,14 @@ func TestStreamedRequestBody(t *testing.T) {
 func TestPaths(t *testing.T) {
 	want := []string{
 		"DELETE /v1/hotlist-entries/{id}",
+		"DELETE /v1/me/mfa",
 		"GET /healthz",
+		"GET /readyz",
 		"GET /tiles/{z}/{x}/{y}.png",
+		"GET /v1/alerts",
 		"GET /v1/alerts/stream",
 		"GET /v1/audit",
+		"GET /v1/audit/flags",
 		"GET /v1/audit/reviews",
 		"GET /v1/audit/verify",
 		"GET /v1/cameras",
@@ -333,18 +339,27 @@ func TestPaths(t *testing.T) {
 		"GET /v1/policy",
 		"GET /v1/reads/{id}/photo",
 		"GET /v1/reports/efficacy",
+		"GET /v1/reports/transparency",
 		"GET /v1/training/exercises",
 		"GET /v1/training/live",
 		"GET /v1/training/progress",
 		"POST /v1/alerts/{id}/ack",
+		"POST /v1/alerts/{id}/outcome",
+		"POST /v1/analyses/common-plates",
+		"POST /v1/analyses/convoy",
+		"POST /v1/audit/flags/{id}/review",
 		"POST /v1/audit/reviews",
 		"POST /v1/audit/samples",
 		"POST /v1/auth/login",
 		"POST /v1/auth/logout",
+		"POST /v1/auth/mfa",
 		"POST /v1/auth/refresh",
 		"POST /v1/exports",
 		"POST /v1/hotlist-requests",
 		"POST /v1/hotlist-requests/{id}/decision",
+		"POST /v1/me/mfa",
+		"POST /v1/me/mfa/confirm",
+		"POST /v1/me/password",
 		"POST /v1/reads",
 		"POST /v1/reads/{id}/retain",
 		"POST /v1/reads/{id}/verification",
@@ -498,7 +513,7 @@ func TestCoverage(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		if r.URL.Path == "/healthz" {
-			_, _ = io.WriteString(w, `{"status":"ok"}`)
+			_, _ = io.WriteString(w, `{"status":"ok","backend":"sqlite","database":"ok"}`)
 			return
 		}
 		w.WriteHeader(http.StatusUnauthorized)

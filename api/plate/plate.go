@@ -379,3 +379,9 @@ func fewestSubs(pat, s string) []api.Substitution {
 	}
 	return subs
 }
+
+// LookAlike reports whether a and b are different characters of one
+// look-alike class (0/O/D/Q, 8/B, 1/I/L, 5/S, 2/Z, 6/G).
+func LookAlike(a, b byte) bool {
+	return a != b && classOf[a] == classOf[b]
+}

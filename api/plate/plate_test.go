@@ -324,3 +324,21 @@ func BenchmarkMatchQuestionMarks(b *testing.B) { benchMatch(b, "7?B?1?3", false)
 func BenchmarkMatchStar(b *testing.B)          { benchMatch(b, "*C12*", false) }
 func BenchmarkMatchFuzzyStar(b *testing.B)     { benchMatch(b, "*C12*", true) }
 func BenchmarkMatchFuzzyExact(b *testing.B)    { benchMatch(b, "7ABC123", true) }
+
+// TestLookAlike checks every pair of each class and a few non-pairs.
+func TestLookAlike(t *testing.T) {
+	for _, class := range []string{"0ODQ", "8B", "1IL", "5S", "2Z", "6G"} {
+		for i := 0; i < len(class); i++ {
+			for j := 0; j < len(class); j++ {
+				if got := LookAlike(class[i], class[j]); got != (i != j) {
+					t.Errorf("LookAlike(%c, %c) = %v", class[i], class[j], got)
+				}
+			}
+		}
+	}
+	for _, p := range []string{"37", "AB", "0B", "SZ", "MN"} {
+		if LookAlike(p[0], p[1]) {
+			t.Errorf("LookAlike(%c, %c) = true", p[0], p[1])
+		}
+	}
+}

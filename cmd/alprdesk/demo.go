@@ -11,6 +11,7 @@ import (
 
 	"alprdesk/store"
 	"alprdesk/store/demo"
+	"alprdesk/store/open"
 	"alprdesk/ui"
 )
 
@@ -19,6 +20,10 @@ const defaultBasemap = "../shared/data/oakland-basemap.geojson.gz"
 
 // demoPassword is every demo account's password (set by the store).
 const demoPassword = "demo"
+
+// DemoKeyringName names the keyring entries and cache of every demo
+// session, whatever port the demo store listens on this time.
+const DemoKeyringName = "alprdesk-demo"
 
 type demoOptions struct {
 	Basemap string
@@ -83,7 +88,7 @@ func startDemo(o demoOptions) (*demoStore, error) {
 		defer close(d.ready)
 		t0 := time.Now()
 		d.srv, d.err = store.Open(store.Config{
-			DBPath: "", Demo: true, DemoSeed: o.Seed, DemoReads: o.Reads,
+			DBPath: "", Open: open.Open, Demo: true, DemoSeed: o.Seed, DemoReads: o.Reads,
 			BasemapPath: basemap, Logf: func(string, ...any) {},
 		})
 		if d.err == nil {

@@ -11,6 +11,7 @@ import (
 
 	"alprdesk/api"
 	"alprdesk/store"
+	"alprdesk/store/open"
 )
 
 // cli runs a command line and returns its standard output.
@@ -45,13 +46,13 @@ func TestAdminCommandsAreAudited(t *testing.T) {
 		t.Fatalf("list:\n%s", list)
 	}
 
-	st, err := store.OpenSQLite(db)
+	st, err := open.Open(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
 	var entries []api.AuditEntry
-	err = st.View(context.Background(), func(tx store.Tx) error {
+	err = st.View(context.Background(), func(tx store.ReadTx) error {
 		return tx.AuditScan(func(e api.AuditEntry) error { entries = append(entries, e); return nil })
 	})
 	if err != nil {

@@ -16,7 +16,7 @@ func hotlistCmd(sub string, args []string, stdout io.Writer) error {
 		return usageErr("hotlist needs the command import")
 	}
 	fs := newFlags("hotlist import")
-	db := fs.String("db", os.Getenv("ALPRSTORE_DB"), "SQLite database")
+	db := fs.String("db", os.Getenv("ALPRSTORE_DB"), dbUsage)
 	list := fs.String("list", os.Getenv("ALPRSTORE_LIST"), "state list: "+strings.Join(store.StateLists, ", "))
 	file, err := fileArg(fs, args)
 	if err != nil {
@@ -28,8 +28,8 @@ func hotlistCmd(sub string, args []string, stdout io.Writer) error {
 	case *list == "":
 		return usageErr("hotlist import: --list is required (%s)", strings.Join(store.StateLists, ", "))
 	}
-	if _, err := os.Stat(*db); err != nil {
-		return fmt.Errorf("the database %s cannot be opened: %w", *db, err)
+	if err := existingDB(*db); err != nil {
+		return err
 	}
 	f, err := os.Open(file)
 	if err != nil {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -15,7 +16,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -53,15 +53,18 @@ func selfSigned(t *testing.T, dir string) (certFile, keyFile string) {
 }
 
 // TestServeTLSAndCleanShutdown serves over TLS on a free loopback port,
-// answers /healthz, and stops cleanly on SIGTERM.
+// answers /healthz and /readyz, and stops cleanly on SIGTERM (on Windows,
+// which has no SIGTERM to send, when its context ends as a service Stop does).
 func TestServeTLSAndCleanShutdown(t *testing.T) {
 	dir := t.TempDir()
 	cert, key := selfSigned(t, dir)
 	out := make(lineWriter, 16)
 	done := make(chan error, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	go func() {
-		done <- run([]string{"serve", "--addr", "127.0.0.1:0", "--db", filepath.Join(dir, "s.db"),
-			"--tls-cert", cert, "--tls-key", key}, nil, out, io.Discard)
+		done <- serveUntil(ctx, []string{"--addr", "127.0.0.1:0", "--db", filepath.Join(dir, "s.db"),
+			"--tls-cert", cert, "--tls-key", key}, out, io.Discard)
 	}()
 	var url string
 	select {
@@ -80,23 +83,23 @@ func TestServeTLSAndCleanShutdown(t *testing.T) {
 	pem, _ := os.ReadFile(cert)
 	pool.AppendCertsFromPEM(pem)
 	hc := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
-	resp, err := hc.Get(url + "/healthz")
-	if err != nil {
-		t.Fatal(err)
+	for _, path := range []string{"/healthz", "/readyz"} {
+		resp, err := hc.Get(url + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s: %d", path, resp.StatusCode)
+		}
 	}
-	resp.Body.Close()
-	if resp.StatusCode != 200 {
-		t.Fatalf("healthz: %d", resp.StatusCode)
-	}
-	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
+	stopServe(t, cancel)
 	select {
 	case err := <-done:
 		if err != nil {
 			t.Fatalf("shutdown: %v", err)
 		}
 	case <-time.After(20 * time.Second):
-		t.Fatal("no clean shutdown on SIGTERM")
+		t.Fatal("no clean shutdown")
 	}
 }

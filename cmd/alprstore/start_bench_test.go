@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"alprdesk/store"
+	"alprdesk/store/open"
 )
 
 // BenchmarkDemoStart measures `alprstore --demo` start-up at the default
@@ -20,7 +21,7 @@ func BenchmarkDemoStart(b *testing.B) {
 				b.StopTimer()
 				db := filepath.Join(b.TempDir(), "demo.db")
 				if phase == "cached" {
-					s, err := store.Open(store.Config{Demo: true, DBPath: db, Logf: quiet, PurgeEvery: -1, HotlistEvery: -1})
+					s, err := store.Open(store.Config{Open: open.Open, Demo: true, DBPath: db, Logf: quiet, PurgeEvery: -1, HotlistEvery: -1})
 					if err != nil {
 						b.Fatal(err)
 					}
@@ -28,7 +29,7 @@ func BenchmarkDemoStart(b *testing.B) {
 				}
 				b.StartTimer()
 				start := time.Now()
-				s, err := store.Open(store.Config{Demo: true, DBPath: db, Logf: quiet, PurgeEvery: -1, HotlistEvery: -1})
+				s, err := store.Open(store.Config{Open: open.Open, Demo: true, DBPath: db, Logf: quiet, PurgeEvery: -1, HotlistEvery: -1})
 				if err != nil {
 					b.Fatal(err)
 				}

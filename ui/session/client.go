@@ -23,6 +23,19 @@ type ClientConnector struct {
 	Workstation string
 	// CacheDir holds the caches and the login settings (cache.DefaultDir() when empty).
 	CacheDir string
+	// StableName, when set, names the keyring entries and the cache in
+	// place of the store's host: a demo store listens on a random port, and
+	// its sessions keep one keyring entry (removed at sign-out) instead of
+	// one per start.
+	StableName string
+}
+
+// host names the store in keyring entries and cache files.
+func (c *ClientConnector) host(cl *client.Client) string {
+	if c.StableName != "" {
+		return c.StableName
+	}
+	return cl.Host()
 }
 
 func (c *ClientConnector) dir() string {
@@ -55,7 +68,9 @@ func (c *ClientConnector) newClient(server string) (*client.Client, *client.Keyr
 	if err != nil {
 		return nil, nil, err
 	}
-	return cl, client.NewKeyring(cl), nil
+	k := client.NewKeyring(cl)
+	k.Host = c.host(cl)
+	return cl, k, nil
 }
 
 // Login signs in with the password and keeps the session in the keyring.
@@ -67,7 +82,7 @@ func (c *ClientConnector) Login(ctx context.Context, server, username, password 
 	_, err = cl.LoginAndRemember(ctx, k, username, password)
 	noKeyring := errors.Is(err, client.ErrNoKeyring)
 	if err != nil && !noKeyring {
-		return nil, err
+		return nil, secondFactor(cl, err, func() Session { return c.open(cl, k, username, k.Available() != nil) })
 	}
 	return c.open(cl, k, username, noKeyring), nil
 }
@@ -95,7 +110,7 @@ func (c *ClientConnector) Resume(ctx context.Context, server, username string) (
 // or in memory when there is no keyring.
 func (c *ClientConnector) open(cl *client.Client, k *client.Keyring, username string, noKeyring bool) *clientSession {
 	s := &clientSession{cl: cl, k: k, username: username, noKeyring: noKeyring}
-	opt := cache.Options{Store: cl.Host(), User: username, Logf: log.Printf}
+	opt := cache.Options{Store: c.host(cl), User: username, Logf: log.Printf}
 	var err error
 	if key, kerr := k.CacheKey(); kerr == nil && !noKeyring {
 		opt.Key = key
@@ -310,7 +325,7 @@ func (s *clientSession) Unlock(ctx context.Context, password string) error {
 	if errors.Is(err, client.ErrNoKeyring) {
 		err = nil
 	}
-	return s.note(err)
+	return secondFactor(s.cl, s.note(err), func() Session { return s })
 }
 
 func (s *clientSession) Logout(ctx context.Context) error {
@@ -387,14 +402,23 @@ func (s *clientSession) AlertPhoto(ctx context.Context, readID, alertID string) 
 }
 
 // VerifyAlert records a verdict on a hit's read through the alert.
-func (s *clientSession) VerifyAlert(ctx context.Context, readID string, req api.VerificationRequest) error {
-	_, err := s.cl.Verify(ctx, readID, req)
-	return s.note(err)
+func (s *clientSession) VerifyAlert(ctx context.Context, readID string, req api.VerificationRequest) (*api.AlertCheck, error) {
+	res, err := s.cl.VerifyAlertRead(ctx, readID, req)
+	if s.note(err) != nil {
+		return nil, err
+	}
+	return res.Check, nil
 }
 
 // AckAlert acknowledges a hit the user verified.
 func (s *clientSession) AckAlert(ctx context.Context, alertID, note string) error {
 	return s.note(s.cl.AckAlert(ctx, alertID, note))
+}
+
+// RecordOutcome records what the user did about a hit.
+func (s *clientSession) RecordOutcome(ctx context.Context, alertID string, req api.OutcomeRequest) (*api.AlertOutcome, error) {
+	o, err := s.cl.RecordOutcome(ctx, alertID, req)
+	return o, s.note(err)
 }
 
 func (s *clientSession) Attempt(ctx context.Context, exerciseID, answer string) (*api.AttemptResult, error) {

@@ -93,10 +93,13 @@ type HotlistSession interface {
 	FollowAlerts(ctx context.Context, lastID string, fn func(api.Alert), state func(connected bool, err error)) error
 	// AlertPhoto fetches a hit's photo through the alert.
 	AlertPhoto(ctx context.Context, readID, alertID string) ([]byte, error)
-	// VerifyAlert records a verdict on a hit's read through the alert.
-	VerifyAlert(ctx context.Context, readID string, req api.VerificationRequest) error
+	// VerifyAlert records a verdict on a hit's read through the alert and
+	// returns the alert's check as it now stands.
+	VerifyAlert(ctx context.Context, readID string, req api.VerificationRequest) (*api.AlertCheck, error)
 	// AckAlert acknowledges a verified hit.
 	AckAlert(ctx context.Context, alertID, note string) error
+	// RecordOutcome records what the user did about a hit (once per hit).
+	RecordOutcome(ctx context.Context, alertID string, req api.OutcomeRequest) (*api.AlertOutcome, error)
 }
 
 // TrainingSession is what training mode needs of a session beyond Session:

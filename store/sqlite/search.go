@@ -1,0 +1,288 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"alprdesk/api"
+	"alprdesk/api/plate"
+	"alprdesk/store"
+	"alprdesk/store/internal/sqlrows"
+)
+
+// idList renders ids as a JSON array for json_each.
+func idList(ids []int64) string {
+	var b strings.Builder
+	b.WriteByte('[')
+	for i, id := range ids {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.FormatInt(id, 10))
+	}
+	b.WriteByte(']')
+	return b.String()
+}
+
+// resolvePlates returns the dictionary ids matching the pattern: exact
+// plates by map, fuzzy whole plates by canonical key, patterns with a run of
+// three known characters through the trigram index, the rest by a scan of
+// the in-memory dictionary.
+func (t *Tx) resolvePlates(p *plate.Pattern, fuzzy bool) ([]int64, error) {
+	d := t.s.dict
+	switch {
+	case p.IsExact() && !fuzzy:
+		if id, ok := d.lookup(p.String()); ok {
+			return []int64{id}, nil
+		}
+		return nil, nil
+	case p.IsExact():
+		return d.canon(plate.Canonical(p.String())), nil
+	case len(p.LongestRun()) >= 3:
+		col, glob := "plate", p.GLOB()
+		if fuzzy {
+			col, glob = "canon", p.CanonicalGLOB()
+		}
+		rows, err := t.query(`SELECT rowid FROM plates_fts WHERE `+col+` GLOB ?`, glob)
+		if err != nil {
+			return nil, fmt.Errorf("store: trigram lookup: %w", err)
+		}
+		defer rows.Close()
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return nil, err
+			}
+			ids = append(ids, id)
+		}
+		return ids, rows.Err()
+	default:
+		return d.scan(p, fuzzy), nil
+	}
+}
+
+// SearchReads runs a resolved query: newest first, keyset paging, a total
+// counted up to CountCap.
+func (t *Tx) SearchReads(q *store.ReadQuery) (*store.ReadPage, error) {
+	where, args, empty, err := t.searchWhere(q)
+	if err != nil {
+		return nil, err
+	}
+	page := &store.ReadPage{Reads: []api.Read{}}
+	if empty {
+		return page, nil
+	}
+	if !q.SkipCount {
+		n := 0
+		err := t.row(`SELECT count(*) FROM (SELECT 1 FROM reads r WHERE `+where+` LIMIT ?)`,
+			append(slices.Clone(args), q.CountCap+1)...).Scan(&n)
+		if err != nil {
+			return nil, fmt.Errorf("store: count: %w", err)
+		}
+		page.Total, page.Capped = min(n, q.CountCap), n > q.CountCap
+	}
+	if q.After != nil {
+		where += ` AND (r.captured_at < ? OR (r.captured_at = ? AND r.rid < ?))`
+		args = append(args, q.After.At, q.After.At, q.After.Seq)
+	}
+	rows, err := t.query(`SELECT `+sqlrows.ReadCols+sqlrows.ReadFrom+` WHERE `+where+
+		` ORDER BY r.captured_at DESC, r.rid DESC LIMIT ?`, append(args, q.Limit+1)...)
+	if err != nil {
+		return nil, fmt.Errorf("store: search: %w", err)
+	}
+	defer rows.Close()
+	if err := sqlrows.FillPage(page, rows, q.Limit); err != nil {
+		return nil, notFound(err)
+	}
+	return page, rows.Err()
+}
+
+// searchWhere builds the WHERE clause over reads r; empty is true when no
+// read can match (the pattern names no known plate).
+func (t *Tx) searchWhere(q *store.ReadQuery) (string, []any, bool, error) {
+	conds := []string{"1=1"}
+	var args []any
+	add := func(c string, v ...any) { conds = append(conds, c); args = append(args, v...) }
+	if q.Pattern != nil {
+		ids, err := t.resolvePlates(q.Pattern, q.Fuzzy)
+		if err != nil {
+			return "", nil, false, err
+		}
+		if len(ids) == 0 {
+			return "", nil, true, nil
+		}
+		l := idList(ids)
+		if len(ids) == 1 {
+			add(`r.rid IN (SELECT rid FROM reads WHERE plate_id = ? UNION ALL SELECT rid FROM reads WHERE v_plate_id = ?)`, ids[0], ids[0])
+		} else {
+			add(`r.rid IN (SELECT rid FROM reads WHERE plate_id IN (SELECT value FROM json_each(?))
+				UNION ALL SELECT rid FROM reads WHERE v_plate_id IN (SELECT value FROM json_each(?)))`, l, l)
+		}
+	}
+	if q.CameraIDs != nil {
+		if len(q.CameraIDs) == 0 {
+			return "", nil, true, nil
+		}
+		b, _ := json.Marshal(q.CameraIDs)
+		add(`r.camera_id IN (SELECT value FROM json_each(?))`, string(b))
+	}
+	if !q.From.IsZero() {
+		add(`r.captured_at >= ?`, ms(q.From))
+	}
+	if !q.To.IsZero() {
+		add(`r.captured_at <= ?`, ms(q.To))
+	}
+	if q.State != "" {
+		add(`r.state = ?`, q.State)
+	}
+	if q.Make != "" {
+		add(`r.make = ? COLLATE NOCASE`, q.Make)
+	}
+	if q.Color != "" {
+		add(`r.color = ? COLLATE NOCASE`, q.Color)
+	}
+	if q.BodyType != "" {
+		add(`r.body_type = ? COLLATE NOCASE`, q.BodyType)
+	}
+	if m := featureMask(q.Features); m != 0 {
+		add(`(r.feature_mask & ?) = ?`, m, m)
+	}
+	return strings.Join(conds, " AND "), args, false, nil
+}
+
+// SwitchCandidates reports for each read id whether its plate was seen in
+// [from, to] on another make or colour: one query over the page's plates.
+func (t *Tx) SwitchCandidates(reads []api.Read, from, to time.Time) (map[string]bool, error) {
+	idOf := map[string]int64{}
+	plateOf := map[int64]string{}
+	var ids []int64
+	for _, r := range reads {
+		if _, ok := idOf[r.Plate]; ok {
+			continue
+		}
+		if id, known := t.s.dict.lookup(r.Plate); known {
+			idOf[r.Plate], plateOf[id] = id, r.Plate
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return map[string]bool{}, nil
+	}
+	rows, err := t.query(`SELECT plate_id, lower(make), lower(color) FROM reads
+		WHERE plate_id IN (SELECT value FROM json_each(?)) AND captured_at BETWEEN ? AND ?
+		GROUP BY 1, 2, 3`, idList(ids), ms(from), ms(to))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	seen := map[string][]sqlrows.MakeColor{}
+	for rows.Next() {
+		var id int64
+		var v sqlrows.MakeColor
+		if err := rows.Scan(&id, &v.Make, &v.Color); err != nil {
+			return nil, err
+		}
+		seen[plateOf[id]] = append(seen[plateOf[id]], v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return sqlrows.SwitchFlags(reads, seen), nil
+}
+
+// BulkInsertReads loads the reads produce puts, in transactions of
+// 50,000 rows, skipping ids that exist.
+func (s *Storage) BulkInsertReads(ctx context.Context, produce func(put func(*store.ReadRecord) error) error) (int, error) {
+	const chunk = 50000
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	var t *Tx
+	var ins *sql.Stmt
+	n, inChunk := 0, 0
+	pending := 0 // reads inserted by the open chunk
+	commit := func() error {
+		ins.Close()
+		err := t.tx.Commit()
+		if err == nil {
+			s.dict.add(t.newPlates)
+			n += pending
+		}
+		t, inChunk, pending = nil, 0, 0
+		return err
+	}
+	put := func(r *store.ReadRecord) error {
+		if t == nil {
+			tx, err := s.w.BeginTx(ctx, nil)
+			if err != nil {
+				return err
+			}
+			t = &Tx{tx: tx, s: s, ctx: ctx}
+			ins, err = tx.PrepareContext(ctx, `INSERT OR IGNORE INTO reads(id, camera_id, captured_at, plate_id, state,
+				confidence, make, color, body_type, features, feature_mask, box_x, box_y, box_w, box_h)
+				VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
+			if err != nil {
+				tx.Rollback()
+				t = nil
+				return err
+			}
+		}
+		added, err := t.bulkOne(ins, r)
+		if err != nil {
+			return err
+		}
+		if added {
+			pending++
+		}
+		if inChunk++; inChunk == chunk {
+			return commit()
+		}
+		return nil
+	}
+	err := produce(put)
+	if err != nil {
+		if t != nil {
+			ins.Close()
+			t.tx.Rollback()
+		}
+		return n, err
+	}
+	if t != nil {
+		if err := commit(); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// bulkOne inserts one read of a bulk load; added is false for a duplicate.
+func (t *Tx) bulkOne(ins *sql.Stmt, r *store.ReadRecord) (added bool, err error) {
+	m := &r.Meta
+	pid, err := t.plateID(m.Plate)
+	if err != nil {
+		return false, err
+	}
+	feats, _ := json.Marshal(nonNil(m.Features))
+	res, err := ins.ExecContext(t.ctx, m.ID, m.CameraID, ms(m.CapturedAt), pid, m.State, m.Confidence,
+		m.Make, m.Color, m.BodyType, string(feats), featureMask(m.Features),
+		m.PlateBox.X, m.PlateBox.Y, m.PlateBox.W, m.PlateBox.H)
+	if err != nil {
+		return false, fmt.Errorf("store: bulk insert %s: %w", m.ID, err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return false, nil
+	}
+	if len(r.Photo) > 0 {
+		rid, _ := res.LastInsertId()
+		if _, err := t.exec(`INSERT INTO photos(rid, jpeg) VALUES (?, ?)`, rid, r.Photo); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
+}

@@ -1,0 +1,180 @@
+package storagetest
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"alprdesk/api"
+	"alprdesk/store"
+)
+
+// worldReads is the size of the seeded world the search parts run on.
+const worldReads = 3000
+
+// loadWorld builds and stores the suite's world.
+func loadWorld(t *testing.T, st store.Storage) *World {
+	t.Helper()
+	w := NewWorld(7, worldReads)
+	w.Load(t, st)
+	return w
+}
+
+// search runs q in a read transaction.
+func search(t *testing.T, st store.Storage, q store.ReadQuery) *store.ReadPage {
+	t.Helper()
+	var page *store.ReadPage
+	view(t, st, func(tx store.ReadTx) error {
+		var err error
+		page, err = tx.SearchReads(&q)
+		return err
+	})
+	return page
+}
+
+func pageIDs(p *store.ReadPage) []string {
+	ids := make([]string, len(p.Reads))
+	for i, r := range p.Reads {
+		ids[i] = r.ID
+	}
+	return ids
+}
+
+// testSearch checks every kind of search against the reference: the first
+// page's reads in order, the total and whether more follow.
+func testSearch(t *testing.T, st store.Storage) {
+	w := loadWorld(t, st)
+	found := 0
+	for _, nq := range w.Queries() {
+		t.Run(nq.Name, func(t *testing.T) {
+			want := w.Answer(&nq.Q)
+			page := search(t, st, nq.Q)
+			got := pageIDs(page)
+			first := want[:min(len(want), nq.Q.Limit)]
+			if !slices.Equal(got, first) {
+				t.Fatalf("reads %v,\nwant %v", got, first)
+			}
+			if page.Total != min(len(want), nq.Q.CountCap) || page.Capped != (len(want) > nq.Q.CountCap) {
+				t.Fatalf("total %d capped %v, want %d of %d", page.Total, page.Capped, min(len(want), nq.Q.CountCap), len(want))
+			}
+			if page.More != (len(want) > nq.Q.Limit) || len(page.Keys) != len(page.Reads) {
+				t.Fatalf("more %v with %d keys, want more %v", page.More, len(page.Keys), len(want) > nq.Q.Limit)
+			}
+			if len(want) > 0 {
+				found++
+			}
+		})
+	}
+	if found < len(w.Queries())-3 {
+		t.Fatalf("only %d queries found reads: the world does not exercise the searches", found)
+	}
+	checkReadFields(t, st, w)
+}
+
+// checkReadFields compares the reads a search returns with what was
+// stored, field by field (camera joined, times to the millisecond).
+func checkReadFields(t *testing.T, st store.Storage, w *World) {
+	page := search(t, st, store.ReadQuery{Limit: 200, CountCap: 10})
+	byID := map[string]api.ReadMeta{}
+	for _, m := range w.Reads {
+		byID[m.ID] = m
+	}
+	for _, r := range page.Reads {
+		m := byID[r.ID]
+		cam := WorldCameras[slices.IndexFunc(WorldCameras, func(c api.Camera) bool { return c.ID == m.CameraID })]
+		if r.Plate != m.Plate || r.State != m.State || r.Confidence != m.Confidence || !r.CapturedAt.Equal(m.CapturedAt) ||
+			r.Camera != readCamera(cam) || r.Make != m.Make || r.Color != m.Color || r.BodyType != m.BodyType ||
+			!slices.Equal(r.Features, m.Features) || r.PlateBox != m.PlateBox {
+			t.Fatalf("read %s: got %+v, stored %+v", r.ID, r, m)
+		}
+		if c, ok := w.Corrected[r.ID]; ok != (r.Verification != nil) || (ok && r.Verification.CorrectedPlate != c) {
+			t.Fatalf("read %s: verification %+v, corrected to %q", r.ID, r.Verification, c)
+		}
+	}
+}
+
+// testSearchPaging walks queries page by page with the keyset and checks
+// the concatenation against the reference, and the count cap.
+func testSearchPaging(t *testing.T, st store.Storage) {
+	w := loadWorld(t, st)
+	for _, nq := range w.Queries() {
+		t.Run(nq.Name, func(t *testing.T) {
+			q := nq.Q
+			q.Limit = 37
+			want := w.Answer(&q)
+			var got []string
+			for pages := 0; ; pages++ {
+				if pages > len(want)/q.Limit+2 {
+					t.Fatalf("paging does not end after %d pages", pages)
+				}
+				page := search(t, st, q)
+				if pages > 0 && (page.Total != 0 || page.Capped) {
+					t.Fatalf("page %d counted %d with SkipCount", pages, page.Total)
+				}
+				got = append(got, pageIDs(page)...)
+				if !page.More {
+					break
+				}
+				q.After, q.SkipCount = &page.Keys[len(page.Keys)-1], true
+			}
+			if !slices.Equal(got, want) {
+				t.Fatalf("paged %d reads, want %d (first difference at %d)", len(got), len(want), firstDiff(got, want))
+			}
+		})
+	}
+	q := store.ReadQuery{Limit: 5, CountCap: 100}
+	if p := search(t, st, q); p.Total != 100 || !p.Capped || !p.More {
+		t.Fatalf("capped count: total %d capped %v more %v", p.Total, p.Capped, p.More)
+	}
+}
+
+func firstDiff(a, b []string) int {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return min(len(a), len(b))
+}
+
+// testSwitchCandidates checks, for a page of reads, which plates were seen
+// in the window on another make or colour, against the reference.
+func testSwitchCandidates(t *testing.T, st store.Storage) {
+	w := loadWorld(t, st)
+	from, to := base.Add(-8*24*time.Hour), base.Add(-2*24*time.Hour)
+	page := search(t, st, store.ReadQuery{Limit: 300, CountCap: 1, From: from, To: to})
+	var got map[string]bool
+	view(t, st, func(tx store.ReadTx) error {
+		var err error
+		got, err = tx.SwitchCandidates(page.Reads, from, to)
+		return err
+	})
+	want := map[string]bool{}
+	for _, r := range page.Reads {
+		for _, m := range w.Reads {
+			at := m.CapturedAt.UnixMilli()
+			if m.Plate != r.Plate || at < from.UnixMilli() || at > to.UnixMilli() {
+				continue
+			}
+			if differs(m.Make, r.Make) || differs(m.Color, r.Color) {
+				want[r.ID] = true
+				break
+			}
+		}
+	}
+	if len(want) == 0 || len(want) == len(page.Reads) {
+		t.Fatalf("the world gives %d switch candidates of %d reads: not a test", len(want), len(page.Reads))
+	}
+	for _, r := range page.Reads {
+		if got[r.ID] != want[r.ID] {
+			t.Fatalf("read %s (%s %s %s): switch candidate %v, want %v", r.ID, r.Plate, r.Make, r.Color, got[r.ID], want[r.ID])
+		}
+	}
+}
+
+// differs compares two attributes case-insensitively; unknown ("") never
+// differs.
+func differs(a, b string) bool {
+	return a != "" && b != "" && !strings.EqualFold(a, b)
+}
