@@ -38,12 +38,13 @@ type MainScreen struct {
 	Alerts   *AlertsView   // live hotlist hits (alerts.go), nil without them
 	Hotlists *HotlistsView // hotlist requests and entries (hotlists.go), nil without them
 
-	reg     *Registry        // the role's screens
-	frame   *fyne.Container  // holds the arrangement of the screen on show
-	split   *container.Split // a screen and the photo panel
-	caseTop fyne.CanvasObject
-	resMsg  *widget.Label
-	results fyne.CanvasObject
+	reg      *Registry        // the role's screens
+	frame    *fyne.Container  // holds the arrangement of the screen on show
+	split    *container.Split // a screen and the photo panel
+	caseTop  fyne.CanvasObject
+	caseSlot *fyne.Container // holds caseTop above the navigation and screen, when the screen searches
+	resMsg   *widget.Label
+	results  fyne.CanvasObject
 
 	sup        supervision // the supervision screens (supervision.go)
 	training   *trainingUI // training mode of a demo session (training_mode.go), else nil
@@ -93,8 +94,9 @@ func newMainScreen(a *App) *MainScreen {
 	m.reg = newRegistry(Deps{Session: m.sess, Policy: p, Demo: a.cfg.Demo || p.Demo, Case: m.Case, Photo: m.Photo,
 		Runs: m.runs, Window: a.win, main: m})
 	m.reg.OnShow = m.arrange
-	nav := container.NewHBox(fixedWidth(m.reg.list, 150), widget.NewSeparator())
-	body := container.NewBorder(nil, nil, nav, nil, m.frame)
+	m.caseSlot = container.NewStack()
+	nav := container.NewHBox(fixedWidth(m.reg.list, 120), widget.NewSeparator())
+	body := container.NewBorder(m.caseSlot, nil, nav, nil, m.frame)
 	m.content = withTraining(m, container.NewBorder(nil, m.Status.content, nil, nil, body)) // training_mode.go
 	m.onCaseChange(nil)
 	if m.canSearch() {
@@ -104,7 +106,8 @@ func newMainScreen(a *App) *MainScreen {
 	return m
 }
 
-// arrange puts a screen in the window: the case bar above it when it
+// arrange puts a screen in the window: the case bar above it (and the
+// navigation) when it
 // searches, the photo panel beside it when it shows reads, else the full
 // width.
 func (m *MainScreen) arrange(def ScreenDef, content fyne.CanvasObject) {
@@ -114,9 +117,11 @@ func (m *MainScreen) arrange(def ScreenDef, content fyne.CanvasObject) {
 		m.split.Refresh()
 		main = m.split
 	}
-	if def.Place.CaseBar {
-		main = container.NewBorder(m.caseTop, nil, nil, nil, main)
+	m.caseSlot.Objects = nil
+	if def.Place.CaseBar { // full width, as the case bar is wide
+		m.caseSlot.Objects = []fyne.CanvasObject{m.caseTop}
 	}
+	m.caseSlot.Refresh()
 	m.frame.Objects = []fyne.CanvasObject{main}
 	m.frame.Refresh()
 }

@@ -49,7 +49,7 @@ func TestRoleWorkspaces(t *testing.T) {
 			for _, id := range r.IDs() {
 				r.Show(id)
 				def := screenDefs[slices.IndexFunc(screenDefs, func(d ScreenDef) bool { return d.ID == id })]
-				if got := shows(m.frame, m.caseTop); got != def.Place.CaseBar {
+				if got := shows(m.caseSlot, m.caseTop); got != def.Place.CaseBar {
 					t.Errorf("%s: case bar shown %v", id, got)
 				}
 				if got := shows(m.frame, m.Photo.content); got != def.Place.Photo {
