@@ -8,7 +8,7 @@ TAGS := sqlite_fts5
 # Tests also use `ci`, which makes Fyne's app.New headless.
 TEST_TAGS := $(TAGS) ci
 # Packages with concurrency run under the race detector.
-RACE_PKGS := ./store/... ./client/... ./cache/...
+RACE_PKGS := ./store/... ./client/... ./cache/... ./ui/...
 BASEMAP ?= ../shared/data/oakland-basemap.geojson.gz
 STATICCHECK_VERSION := v0.8.2
 TOOLS := $(CURDIR)/.tools
