@@ -23,6 +23,9 @@ DEBIAN_PKGS := gcc libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
 # chromium renders the transparency report's index.html (cmd/alprstore).
 DEBIAN_TEST_PKGS := postgresql chromium
 
+# Windows: mingw-w64, Wine, the MSI tools and osslsigncode (scripts/test-windows.sh).
+DEBIAN_TEST_PKGS += gcc-mingw-w64-x86-64 wine wine64 msitools wixl osslsigncode
+
 .PHONY: deps deps-test build run run-store test lint bench bench-10m bench-30m screenshots package clean
 
 ## deps: install the Debian packages and Go tools that build and tests need (idempotent)
@@ -56,7 +59,9 @@ screenshots: deps
 package: deps
 	@test -x $(TOOLS)/fyne || GOBIN=$(TOOLS) $(GO) install fyne.io/tools/cmd/fyne@v1.7.4
 	mkdir -p dist
-	$(TOOLS)/fyne package -os linux --src cmd/alprdesk --icon $(CURDIR)/assets/icon.png --tags '$(TAGS)' --release
+	cp FyneApp.toml FyneApp.toml.keep # fyne package rewrites it (Build+1): a build changes no tracked file
+	$(TOOLS)/fyne package -os linux --src cmd/alprdesk --icon $(CURDIR)/assets/icon.png --tags '$(TAGS)' --release; \
+	  rc=$$?; mv FyneApp.toml.keep FyneApp.toml; exit $$rc
 	mv alprdesk.tar.xz dist/
 
 ## lint: go vet and staticcheck
@@ -87,6 +92,8 @@ bench-10m: deps deps-test
 ## bench-30m: search, ingest and analyses at 30M reads on both backends, the Oakland 30-day volume (manual: about 10 GB per backend, hours)
 bench-30m: deps deps-test
 	ALPR_BENCH_READS=30000000 $(STORE_BENCH) $(GO) test -tags '$(TAGS)' -run '^$$' -bench 'StorageSearch|HTTPSearch|BulkIngest|Analyses' -benchtime 200x -timeout 600m ./store/
+
+include packaging.mk
 
 clean:
 	rm -rf bin dist screenshots

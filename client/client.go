@@ -180,9 +180,11 @@ func IsLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// transport builds the HTTP transport, trusting CAFile besides the system.
+// transport builds the HTTP transport, trusting CAFile besides the system
+// and going through the system's proxy (see systemProxy).
 func transport(caFile string) (*http.Transport, error) {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.Proxy = systemProxy()
 	tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 	if caFile == "" {
 		return tr, nil

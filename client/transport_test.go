@@ -148,7 +148,13 @@ func TestUnreachableStoreIsOffline(t *testing.T) {
 	if !errors.Is(err, ErrOffline) || IsPermanent(err) {
 		t.Fatalf("Health = %v, want ErrOffline", err)
 	}
-	if !strings.Contains(err.Error(), "cannot be reached") || !strings.Contains(err.Error(), "connection refused") {
+	// The cause is the refused dial itself, named in the OS's own words
+	// ("connection refused" on Linux, WSAECONNREFUSED's text on Windows).
+	var dial *net.OpError
+	if !errors.As(err, &dial) || dial.Op != "dial" || dial.Err == nil {
+		t.Fatalf("Health = %v, want a wrapped dial error", err)
+	}
+	if !strings.Contains(err.Error(), "cannot be reached") || !strings.Contains(err.Error(), dial.Err.Error()) {
 		t.Errorf("message: %q", err)
 	}
 	_, err = c.Login(context.Background(), "detective", "pw")

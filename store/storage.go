@@ -50,7 +50,10 @@ type Storage interface {
 }
 
 // ReadTx is what a read-only transaction offers (Storage.View); every Tx
-// offers it too.
+// offers it too. In a write transaction GetUser, GetToken and
+// GetHotlistRequest also lock the row they return until the transaction
+// ends, so that a read-modify-write (failed logins, a refresh token's use, a
+// decision) is not lost to a concurrent one on another node.
 type ReadTx interface {
 	HotlistReadTx     // hotlists and alerts (storage_hotlist.go)
 	SupervisionReadTx // samples, reviews, outcomes, efficacy (storage_supervision.go)
@@ -71,8 +74,10 @@ type ReadTx interface {
 
 	GetRead(id string) (*api.Read, error)
 	Photo(id string) ([]byte, error)
-	// SearchReads answers a resolved search query, newest first (capture
-	// time to the millisecond, ties by read id descending).
+	// SearchReads answers a resolved search query, newest first: capture
+	// time to the millisecond, ties by storage sequence (the order reads
+	// were stored) descending, which Keyset.Seq carries; so backends
+	// loaded alike answer alike, read for read.
 	SearchReads(q *ReadQuery) (*ReadPage, error)
 	// SwitchCandidates reports, per plate of reads, whether that plate was
 	// seen in [from, to] on a make or colour other than the read's.

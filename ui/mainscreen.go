@@ -185,7 +185,7 @@ func (m *MainScreen) showHelp() {
 	t := "Plate patterns: * stands for any run of characters (also none), ? for exactly one.\n" +
 		"Give at least 3 known characters, e.g. 7AB*, *C12?, 7?BC123.\n" +
 		"Look-alikes also matches characters OCR confuses: 0 O D Q · 8 B · 1 I L · 5 S · 2 Z · 6 G.\n\n" +
-		"Keys: Ctrl+L plate field · Enter search · ↑/↓ move through results · 1 Confirm · 2 Misread · " +
+		"Keys: Ctrl+L plate field · Enter search · Up/Down move through results · 1 Confirm · 2 Misread · " +
 		"3 Wrong state · 4 Unreadable · Ctrl+T timeline."
 	l := widget.NewLabel(t)
 	l.Wrapping = fyne.TextWrapWord

@@ -92,7 +92,7 @@ func newPhotoPanel(win fyne.Window, states []string) *PhotoPanel {
 	crop := container.NewHBox(p.crop, container.NewVBox(widget.NewLabel("OCR read"), p.ocr, p.conf))
 	head := container.NewBorder(nil, nil, widget.NewLabelWithStyle("Photo", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		container.NewHBox(zout, zfit, zin))
-	keys := widget.NewLabel("Keys: 1-4 verdict · ↑/↓ next read")
+	keys := widget.NewLabel("Keys: 1-4 verdict · Up/Down next read")
 	keys.Importance = widget.LowImportance
 	p.content = container.NewBorder(container.NewVBox(head, p.scroll, crop), nil, nil, nil,
 		container.NewVScroll(container.NewVBox(p.status, verdicts, keys, p.warnings, p.info, p.msg)))
@@ -198,7 +198,7 @@ func (p *PhotoPanel) SetWarnings(w []string) {
 		p.warnings.Hide()
 		return
 	}
-	p.warnings.SetText("⚠ " + strings.Join(w, "\n⚠ "))
+	p.warnings.SetText("Warning: " + strings.Join(w, "\nWarning: "))
 	p.warnings.Show()
 }
 

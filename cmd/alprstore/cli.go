@@ -27,6 +27,9 @@ const usage = `alprstore — the alprdesk cloud store
                     [--checkpoint-dir DIR --checkpoint-key KEY] [--allow-broken-chain]
                     [--timezone America/Los_Angeles]   the review queue's after-hours rule
                     a non-loopback --addr needs --tls-cert/--tls-key or --trusted-proxy
+  alprstore service install [serve flags] | uninstall | start | stop
+                    (Windows) a Windows service running serve; log in
+                    %ProgramData%\alprdesk\alprstore.log and the Event Log
   alprstore user add --db PATH --username U --role ROLE --serial S --name "Full Name"
                     [--team T] [--trained 2026-01-15] [--designated-by "memo"]   (password on stdin)
   alprstore user set --db PATH --username U [--trained DATE] [--role R] [--team T]
@@ -74,6 +77,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	switch args[0] {
 	case "serve":
 		return serve(args[1:], stdout, stderr)
+	case "service":
+		return serviceCmd(args[1:], stdout, stderr)
 	case "user":
 		if len(args) < 2 {
 			return usageErr("user needs a command: add, set, disable, enable, unlock, mfa-reset or list")
@@ -148,9 +153,9 @@ func actor() string {
 // dbUsage describes the --db flag of every command.
 const dbUsage = "database: an SQLite file path or a postgres:// URL"
 
-// existingDB refuses a --db file that does not exist (a command that reads
-// a database must not create an empty one); a PostgreSQL URL is checked
-// when it is opened.
+// existingDB refuses a --db file that does not exist (a command that
+// reads a store must not create an empty one); a URL names a server's
+// database, whose absence Open reports.
 func existingDB(db string) error {
 	if open.IsURL(db) {
 		return nil

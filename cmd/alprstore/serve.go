@@ -193,11 +193,17 @@ func inPrefixes(a netip.Addr, ps []netip.Prefix) bool {
 
 // serve runs the store until SIGINT or SIGTERM.
 func serve(args []string, stdout, stderr io.Writer) error {
+	return serveUntil(context.Background(), args, stdout, stderr)
+}
+
+// serveUntil runs the store until SIGINT or SIGTERM (Ctrl+C or a closed
+// console on Windows) or until parent is done (a Windows service's Stop).
+func serveUntil(parent context.Context, args []string, stdout, stderr io.Writer) error {
 	o, err := serveFlags(args)
 	if err != nil {
 		return err
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	logf := func(format string, a ...any) { fmt.Fprintf(stderr, format+"\n", a...) }
 	start := time.Now()

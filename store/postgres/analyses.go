@@ -7,6 +7,7 @@ import (
 
 	"alprdesk/api"
 	"alprdesk/store"
+	"alprdesk/store/internal/sqlrows"
 )
 
 // analysisMigration keeps analyses and the reads each returned.
@@ -91,10 +92,10 @@ func (t *Tx) ReadsByID(ids []string) ([]api.Read, error) {
 	if len(ids) == 0 {
 		return out, nil
 	}
-	reads, err := collect(t, `SELECT `+readCols+readFrom+` JOIN read_keys k ON k.rid = r.rid AND k.captured_at = r.captured_at
+	reads, err := collect(t, `SELECT `+sqlrows.ReadCols+sqlrows.ReadFrom+` JOIN read_keys k ON k.rid = r.rid AND k.captured_at = r.captured_at
 		WHERE k.id = ANY($1) ORDER BY r.captured_at DESC, r.id COLLATE "C" DESC`, []any{ids},
 		func(sc scanner) (api.Read, error) {
-			r, _, err := scanRead(sc)
+			r, _, err := sqlrows.ScanRead(sc)
 			return r, err
 		})
 	if err != nil {

@@ -39,6 +39,11 @@ const (
 	lockAlerts    = 0x616c7072_0003 // alert inserts: sequence order is commit order
 )
 
+// defaultMaxConns is the pool size of a node unless the URL sets
+// pool_max_conns: room for the concurrent requests' transactions plus the
+// short side transactions that create day partitions.
+const defaultMaxConns = 32
+
 // connectTimeout bounds the first connection of Open.
 const connectTimeout = 10 * time.Second
 
@@ -71,6 +76,9 @@ func Open(ctx context.Context, dsn string) (*Storage, error) {
 		return nil, fmt.Errorf("store: postgres URL: %v", oneLine(err))
 	}
 	host := fmt.Sprintf("%s:%d", cfg.ConnConfig.Host, cfg.ConnConfig.Port)
+	if !strings.Contains(dsn, "pool_max_conns") {
+		cfg.MaxConns = defaultMaxConns
+	}
 	if cfg.ConnConfig.ConnectTimeout == 0 {
 		cfg.ConnConfig.ConnectTimeout = connectTimeout
 	}
@@ -90,7 +98,7 @@ func Open(ctx context.Context, dsn string) (*Storage, error) {
 		return nil, err
 	}
 	now := time.Now().UnixMilli()
-	if err := s.ensureDays(ctx, now-day, now, now+day); err != nil {
+	if err := s.ensureDays(ctx, freeWait, now-day, now, now+day); err != nil {
 		pool.Close()
 		return nil, err
 	}
@@ -300,18 +308,4 @@ func connectionLost(err error) bool {
 	var ne net.Error
 	return errors.As(err, &ce) || errors.As(err, &ne) || errors.Is(err, io.EOF) ||
 		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, pgconn.ErrConnClosed) || errors.Is(err, net.ErrClosed)
-}
-
-func ms(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixMilli()
-}
-
-func fromMS(v int64) time.Time {
-	if v == 0 {
-		return time.Time{}
-	}
-	return time.UnixMilli(v).UTC()
 }

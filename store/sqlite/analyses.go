@@ -8,6 +8,7 @@ import (
 
 	"alprdesk/api"
 	"alprdesk/store"
+	"alprdesk/store/internal/sqlrows"
 )
 
 // analysisMigration keeps analyses and the reads each returned.
@@ -91,14 +92,14 @@ func (t *Tx) ReadsByID(ids []string) ([]api.Read, error) {
 		return out, nil
 	}
 	list, _ := json.Marshal(ids)
-	rows, err := t.query(`SELECT `+readCols+readFrom+` WHERE r.id IN (SELECT value FROM json_each(?))
+	rows, err := t.query(`SELECT `+sqlrows.ReadCols+sqlrows.ReadFrom+` WHERE r.id IN (SELECT value FROM json_each(?))
 		ORDER BY r.captured_at DESC, r.id DESC`, string(list))
 	if err != nil {
 		return nil, fmt.Errorf("store: reads by id: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		r, _, err := scanRead(rows)
+		r, _, err := sqlrows.ScanRead(rows)
 		if err != nil {
 			return nil, err
 		}

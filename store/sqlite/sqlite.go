@@ -19,6 +19,7 @@ import (
 
 	"alprdesk/api/plate"
 	"alprdesk/store"
+	"alprdesk/store/internal/sqlrows"
 )
 
 // migrations are applied in order; schema_version records how many ran.
@@ -497,9 +498,15 @@ func (t *Tx) query(q string, args ...any) (*sql.Rows, error) {
 	return t.tx.QueryContext(t.ctx, q, args...)
 }
 
-func (t *Tx) row(q string, args ...any) *sql.Row {
-	return t.tx.QueryRowContext(t.ctx, q, args...)
+// row runs a one-row query whose Scan answers store.ErrNotFound for no row.
+func (t *Tx) row(q string, args ...any) sqlrows.Scanner {
+	return foundRow{t.tx.QueryRowContext(t.ctx, q, args...)}
 }
+
+// foundRow maps sql.ErrNoRows to store.ErrNotFound.
+type foundRow struct{ r *sql.Row }
+
+func (r foundRow) Scan(dest ...any) error { return notFound(r.r.Scan(dest...)) }
 
 // plateID returns the dictionary id of a normalised plate, creating it.
 func (t *Tx) plateID(p string) (int64, error) {
@@ -531,20 +538,6 @@ func (t *Tx) plateID(p string) (int64, error) {
 	t.pending[p] = id
 	t.newPlates = append(t.newPlates, dictEntry{id: id, plate: p, canon: canon})
 	return id, nil
-}
-
-func ms(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixMilli()
-}
-
-func fromMS(v int64) time.Time {
-	if v == 0 {
-		return time.Time{}
-	}
-	return time.UnixMilli(v).UTC()
 }
 
 func notFound(err error) error {

@@ -52,6 +52,7 @@ var parts = []struct {
 	{"AuditConcurrentAppends", testAuditConcurrent},
 	{"SearchesExportsIdempotency", testSearchesAndIdempotency},
 	{"Rollback", testRollback},
+	{"ConcurrentWrites", testConcurrentWrites},
 	{"Hotlists", testHotlists},
 	{"Alerts", testAlerts},
 	{"Supervision", testSupervision},
