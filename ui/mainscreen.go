@@ -150,6 +150,10 @@ func (m *MainScreen) installKeys() {
 	c.AddShortcut(lookup, func(fyne.Shortcut) { m.focusPlate() })
 	c.SetOnTypedRune(func(r rune) {
 		m.app.idle.touch()
+		if m.Alerts != nil && len(m.center.Objects) == 1 && m.center.Objects[0] == m.Alerts.content {
+			m.Alerts.KeyVerdict(r) // the verdict keys act on the hit on show
+			return
+		}
 		m.Photo.KeyVerdict(r)
 	})
 	c.SetOnTypedKey(func(e *fyne.KeyEvent) {
