@@ -212,6 +212,14 @@ func setMsg(l *widget.Label, msg string) {
 	}
 }
 
+// setSuccess shows msg in an error label l as a success, then leaves l
+// ready for errors again.
+func setSuccess(l *widget.Label, msg string) {
+	l.Importance = widget.SuccessImportance
+	setMsg(l, msg)
+	l.Importance = widget.DangerImportance
+}
+
 // fixedWidth wraps o so that it asks for at least width w.
 func fixedWidth(o fyne.CanvasObject, w float32) fyne.CanvasObject {
 	r := canvas.NewRectangle(color.Transparent)

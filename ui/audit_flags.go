@@ -227,14 +227,9 @@ func (q *NeedsReview) onRecord() {
 	if q.sel < 0 || q.sel >= len(q.flags) {
 		return
 	}
-	verdict := verdictOf(q.Verdict.Selected)
-	note := strings.TrimSpace(q.Note.Text)
-	switch {
-	case verdict == "":
-		setMsg(q.msg, "Choose a verdict: compliant, non-compliant or needs follow-up.")
-		return
-	case verdict != api.ReviewCompliant && len(note) < 10:
-		setMsg(q.msg, "Say in the note (at least 10 characters) what is wrong or what to follow up.")
+	verdict, note, missing := reviewInput(q.Verdict, q.Note)
+	if missing != "" {
+		setMsg(q.msg, missing)
 		return
 	}
 	i, f := q.sel, q.flags[q.sel]

@@ -245,9 +245,7 @@ func (v *AuditView) ExportFile(path, reportNumber string, done func(error)) {
 			if err != nil {
 				setMsg(v.msg, "The audit trail was not exported: "+Words(err))
 			} else {
-				v.msg.Importance = widget.SuccessImportance
-				setMsg(v.msg, fmt.Sprintf("Exported %s to %s; the export is recorded in the audit trail.", count(n, "entry", "entries"), path))
-				v.msg.Importance = widget.DangerImportance
+				setSuccess(v.msg, fmt.Sprintf("Exported %s to %s; the export is recorded in the audit trail.", count(n, "entry", "entries"), path))
 			}
 			if done != nil {
 				done(err)
@@ -426,6 +424,19 @@ func (q *ReviewQueue) Open(i int) {
 	q.Record.Enable()
 }
 
+// reviewInput reads a review's verdict and note from the form; missing
+// says what the reviewer still has to give ("" when the review is complete).
+func reviewInput(verdicts *widget.RadioGroup, noteEntry *widget.Entry) (verdict, note, missing string) {
+	verdict, note = verdictOf(verdicts.Selected), strings.TrimSpace(noteEntry.Text)
+	switch {
+	case verdict == "":
+		missing = "Choose a verdict: compliant, non-compliant or needs follow-up."
+	case verdict != api.ReviewCompliant && len(note) < 10:
+		missing = "Say in the note (at least 10 characters) what is wrong or what to follow up."
+	}
+	return verdict, note, missing
+}
+
 // verdictOf turns the radio label into a verdict.
 func verdictOf(label string) string {
 	for k, v := range verdictLabels {
@@ -440,14 +451,9 @@ func (q *ReviewQueue) onRecord() {
 	if q.sample == nil || q.selected < 0 {
 		return
 	}
-	verdict := verdictOf(q.Verdict.Selected)
-	note := strings.TrimSpace(q.Note.Text)
-	switch {
-	case verdict == "":
-		setMsg(q.msg, "Choose a verdict: compliant, non-compliant or needs follow-up.")
-		return
-	case verdict != api.ReviewCompliant && len(note) < 10:
-		setMsg(q.msg, "Say in the note (at least 10 characters) what is wrong or what to follow up.")
+	verdict, note, missing := reviewInput(q.Verdict, q.Note)
+	if missing != "" {
+		setMsg(q.msg, missing)
 		return
 	}
 	e := q.sample.Entries[q.selected]

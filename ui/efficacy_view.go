@@ -270,9 +270,7 @@ func (v *EfficacyView) ExportFile(path, reportNumber string, done func(error)) {
 			if err != nil {
 				setMsg(v.msg, "The report was not exported: "+Words(err))
 			} else {
-				v.msg.Importance = widget.SuccessImportance
-				setMsg(v.msg, "Exported to "+path+"; the export is recorded in the audit trail.")
-				v.msg.Importance = widget.DangerImportance
+				setSuccess(v.msg, "Exported to "+path+"; the export is recorded in the audit trail.")
 			}
 			if done != nil {
 				done(err)

@@ -154,7 +154,11 @@ func TestApproverQueue(t *testing.T) {
 	waitFor(t, "the removal", func() bool { return len(hv.Entries()) == 0 })
 }
 
-func TestAlertsPanelVerifyThenAcknowledge(t *testing.T) {
+// alertsOn starts a hotlist store with an approved alert-list entry for
+// 7ABC123 (silver Toyota Camry, "Do not stop") and signs the watch
+// commander in with the alerts panel open and live.
+func alertsOn(t *testing.T) (*storetest.Env, *App, *MainScreen, *AlertsView) {
+	t.Helper()
 	env := hotStore(t)
 	ctx := context.Background()
 	req, err := storeClient(t, env, "detective").RequestHotlist(ctx, api.HotlistRequestBody{Plate: "7ABC123", State: "CA",
@@ -172,6 +176,11 @@ func TestAlertsPanelVerifyThenAcknowledge(t *testing.T) {
 	m.ShowAlerts()
 	av := m.Alerts
 	waitFor(t, "the live stream", func() bool { return av.state.Text == "Live: connected" })
+	return env, a, m, av
+}
+
+func TestAlertsPanelVerifyThenAcknowledge(t *testing.T) {
+	env, a, m, av := alertsOn(t)
 	test.AssertNotificationSent(t, &fyne.Notification{Title: "Hotlist hit: 7ABC123 (CA)",
 		Content: "alert list · International Blvd & 73rd Ave · Do not stop"}, func() {
 		ingest(t, env, "7ABC123", [][3]string{{"silver", "Toyota", "sedan"}}, time.Minute)

@@ -7,7 +7,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/widget"
 
 	"alprdesk/api"
 	"alprdesk/api/transparency"
@@ -70,9 +69,7 @@ func (v *EfficacyView) SaveTransparency(dir string, done func(error)) {
 			if err != nil {
 				setMsg(v.msg, "The transparency report was not saved: "+Words(err))
 			} else {
-				v.msg.Importance = widget.SuccessImportance
-				setMsg(v.msg, "The transparency report is in "+dir+" (index.html and transparency.json); it names no person, plate or case.")
-				v.msg.Importance = widget.DangerImportance
+				setSuccess(v.msg, "The transparency report is in "+dir+" (index.html and transparency.json); it names no person, plate or case.")
 			}
 			if done != nil {
 				done(err)
