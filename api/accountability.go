@@ -2,7 +2,6 @@ package api
 
 import (
 	"encoding/json"
-	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -91,12 +90,12 @@ func (o *OutcomeRequest) Validate() *Error {
 	o.Note, o.Reason = strings.TrimSpace(o.Note), strings.TrimSpace(o.Reason)
 	switch {
 	case !slices.Contains(OutcomeActions, o.Action):
-		return E(http.StatusUnprocessableEntity, CodeInvalidField,
+		return E(CodeInvalidField,
 			"action holds %q; use no_action, stop, arrest, vehicle_recovered, wrong_vehicle or unable_to_locate.", o.Action)
 	case len(o.Note) > MaxOutcomeText:
-		return E(http.StatusUnprocessableEntity, CodeInvalidField, "note must be at most %d bytes.", MaxOutcomeText)
+		return E(CodeInvalidField, "note must be at most %d bytes.", MaxOutcomeText)
 	case len(o.Reason) > MaxOutcomeText:
-		return E(http.StatusUnprocessableEntity, CodeInvalidField, "reason must be at most %d bytes.", MaxOutcomeText)
+		return E(CodeInvalidField, "reason must be at most %d bytes.", MaxOutcomeText)
 	}
 	return nil
 }

@@ -143,6 +143,12 @@ type Policy struct {
 	States []string `json:"states"`
 	// Demo is true when the store serves a demo world.
 	Demo bool `json:"demo"`
+	// ConvoyCategories are the purpose categories under which a convoy
+	// analysis is allowed.
+	ConvoyCategories []string `json:"convoy_categories"`
+	// MaxSearchResults is how many reads a search without a plate returns
+	// across all its pages; asking past it answers 422 too_many_results.
+	MaxSearchResults int `json:"max_search_results"`
 }
 
 // Camera is one ALPR camera site.
@@ -300,10 +306,11 @@ type BatchError struct {
 }
 
 // VerificationRequest is the body of POST /v1/reads/{id}/verification. One
-// of SearchID or AlertID names how the read was reached.
+// of SearchID, AlertID or AnalysisID names how the read was reached.
 type VerificationRequest struct {
 	SearchID       string `json:"search_id,omitempty"`
 	AlertID        string `json:"alert_id,omitempty"`
+	AnalysisID     string `json:"analysis_id,omitempty"`
 	Status         string `json:"status"`
 	CorrectedPlate string `json:"corrected_plate,omitempty"`
 	CorrectedState string `json:"corrected_state,omitempty"`
@@ -318,7 +325,8 @@ const (
 
 // RetainRequest is the body of POST /v1/reads/{id}/retain.
 type RetainRequest struct {
-	SearchID     string `json:"search_id"`
+	SearchID     string `json:"search_id,omitempty"`
+	AnalysisID   string `json:"analysis_id,omitempty"`
 	ReportNumber string `json:"report_number"`
 	Category     string `json:"category"`
 	Reason       string `json:"reason"`
@@ -348,6 +356,7 @@ const (
 type ExportRequest struct {
 	Kind         string   `json:"kind"`
 	SearchID     string   `json:"search_id,omitempty"`
+	AnalysisID   string   `json:"analysis_id,omitempty"`
 	ReadIDs      []string `json:"read_ids,omitempty"`
 	ReportNumber string   `json:"report_number"`
 }

@@ -2,7 +2,6 @@ package api
 
 import (
 	"encoding/json"
-	"net/http"
 	"slices"
 	"time"
 )
@@ -39,12 +38,12 @@ type SearchOutcome struct {
 func (o SearchOutcome) Validate() *Error {
 	switch {
 	case o.SearchID == "":
-		return E(http.StatusUnprocessableEntity, CodeInvalidField, "search_id is required.")
+		return E(CodeInvalidField, "search_id is required.")
 	case !slices.Contains(SearchOutcomes, o.Outcome):
-		return E(http.StatusUnprocessableEntity, CodeInvalidField,
+		return E(CodeInvalidField,
 			"outcome must be one of lead, arrest, vehicle_recovered, person_located or none.")
 	case len(o.Note) > MaxOutcomeNote:
-		return E(http.StatusUnprocessableEntity, CodeInvalidField, "note must be at most %d bytes.", MaxOutcomeNote)
+		return E(CodeInvalidField, "note must be at most %d bytes.", MaxOutcomeNote)
 	}
 	return nil
 }

@@ -80,6 +80,9 @@ type Tokens struct {
 	RefreshExpires time.Time
 	// User is the signed-in user (zero after logout).
 	User api.User
+	// EnrollmentRequired marks restricted tokens: the store requires a
+	// second factor the user has not set up (api.TokenResponse).
+	EnrollmentRequired bool
 }
 
 // Client is a session with one store. Its methods are safe for concurrent
@@ -292,7 +295,7 @@ func (c *Client) do(ctx context.Context, cl *call) error {
 	if errors.Is(err, ErrTokenExpired) {
 		var e *Error
 		errors.As(err, &e)
-		return &Error{Status: http.StatusUnauthorized, Code: api.CodeUnauthorized, Message: e.Message}
+		return storeError(api.CodeUnauthorized, e.Message)
 	}
 	return err
 }
@@ -325,7 +328,7 @@ func (c *Client) once(ctx context.Context, cl *call) error {
 	if cl.auth {
 		tok := c.Tokens().AccessToken
 		if tok == "" {
-			return &Error{Status: http.StatusUnauthorized, Code: api.CodeUnauthorized, Message: "Not signed in: sign in first."}
+			return storeError(api.CodeUnauthorized, "Not signed in: sign in first.")
 		}
 		cl.usedToken = tok
 		r.SetAuthToken(tok)

@@ -127,11 +127,12 @@ func (c *Client) signedIn(ctx context.Context, username string, tr api.TokenResp
 
 func (c *Client) tokensFrom(tr api.TokenResponse, refreshExpires, now time.Time) Tokens {
 	return Tokens{
-		AccessToken:    tr.AccessToken,
-		RefreshToken:   tr.RefreshToken,
-		AccessExpires:  now.Add(time.Duration(tr.ExpiresIn) * time.Second),
-		RefreshExpires: refreshExpires,
-		User:           tr.User,
+		AccessToken:        tr.AccessToken,
+		RefreshToken:       tr.RefreshToken,
+		AccessExpires:      now.Add(time.Duration(tr.ExpiresIn) * time.Second),
+		RefreshExpires:     refreshExpires,
+		User:               tr.User,
+		EnrollmentRequired: tr.MFAEnrollmentRequired,
 	}
 }
 
@@ -140,7 +141,7 @@ func (c *Client) tokensFrom(tr api.TokenResponse, refreshExpires, now time.Time)
 func (c *Client) Refresh(ctx context.Context) (*api.TokenResponse, error) {
 	t := c.Tokens()
 	if t.RefreshToken == "" {
-		return nil, &Error{Status: http.StatusUnauthorized, Code: api.CodeUnauthorized, Message: "Not signed in: sign in first."}
+		return nil, storeError(api.CodeUnauthorized, "Not signed in: sign in first.")
 	}
 	return c.Resume(ctx, t.RefreshToken, t.RefreshExpires)
 }
@@ -173,7 +174,7 @@ func (c *Client) renew(ctx context.Context, usedToken string) error {
 	_, err := c.Refresh(ctx)
 	if err != nil {
 		if e, ok := err.(*Error); ok && e.Status >= 400 && e.Status < 500 {
-			return &Error{Status: http.StatusUnauthorized, Code: api.CodeUnauthorized, Message: e.Message}
+			return storeError(api.CodeUnauthorized, e.Message)
 		}
 	}
 	return err
@@ -255,10 +256,12 @@ func (c *Client) Search(ctx context.Context, req api.SearchRequest) (*api.Search
 	return &r, nil
 }
 
-// Via names how a read was reached: through a search or a hotlist alert.
+// Via names how a read was reached: through a search, a hotlist alert or
+// an analysis.
 type Via struct {
-	SearchID string
-	AlertID  string
+	SearchID   string
+	AlertID    string
+	AnalysisID string
 }
 
 // BySearch is a Via for a read a search returned.
@@ -274,6 +277,9 @@ func (v Via) query() url.Values {
 	}
 	if v.AlertID != "" {
 		q.Set("alert_id", v.AlertID)
+	}
+	if v.AnalysisID != "" {
+		q.Set("analysis_id", v.AnalysisID)
 	}
 	return q
 }

@@ -233,8 +233,9 @@ func (s *Server) reloadHotlists(ctx context.Context) error {
 	return nil
 }
 
-// hotlistLoop expires entries, purges orphan alerts and picks up entries
-// changed by another process, every HotlistEvery.
+// hotlistLoop expires entries and purges orphan alerts (on one node at a
+// time), and picks up entries changed by another process or node whose
+// notification this node missed, every HotlistEvery.
 func (s *Server) hotlistLoop(ctx context.Context) {
 	t := time.NewTicker(s.cfg.HotlistEvery)
 	defer t.Stop()
@@ -244,11 +245,13 @@ func (s *Server) hotlistLoop(ctx context.Context) {
 			return
 		case <-t.C:
 		}
-		if n, err := s.ExpireHotlists(ctx); err != nil && ctx.Err() == nil {
-			s.cfg.Logf("store: hotlist expiry: %v", err)
-		} else if n > 0 {
-			s.cfg.Logf("store: %d hotlist entries expired", n)
-		}
+		s.leased(ctx, jobHotlistExpiry, s.cfg.HotlistEvery, func() {
+			if n, err := s.ExpireHotlists(ctx); err != nil && ctx.Err() == nil {
+				s.cfg.Logf("store: hotlist expiry: %v", err)
+			} else if n > 0 {
+				s.cfg.Logf("store: %d hotlist entries expired", n)
+			}
+		})
 		var gen int64
 		err := s.st.View(ctx, func(tx ReadTx) error {
 			var err error
@@ -262,11 +265,29 @@ func (s *Server) hotlistLoop(ctx context.Context) {
 }
 
 // storeRead stores a read in tx and records an alert for every active
+// sameCamera answers 409 duplicate_id when the stored read with m's id
+// came from another camera: a camera's repeated upload is a duplicate, but
+// another camera's read is never silently dropped.
+func sameCamera(tx Tx, m *api.ReadMeta) error {
+	old, err := tx.GetRead(m.ID)
+	if err != nil {
+		return err
+	}
+	if old.Camera.ID != m.CameraID {
+		return api.E(api.CodeDuplicateID,
+			"The read id %s is already used by a read of another camera (%s); give this read an id of its own.", m.ID, old.Camera.ID)
+	}
+	return nil
+}
+
 // hotlist entry it matches; hits counts them.
 func (s *Server) storeRead(tx Tx, rec *ReadRecord, hits *int) (bool, error) {
 	dup, err := tx.InsertRead(rec)
-	if err != nil || dup {
-		return dup, err
+	if err != nil {
+		return false, err
+	}
+	if dup {
+		return true, sameCamera(tx, &rec.Meta)
 	}
 	now := s.now().Truncate(time.Millisecond)
 	if err := countAt(tx, now, CounterReads, "", 1); err != nil {
@@ -335,7 +356,7 @@ func checkAlertUser(sess *session) *api.Error {
 		return forbidden("The role %s receives no hotlist alerts.", sess.role())
 	}
 	if sess.user.TrainedOn == "" {
-		return api.E(http.StatusForbidden, api.CodeTrainingRequired,
+		return api.E(api.CodeTrainingRequired,
 			"%s has no ALPR training on record; hotlist alerts are shown only after training.", sess.username())
 	}
 	return nil
@@ -432,7 +453,7 @@ func (s *Server) streamStart(r *http.Request, sess *session) (int64, error) {
 	if lastID != "" {
 		var ok bool
 		if last, ok = parseAlertID(lastID); !ok {
-			return 0, api.E(http.StatusUnprocessableEntity, api.CodeInvalidField,
+			return 0, api.E(api.CodeInvalidField,
 				"The Last-Event-ID header holds %q, which is not an alert id such as al_12.", lastID)
 		}
 	}
@@ -540,12 +561,12 @@ func (s *Server) ackAlert(w http.ResponseWriter, r *http.Request, sess *session)
 			return err
 		}
 		if !ok {
-			return api.E(http.StatusConflict, api.CodeVerificationRequired,
+			return api.E(api.CodeVerificationRequired,
 				"Verify the photo of the read %s through this alert first (confirmed, misread, wrong state or unreadable); officers always check a hit before acting on it.", a.ReadID)
 		}
 		err = tx.InsertAlertAck(ack)
 		if errors.Is(err, ErrExists) {
-			return api.E(http.StatusConflict, api.CodeConflict, "You already acknowledged the alert %s.", al.ID)
+			return api.E(api.CodeConflict, "You already acknowledged the alert %s.", al.ID)
 		}
 		return err
 	})

@@ -72,7 +72,7 @@ func (s *Server) refuseBrokenChain(w http.ResponseWriter, r *http.Request, patte
 	if !s.chainBroken || slices.Contains(brokenChainRoutes, pattern) {
 		return false
 	}
-	writeError(w, api.E(http.StatusServiceUnavailable, api.CodeChainBroken,
+	writeError(w, api.E(api.CodeChainBroken,
 		"The store's audit chain does not verify, so it serves only the audit until an administrator has investigated."))
 	return true
 }

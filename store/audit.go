@@ -76,6 +76,7 @@ const (
 	ActionMFAReset     = "mfa_reset"
 	ActionPassword     = "password_change"
 	ActionSearch       = "search"
+	ActionSearchPage   = "search_page"
 	ActionPhotoView    = "photo_view"
 	ActionVerification = "verification"
 	ActionRetain       = "retain"
@@ -104,6 +105,9 @@ func AppendAudit(tx Tx, e *api.AuditEntry) error {
 		e.PrevHash = GenesisHash
 	}
 	e.At = e.At.UTC().Truncate(time.Microsecond)
+	for _, f := range []*string{&e.ReportNumber, &e.PurposeCategory, &e.Purpose, &e.Workstation} {
+		*f = api.AuditSafe(*f) // a refused text may hold bytes no backend keeps
+	}
 	if e.Outcome == "" {
 		e.Outcome = api.OutcomeAllowed
 	}

@@ -1,13 +1,10 @@
 package store_test
 
 import (
-	"database/sql"
 	"net/http"
 	"slices"
 	"testing"
 	"time"
-
-	_ "github.com/mattn/go-sqlite3"
 
 	"alprdesk/api"
 	"alprdesk/api/apitest"
@@ -29,19 +26,6 @@ func TestAuditHashCanonicalForm(t *testing.T) {
 	}
 	if len(store.AuditHash(e)) != 64 {
 		t.Fatal("hash is not SHA-256 hex")
-	}
-}
-
-// tamper runs raw SQL against the store's database file.
-func tamper(t *testing.T, env *storetest.Env, q string, args ...any) {
-	t.Helper()
-	db, err := sql.Open("sqlite3", env.DBPath+"?_busy_timeout=5000")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Exec(q, args...); err != nil {
-		t.Fatal(err)
 	}
 }
 
@@ -70,17 +54,17 @@ func TestAuditChainDetectsTampering(t *testing.T) {
 			break
 		}
 	}
-	tamper(t, env, `UPDATE audit SET purpose = 'nothing to see' WHERE seq = ?`, search.Seq)
+	env.ExecSQL(t, `UPDATE audit SET purpose = 'nothing to see' WHERE seq = ?`, search.Seq)
 	env.Do(t, "GET", "/v1/audit/verify", sup, nil, http.StatusOK, &v)
 	if v.OK || v.FirstBrokenSeq != search.Seq {
 		t.Fatalf("edited row %d: %+v", search.Seq, v)
 	}
-	tamper(t, env, `UPDATE audit SET purpose = ? WHERE seq = ?`, search.Purpose, search.Seq)
+	env.ExecSQL(t, `UPDATE audit SET purpose = ? WHERE seq = ?`, search.Purpose, search.Seq)
 	env.Do(t, "GET", "/v1/audit/verify", sup, nil, http.StatusOK, &v)
 	if !v.OK {
 		t.Fatalf("restored row: %+v", v)
 	}
-	tamper(t, env, `DELETE FROM audit WHERE seq = 3`)
+	env.ExecSQL(t, `DELETE FROM audit WHERE seq = 3`)
 	env.Do(t, "GET", "/v1/audit/verify", sup, nil, http.StatusOK, &v)
 	if v.OK || v.FirstBrokenSeq != 3 {
 		t.Fatalf("deleted row 3: %+v", v)

@@ -58,11 +58,11 @@ func minTime(a, b time.Time) time.Time {
 }
 
 func badLogin() *api.Error {
-	return api.E(http.StatusUnauthorized, api.CodeUnauthorized, "The username or password is not correct.")
+	return api.E(api.CodeUnauthorized, "The username or password is not correct.")
 }
 
 func lockedErr(until time.Time) *api.Error {
-	return api.E(http.StatusLocked, api.CodeAccountLocked,
+	return api.E(api.CodeAccountLocked,
 		"This account is locked after repeated failed sign-ins until %s UTC; an administrator can unlock it.",
 		until.Format("15:04"))
 }
@@ -147,7 +147,7 @@ func (s *Server) judgeLogin(tx Tx, at loginAttempt) (any, *api.Error, error) {
 		e, err := s.failSignIn(tx, f, audit, badLogin())
 		return nil, e, err
 	case u.Disabled:
-		e := api.E(http.StatusForbidden, api.CodeForbidden, "The account %s is disabled; ask an administrator.", u.Username)
+		e := api.E(api.CodeForbidden, "The account %s is disabled; ask an administrator.", u.Username)
 		return nil, e, refuseAudit(tx, audit, e)
 	}
 	m, err := tx.GetMFA(u.Username)
@@ -239,7 +239,7 @@ func (s *Server) refresh(w http.ResponseWriter, r *http.Request, _ *session) err
 	err := s.st.Update(r.Context(), func(tx Tx) error {
 		k, err := tx.GetToken(hashToken(req.RefreshToken))
 		if errors.Is(err, ErrNotFound) || (err == nil && (k.Kind != TokenRefresh || k.Revoked)) {
-			refusal = api.E(http.StatusUnauthorized, api.CodeUnauthorized, "The refresh token is not valid; sign in again.")
+			refusal = api.E(api.CodeUnauthorized, "The refresh token is not valid; sign in again.")
 			return nil
 		}
 		if err != nil {
@@ -262,7 +262,7 @@ func (s *Server) refresh(w http.ResponseWriter, r *http.Request, _ *session) err
 // audits the refresh or its refusal.
 func (s *Server) rotate(tx Tx, k *TokenRecord, now time.Time, audit *api.AuditEntry) (*api.TokenResponse, *api.Error, error) {
 	if k.Used {
-		e := api.E(http.StatusUnauthorized, api.CodeUnauthorized, "The refresh token was already used; every token of this sign-in is revoked, sign in again.")
+		e := api.E(api.CodeUnauthorized, "The refresh token was already used; every token of this sign-in is revoked, sign in again.")
 		if err := tx.RevokeFamily(k.Family); err != nil {
 			return nil, nil, err
 		}
@@ -270,12 +270,12 @@ func (s *Server) rotate(tx Tx, k *TokenRecord, now time.Time, audit *api.AuditEn
 		return nil, e, refuseAudit(tx, audit, e)
 	}
 	if !now.Before(k.FamilyExpiresAt) {
-		e := api.E(http.StatusUnauthorized, api.CodeTokenExpired, "The shift's sign-in has ended (12 hours); sign in again.")
+		e := api.E(api.CodeTokenExpired, "The shift's sign-in has ended (12 hours); sign in again.")
 		return nil, e, refuseAudit(tx, audit, e)
 	}
 	u, err := tx.GetUser(k.Username)
 	if err != nil || u.Disabled {
-		e := api.E(http.StatusUnauthorized, api.CodeUnauthorized, "The account of this token is disabled or gone.")
+		e := api.E(api.CodeUnauthorized, "The account of this token is disabled or gone.")
 		return nil, e, refuseAudit(tx, audit, e)
 	}
 	audit.Role = u.Role
@@ -344,7 +344,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request, _ *session) erro
 		return err
 	}
 	if !revoked {
-		return api.E(http.StatusUnauthorized, api.CodeUnauthorized, "The refresh token is not valid; nothing was signed out.")
+		return api.E(api.CodeUnauthorized, "The refresh token is not valid; nothing was signed out.")
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil

@@ -186,9 +186,11 @@ func (s *Server) checkpointLoop(ctx context.Context) {
 			}
 			return
 		case <-t.C:
-			if err := s.Checkpoint(ctx); err != nil && ctx.Err() == nil {
-				s.cfg.Logf("store: audit checkpoint: %v", err)
-			}
+			s.leased(ctx, jobCheckpoint, s.cfg.CheckpointEvery, func() {
+				if err := s.Checkpoint(ctx); err != nil && ctx.Err() == nil {
+					s.cfg.Logf("store: audit checkpoint: %v", err)
+				}
+			})
 		}
 	}
 }

@@ -31,12 +31,6 @@ const (
 	CounterAuditReview      = "audit_review"       // key verdict (entry and flag reviews)
 )
 
-// Analysis audit actions (DESIGN.md, Analyses).
-const (
-	ActionAnalysisCommonPlates = "analysis_common_plates"
-	ActionAnalysisConvoy       = "analysis_convoy"
-)
-
 // Day is the UTC day of t as the counters key it.
 func Day(t time.Time) string { return t.UTC().Format(time.DateOnly) }
 

@@ -109,6 +109,7 @@ func Flags(tx ReadTx, from, to time.Time, loc *time.Location) ([]api.AuditFlag, 
 	all = append(all, unverifiedStopFlags(sc)...)
 	all = append(all, afterHoursFlags(sc, loc)...)
 	all = append(all, volumeFlags(sc, from)...)
+	all = append(all, convoyFlags(sc)...) // analyses_flags.go
 	reviews, err := flagReviews(tx)
 	if err != nil {
 		return nil, err

@@ -87,11 +87,11 @@ func (s *Server) mfaChallenge(tx Tx, u *UserRecord, now time.Time) (*api.MFAChal
 }
 
 func invalidCode(status int) *api.Error {
-	return api.E(status, api.CodeInvalidMFACode, "The code is not correct; use the current code of your authenticator app.")
+	return api.EStatus(status, api.CodeInvalidMFACode, "The code is not correct; use the current code of your authenticator app.")
 }
 
 func codeReused() *api.Error {
-	return api.E(http.StatusUnauthorized, api.CodeMFACodeReused,
+	return api.E(api.CodeMFACodeReused,
 		"This code was already used; wait for the next code of your authenticator app.")
 }
 
@@ -143,7 +143,7 @@ func checkMFARequest(req api.MFARequest) *api.Error {
 func (s *Server) judgeMFA(tx Tx, req api.MFARequest, now time.Time, ws string) (*api.TokenResponse, *api.Error, error) {
 	k, err := tx.GetMFAToken(hashToken(req.MFAToken))
 	if errors.Is(err, ErrNotFound) || (err == nil && !now.Before(k.ExpiresAt)) {
-		return nil, api.E(http.StatusUnauthorized, api.CodeUnauthorized,
+		return nil, api.E(api.CodeUnauthorized,
 			"This sign-in step has expired or was used up; sign in again with your password."), nil
 	}
 	if err != nil {
@@ -167,7 +167,7 @@ func (s *Server) judgeMFA(tx Tx, req api.MFARequest, now time.Time, ws string) (
 		e := lockedErr(f.LockedUntil)
 		return nil, e, refuseAudit(tx, audit, e)
 	case u == nil || u.Disabled || m == nil || !m.Confirmed:
-		e := api.E(http.StatusUnauthorized, api.CodeUnauthorized, "This account can no longer sign in this way; sign in again.")
+		e := api.E(api.CodeUnauthorized, "This account can no longer sign in this way; sign in again.")
 		if err := tx.DeleteMFAToken(k.Hash); err != nil {
 			return nil, nil, err
 		}
@@ -244,7 +244,7 @@ func (s *Server) enrolMFA(w http.ResponseWriter, r *http.Request, sess *session)
 	err = s.st.Update(r.Context(), func(tx Tx) error {
 		m, err := tx.GetMFA(sess.user.Username)
 		if err == nil && m.Confirmed {
-			return api.E(http.StatusConflict, api.CodeConflict,
+			return api.E(api.CodeConflict,
 				"You already have a second factor; remove it first to set up another.")
 		}
 		if err != nil && !errors.Is(err, ErrNotFound) {
@@ -273,7 +273,7 @@ func (s *Server) confirmMFA(w http.ResponseWriter, r *http.Request, sess *sessio
 	err := s.st.Update(r.Context(), func(tx Tx) error {
 		m, err := tx.GetMFA(sess.user.Username)
 		if errors.Is(err, ErrNotFound) || (err == nil && m.Confirmed) {
-			return api.E(http.StatusConflict, api.CodeConflict, "There is no enrolment to confirm; start one with POST /v1/me/mfa.")
+			return api.E(api.CodeConflict, "There is no enrolment to confirm; start one with POST /v1/me/mfa.")
 		}
 		if err != nil {
 			return err
@@ -300,7 +300,7 @@ func (s *Server) confirmMFA(w http.ResponseWriter, r *http.Request, sess *sessio
 // with a current code, unless the store requires one; audited.
 func (s *Server) removeMFA(w http.ResponseWriter, r *http.Request, sess *session) error {
 	if s.cfg.RequireMFA {
-		return api.E(http.StatusForbidden, api.CodeMFARequiredByPolicy,
+		return api.E(api.CodeMFARequiredByPolicy,
 			"This store requires a second factor; it cannot be removed (an administrator can reset a lost one).")
 	}
 	var req api.MFACode
@@ -324,7 +324,7 @@ func (s *Server) removeMFA(w http.ResponseWriter, r *http.Request, sess *session
 		case !ok:
 			return invalidCode(http.StatusUnprocessableEntity)
 		case step <= m.LastStep:
-			return api.E(http.StatusUnprocessableEntity, api.CodeMFACodeReused,
+			return api.EStatus(http.StatusUnprocessableEntity, api.CodeMFACodeReused,
 				"This code was already used; wait for the next code of your authenticator app.")
 		}
 		if err := tx.DeleteMFA(sess.user.Username); err != nil {

@@ -136,6 +136,11 @@ func (s *Server) alertOutcome(w http.ResponseWriter, r *http.Request, sess *sess
 	query := map[string]any{"alert_id": id, "action": req.Action}
 	e := hotlistAudit(sess, r, ActionAlertOutcome, "", query, now)
 	err := s.audited(r.Context(), e, func(tx Tx) error {
+		for _, f := range []struct{ name, text string }{{"note", req.Note}, {"reason", req.Reason}} {
+			if apiErr := api.CheckEncoding(f.name, f.text); apiErr != nil {
+				return apiErr // outcome notes get the encoding rules only
+			}
+		}
 		if apiErr := req.Validate(); apiErr != nil {
 			return apiErr
 		}
@@ -147,14 +152,16 @@ func (s *Server) alertOutcome(w http.ResponseWriter, r *http.Request, sess *sess
 		o.AlertID, o.StopReady = al.ID, al.Check.StopReady
 		e.ReportNumber, e.PurposeCategory, e.Purpose = al.Entry.ReportNumber, listCategory(a.List), o.Reason
 		query["alert_id"], query["list"], query["stop_ready"] = al.ID, a.List, o.StopReady
+		q, _ := json.Marshal(query)
+		e.Query = string(q)
 		if api.IsStopAction(o.Action) && !o.StopReady && o.Reason == "" {
-			return api.E(http.StatusUnprocessableEntity, api.CodeReasonRequired,
+			return api.E(api.CodeReasonRequired,
 				"The hit %s is not stop-ready (%s); a %s on it is recorded only with a written reason, and supervisors see it.",
 				al.ID, notReadyWhy(al), o.Action)
 		}
 		err = tx.InsertAlertOutcome(o)
 		if errors.Is(err, ErrExists) {
-			return api.E(http.StatusConflict, api.CodeOutcomeExists, "You already recorded an outcome of the hit %s.", al.ID)
+			return api.E(api.CodeOutcomeExists, "You already recorded an outcome of the hit %s.", al.ID)
 		}
 		if err != nil {
 			return err

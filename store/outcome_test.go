@@ -98,4 +98,16 @@ func TestAlertCheckAndOutcome(t *testing.T) {
 	if allowed != 2 || refused < 3 {
 		t.Fatalf("alert_outcome entries: %d allowed, %d refused", allowed, refused)
 	}
+	// The allowed entries say whether the hit was stop-ready (the review queue reads it).
+	var flags api.AuditFlags
+	env.Do(t, "GET", "/v1/audit/flags", env.Login(t, "supervisor"), nil, http.StatusOK, &flags)
+	stops := 0
+	for _, f := range flags.Flags {
+		if f.Kind == api.FlagUnverifiedStop {
+			stops++
+		}
+	}
+	if stops != 1 {
+		t.Fatalf("unverified_stop flags = %d in %+v", stops, flags.Flags)
+	}
 }

@@ -88,7 +88,7 @@ func (s *Server) limitAuth(w http.ResponseWriter, r *http.Request) error {
 	}
 	secs := max(1, int(math.Ceil(wait.Seconds())))
 	w.Header().Set("Retry-After", strconv.Itoa(secs))
-	return api.E(http.StatusTooManyRequests, api.CodeRateLimited,
+	return api.E(api.CodeRateLimited,
 		"Too many sign-in attempts from this address; try again in %d seconds.", secs)
 }
 

@@ -31,6 +31,9 @@ func (s *Server) routesInit() {
 	s.handle("GET /v1/cameras", s.user(anyone, s.cameras))
 	// Searches check the role themselves so that a refusal is audited.
 	s.handle("POST /v1/searches", s.user(anyone, s.search))
+	// Analyses (analyses.go) check roles and gates themselves so that refusals are audited.
+	s.handle("POST /v1/analyses/common-plates", s.user(anyone, s.commonPlates))
+	s.handle("POST /v1/analyses/convoy", s.user(anyone, s.convoyAnalysis))
 	// Approvers reach photos only through covert alerts they received.
 	readers := append(slices.Clone(searchers), api.RoleApprover)
 	s.handle("GET /v1/reads/{id}/photo", s.user(readers, s.photo))

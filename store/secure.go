@@ -50,7 +50,7 @@ func requireJSON(r *http.Request) error {
 	if ct == "" {
 		ct = "none"
 	}
-	return api.E(http.StatusUnsupportedMediaType, api.CodeUnsupportedMediaType,
+	return api.E(api.CodeUnsupportedMediaType,
 		"This endpoint takes a JSON body sent with Content-Type: application/json (the request said %q).", truncate(ct, 80))
 }
 

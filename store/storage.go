@@ -50,13 +50,18 @@ type Storage interface {
 }
 
 // ReadTx is what a read-only transaction offers (Storage.View); every Tx
-// offers it too.
+// offers it too. In a write transaction GetUser, GetToken and
+// GetHotlistRequest also lock the row they return until the transaction
+// ends, so that a read-modify-write (failed logins, a refresh token's use, a
+// decision) is not lost to a concurrent one on another node.
 type ReadTx interface {
 	HotlistReadTx     // hotlists and alerts (storage_hotlist.go)
 	SupervisionReadTx // samples, reviews, outcomes, efficacy (storage_supervision.go)
 	TrainingReadTx    // training attempts (storage_training.go)
 	AuthReadTx        // lockouts, second factors, MFA tokens (storage_auth.go)
+	PolicyReadTx      // returned reads and retention (storage_policy.go)
 	AccountReadTx     // hit outcomes, daily counters (storage_account.go)
+	AnalysisReadTx    // scene reads, kept analyses (storage_analyses.go)
 
 	// GetUser answers ErrNotFound for an unknown username.
 	GetUser(username string) (*UserRecord, error)
@@ -69,8 +74,10 @@ type ReadTx interface {
 
 	GetRead(id string) (*api.Read, error)
 	Photo(id string) ([]byte, error)
-	// SearchReads answers a resolved search query, newest first (capture
-	// time to the millisecond, ties by read id descending).
+	// SearchReads answers a resolved search query, newest first: capture
+	// time to the millisecond, ties by storage sequence (the order reads
+	// were stored) descending, which Keyset.Seq carries; so backends
+	// loaded alike answer alike, read for read.
 	SearchReads(q *ReadQuery) (*ReadPage, error)
 	// SwitchCandidates reports, per plate of reads, whether that plate was
 	// seen in [from, to] on a make or colour other than the read's.
@@ -98,7 +105,9 @@ type Tx interface {
 	SupervisionTx // storage_supervision.go
 	TrainingTx    // storage_training.go
 	AuthTx        // storage_auth.go
+	PolicyTx      // storage_policy.go
 	AccountTx     // storage_account.go
+	AnalysisTx    // storage_analyses.go
 
 	// InsertUser answers ErrExists for a taken username, UpdateUser
 	// ErrNotFound for an unknown one.
@@ -119,7 +128,8 @@ type Tx interface {
 	InsertRead(r *ReadRecord) (dup bool, err error)
 	SetVerification(id string, v api.Verification) error
 	InsertRetention(r api.Retention, searchID, exportID string) error
-	// PurgeReads deletes unretained reads (and photos) captured before t.
+	// PurgeReads deletes unretained reads (and photos) captured before t,
+	// and the plates of its dictionary that no read names any more.
 	PurgeReads(before time.Time) (int, error)
 
 	// LockAuditHead returns the chain's head and holds the chain's append

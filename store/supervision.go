@@ -106,6 +106,9 @@ func (s *Server) auditSample(w http.ResponseWriter, r *http.Request, sess *sessi
 // checkReviewVerdict validates the verdict and note of a review (of an
 // audit entry or of a flag).
 func checkReviewVerdict(verdict, note string) error {
+	if e := api.CheckEncoding("note", note); e != nil {
+		return e // review notes get the encoding rules only
+	}
 	switch {
 	case !slices.Contains(api.ReviewVerdicts, verdict):
 		return invalid("verdict", "holds %q; use compliant, non_compliant or needs_follow_up.", verdict)
@@ -209,6 +212,9 @@ func (s *Server) searchOutcome(w http.ResponseWriter, r *http.Request, sess *ses
 		return invalid("search_id", "holds %q but the path names the search %q.", req.SearchID, id)
 	}
 	req.Note = strings.TrimSpace(req.Note)
+	if e := api.CheckEncoding("note", req.Note); e != nil {
+		return e
+	}
 	if err := req.Validate(); err != nil {
 		return err
 	}

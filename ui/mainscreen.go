@@ -48,8 +48,12 @@ type MainScreen struct {
 	cancel     context.CancelFunc
 	runs       int
 	photoFor   string
-	bg         context.Context
-	stopBg     context.CancelFunc
+	// analyses is the Analyses screen (analyses.go), built on first use;
+	// timelineNext opens the timeline when the next search answers.
+	analyses     *AnalysesView
+	timelineNext bool
+	bg           context.Context
+	stopBg       context.CancelFunc
 }
 
 // Nav entries.
@@ -86,6 +90,7 @@ func newMainScreen(a *App) *MainScreen {
 	if a.cfg.Demo || p.Demo {
 		m.navItems = append(m.navItems, navTraining)
 	}
+	m.navItems = append(m.navItems, m.analysisNav()...) // analyses_nav.go
 	m.navItems = append(m.navItems, m.extraNav()...)
 	m.initHotlists() // hotlist_nav.go
 	m.Status = newStatusLine(a)
@@ -134,14 +139,21 @@ func (m *MainScreen) installKeys() {
 	change := fyne.NewMenuItem("Change case", m.Case.onChangeCase)
 	lock := fyne.NewMenuItem("Lock now", m.app.LockNow)
 	out := fyne.NewMenuItem("Sign out", m.app.logout)
+	password := fyne.NewMenuItem("Change password…", m.app.showPasswordDialog)
+	factor := fyne.NewMenuItem("Set up a second factor…", m.app.showEnrolDialog)
+	factor.Disabled = m.app.sess.User().MFAEnabled
 	m.app.win.SetMainMenu(fyne.NewMainMenu(
-		fyne.NewMenu("Session", lock, out),
+		fyne.NewMenu("Session", lock, password, factor, out),
 		fyne.NewMenu("Search", quick, timeline, fyne.NewMenuItem("Timeline of all shown results", m.showTimelineAll), change),
 		m.helpMenu(),
 	))
 	c.AddShortcut(lookup, func(fyne.Shortcut) { m.focusPlate() })
 	c.SetOnTypedRune(func(r rune) {
 		m.app.idle.touch()
+		if m.Alerts != nil && len(m.center.Objects) == 1 && m.center.Objects[0] == m.Alerts.content {
+			m.Alerts.KeyVerdict(r) // the verdict keys act on the hit on show
+			return
+		}
 		m.Photo.KeyVerdict(r)
 	})
 	c.SetOnTypedKey(func(e *fyne.KeyEvent) {
@@ -208,6 +220,9 @@ func (m *MainScreen) focusPlate() {
 
 // onCaseChange opens or closes the gate.
 func (m *MainScreen) onCaseChange(c *api.CaseContext) {
+	if m.analyses != nil {
+		m.analyses.refreshGate()
+	}
 	if c == nil {
 		m.Form.SetGate(false, "Searching is disabled until the case above is set: report number, purpose category and a written justification.")
 		return
@@ -242,6 +257,8 @@ func (m *MainScreen) onNav(i widget.ListItemID) {
 		m.showTimeline()
 	case navTraining:
 		m.showTraining()
+	case navAnalyses:
+		m.showAnalyses()
 	default:
 		m.showExtra(m.navItems[i])
 	}
@@ -321,6 +338,10 @@ func (m *MainScreen) run(req api.SearchRequest, first bool) {
 					// keys 1-4 and the arrows now work on the results
 					m.app.win.Canvas().Focus(m.Results.table)
 				}
+				if m.timelineNext && len(m.Results.Rows()) > 0 {
+					m.showTimeline()
+				}
+				m.timelineNext = false
 			}
 		})
 	}()
@@ -398,7 +419,7 @@ func (m *MainScreen) onSelectRow(i int) {
 // onVerdict sends a verdict for the read in the photo panel.
 func (m *MainScreen) onVerdict(v api.VerificationRequest) {
 	row := m.Photo.Row()
-	if row == nil {
+	if row == nil || m.analysisVerdict(v) { // a read of the Analyses screen (analyses_nav.go)
 		return
 	}
 	m.app.idle.touch()

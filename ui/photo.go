@@ -173,6 +173,25 @@ func (p *PhotoPanel) Show(row Row, warnings []string) {
 	}
 }
 
+// Clear empties the panel, as before any read was selected.
+func (p *PhotoPanel) Clear() {
+	p.row, p.full = nil, nil
+	p.photo.Image = blank(photoW, photoH)
+	p.photo.Refresh()
+	p.crop.Image = blank(220, 70)
+	p.crop.Refresh()
+	p.ocr.SetText("—")
+	p.conf.SetText("")
+	p.status.Importance = widget.MediumImportance
+	p.status.SetText("Select a result to see its photo.")
+	p.info.SetText("")
+	p.SetWarnings(nil)
+	setMsg(p.msg, "")
+	for _, b := range p.buttons {
+		b.Disable()
+	}
+}
+
 // SetWarnings shows the switched-plate / clone warnings.
 func (p *PhotoPanel) SetWarnings(w []string) {
 	if len(w) == 0 {

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"log"
 	"net"
 	"strings"
@@ -22,6 +23,17 @@ var (
 	IsTLS = func(err error) bool { return false }
 )
 
+// inputError is a mistake in what the person typed or configured, found
+// by the workstation before anything is sent to the store. Its text is the
+// sentence shown; it carries no API code, because the store never saw it.
+type inputError string
+
+// Error returns the sentence.
+func (e inputError) Error() string { return string(e) }
+
+// inputErrorf builds an inputError from a format.
+func inputErrorf(format string, args ...any) error { return inputError(fmt.Sprintf(format, args...)) }
+
 // Words turns an error into a sentence for the person at the screen. It
 // never returns a raw Go error string: unexpected errors are logged and
 // described generically.
@@ -34,6 +46,10 @@ func Words(err error) string {
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		return "The store took too long to answer. Try again in a moment."
+	}
+	var ie inputError
+	if errors.As(err, &ie) {
+		return ie.Error()
 	}
 	if isTLSError(err) {
 		return "The store's certificate could not be verified, so the connection was not trusted. " +
@@ -94,6 +110,16 @@ func apiWords(e *api.Error) string {
 		return "The session has expired. Sign in again."
 	case api.CodeAccountLocked:
 		return with("This account is locked after too many failed sign-ins. Wait, or ask an administrator to unlock it.")
+	case api.CodeInvalidMFACode:
+		return "That code is not right. Enter the code your authenticator app shows now (it changes every 30 seconds)."
+	case api.CodeMFACodeReused:
+		return "That code was already used. Wait for the next code of your authenticator app."
+	case api.CodeMFAEnrollmentRequired:
+		return "This store requires a second factor: set one up, then sign in again."
+	case api.CodeMFARequiredByPolicy:
+		return "This store requires a second factor, so it cannot be removed; an administrator can reset a lost one."
+	case api.CodeChainBroken:
+		return "The store's audit trail does not verify, so it serves only the audit until an administrator has investigated."
 	case api.CodeForbidden:
 		return with("Your role does not allow this.")
 	case api.CodeProhibitedPurpose:
@@ -112,6 +138,10 @@ func apiWords(e *api.Error) string {
 		return own("The plate pattern is too broad: give at least 3 known characters.")
 	case api.CodeSearchTooBroad:
 		return own("The search is too broad: add a plate, a shorter window, or more vehicle details.")
+	case api.CodeSceneTooBroad:
+		return own("A scene holds too many reads: make its circle smaller or its window shorter.")
+	case api.CodeAnalysisNotPermitted:
+		return with("This analysis is not permitted: a convoy analysis is for detectives and supervisors, and only for the most serious case categories.")
 	case api.CodeFeatureNotSearchable:
 		return own("That vehicle feature cannot be searched.")
 	case api.CodeOutsideRetention:

@@ -345,6 +345,8 @@ func TestPaths(t *testing.T) {
 		"GET /v1/training/progress",
 		"POST /v1/alerts/{id}/ack",
 		"POST /v1/alerts/{id}/outcome",
+		"POST /v1/analyses/common-plates",
+		"POST /v1/analyses/convoy",
 		"POST /v1/audit/flags/{id}/review",
 		"POST /v1/audit/reviews",
 		"POST /v1/audit/samples",

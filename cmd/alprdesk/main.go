@@ -42,6 +42,8 @@ func main() {
 		}
 		defer d.Close()
 		cfg.Demo, cfg.Server, cfg.DemoUsers, cfg.DemoPassword, cfg.DemoReady = true, d.URL, d.Users, d.Password, d.ready
+		// One keyring entry and cache for every demo start, whatever port.
+		cfg.Connector = &ui.ClientConnector{CAFile: *caFile, StableName: DemoKeyringName}
 		d.PrintUsers(os.Stdout)
 	} else if *server == "" {
 		log.Printf("alprdesk: no --server given; the login screen asks for the store's address")

@@ -69,8 +69,8 @@ func auditExport(args []string, stdout io.Writer) error {
 	if *db == "" {
 		return usageErr("--db is required")
 	}
-	if _, err := os.Stat(*db); err != nil {
-		return fmt.Errorf("the database %s cannot be opened: %w", *db, err)
+	if err := existingDB(*db); err != nil {
+		return err
 	}
 	adm, closeDB, err := openAdmin(*db)
 	if err != nil {

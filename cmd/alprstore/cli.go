@@ -26,6 +26,7 @@ const usage = `alprstore — the alprdesk cloud store
                     [--trusted-proxy CIDR[,CIDR]] [--auth-rate 30] [--require-mfa]
                     [--checkpoint-dir DIR --checkpoint-key KEY] [--allow-broken-chain]
                     [--timezone America/Los_Angeles]   the review queue's after-hours rule
+                    [--durability normal|full]   full: fsync every SQLite commit (power-loss safe)
                     a non-loopback --addr needs --tls-cert/--tls-key or --trusted-proxy
   alprstore service install [serve flags] | uninstall | start | stop
                     (Windows) a Windows service running serve; log in
@@ -152,6 +153,19 @@ func actor() string {
 
 // dbUsage describes the --db flag of every command.
 const dbUsage = "database: an SQLite file path or a postgres:// URL"
+
+// existingDB refuses a --db file that does not exist (a command that
+// reads a store must not create an empty one); a URL names a server's
+// database, whose absence Open reports.
+func existingDB(db string) error {
+	if open.IsURL(db) {
+		return nil
+	}
+	if _, err := os.Stat(db); err != nil {
+		return fmt.Errorf("the database %s cannot be opened: %w", db, err)
+	}
+	return nil
+}
 
 // openAdmin opens the database for an administrative command.
 func openAdmin(db string) (*store.Admin, func(), error) {

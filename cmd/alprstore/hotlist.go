@@ -28,8 +28,8 @@ func hotlistCmd(sub string, args []string, stdout io.Writer) error {
 	case *list == "":
 		return usageErr("hotlist import: --list is required (%s)", strings.Join(store.StateLists, ", "))
 	}
-	if _, err := os.Stat(*db); err != nil {
-		return fmt.Errorf("the database %s cannot be opened: %w", *db, err)
+	if err := existingDB(*db); err != nil {
+		return err
 	}
 	f, err := os.Open(file)
 	if err != nil {

@@ -25,6 +25,9 @@ CREATE INDEX tokens_user ON tokens(username);`
 func (t *Tx) LoginFailures(username string) (store.LoginFailures, error) {
 	f := store.LoginFailures{Username: username}
 	var locked int64
+	if err := t.lockLogin(username); err != nil {
+		return f, err
+	}
 	err := t.row(`SELECT failures, locked_until FROM login_failures WHERE username = $1`, username).Scan(&f.Failures, &locked)
 	if errors.Is(err, store.ErrNotFound) {
 		return f, nil
@@ -61,7 +64,7 @@ func (t *Tx) GetMFA(username string) (*store.MFARecord, error) {
 	m := store.MFARecord{Username: username}
 	var recovery string
 	var created int64
-	err := t.row(`SELECT secret, confirmed, last_step, recovery, created_at FROM mfa WHERE username = $1`, username).
+	err := t.row(`SELECT secret, confirmed, last_step, recovery, created_at FROM mfa WHERE username = $1`+t.forUpdate(), username).
 		Scan(&m.Secret, &m.Confirmed, &m.LastStep, &recovery, &created)
 	if err != nil {
 		return nil, err
@@ -107,7 +110,7 @@ func (t *Tx) InsertMFAToken(k *store.MFATokenRecord) error {
 func (t *Tx) GetMFAToken(hash string) (*store.MFATokenRecord, error) {
 	k := store.MFATokenRecord{Hash: hash}
 	var exp int64
-	err := t.row(`SELECT username, expires_at, tries FROM mfa_tokens WHERE hash = $1`, hash).Scan(&k.Username, &exp, &k.Tries)
+	err := t.row(`SELECT username, expires_at, tries FROM mfa_tokens WHERE hash = $1`+t.forUpdate(), hash).Scan(&k.Username, &exp, &k.Tries)
 	if err != nil {
 		return nil, err
 	}

@@ -64,7 +64,7 @@ func (s *Storage) bulkChunk(ctx context.Context, rows [][]any) (int, error) {
 	for i, r := range rows {
 		ats[i] = r[3].(int64)
 	}
-	if err := s.ensureDays(ctx, ats...); err != nil {
+	if err := s.ensureDays(ctx, freeWait, ats...); err != nil {
 		return 0, err
 	}
 	var added int64

@@ -7,6 +7,7 @@ import (
 
 	"alprdesk/api"
 	"alprdesk/store"
+	"alprdesk/store/internal/sqlrows"
 )
 
 // InsertHotlistRequest stores a new request.
@@ -19,38 +20,17 @@ func (t *Tx) InsertHotlistRequest(r *api.HotlistRequest) error {
 		ON CONFLICT DO NOTHING`, r.ID, string(body), r.RequestedBy, ms(r.RequestedAt), r.Status, r.Notice))
 }
 
-const requestCols = `id, body, requested_by, requested_at, status, decided_by, decided_at, reason, entry_id, notice`
-
-func scanRequest(sc interface{ Scan(...any) error }) (*api.HotlistRequest, error) {
-	var r api.HotlistRequest
-	var body string
-	var at, decided int64
-	err := sc.Scan(&r.ID, &body, &r.RequestedBy, &at, &r.Status, &r.DecidedBy, &decided, &r.Reason, &r.EntryID, &r.Notice)
-	if err != nil {
-		return nil, classify(err)
-	}
-	if err := json.Unmarshal([]byte(body), &r.HotlistRequestBody); err != nil {
-		return nil, fmt.Errorf("store: hotlist request %s: %w", r.ID, err)
-	}
-	r.RequestedAt = fromMS(at)
-	if decided != 0 {
-		d := fromMS(decided)
-		r.DecidedAt = &d
-	}
-	return &r, nil
-}
-
 // GetHotlistRequest returns a request or ErrNotFound.
 func (t *Tx) GetHotlistRequest(id string) (*api.HotlistRequest, error) {
-	return scanRequest(t.row(`SELECT `+requestCols+` FROM hotlist_requests WHERE id = $1`, id))
+	return sqlrows.ScanRequest(t.row(`SELECT `+sqlrows.RequestCols+` FROM hotlist_requests WHERE id = $1`+t.forUpdate(), id))
 }
 
 // ListHotlistRequests lists requests newest first.
 func (t *Tx) ListHotlistRequests(by, status string) ([]api.HotlistRequest, error) {
-	q := `SELECT ` + requestCols + ` FROM hotlist_requests WHERE ($1 = '' OR requested_by = $1) AND ($2 = '' OR status = $2)
+	q := `SELECT ` + sqlrows.RequestCols + ` FROM hotlist_requests WHERE ($1 = '' OR requested_by = $1) AND ($2 = '' OR status = $2)
 		ORDER BY requested_at DESC, id COLLATE "C"`
 	out, err := collect(t, q, []any{by, status}, func(sc scanner) (api.HotlistRequest, error) {
-		r, err := scanRequest(sc)
+		r, err := sqlrows.ScanRequest(sc)
 		if err != nil {
 			return api.HotlistRequest{}, err
 		}
@@ -72,24 +52,9 @@ func (t *Tx) UpdateHotlistRequest(r *api.HotlistRequest) error {
 		r.Status, r.DecidedBy, decided, r.Reason, r.EntryID, r.ID))
 }
 
-const entryCols = `id, plate, state, list, expires_at, request_id, report_number, vehicle_description,
-	instructions, contact, requested_by, created_at, status`
-
-func scanEntry(sc interface{ Scan(...any) error }) (*store.HotlistEntryRecord, error) {
-	var e store.HotlistEntryRecord
-	var exp, created int64
-	err := sc.Scan(&e.ID, &e.Plate, &e.State, &e.List, &exp, &e.RequestID, &e.ReportNumber, &e.VehicleDescription,
-		&e.Instructions, &e.Contact, &e.RequestedBy, &created, &e.Status)
-	if err != nil {
-		return nil, classify(err)
-	}
-	e.ExpiresAt, e.CreatedAt = fromMS(exp), fromMS(created)
-	return &e, nil
-}
-
 func (t *Tx) entries(q string, args ...any) ([]store.HotlistEntryRecord, error) {
-	return collect(t, `SELECT `+entryCols+` FROM hotlist_entries `+q, args, func(sc scanner) (store.HotlistEntryRecord, error) {
-		e, err := scanEntry(sc)
+	return collect(t, `SELECT `+sqlrows.EntryCols+` FROM hotlist_entries `+q, args, func(sc scanner) (store.HotlistEntryRecord, error) {
+		e, err := sqlrows.ScanEntry(sc)
 		if err != nil {
 			return store.HotlistEntryRecord{}, err
 		}
@@ -97,21 +62,15 @@ func (t *Tx) entries(q string, args ...any) ([]store.HotlistEntryRecord, error) 
 	})
 }
 
-// entryArgs are an entry's values in entryCols order.
-func entryArgs(e *store.HotlistEntryRecord) []any {
-	return []any{e.ID, e.Plate, e.State, e.List, ms(e.ExpiresAt), e.RequestID, e.ReportNumber, e.VehicleDescription,
-		e.Instructions, e.Contact, e.RequestedBy, ms(e.CreatedAt), e.Status}
-}
-
 // InsertHotlistEntry stores an entry; ErrExists when the id is taken.
 func (t *Tx) InsertHotlistEntry(e *store.HotlistEntryRecord) error {
-	return inserted(t.exec(`INSERT INTO hotlist_entries(`+entryCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)
-		ON CONFLICT DO NOTHING`, entryArgs(e)...))
+	return inserted(t.exec(`INSERT INTO hotlist_entries(`+sqlrows.EntryCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)
+		ON CONFLICT DO NOTHING`, sqlrows.EntryArgs(e)...))
 }
 
 // GetHotlistEntry returns an entry (in any status) or ErrNotFound.
 func (t *Tx) GetHotlistEntry(id string) (*store.HotlistEntryRecord, error) {
-	return scanEntry(t.row(`SELECT `+entryCols+` FROM hotlist_entries WHERE id = $1`, id))
+	return sqlrows.ScanEntry(t.row(`SELECT `+sqlrows.EntryCols+` FROM hotlist_entries WHERE id = $1`+t.forUpdate(), id))
 }
 
 // ActiveHotlistEntries lists the entries active at now, by list and plate.
@@ -137,8 +96,8 @@ func (t *Tx) ReplaceStateList(list string, es []store.HotlistEntryRecord) (int, 
 		return 0, err
 	}
 	for i := range es {
-		if _, err := t.exec(`INSERT INTO hotlist_entries(`+entryCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`,
-			entryArgs(&es[i])...); err != nil {
+		if _, err := t.exec(`INSERT INTO hotlist_entries(`+sqlrows.EntryCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`,
+			sqlrows.EntryArgs(&es[i])...); err != nil {
 			return 0, fmt.Errorf("store: insert %s entry %s: %w", list, es[i].ID, err)
 		}
 	}
@@ -159,11 +118,20 @@ func (t *Tx) HotlistGeneration() (int64, error) {
 func (t *Tx) BumpHotlistGeneration() error {
 	_, err := t.exec(`INSERT INTO meta(key, value) VALUES ('hotlist_generation', '1')
 		ON CONFLICT(key) DO UPDATE SET value = (meta.value::bigint + 1)::text`)
-	return err
+	if err != nil {
+		return err
+	}
+	return t.notify(store.EventHotlists)
 }
 
 // InsertAlert stores a hit and sets a.Seq and a.Data.
 func (t *Tx) InsertAlert(a *store.AlertRecord, build func(seq int64) ([]byte, error)) error {
+	// Alert streams read the alerts after the last one they sent: were
+	// sequence numbers taken by transactions that commit in another order,
+	// a stream could pass an alert that commits late. Inserts take turns.
+	if _, err := t.exec(`SELECT pg_advisory_xact_lock($1)`, int64(lockAlerts)); err != nil {
+		return err
+	}
 	err := t.row(`INSERT INTO alerts(read_id, entry_id, list, match, requested_by, at, data) VALUES ($1,$2,$3,$4,$5,$6, '')
 		RETURNING seq`, a.ReadID, a.EntryID, a.List, a.Match, a.RequestedBy, ms(a.At)).Scan(&a.Seq)
 	if err != nil {
@@ -172,26 +140,15 @@ func (t *Tx) InsertAlert(a *store.AlertRecord, build func(seq int64) ([]byte, er
 	if a.Data, err = build(a.Seq); err != nil {
 		return err
 	}
-	_, err = t.exec(`UPDATE alerts SET data = $1 WHERE seq = $2`, string(a.Data), a.Seq)
-	return err
-}
-
-const alertCols = `seq, read_id, entry_id, list, match, requested_by, at, data`
-
-func scanAlert(sc interface{ Scan(...any) error }) (*store.AlertRecord, error) {
-	var a store.AlertRecord
-	var at int64
-	var data string
-	if err := sc.Scan(&a.Seq, &a.ReadID, &a.EntryID, &a.List, &a.Match, &a.RequestedBy, &at, &data); err != nil {
-		return nil, classify(err)
+	if _, err = t.exec(`UPDATE alerts SET data = $1 WHERE seq = $2`, string(a.Data), a.Seq); err != nil {
+		return err
 	}
-	a.At, a.Data = fromMS(at), []byte(data)
-	return &a, nil
+	return t.notify(store.EventAlerts)
 }
 
 // GetAlert returns an alert by seq or ErrNotFound.
 func (t *Tx) GetAlert(seq int64) (*store.AlertRecord, error) {
-	return scanAlert(t.row(`SELECT `+alertCols+` FROM alerts WHERE seq = $1`, seq))
+	return sqlrows.ScanAlert(t.row(`SELECT `+sqlrows.AlertCols+` FROM alerts WHERE seq = $1`, seq))
 }
 
 // LastAlertSeq returns the newest alert's sequence (0 when none).
@@ -203,10 +160,10 @@ func (t *Tx) LastAlertSeq() (int64, error) {
 
 // AlertsAfter lists the alerts after seq that v may see, oldest first.
 func (t *Tx) AlertsAfter(seq int64, v store.AlertViewer, limit int) ([]store.AlertRecord, error) {
-	return collect(t, `SELECT `+alertCols+` FROM alerts WHERE seq > $1 AND
+	return collect(t, `SELECT `+sqlrows.AlertCols+` FROM alerts WHERE seq > $1 AND
 		(requested_by = $2 OR (list = 'covert' AND $3) OR (list <> 'covert' AND $4)) ORDER BY seq LIMIT $5`,
 		[]any{seq, v.Username, v.Approver, v.Patrol, limit}, func(sc scanner) (store.AlertRecord, error) {
-			a, err := scanAlert(sc)
+			a, err := sqlrows.ScanAlert(sc)
 			if err != nil {
 				return store.AlertRecord{}, err
 			}

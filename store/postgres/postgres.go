@@ -36,7 +36,13 @@ var (
 const (
 	lockMigrate   = 0x616c7072_0001 // schema migrations
 	lockAuditHead = 0x616c7072_0002 // the audit chain's append
+	lockAlerts    = 0x616c7072_0003 // alert inserts: sequence order is commit order
 )
+
+// defaultMaxConns is the pool size of a node unless the URL sets
+// pool_max_conns: room for the concurrent requests' transactions plus the
+// short side transactions that create day partitions.
+const defaultMaxConns = 32
 
 // connectTimeout bounds the first connection of Open.
 const connectTimeout = 10 * time.Second
@@ -54,6 +60,10 @@ type Storage struct {
 	// busyDays holds days whose partition could not be made for locks held
 	// elsewhere, with when to try again (start ms -> time.Time).
 	busyDays sync.Map
+	// locks is the pool of connections holding idempotency-key locks
+	// (cluster.go), made on first use.
+	locks   *pgxpool.Pool
+	locksMu sync.Mutex
 }
 
 // Open connects to the database dsn (a postgres:// or postgresql:// URL)
@@ -66,6 +76,9 @@ func Open(ctx context.Context, dsn string) (*Storage, error) {
 		return nil, fmt.Errorf("store: postgres URL: %v", oneLine(err))
 	}
 	host := fmt.Sprintf("%s:%d", cfg.ConnConfig.Host, cfg.ConnConfig.Port)
+	if !strings.Contains(dsn, "pool_max_conns") {
+		cfg.MaxConns = defaultMaxConns
+	}
 	if cfg.ConnConfig.ConnectTimeout == 0 {
 		cfg.ConnConfig.ConnectTimeout = connectTimeout
 	}
@@ -85,7 +98,7 @@ func Open(ctx context.Context, dsn string) (*Storage, error) {
 		return nil, err
 	}
 	now := time.Now().UnixMilli()
-	if err := s.ensureDays(ctx, now-day, now, now+day); err != nil {
+	if err := s.ensureDays(ctx, freeWait, now-day, now, now+day); err != nil {
 		pool.Close()
 		return nil, err
 	}
@@ -111,6 +124,9 @@ func cause(err error) string {
 func oneLine(err error) string {
 	return strings.Join(strings.Fields(err.Error()), " ")
 }
+
+// Backend names the backend for the health endpoints.
+func (s *Storage) Backend() string { return store.BackendPostgres }
 
 // Host is the database server's host:port (for messages).
 func (s *Storage) Host() string { return s.host }
@@ -155,6 +171,7 @@ func (s *Storage) migrate(ctx context.Context) error {
 
 // Close closes the connection pool.
 func (s *Storage) Close() error {
+	s.closeLockPool()
 	s.pool.Close()
 	return nil
 }
@@ -291,18 +308,4 @@ func connectionLost(err error) bool {
 	var ne net.Error
 	return errors.As(err, &ce) || errors.As(err, &ne) || errors.Is(err, io.EOF) ||
 		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, pgconn.ErrConnClosed) || errors.Is(err, net.ErrClosed)
-}
-
-func ms(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixMilli()
-}
-
-func fromMS(v int64) time.Time {
-	if v == 0 {
-		return time.Time{}
-	}
-	return time.UnixMilli(v).UTC()
 }

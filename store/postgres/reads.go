@@ -11,7 +11,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
-	"alprdesk/api"
 	"alprdesk/api/plate"
 	"alprdesk/store"
 )
@@ -44,7 +43,11 @@ const metaPurgedBefore = "purged_before_ms"
 // last purge gets none, and neither does a day whose partition cannot be
 // made now (a lock held elsewhere): its reads go to the kept (default)
 // partition, which every query and purge covers too.
-func (s *Storage) ensureDays(ctx context.Context, ats ...int64) error {
+//
+// wait bounds the making of each day: short (sideWait) for a caller inside
+// a transaction, which may hold a pool connection and locks; long
+// (freeWait) for one that holds none.
+func (s *Storage) ensureDays(ctx context.Context, wait time.Duration, ats ...int64) error {
 	var want []int64
 	for _, at := range ats {
 		lo := dayStart(at)
@@ -59,7 +62,12 @@ func (s *Storage) ensureDays(ctx context.Context, ats ...int64) error {
 	if len(want) == 0 {
 		return nil
 	}
-	purged, err := s.Meta(ctx, metaPurgedBefore)
+	mctx, cancel := context.WithTimeout(ctx, wait)
+	purged, err := s.Meta(mctx, metaPurgedBefore)
+	cancel()
+	if errors.Is(err, context.DeadlineExceeded) {
+		return nil
+	}
 	if err != nil {
 		return err
 	}
@@ -69,17 +77,24 @@ func (s *Storage) ensureDays(ctx context.Context, ats ...int64) error {
 		if lo+day <= cut {
 			continue
 		}
-		if err := s.createDay(ctx, lo); err != nil {
+		dctx, cancel := context.WithTimeout(ctx, wait)
+		err := s.createDay(dctx, lo, wait/2)
+		cancel()
+		if err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// partitionLockWait bounds how long creating a partition waits for the
-// locks of other transactions on reads before its reads go to the kept
-// partition instead.
-const partitionLockWait = "500ms"
+// sideWait and freeWait bound the making of a day's partitions (a
+// connection, the day's advisory lock, the locks on reads) before its reads
+// go to the kept partition instead: sideWait from inside a transaction,
+// freeWait from outside any.
+const (
+	sideWait = 2 * time.Second
+	freeWait = 30 * time.Second
+)
 
 // busyRetry is how long a day whose partition was locked out is not tried
 // again.
@@ -87,13 +102,13 @@ const busyRetry = time.Minute
 
 // createDay creates the partitions of the day starting at lo, under an
 // advisory lock of that day; a partition that exists already is fine.
-func (s *Storage) createDay(ctx context.Context, lo int64) error {
+func (s *Storage) createDay(ctx context.Context, lo int64, lockWait time.Duration) error {
 	name := partitionName(lo)
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, lo); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `SET LOCAL lock_timeout = '`+partitionLockWait+`'`); err != nil {
+		if _, err := tx.Exec(ctx, fmt.Sprintf(`SET LOCAL lock_timeout = %d`, lockWait.Milliseconds())); err != nil {
 			return err
 		}
 		for _, tab := range []string{"reads", "photos"} {
@@ -111,7 +126,7 @@ func (s *Storage) createDay(ctx context.Context, lo int64) error {
 		// late reads): the day's reads go there too from now on.
 		s.days.Store(lo, true)
 		return nil
-	case errors.As(err, &pe) && pe.Code == "55P03":
+	case errors.As(err, &pe) && pe.Code == "55P03", errors.Is(err, context.DeadlineExceeded):
 		// Locked elsewhere: the day's reads go to the kept partition for now.
 		s.busyDays.Store(lo, time.Now().Add(busyRetry))
 		return nil
@@ -128,8 +143,13 @@ func (t *Tx) plateID(p string) (int64, error) {
 		return id, nil
 	}
 	var id int64
-	err := t.row(`WITH ins AS (INSERT INTO plates(plate, canon) VALUES ($1, $2) ON CONFLICT (plate) DO NOTHING RETURNING id)
-		SELECT id FROM ins UNION ALL SELECT id FROM plates WHERE plate = $1 LIMIT 1`, p, plate.Canonical(p)).Scan(&id)
+	err := t.row(`INSERT INTO plates(plate, canon) VALUES ($1, $2) ON CONFLICT (plate) DO NOTHING RETURNING id`,
+		p, plate.Canonical(p)).Scan(&id)
+	if errors.Is(err, store.ErrNotFound) {
+		// Taken meanwhile (by a transaction that committed while this one
+		// waited): a new statement sees it.
+		err = t.row(`SELECT id FROM plates WHERE plate = $1`, p).Scan(&id)
+	}
 	if err != nil {
 		return 0, fmt.Errorf("store: plate: %w", err)
 	}
@@ -152,7 +172,7 @@ func (t *Tx) InsertRead(r *store.ReadRecord) (bool, error) {
 	m := &r.Meta
 	at := ms(m.CapturedAt)
 	if !t.locksReads {
-		if err := t.s.ensureDays(t.ctx, at); err != nil {
+		if err := t.s.ensureDays(t.ctx, sideWait, at); err != nil {
 			return false, err
 		}
 	}
@@ -183,19 +203,6 @@ func (t *Tx) InsertRead(r *store.ReadRecord) (bool, error) {
 		}
 	}
 	return false, nil
-}
-
-// searchableFeatures are DESIGN.md rule 10's features, one bit each.
-var searchableFeatures = api.DefaultPolicy().Features
-
-func featureMask(fs []string) int64 {
-	var m int64
-	for _, f := range fs {
-		if i := slices.Index(searchableFeatures, f); i >= 0 {
-			m |= 1 << i
-		}
-	}
-	return m
 }
 
 // PurgeReads deletes unretained reads captured before the cut, with their
@@ -316,7 +323,7 @@ func (s *Storage) ShiftReadTimes(ctx context.Context, d time.Duration) error {
 	for at := dayStart(*lo + delta); at <= *hi+delta; at += day {
 		ats = append(ats, at)
 	}
-	if err := s.ensureDays(ctx, ats...); err != nil {
+	if err := s.ensureDays(ctx, freeWait, ats...); err != nil {
 		return err
 	}
 	return classify(pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {

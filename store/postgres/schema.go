@@ -132,6 +132,10 @@ CREATE INDEX training_attempts_user ON training_attempts(username, id);`,
 	authMigration,
 	// 6: accountability: hit outcomes and the plate-free daily counters.
 	accountMigration,
+	// 7: analyses and the reads each returned.
+	analysisMigration,
+	// 8: leases of the periodic jobs (one node at a time).
+	leasesMigration,
 }
 
 // SchemaVersion is the schema version this program brings a database to.

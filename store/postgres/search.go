@@ -7,6 +7,7 @@ import (
 	"alprdesk/api"
 	"alprdesk/api/plate"
 	"alprdesk/store"
+	"alprdesk/store/internal/sqlrows"
 )
 
 // like turns a plate pattern in GLOB syntax into a LIKE pattern: plate
@@ -63,22 +64,14 @@ func (t *Tx) SearchReads(q *store.ReadQuery) (*store.ReadPage, error) {
 		w.add(`(r.captured_at, r.rid) < (?, ?)`, q.After.At, q.After.Seq)
 	}
 	w.args = append(w.args, q.Limit+1)
-	rows, err := t.query(`SELECT `+readCols+readFrom+w.clause()+
+	rows, err := t.query(`SELECT `+sqlrows.ReadCols+sqlrows.ReadFrom+w.clause()+
 		` ORDER BY r.captured_at DESC, r.rid DESC LIMIT $`+itoa(len(w.args)), w.args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	for rows.Next() {
-		r, k, err := scanRead(rows)
-		if err != nil {
-			return nil, err
-		}
-		if len(page.Reads) == q.Limit {
-			page.More = true
-			break
-		}
-		page.Reads, page.Keys = append(page.Reads, r), append(page.Keys, k)
+	if err := sqlrows.FillPage(page, rows, q.Limit); err != nil {
+		return nil, classify(err)
 	}
 	return page, classify(rows.Err())
 }
@@ -123,42 +116,30 @@ func (t *Tx) searchWhere(q *store.ReadQuery) (*where, bool, error) {
 // SwitchCandidates reports for each read id whether its plate was seen in
 // [from, to] on another make or colour: one query over the page's plates.
 func (t *Tx) SwitchCandidates(reads []api.Read, from, to time.Time) (map[string]bool, error) {
-	type mc struct{ make, color string }
 	var plates []string
 	for _, r := range reads {
 		plates = append(plates, r.Plate)
 	}
-	out := map[string]bool{}
 	if len(plates) == 0 {
-		return out, nil
+		return map[string]bool{}, nil
 	}
-	seen := map[string][]mc{}
 	rows, err := t.query(`SELECT p.plate, lower(r.make), lower(r.color) FROM reads r JOIN plates p ON p.id = r.plate_id
 		WHERE p.plate = ANY($1) AND r.captured_at BETWEEN $2 AND $3 GROUP BY 1, 2, 3`, plates, ms(from), ms(to))
 	if err != nil {
 		return nil, err
 	}
+	defer rows.Close()
+	seen := map[string][]sqlrows.MakeColor{}
 	for rows.Next() {
 		var p string
-		var v mc
-		if err := rows.Scan(&p, &v.make, &v.color); err != nil {
-			rows.Close()
+		var v sqlrows.MakeColor
+		if err := rows.Scan(&p, &v.Make, &v.Color); err != nil {
 			return nil, classify(err)
 		}
 		seen[p] = append(seen[p], v)
 	}
-	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, classify(err)
 	}
-	for _, r := range reads {
-		mk, col := strings.ToLower(r.Make), strings.ToLower(r.Color)
-		for _, v := range seen[r.Plate] {
-			if (v.make != "" && mk != "" && v.make != mk) || (v.color != "" && col != "" && v.color != col) {
-				out[r.ID] = true
-				break
-			}
-		}
-	}
-	return out, nil
+	return sqlrows.SwitchFlags(reads, seen), nil
 }

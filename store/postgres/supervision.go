@@ -7,11 +7,12 @@ import (
 
 	"alprdesk/api"
 	"alprdesk/store"
+	"alprdesk/store/internal/sqlrows"
 )
 
 // AuditRange calls fn for the entries in [from, to) of one action.
 func (t *Tx) AuditRange(from, to time.Time, action string, fn func(api.AuditEntry) error) error {
-	q := `SELECT ` + auditCols + ` FROM audit WHERE at_ms >= $1 AND at_ms < $2`
+	q := `SELECT ` + sqlrows.AuditCols + ` FROM audit WHERE at_ms >= $1 AND at_ms < $2`
 	args := []any{from.UnixMilli(), to.UnixMilli()}
 	if action != "" {
 		q += ` AND action = $3`
@@ -22,7 +23,7 @@ func (t *Tx) AuditRange(from, to time.Time, action string, fn func(api.AuditEntr
 
 // GetAudit returns one entry.
 func (t *Tx) GetAudit(seq int64) (*api.AuditEntry, error) {
-	e, _, err := scanAudit(t.row(`SELECT `+auditCols+` FROM audit WHERE seq = $1`, seq))
+	e, _, err := sqlrows.ScanAudit(t.row(`SELECT `+sqlrows.AuditCols+` FROM audit WHERE seq = $1`, seq))
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 
 	"alprdesk/api"
 	"alprdesk/store"
+	"alprdesk/store/internal/sqlrows"
 )
 
 const userCols = `username, display_name, role, serial, team, trained_on, designated_by,
@@ -28,7 +29,7 @@ func scanUser(sc interface{ Scan(...any) error }) (*store.UserRecord, error) {
 
 // GetUser returns the user or ErrNotFound.
 func (t *Tx) GetUser(username string) (*store.UserRecord, error) {
-	return scanUser(t.row(`SELECT `+userCols+` FROM users WHERE username = $1`, username))
+	return scanUser(t.row(`SELECT `+userCols+` FROM users WHERE username = $1`+t.forUpdate(), username))
 }
 
 // InsertUser adds a user; ErrExists when the username is taken.
@@ -72,7 +73,7 @@ func (t *Tx) GetToken(hash string) (*store.TokenRecord, error) {
 	var k store.TokenRecord
 	var exp, fexp int64
 	err := t.row(`SELECT hash, kind, username, family, expires_at, family_expires_at, used, revoked, restricted
-		FROM tokens WHERE hash = $1`, hash).Scan(&k.Hash, &k.Kind, &k.Username, &k.Family, &exp, &fexp, &k.Used, &k.Revoked, &k.Restricted)
+		FROM tokens WHERE hash = $1`+t.forUpdate(), hash).Scan(&k.Hash, &k.Kind, &k.Username, &k.Family, &exp, &fexp, &k.Used, &k.Revoked, &k.Restricted)
 	if err != nil {
 		return nil, err
 	}
@@ -134,40 +135,7 @@ func (t *Tx) readKey(id string) (rid, at int64, err error) {
 	return rid, at, err
 }
 
-// readCols selects a read joined with its plate and camera, for scanRead.
-const readCols = `r.rid, r.id, p.plate, r.state, r.confidence, r.captured_at, r.camera_id,
-	coalesce(c.name, ''), coalesce(c.lat, 0), coalesce(c.lon, 0), r.make, r.color, r.body_type,
-	r.features, r.box_x, r.box_y, r.box_w, r.box_h, r.v_status, r.v_plate, r.v_state, r.v_by, r.v_at`
-
-const readFrom = ` FROM reads r JOIN plates p ON p.id = r.plate_id LEFT JOIN cameras c ON c.id = r.camera_id`
-
 type scanner interface{ Scan(...any) error }
-
-func scanRead(sc scanner) (api.Read, store.Keyset, error) {
-	var r api.Read
-	var k store.Keyset
-	var feats string
-	var vStatus, vPlate, vState, vBy *string
-	var vAt *int64
-	err := sc.Scan(&k.Seq, &r.ID, &r.Plate, &r.State, &r.Confidence, &k.At, &r.Camera.ID,
-		&r.Camera.Name, &r.Camera.Lat, &r.Camera.Lon, &r.Make, &r.Color, &r.BodyType, &feats,
-		&r.PlateBox.X, &r.PlateBox.Y, &r.PlateBox.W, &r.PlateBox.H, &vStatus, &vPlate, &vState, &vBy, &vAt)
-	if err != nil {
-		return r, k, classify(err)
-	}
-	r.CapturedAt = fromMS(k.At)
-	if err := json.Unmarshal([]byte(feats), &r.Features); err != nil || r.Features == nil {
-		r.Features = []string{}
-	}
-	if vStatus != nil {
-		r.Verification = &api.Verification{Status: *vStatus, By: deref(vBy)}
-		r.Verification.CorrectedPlate, r.Verification.CorrectedState = deref(vPlate), deref(vState)
-		if vAt != nil {
-			r.Verification.At = fromMS(*vAt)
-		}
-	}
-	return r, k, nil
-}
 
 // GetRead returns a read by id or ErrNotFound.
 func (t *Tx) GetRead(id string) (*api.Read, error) {
@@ -175,7 +143,7 @@ func (t *Tx) GetRead(id string) (*api.Read, error) {
 	if err != nil {
 		return nil, err
 	}
-	r, _, err := scanRead(t.row(`SELECT `+readCols+readFrom+` WHERE r.captured_at = $1 AND r.rid = $2`, at, rid))
+	r, _, err := sqlrows.ScanRead(t.row(`SELECT `+sqlrows.ReadCols+sqlrows.ReadFrom+` WHERE r.captured_at = $1 AND r.rid = $2`, at, rid))
 	if err != nil {
 		return nil, err
 	}
@@ -227,21 +195,6 @@ func (t *Tx) InsertRetention(r api.Retention, searchID, exportID string) error {
 	return err
 }
 
-const auditCols = `seq, at, actor, role, action, report_number, purpose_category, purpose, query,
-	result_count, workstation, outcome, reason, prev_hash, hash`
-
-func scanAudit(sc scanner) (api.AuditEntry, string, error) {
-	var e api.AuditEntry
-	var at string
-	err := sc.Scan(&e.Seq, &at, &e.Actor, &e.Role, &e.Action, &e.ReportNumber, &e.PurposeCategory,
-		&e.Purpose, &e.Query, &e.ResultCount, &e.Workstation, &e.Outcome, &e.Reason, &e.PrevHash, &e.Hash)
-	if err != nil {
-		return e, "", classify(err)
-	}
-	e.At, err = time.Parse(time.RFC3339Nano, at)
-	return e, at, err
-}
-
 // AuditHead returns the last entry's seq and hash (zero when empty).
 func (t *Tx) AuditHead() (api.ChainHead, error) {
 	var h api.ChainHead
@@ -264,7 +217,7 @@ func (t *Tx) LockAuditHead() (api.ChainHead, error) {
 
 // InsertAudit appends an entry whose seq and hashes are already set.
 func (t *Tx) InsertAudit(e *api.AuditEntry) error {
-	_, err := t.exec(`INSERT INTO audit(`+auditCols+`, at_ms) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16)`,
+	_, err := t.exec(`INSERT INTO audit(`+sqlrows.AuditCols+`, at_ms) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16)`,
 		e.Seq, store.AuditTime(e.At), e.Actor, e.Role, e.Action, e.ReportNumber, e.PurposeCategory, e.Purpose,
 		e.Query, e.ResultCount, e.Workstation, e.Outcome, e.Reason, e.PrevHash, e.Hash, ms(e.At))
 	return err
@@ -301,9 +254,9 @@ func (t *Tx) AuditPage(f store.AuditFilter) ([]api.AuditEntry, error) {
 		w.add("seq < ?", f.BeforeSeq)
 	}
 	w.args = append(w.args, f.Limit)
-	q := `SELECT ` + auditCols + ` FROM audit` + w.clause() + fmt.Sprintf(" ORDER BY seq DESC LIMIT $%d", len(w.args))
+	q := `SELECT ` + sqlrows.AuditCols + ` FROM audit` + w.clause() + fmt.Sprintf(" ORDER BY seq DESC LIMIT $%d", len(w.args))
 	out, err := collect(t, q, w.args, func(sc scanner) (api.AuditEntry, error) {
-		e, _, err := scanAudit(sc)
+		e, _, err := sqlrows.ScanAudit(sc)
 		return e, err
 	})
 	if out == nil && err == nil {
@@ -314,7 +267,7 @@ func (t *Tx) AuditPage(f store.AuditFilter) ([]api.AuditEntry, error) {
 
 // AuditScan calls fn for every entry in seq order.
 func (t *Tx) AuditScan(fn func(api.AuditEntry) error) error {
-	return t.auditEach(`SELECT `+auditCols+` FROM audit ORDER BY seq`, nil, fn)
+	return t.auditEach(`SELECT `+sqlrows.AuditCols+` FROM audit ORDER BY seq`, nil, fn)
 }
 
 // auditEach calls fn for the entries q selects; an entry whose stored time
@@ -326,7 +279,7 @@ func (t *Tx) auditEach(q string, args []any, fn func(api.AuditEntry) error) erro
 	}
 	defer rows.Close()
 	for rows.Next() {
-		e, at, err := scanAudit(rows)
+		e, at, err := sqlrows.ScanAudit(rows)
 		if err != nil {
 			return err
 		}
@@ -450,20 +403,6 @@ func inserted(tag interface{ RowsAffected() int64 }, err error) error {
 func nullStr(s string) any {
 	if s == "" {
 		return nil
-	}
-	return s
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
 	}
 	return s
 }

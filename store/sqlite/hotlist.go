@@ -1,7 +1,6 @@
 package sqlite
 
 import (
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +9,7 @@ import (
 
 	"alprdesk/api"
 	"alprdesk/store"
+	"alprdesk/store/internal/sqlrows"
 )
 
 // hotlistMigration creates the tables of hotlists and alerts (appended to
@@ -55,35 +55,14 @@ func (t *Tx) InsertHotlistRequest(r *api.HotlistRequest) error {
 	return err
 }
 
-const requestCols = `id, body, requested_by, requested_at, status, decided_by, decided_at, reason, entry_id, notice`
-
-func scanRequest(sc interface{ Scan(...any) error }) (*api.HotlistRequest, error) {
-	var r api.HotlistRequest
-	var body string
-	var at, decided int64
-	err := sc.Scan(&r.ID, &body, &r.RequestedBy, &at, &r.Status, &r.DecidedBy, &decided, &r.Reason, &r.EntryID, &r.Notice)
-	if err != nil {
-		return nil, notFound(err)
-	}
-	if err := json.Unmarshal([]byte(body), &r.HotlistRequestBody); err != nil {
-		return nil, fmt.Errorf("store: hotlist request %s: %w", r.ID, err)
-	}
-	r.RequestedAt = fromMS(at)
-	if decided != 0 {
-		d := fromMS(decided)
-		r.DecidedAt = &d
-	}
-	return &r, nil
-}
-
 // GetHotlistRequest returns a request or ErrNotFound.
 func (t *Tx) GetHotlistRequest(id string) (*api.HotlistRequest, error) {
-	return scanRequest(t.row(`SELECT `+requestCols+` FROM hotlist_requests WHERE id = ?`, id))
+	return sqlrows.ScanRequest(t.row(`SELECT `+sqlrows.RequestCols+` FROM hotlist_requests WHERE id = ?`, id))
 }
 
 // ListHotlistRequests lists requests newest first.
 func (t *Tx) ListHotlistRequests(by, status string) ([]api.HotlistRequest, error) {
-	q := `SELECT ` + requestCols + ` FROM hotlist_requests WHERE (? = '' OR requested_by = ?) AND (? = '' OR status = ?)
+	q := `SELECT ` + sqlrows.RequestCols + ` FROM hotlist_requests WHERE (? = '' OR requested_by = ?) AND (? = '' OR status = ?)
 		ORDER BY requested_at DESC, id`
 	rows, err := t.query(q, by, by, status, status)
 	if err != nil {
@@ -92,7 +71,7 @@ func (t *Tx) ListHotlistRequests(by, status string) ([]api.HotlistRequest, error
 	defer rows.Close()
 	out := []api.HotlistRequest{}
 	for rows.Next() {
-		r, err := scanRequest(rows)
+		r, err := sqlrows.ScanRequest(rows)
 		if err != nil {
 			return nil, err
 		}
@@ -118,30 +97,15 @@ func (t *Tx) UpdateHotlistRequest(r *api.HotlistRequest) error {
 	return nil
 }
 
-const entryCols = `id, plate, state, list, expires_at, request_id, report_number, vehicle_description,
-	instructions, contact, requested_by, created_at, status`
-
-func scanEntry(sc interface{ Scan(...any) error }) (*store.HotlistEntryRecord, error) {
-	var e store.HotlistEntryRecord
-	var exp, created int64
-	err := sc.Scan(&e.ID, &e.Plate, &e.State, &e.List, &exp, &e.RequestID, &e.ReportNumber, &e.VehicleDescription,
-		&e.Instructions, &e.Contact, &e.RequestedBy, &created, &e.Status)
-	if err != nil {
-		return nil, notFound(err)
-	}
-	e.ExpiresAt, e.CreatedAt = fromMS(exp), fromMS(created)
-	return &e, nil
-}
-
 func (t *Tx) entries(q string, args ...any) ([]store.HotlistEntryRecord, error) {
-	rows, err := t.query(`SELECT `+entryCols+` FROM hotlist_entries `+q, args...)
+	rows, err := t.query(`SELECT `+sqlrows.EntryCols+` FROM hotlist_entries `+q, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []store.HotlistEntryRecord
 	for rows.Next() {
-		e, err := scanEntry(rows)
+		e, err := sqlrows.ScanEntry(rows)
 		if err != nil {
 			return nil, err
 		}
@@ -152,9 +116,8 @@ func (t *Tx) entries(q string, args ...any) ([]store.HotlistEntryRecord, error) 
 
 // InsertHotlistEntry stores an entry; ErrExists when the id is taken.
 func (t *Tx) InsertHotlistEntry(e *store.HotlistEntryRecord) error {
-	_, err := t.exec(`INSERT INTO hotlist_entries(`+entryCols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-		e.ID, e.Plate, e.State, e.List, ms(e.ExpiresAt), e.RequestID, e.ReportNumber, e.VehicleDescription,
-		e.Instructions, e.Contact, e.RequestedBy, ms(e.CreatedAt), e.Status)
+	_, err := t.exec(`INSERT INTO hotlist_entries(`+sqlrows.EntryCols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		sqlrows.EntryArgs(e)...)
 	if isUnique(err) {
 		return store.ErrExists
 	}
@@ -163,7 +126,7 @@ func (t *Tx) InsertHotlistEntry(e *store.HotlistEntryRecord) error {
 
 // GetHotlistEntry returns an entry (in any status) or ErrNotFound.
 func (t *Tx) GetHotlistEntry(id string) (*store.HotlistEntryRecord, error) {
-	return scanEntry(t.row(`SELECT `+entryCols+` FROM hotlist_entries WHERE id = ?`, id))
+	return sqlrows.ScanEntry(t.row(`SELECT `+sqlrows.EntryCols+` FROM hotlist_entries WHERE id = ?`, id))
 }
 
 // ActiveHotlistEntries lists the entries active at now, by list and plate.
@@ -196,14 +159,13 @@ func (t *Tx) ReplaceStateList(list string, es []store.HotlistEntryRecord) (int, 
 		return 0, err
 	}
 	n, _ := res.RowsAffected()
-	stmt, err := t.tx.PrepareContext(t.ctx, `INSERT INTO hotlist_entries(`+entryCols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`)
+	stmt, err := t.tx.PrepareContext(t.ctx, `INSERT INTO hotlist_entries(`+sqlrows.EntryCols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`)
 	if err != nil {
 		return 0, err
 	}
 	defer stmt.Close()
 	for _, e := range es {
-		if _, err := stmt.ExecContext(t.ctx, e.ID, e.Plate, e.State, e.List, ms(e.ExpiresAt), e.RequestID, e.ReportNumber,
-			e.VehicleDescription, e.Instructions, e.Contact, e.RequestedBy, ms(e.CreatedAt), e.Status); err != nil {
+		if _, err := stmt.ExecContext(t.ctx, sqlrows.EntryArgs(&e)...); err != nil {
 			return 0, fmt.Errorf("store: insert %s entry %s: %w", list, e.ID, err)
 		}
 	}
@@ -214,7 +176,7 @@ func (t *Tx) ReplaceStateList(list string, es []store.HotlistEntryRecord) (int, 
 func (t *Tx) HotlistGeneration() (int64, error) {
 	var v string
 	err := t.row(`SELECT value FROM meta WHERE key = 'hotlist_generation'`).Scan(&v)
-	if errors.Is(err, sql.ErrNoRows) {
+	if errors.Is(err, store.ErrNotFound) {
 		return 0, nil
 	}
 	if err != nil {
@@ -249,22 +211,9 @@ func (t *Tx) InsertAlert(a *store.AlertRecord, build func(seq int64) ([]byte, er
 	return err
 }
 
-const alertCols = `seq, read_id, entry_id, list, match, requested_by, at, data`
-
-func scanAlert(sc interface{ Scan(...any) error }) (*store.AlertRecord, error) {
-	var a store.AlertRecord
-	var at int64
-	var data string
-	if err := sc.Scan(&a.Seq, &a.ReadID, &a.EntryID, &a.List, &a.Match, &a.RequestedBy, &at, &data); err != nil {
-		return nil, notFound(err)
-	}
-	a.At, a.Data = fromMS(at), []byte(data)
-	return &a, nil
-}
-
 // GetAlert returns an alert by seq or ErrNotFound.
 func (t *Tx) GetAlert(seq int64) (*store.AlertRecord, error) {
-	return scanAlert(t.row(`SELECT `+alertCols+` FROM alerts WHERE seq = ?`, seq))
+	return sqlrows.ScanAlert(t.row(`SELECT `+sqlrows.AlertCols+` FROM alerts WHERE seq = ?`, seq))
 }
 
 // LastAlertSeq returns the newest alert's sequence (0 when none).
@@ -276,7 +225,7 @@ func (t *Tx) LastAlertSeq() (int64, error) {
 
 // AlertsAfter lists the alerts after seq that v may see, oldest first.
 func (t *Tx) AlertsAfter(seq int64, v store.AlertViewer, limit int) ([]store.AlertRecord, error) {
-	rows, err := t.query(`SELECT `+alertCols+` FROM alerts WHERE seq > ? AND
+	rows, err := t.query(`SELECT `+sqlrows.AlertCols+` FROM alerts WHERE seq > ? AND
 		(requested_by = ? OR (list = 'covert' AND ?) OR (list <> 'covert' AND ?)) ORDER BY seq LIMIT ?`,
 		seq, v.Username, v.Approver, v.Patrol, limit)
 	if err != nil {
@@ -285,7 +234,7 @@ func (t *Tx) AlertsAfter(seq int64, v store.AlertViewer, limit int) ([]store.Ale
 	defer rows.Close()
 	var out []store.AlertRecord
 	for rows.Next() {
-		a, err := scanAlert(rows)
+		a, err := sqlrows.ScanAlert(rows)
 		if err != nil {
 			return nil, err
 		}

@@ -13,20 +13,8 @@ import (
 	"alprdesk/api"
 	"alprdesk/api/plate"
 	"alprdesk/store"
+	"alprdesk/store/internal/sqlrows"
 )
-
-// searchableFeatures are DESIGN.md rule 10's features, one bit each.
-var searchableFeatures = api.DefaultPolicy().Features
-
-func featureMask(fs []string) int64 {
-	var m int64
-	for _, f := range fs {
-		if i := slices.Index(searchableFeatures, f); i >= 0 {
-			m |= 1 << i
-		}
-	}
-	return m
-}
 
 // idList renders ids as a JSON array for json_each.
 func idList(ids []int64) string {
@@ -104,22 +92,14 @@ func (t *Tx) SearchReads(q *store.ReadQuery) (*store.ReadPage, error) {
 		where += ` AND (r.captured_at < ? OR (r.captured_at = ? AND r.rid < ?))`
 		args = append(args, q.After.At, q.After.At, q.After.Seq)
 	}
-	rows, err := t.query(`SELECT `+readCols+readFrom+` WHERE `+where+
+	rows, err := t.query(`SELECT `+sqlrows.ReadCols+sqlrows.ReadFrom+` WHERE `+where+
 		` ORDER BY r.captured_at DESC, r.rid DESC LIMIT ?`, append(args, q.Limit+1)...)
 	if err != nil {
 		return nil, fmt.Errorf("store: search: %w", err)
 	}
 	defer rows.Close()
-	for rows.Next() {
-		r, k, err := scanRead(rows)
-		if err != nil {
-			return nil, err
-		}
-		if len(page.Reads) == q.Limit {
-			page.More = true
-			break
-		}
-		page.Reads, page.Keys = append(page.Reads, r), append(page.Keys, k)
+	if err := sqlrows.FillPage(page, rows, q.Limit); err != nil {
+		return nil, notFound(err)
 	}
 	return page, rows.Err()
 }
@@ -180,21 +160,20 @@ func (t *Tx) searchWhere(q *store.ReadQuery) (string, []any, bool, error) {
 // SwitchCandidates reports for each read id whether its plate was seen in
 // [from, to] on another make or colour: one query over the page's plates.
 func (t *Tx) SwitchCandidates(reads []api.Read, from, to time.Time) (map[string]bool, error) {
-	type mc struct{ make, color string }
 	idOf := map[string]int64{}
+	plateOf := map[int64]string{}
 	var ids []int64
 	for _, r := range reads {
 		if _, ok := idOf[r.Plate]; ok {
 			continue
 		}
 		if id, known := t.s.dict.lookup(r.Plate); known {
-			idOf[r.Plate] = id
+			idOf[r.Plate], plateOf[id] = id, r.Plate
 			ids = append(ids, id)
 		}
 	}
-	out := map[string]bool{}
 	if len(ids) == 0 {
-		return out, nil
+		return map[string]bool{}, nil
 	}
 	rows, err := t.query(`SELECT plate_id, lower(make), lower(color) FROM reads
 		WHERE plate_id IN (SELECT value FROM json_each(?)) AND captured_at BETWEEN ? AND ?
@@ -202,30 +181,20 @@ func (t *Tx) SwitchCandidates(reads []api.Read, from, to time.Time) (map[string]
 	if err != nil {
 		return nil, err
 	}
-	seen := map[int64][]mc{}
+	defer rows.Close()
+	seen := map[string][]sqlrows.MakeColor{}
 	for rows.Next() {
 		var id int64
-		var v mc
-		if err := rows.Scan(&id, &v.make, &v.color); err != nil {
-			rows.Close()
+		var v sqlrows.MakeColor
+		if err := rows.Scan(&id, &v.Make, &v.Color); err != nil {
 			return nil, err
 		}
-		seen[id] = append(seen[id], v)
+		seen[plateOf[id]] = append(seen[plateOf[id]], v)
 	}
-	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	for _, r := range reads {
-		mk, col := strings.ToLower(r.Make), strings.ToLower(r.Color)
-		for _, v := range seen[idOf[r.Plate]] {
-			if (v.make != "" && mk != "" && v.make != mk) || (v.color != "" && col != "" && v.color != col) {
-				out[r.ID] = true
-				break
-			}
-		}
-	}
-	return out, nil
+	return sqlrows.SwitchFlags(reads, seen), nil
 }
 
 // BulkInsertReads loads the reads produce puts, in transactions of

@@ -19,6 +19,7 @@ import (
 
 	"alprdesk/api/plate"
 	"alprdesk/store"
+	"alprdesk/store/internal/sqlrows"
 )
 
 // migrations are applied in order; schema_version records how many ran.
@@ -95,8 +96,10 @@ INSERT INTO plates_fts(plates_fts) VALUES ('rebuild');`,
 	// 6 (sign-in): failed sign-ins per username, second factors, MFA
 	// tokens, restricted token families.
 	authMigration,
-	// 6 (accountability): hit outcomes and the daily counters.
+	// 7 (accountability): hit outcomes and the daily counters.
 	accountMigration,
+	// 8 (analyses): analyses and the reads each returned.
+	analysisMigration,
 }
 
 // Storage is the embedded SQLite store.Storage: one writer connection (writes
@@ -125,14 +128,46 @@ var (
 	_ store.BackendNamer = (*Storage)(nil)
 )
 
+// Durability levels of OpenWith: how SQLite syncs commits to disk.
+const (
+	// DurabilityNormal (synchronous=NORMAL in WAL mode, the default) syncs
+	// at checkpoints, not at every commit: a crash of the process loses
+	// nothing, but a power loss or kernel crash can lose the last commits
+	// (acknowledged reads and audit entries) since the last sync. The
+	// database stays consistent either way.
+	DurabilityNormal = "normal"
+	// DurabilityFull (synchronous=FULL) syncs the WAL at every commit: an
+	// acknowledged write survives a power loss, at the cost of one fsync
+	// per write transaction.
+	DurabilityFull = "full"
+)
+
+// Options tune OpenWith.
+type Options struct {
+	// Durability is DurabilityNormal (default when empty) or
+	// DurabilityFull.
+	Durability string
+}
+
 // Open opens (creating when missing) the SQLite database at path and
-// brings its schema up to date.
-func Open(path string) (*Storage, error) {
+// brings its schema up to date, with the default durability.
+func Open(path string) (*Storage, error) { return OpenWith(path, Options{}) }
+
+// OpenWith is Open with options.
+func OpenWith(path string, o Options) (*Storage, error) {
 	if path == "" {
 		return nil, errors.New("store: no database path given")
 	}
+	sync := "NORMAL"
+	switch o.Durability {
+	case "", DurabilityNormal:
+	case DurabilityFull:
+		sync = "FULL"
+	default:
+		return nil, fmt.Errorf("store: durability %q is not %s or %s", o.Durability, DurabilityNormal, DurabilityFull)
+	}
 	base := "file:" + (&url.URL{Path: path}).EscapedPath()
-	common := "_journal_mode=WAL&_synchronous=NORMAL&_busy_timeout=10000&_foreign_keys=0"
+	common := "_journal_mode=WAL&_synchronous=" + sync + "&_busy_timeout=10000&_foreign_keys=0"
 	w, err := sql.Open("sqlite3", base+"?"+common+"&_txlock=immediate&_cache_size=-262144")
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
@@ -282,6 +317,7 @@ func (s *Storage) Update(ctx context.Context, fn func(store.Tx) error) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", err)
 	}
+	s.dict.remove(t.gonePlates)
 	s.dict.add(t.newPlates)
 	return nil
 }
@@ -369,6 +405,11 @@ func (d *plateDict) add(es []dictEntry) {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	d.addLocked(es)
+}
+
+// addLocked adds entries; the caller holds d.mu (or owns d alone).
+func (d *plateDict) addLocked(es []dictEntry) {
 	for _, e := range es {
 		d.ids[e.plate] = e.id
 		d.byCanon[e.canon] = append(d.byCanon[e.canon], e.id)
@@ -474,8 +515,11 @@ type Tx struct {
 	ctx       context.Context
 	readOnly  bool
 	newPlates []dictEntry
-	pending   map[string]int64
-	plateStmt *sql.Stmt // prepared on first use; closed with the transaction
+	// gonePlates are plates a purge deleted, dropped from the in-memory
+	// dictionary when the transaction commits.
+	gonePlates map[int64]bool
+	pending    map[string]int64
+	plateStmt  *sql.Stmt // prepared on first use; closed with the transaction
 }
 
 func (t *Tx) exec(q string, args ...any) (sql.Result, error) {
@@ -486,9 +530,15 @@ func (t *Tx) query(q string, args ...any) (*sql.Rows, error) {
 	return t.tx.QueryContext(t.ctx, q, args...)
 }
 
-func (t *Tx) row(q string, args ...any) *sql.Row {
-	return t.tx.QueryRowContext(t.ctx, q, args...)
+// row runs a one-row query whose Scan answers store.ErrNotFound for no row.
+func (t *Tx) row(q string, args ...any) sqlrows.Scanner {
+	return foundRow{t.tx.QueryRowContext(t.ctx, q, args...)}
 }
+
+// foundRow maps sql.ErrNoRows to store.ErrNotFound.
+type foundRow struct{ r *sql.Row }
+
+func (r foundRow) Scan(dest ...any) error { return notFound(r.r.Scan(dest...)) }
 
 // plateID returns the dictionary id of a normalised plate, creating it.
 func (t *Tx) plateID(p string) (int64, error) {
@@ -520,20 +570,6 @@ func (t *Tx) plateID(p string) (int64, error) {
 	t.pending[p] = id
 	t.newPlates = append(t.newPlates, dictEntry{id: id, plate: p, canon: canon})
 	return id, nil
-}
-
-func ms(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixMilli()
-}
-
-func fromMS(v int64) time.Time {
-	if v == 0 {
-		return time.Time{}
-	}
-	return time.UnixMilli(v).UTC()
 }
 
 func notFound(err error) error {

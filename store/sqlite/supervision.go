@@ -8,6 +8,7 @@ import (
 
 	"alprdesk/api"
 	"alprdesk/store"
+	"alprdesk/store/internal/sqlrows"
 )
 
 // supervisionMigration adds what supervision and efficacy reporting keep:
@@ -28,7 +29,7 @@ CREATE INDEX searches_created ON searches(created_at);`
 
 // AuditRange calls fn for the entries in [from, to) of one action.
 func (t *Tx) AuditRange(from, to time.Time, action string, fn func(api.AuditEntry) error) error {
-	q := `SELECT ` + auditCols + ` FROM audit WHERE at_ms >= ? AND at_ms < ?`
+	q := `SELECT ` + sqlrows.AuditCols + ` FROM audit WHERE at_ms >= ? AND at_ms < ?`
 	args := []any{from.UnixMilli(), to.UnixMilli()}
 	if action != "" {
 		q += ` AND action = ?`
@@ -40,7 +41,7 @@ func (t *Tx) AuditRange(from, to time.Time, action string, fn func(api.AuditEntr
 	}
 	defer rows.Close()
 	for rows.Next() {
-		e, _, err := scanAudit(rows)
+		e, _, err := sqlrows.ScanAudit(rows)
 		if err != nil {
 			return err
 		}
@@ -53,7 +54,7 @@ func (t *Tx) AuditRange(from, to time.Time, action string, fn func(api.AuditEntr
 
 // GetAudit returns one entry.
 func (t *Tx) GetAudit(seq int64) (*api.AuditEntry, error) {
-	e, _, err := scanAudit(t.row(`SELECT `+auditCols+` FROM audit WHERE seq = ?`, seq))
+	e, _, err := sqlrows.ScanAudit(t.row(`SELECT `+sqlrows.AuditCols+` FROM audit WHERE seq = ?`, seq))
 	if err != nil {
 		return nil, notFound(err)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"alprdesk/api"
 	"alprdesk/store"
+	"alprdesk/store/internal/sqlrows"
 )
 
 const userCols = `username, display_name, role, serial, team, trained_on, designated_by,
@@ -195,56 +196,9 @@ func (t *Tx) InsertRead(r *store.ReadRecord) (bool, error) {
 	return false, nil
 }
 
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
-}
-
-// readCols selects a read joined with its plate and camera, for scanRead.
-const readCols = `r.rid, r.id, p.plate, r.state, r.confidence, r.captured_at, r.camera_id,
-	coalesce(c.name, ''), coalesce(c.lat, 0), coalesce(c.lon, 0), r.make, r.color, r.body_type,
-	r.features, r.box_x, r.box_y, r.box_w, r.box_h, r.v_status, r.v_plate, r.v_state, r.v_by, r.v_at`
-
-const readFrom = ` FROM reads r JOIN plates p ON p.id = r.plate_id LEFT JOIN cameras c ON c.id = r.camera_id`
-
-func scanRead(sc interface{ Scan(...any) error }) (api.Read, store.Keyset, error) {
-	var r api.Read
-	var k store.Keyset
-	var feats string
-	var vStatus, vPlate, vState, vBy *string
-	var vAt *int64
-	err := sc.Scan(&k.Seq, &r.ID, &r.Plate, &r.State, &r.Confidence, &k.At, &r.Camera.ID,
-		&r.Camera.Name, &r.Camera.Lat, &r.Camera.Lon, &r.Make, &r.Color, &r.BodyType, &feats,
-		&r.PlateBox.X, &r.PlateBox.Y, &r.PlateBox.W, &r.PlateBox.H, &vStatus, &vPlate, &vState, &vBy, &vAt)
-	if err != nil {
-		return r, k, notFound(err)
-	}
-	r.CapturedAt = fromMS(k.At)
-	if err := json.Unmarshal([]byte(feats), &r.Features); err != nil || r.Features == nil {
-		r.Features = []string{}
-	}
-	if vStatus != nil {
-		r.Verification = &api.Verification{Status: *vStatus, By: deref(vBy)}
-		r.Verification.CorrectedPlate, r.Verification.CorrectedState = deref(vPlate), deref(vState)
-		if vAt != nil {
-			r.Verification.At = fromMS(*vAt)
-		}
-	}
-	return r, k, nil
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
-}
-
 // GetRead returns a read by id or ErrNotFound.
 func (t *Tx) GetRead(id string) (*api.Read, error) {
-	r, _, err := scanRead(t.row(`SELECT `+readCols+readFrom+` WHERE r.id = ?`, id))
+	r, _, err := sqlrows.ScanRead(t.row(`SELECT `+sqlrows.ReadCols+sqlrows.ReadFrom+` WHERE r.id = ?`, id))
 	if err != nil {
 		return nil, err
 	}
@@ -305,22 +259,10 @@ func (t *Tx) PurgeReads(before time.Time) (int, error) {
 		return 0, err
 	}
 	n, err := res.RowsAffected()
-	return int(n), err
-}
-
-const auditCols = `seq, at, actor, role, action, report_number, purpose_category, purpose, query,
-	result_count, workstation, outcome, reason, prev_hash, hash`
-
-func scanAudit(sc interface{ Scan(...any) error }) (api.AuditEntry, string, error) {
-	var e api.AuditEntry
-	var at string
-	err := sc.Scan(&e.Seq, &at, &e.Actor, &e.Role, &e.Action, &e.ReportNumber, &e.PurposeCategory,
-		&e.Purpose, &e.Query, &e.ResultCount, &e.Workstation, &e.Outcome, &e.Reason, &e.PrevHash, &e.Hash)
-	if err != nil {
-		return e, "", err
+	if err != nil || n == 0 {
+		return int(n), err
 	}
-	e.At, _ = time.Parse(time.RFC3339Nano, at)
-	return e, at, nil
+	return int(n), t.purgeOrphanPlates()
 }
 
 // AuditHead returns the last entry's seq and hash (zero when empty).
@@ -339,7 +281,7 @@ func (t *Tx) LockAuditHead() (api.ChainHead, error) { return t.AuditHead() }
 
 // InsertAudit appends an entry whose seq and hashes are already set.
 func (t *Tx) InsertAudit(e *api.AuditEntry) error {
-	_, err := t.exec(`INSERT INTO audit(`+auditCols+`, at_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+	_, err := t.exec(`INSERT INTO audit(`+sqlrows.AuditCols+`, at_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 		e.Seq, store.AuditTime(e.At), e.Actor, e.Role, e.Action, e.ReportNumber, e.PurposeCategory, e.Purpose,
 		e.Query, e.ResultCount, e.Workstation, e.Outcome, e.Reason, e.PrevHash, e.Hash, ms(e.At))
 	return err
@@ -377,7 +319,7 @@ func (t *Tx) AuditPage(f store.AuditFilter) ([]api.AuditEntry, error) {
 	if f.BeforeSeq > 0 {
 		add("seq < ?", f.BeforeSeq)
 	}
-	q := `SELECT ` + auditCols + ` FROM audit`
+	q := `SELECT ` + sqlrows.AuditCols + ` FROM audit`
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
@@ -390,7 +332,7 @@ func (t *Tx) AuditPage(f store.AuditFilter) ([]api.AuditEntry, error) {
 	defer rows.Close()
 	out := []api.AuditEntry{}
 	for rows.Next() {
-		e, _, err := scanAudit(rows)
+		e, _, err := sqlrows.ScanAudit(rows)
 		if err != nil {
 			return nil, err
 		}
@@ -401,13 +343,13 @@ func (t *Tx) AuditPage(f store.AuditFilter) ([]api.AuditEntry, error) {
 
 // AuditScan calls fn for every entry in seq order.
 func (t *Tx) AuditScan(fn func(api.AuditEntry) error) error {
-	rows, err := t.query(`SELECT ` + auditCols + ` FROM audit ORDER BY seq`)
+	rows, err := t.query(`SELECT ` + sqlrows.AuditCols + ` FROM audit ORDER BY seq`)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		e, at, err := scanAudit(rows)
+		e, at, err := sqlrows.ScanAudit(rows)
 		if err != nil {
 			return err
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -414,4 +415,61 @@ func testRollback(t *testing.T, st store.Storage) {
 // readCamera is the camera as a read carries it.
 func readCamera(c api.Camera) api.ReadCamera {
 	return api.ReadCamera{ID: c.ID, Name: c.Name, Lat: c.Lat, Lon: c.Lon}
+}
+
+// testConcurrentWrites: read-modify-writes of one user from many
+// transactions at once lose no update (failed logins counted across
+// nodes), and reads of one new plate (and one id) ingested at once all
+// land, the id once.
+func testConcurrentWrites(t *testing.T, st store.Storage) {
+	u := store.UserRecord{User: api.User{Username: "dana"}, PasswordHash: []byte{1}}
+	update(t, st, func(tx store.Tx) error { return tx.InsertUser(&u) })
+	const workers, each = 6, 10
+	errs := make(chan error, 2*workers*each)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				errs <- st.Update(ctx, func(tx store.Tx) error {
+					got, err := tx.GetUser("dana")
+					if err != nil {
+						return err
+					}
+					got.FailedLogins++
+					return tx.UpdateUser(got)
+				})
+				errs <- st.Update(ctx, func(tx store.Tx) error {
+					m := sampleRead(fmt.Sprintf("c%d-%d", w, i), base)
+					m.Plate = fmt.Sprintf("9RACE%02d", i)
+					if _, err := tx.InsertRead(&store.ReadRecord{Meta: m}); err != nil {
+						return err
+					}
+					_, err := tx.InsertRead(&store.ReadRecord{Meta: sampleRead("same-id", base)})
+					return err
+				})
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatalf("concurrent write: %v", err)
+		}
+	}
+	view(t, st, func(tx store.ReadTx) error {
+		got, err := tx.GetUser("dana")
+		if err == nil && got.FailedLogins != workers*each {
+			t.Fatalf("failed logins %d after %d concurrent increments", got.FailedLogins, workers*each)
+		}
+		return err
+	})
+	if p := search(t, st, store.ReadQuery{Pattern: mustPattern("9RACE*"), Limit: 1, CountCap: 1000}); p.Total != workers*each {
+		t.Fatalf("%d reads of the raced plates, want %d", p.Total, workers*each)
+	}
+	if p := search(t, st, store.ReadQuery{Pattern: mustPattern("7ABC123"), Limit: 5, CountCap: 5}); p.Total != 1 {
+		t.Fatalf("one id ingested at once by many: %d reads", p.Total)
+	}
 }

@@ -52,12 +52,15 @@ var parts = []struct {
 	{"AuditConcurrentAppends", testAuditConcurrent},
 	{"SearchesExportsIdempotency", testSearchesAndIdempotency},
 	{"Rollback", testRollback},
+	{"ConcurrentWrites", testConcurrentWrites},
 	{"Hotlists", testHotlists},
 	{"Alerts", testAlerts},
 	{"Supervision", testSupervision},
 	{"Training", testTraining},
 	{"Auth", testAuth},
+	{"Policy", testPolicy},
 	{"Account", testAccount},
+	{"AccountLists", testAccountLists},
 }
 
 // ctx is the context of every storage call of the suite.

@@ -1,7 +1,9 @@
 // Package storetest starts a real alprstore for tests: a fresh SQLite file
-// in t.TempDir(), an httptest server on 127.0.0.1, a user for every role and
-// a camera with its ingest token. Client, cache and UI tests talk to it over
-// real HTTP; nothing is mocked.
+// in t.TempDir() (or, when ALPR_TEST_POSTGRES names a PostgreSQL server, a
+// fresh database of the test's own there: see store/postgres/pgtest), an
+// httptest server on 127.0.0.1, a user for every role and a camera with its
+// ingest token. Client, cache and UI tests talk to it over real HTTP;
+// nothing is mocked.
 //
 //	env := storetest.Start(t)
 //	tok := env.Login(t, "detective")
@@ -11,6 +13,7 @@ package storetest
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"image"
 	"image/color"
@@ -21,16 +24,21 @@ import (
 	"net/http/httptest"
 	"net/textproto"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	_ "github.com/mattn/go-sqlite3" // ExecSQL on SQLite files
 	"golang.org/x/crypto/bcrypt"
 
 	"alprdesk/api"
 	"alprdesk/api/apitest"
 	"alprdesk/store"
 	"alprdesk/store/open"
+	"alprdesk/store/postgres/pgtest"
 )
 
 // Password is the password of every user Start creates.
@@ -74,7 +82,7 @@ type Env struct {
 	CameraToken string
 	// CameraTokens holds every camera's ingest token by camera id.
 	CameraTokens map[string]string
-	// DBPath is the SQLite file.
+	// DBPath is the database: the SQLite file, or the PostgreSQL URL.
 	DBPath string
 	// Clock is the store's clock; Advance moves it forward.
 	Clock *Clock
@@ -114,10 +122,20 @@ func Start(t testing.TB) *Env {
 // cameras are created.
 func StartWith(t testing.TB, cfg store.Config) *Env {
 	t.Helper()
-	clock := &Clock{}
 	if cfg.DBPath == "" {
 		cfg.DBPath = filepath.Join(t.TempDir(), "store.db")
+		if pgtest.StoreOnPostgres() {
+			cfg.DBPath = pgtest.DSN(t)
+		}
 	}
+	return start(t, cfg, &Clock{}, !cfg.Demo)
+}
+
+// start opens a store on cfg.DBPath with test defaults, serves it over
+// loopback HTTP and, when populate is set, creates the standard users and
+// cameras.
+func start(t testing.TB, cfg store.Config, clock *Clock, populate bool) *Env {
+	t.Helper()
 	if cfg.Open == nil {
 		cfg.Open = open.Open
 	}
@@ -135,7 +153,7 @@ func StartWith(t testing.TB, cfg store.Config) *Env {
 		t.Fatalf("storetest: open store: %v", err)
 	}
 	env := &Env{Server: srv, DBPath: srv.DBPath(), Clock: clock, CameraTokens: map[string]string{}}
-	if !cfg.Demo {
+	if populate {
 		env.populate(t)
 	}
 	ts := httptest.NewServer(srv.Handler())
@@ -148,6 +166,61 @@ func StartWith(t testing.TB, cfg store.Config) *Env {
 		}
 	})
 	return env
+}
+
+// StartNodes starts n store nodes on one fresh PostgreSQL database
+// (pgtest.DSN: skipped without ALPR_TEST_POSTGRES, failed instead with
+// ALPR_REQUIRE_POSTGRES=1), each with its own HTTP server, sharing one
+// clock. The first node creates the standard users and cameras; every Env
+// holds their camera tokens.
+func StartNodes(t testing.TB, n int, cfg store.Config) []*Env {
+	t.Helper()
+	cfg.DBPath = pgtest.DSN(t)
+	clock := &Clock{}
+	if cfg.Now == nil {
+		cfg.Now = clock.Now
+	}
+	envs := make([]*Env, n)
+	for i := range envs {
+		envs[i] = start(t, cfg, clock, i == 0)
+		if i > 0 {
+			envs[i].CameraTokens = envs[0].CameraTokens
+			envs[i].CameraToken = envs[0].CameraToken
+		}
+	}
+	return envs
+}
+
+// Postgres reports whether the store runs on PostgreSQL.
+func (e *Env) Postgres() bool { return open.IsURL(e.DBPath) }
+
+// ExecSQL runs one raw statement on the store's database behind its back
+// (to tamper with it in tests); ? placeholders work on both backends.
+func (e *Env) ExecSQL(t testing.TB, q string, args ...any) {
+	t.Helper()
+	ctx := context.Background()
+	if e.Postgres() {
+		c, err := pgx.Connect(ctx, e.DBPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close(ctx)
+		for i := 1; strings.Contains(q, "?"); i++ {
+			q = strings.Replace(q, "?", "$"+strconv.Itoa(i), 1)
+		}
+		if _, err := c.Exec(ctx, q, args...); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	db, err := sql.Open("sqlite3", e.DBPath+"?_busy_timeout=5000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, q, args...); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // StartDemo starts a demo store with a small world (password "demo").
@@ -233,6 +306,19 @@ func (e *Env) Do(t testing.TB, method, path, token string, body any, wantStatus 
 		}
 	}
 	return raw
+}
+
+// Status sends req through e.HTTP and returns the answer's status, its
+// body read and closed (0 when no answer came). Unlike Do it fails nothing,
+// so it may be called from any goroutine.
+func (e *Env) Status(req *http.Request) int {
+	resp, err := e.HTTP.Do(req)
+	if err != nil {
+		return 0
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode
 }
 
 // Ingest uploads one read through the real HTTP ingest (POST /v1/reads)
