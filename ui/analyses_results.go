@@ -178,7 +178,7 @@ func (v *AnalysesView) plateLine(i int, l *widget.Label) {
 	txt := strings.TrimSpace(it.plate+" "+it.state) + " · " + it.detail
 	l.Importance = widget.MediumImportance
 	if it.hot {
-		txt += " · ⚑ on an active hotlist"
+		txt += " · ON AN ACTIVE HOTLIST"
 		l.Importance = widget.WarningImportance
 	}
 	l.SetText(txt)
