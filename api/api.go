@@ -58,7 +58,55 @@ type TokenResponse struct {
 	// ExpiresIn is the access token's life in seconds.
 	ExpiresIn int  `json:"expires_in"`
 	User      User `json:"user"`
+	// MFAEnrollmentRequired marks restricted tokens: the store requires a
+	// second factor the user has not set up, and these tokens reach only
+	// /v1/me, /v1/me/mfa, /v1/me/mfa/confirm, /v1/me/password and logout.
+	MFAEnrollmentRequired bool `json:"mfa_enrollment_required,omitempty"`
 }
+
+// MFAChallenge answers the password step of a user with a second factor:
+// no tokens yet, an MFA token for POST /v1/auth/mfa (5 minutes, 5 tries).
+type MFAChallenge struct {
+	MFARequired bool   `json:"mfa_required"`
+	MFAToken    string `json:"mfa_token"`
+	// ExpiresIn is the MFA token's life in seconds.
+	ExpiresIn int `json:"expires_in"`
+}
+
+// MFARequest is the body of POST /v1/auth/mfa: the MFA token and either a
+// current code or an unused recovery code.
+type MFARequest struct {
+	MFAToken     string `json:"mfa_token"`
+	Code         string `json:"code,omitempty"`
+	RecoveryCode string `json:"recovery_code,omitempty"`
+}
+
+// MFAEnrolment answers POST /v1/me/mfa: the new secret to load into an
+// authenticator app, as base32 and as an otpauth:// URL (for a QR code).
+type MFAEnrolment struct {
+	Secret     string `json:"secret"`
+	OTPAuthURL string `json:"otpauth_url"`
+}
+
+// MFACode is the body of POST /v1/me/mfa/confirm and DELETE /v1/me/mfa.
+type MFACode struct {
+	Code string `json:"code"`
+}
+
+// RecoveryCodes answers a confirmed enrolment: ten single-use codes, shown
+// once.
+type RecoveryCodes struct {
+	RecoveryCodes []string `json:"recovery_codes"`
+}
+
+// PasswordChange is the body of POST /v1/me/password.
+type PasswordChange struct {
+	CurrentPassword string `json:"current_password"`
+	NewPassword     string `json:"new_password"`
+}
+
+// MinPasswordLength is the shortest password POST /v1/me/password accepts.
+const MinPasswordLength = 12
 
 // User is a store account as the API shows it.
 type User struct {
@@ -72,6 +120,8 @@ type User struct {
 	TrainedOn string `json:"trained_on,omitempty"`
 	// Demo is true for accounts of a demo store.
 	Demo bool `json:"demo,omitempty"`
+	// MFAEnabled is true when the user has a confirmed second factor.
+	MFAEnabled bool `json:"mfa_enabled,omitempty"`
 }
 
 // Policy answers GET /v1/policy: the agency's rules, which the workstation
@@ -93,6 +143,12 @@ type Policy struct {
 	States []string `json:"states"`
 	// Demo is true when the store serves a demo world.
 	Demo bool `json:"demo"`
+	// ConvoyCategories are the purpose categories under which a convoy
+	// analysis is allowed.
+	ConvoyCategories []string `json:"convoy_categories"`
+	// MaxSearchResults is how many reads a search without a plate returns
+	// across all its pages; asking past it answers 422 too_many_results.
+	MaxSearchResults int `json:"max_search_results"`
 }
 
 // Camera is one ALPR camera site.
@@ -250,10 +306,11 @@ type BatchError struct {
 }
 
 // VerificationRequest is the body of POST /v1/reads/{id}/verification. One
-// of SearchID or AlertID names how the read was reached.
+// of SearchID, AlertID or AnalysisID names how the read was reached.
 type VerificationRequest struct {
 	SearchID       string `json:"search_id,omitempty"`
 	AlertID        string `json:"alert_id,omitempty"`
+	AnalysisID     string `json:"analysis_id,omitempty"`
 	Status         string `json:"status"`
 	CorrectedPlate string `json:"corrected_plate,omitempty"`
 	CorrectedState string `json:"corrected_state,omitempty"`
@@ -268,7 +325,8 @@ const (
 
 // RetainRequest is the body of POST /v1/reads/{id}/retain.
 type RetainRequest struct {
-	SearchID     string `json:"search_id"`
+	SearchID     string `json:"search_id,omitempty"`
+	AnalysisID   string `json:"analysis_id,omitempty"`
 	ReportNumber string `json:"report_number"`
 	Category     string `json:"category"`
 	Reason       string `json:"reason"`
@@ -298,6 +356,7 @@ const (
 type ExportRequest struct {
 	Kind         string   `json:"kind"`
 	SearchID     string   `json:"search_id,omitempty"`
+	AnalysisID   string   `json:"analysis_id,omitempty"`
 	ReadIDs      []string `json:"read_ids,omitempty"`
 	ReportNumber string   `json:"report_number"`
 }
@@ -482,6 +541,9 @@ type Alert struct {
 	Instructions string       `json:"instructions"`
 	Contact      string       `json:"contact"`
 	At           time.Time    `json:"at"`
+	// Check is computed when the alert is served, from the read as it then
+	// stands (DESIGN.md, Accountability).
+	Check AlertCheck `json:"check"`
 }
 
 // AckRequest is the body of POST /v1/alerts/{id}/ack.

@@ -9,7 +9,7 @@ import (
 )
 
 func TestErrorIsMatchesByCode(t *testing.T) {
-	err := E(403, CodeProhibitedPurpose, "purpose names %q", "ICE")
+	err := E(CodeProhibitedPurpose, "purpose names %q", "ICE")
 	if !errors.Is(err, &Error{Code: CodeProhibitedPurpose}) {
 		t.Fatal("errors.Is should match an API error of the same code")
 	}

@@ -2,7 +2,6 @@ package api
 
 import (
 	"encoding/json"
-	"net/http"
 	"slices"
 	"time"
 )
@@ -39,12 +38,12 @@ type SearchOutcome struct {
 func (o SearchOutcome) Validate() *Error {
 	switch {
 	case o.SearchID == "":
-		return E(http.StatusUnprocessableEntity, CodeInvalidField, "search_id is required.")
+		return E(CodeInvalidField, "search_id is required.")
 	case !slices.Contains(SearchOutcomes, o.Outcome):
-		return E(http.StatusUnprocessableEntity, CodeInvalidField,
+		return E(CodeInvalidField,
 			"outcome must be one of lead, arrest, vehicle_recovered, person_located or none.")
 	case len(o.Note) > MaxOutcomeNote:
-		return E(http.StatusUnprocessableEntity, CodeInvalidField, "note must be at most %d bytes.", MaxOutcomeNote)
+		return E(CodeInvalidField, "note must be at most %d bytes.", MaxOutcomeNote)
 	}
 	return nil
 }
@@ -161,6 +160,10 @@ type Efficacy struct {
 	// HotlistHits counts hotlist alerts raised in the period: Key is the
 	// list (alert, covert, felony_wants, stolen_plates, stolen_vehicles).
 	HotlistHits []CountBy `json:"hotlist_hits"`
+	// HitsByList holds, per list (in the order of HotlistHits), the hits
+	// raised in the period with their verdicts and outcomes, read from the
+	// daily counters so that they outlive the purge of alerts.
+	HitsByList []ListHits `json:"hits_by_list"`
 	// Verification holds the human verification figures.
 	Verification VerificationFigures `json:"verification"`
 	// DataAge counts the period's searches that returned reads by the age,
@@ -206,6 +209,7 @@ func (e Efficacy) MarshalJSON() ([]byte, error) {
 	p.SearchesByMonth = nonNil(p.SearchesByMonth)
 	p.Refusals = nonNil(p.Refusals)
 	p.HotlistHits = nonNil(p.HotlistHits)
+	p.HitsByList = nonNil(p.HitsByList)
 	p.DataAge = nonNil(p.DataAge)
 	p.Outcomes = nonNil(p.Outcomes)
 	p.Users = nonNil(p.Users)

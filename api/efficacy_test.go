@@ -64,7 +64,7 @@ func TestSearchOutcomeValidate(t *testing.T) {
 	}
 	for _, o := range bad {
 		err := o.Validate()
-		if err == nil || !errors.Is(err, &Error{Code: CodeInvalidField}) || err.Status != 422 {
+		if err == nil || !errors.Is(err, &Error{Code: CodeInvalidField}) || err.Status() != 422 {
 			t.Errorf("%+v: got %v", o, err)
 		}
 	}

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"net/http"
 	"regexp"
 	"slices"
 	"strings"
@@ -13,6 +12,10 @@ import (
 // agency configures none: two digits, a hyphen and five or six digits, such
 // as 20-042436 or 21-04318.
 const DefaultReportNumberPattern = `^\d{2}-\d{5,6}$`
+
+// DefaultMaxSearchResults is how many reads a search without a plate
+// returns across its pages unless the agency configures otherwise.
+const DefaultMaxSearchResults = 2000
 
 // DefaultPolicy returns the policy of DESIGN.md: the rules the store
 // enforces and publishes at GET /v1/policy. An agency may extend its lists
@@ -60,7 +63,9 @@ func DefaultPolicy() Policy {
 			"routine", "misc", "general", "tbd", "same", "as above",
 		},
 		MinPurposeLength: 15,
+		MaxSearchResults: DefaultMaxSearchResults,
 		RetainCategories: []string{RetainCriminalInvestigation, RetainMissingPerson, RetainLegalObligation},
+		ConvoyCategories: DefaultConvoyCategories(),
 		States: []string{
 			"AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL",
 			"IN", "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE",
@@ -83,123 +88,6 @@ var stopWords = map[string]bool{
 	"need": true, "needed": true, "do": true, "run": true, "x": true,
 }
 
-// exemptions are phrases in which a prohibited word means something else
-// (an ice pick is a weapon, not immigration enforcement).
-var exemptions = [][]string{
-	{"ice", "pick"}, {"ice", "cream"}, {"ice", "chest"}, {"dry", "ice"}, {"black", "ice"},
-	{"shaved", "ice"}, {"ice", "rink"}, {"ice", "machine"},
-}
-
-// words splits text into lower-case words of letters and digits; every
-// other character (space, punctuation, hyphen, slash) separates words.
-func words(text string) []string {
-	return strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
-	})
-}
-
-// sameWord reports whether the text word w is the term word t or one of its
-// plural and verb forms: protest, protests, protested, protesting,
-// protesters; deportation, deportations; rally, rallies.
-func sameWord(w, t string) bool {
-	if w == t {
-		return true
-	}
-	if !strings.HasPrefix(w, t) {
-		return strings.HasSuffix(t, "y") && w == t[:len(t)-1]+"ies"
-	}
-	switch w[len(t):] {
-	case "s", "es", "ed", "ing", "ers":
-		return true
-	}
-	return false
-}
-
-// matchAt reports whether the phrase (as words) starts at words[i].
-func matchAt(text []string, i int, phrase []string) bool {
-	if len(phrase) == 0 || i+len(phrase) > len(text) {
-		return false
-	}
-	for k, t := range phrase {
-		if !sameWord(text[i+k], t) {
-			return false
-		}
-	}
-	return true
-}
-
-// exempt reports whether the word at i is part of an exempted phrase.
-func exempt(text []string, i int) bool {
-	for _, e := range exemptions {
-		for k := range e {
-			if i-k >= 0 && matchAt(text, i-k, e) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// ProhibitedTerm reports the first of the policy's prohibited terms that
-// text names, as the term is written in the policy. Terms match as whole
-// words and phrases, ignoring case and punctuation, including plurals and
-// verb forms: "ICE" matches "ice" and "I.C.E." but never "police" or
-// "price"; "protester" matches "Protesters"; "deport" matches "deported";
-// "ex-girlfriend" matches "ex girlfriend". A few phrases where a word means
-// something else ("ice pick") are exempt.
-func (p Policy) ProhibitedTerm(text string) (term string, found bool) {
-	terms := make([][]string, len(p.ProhibitedTerms))
-	for k, t := range p.ProhibitedTerms {
-		terms[k] = words(t)
-	}
-	w := words(text)
-	if term, found = p.findTerm(w, terms); found {
-		return term, true
-	}
-	if joined := joinLetters(w); len(joined) != len(w) {
-		return p.findTerm(joined, terms)
-	}
-	return "", false
-}
-
-// joinLetters joins runs of single letters into one word, so that
-// abbreviations written with dots or spaces ("I.C.E.") read as words.
-func joinLetters(w []string) []string {
-	out := make([]string, 0, len(w))
-	single := func(s string) bool { return len([]rune(s)) == 1 }
-	for i := 0; i < len(w); i++ {
-		j := i
-		for j < len(w) && single(w[j]) {
-			j++
-		}
-		if j-i >= 2 {
-			out = append(out, strings.Join(w[i:j], ""))
-			i = j - 1
-			continue
-		}
-		out = append(out, w[i])
-	}
-	return out
-}
-
-// findTerm returns the first prohibited term (longest at its position)
-// among the words w.
-func (p Policy) findTerm(w []string, terms [][]string) (term string, found bool) {
-	for i := range w {
-		// The longest term found here names it best: "protesters" is a
-		// plural of "protester", and only a derived form of "protest".
-		for k, t := range terms {
-			if matchAt(w, i, t) && !exempt(w, i) && len(p.ProhibitedTerms[k]) > len(term) {
-				term, found = p.ProhibitedTerms[k], true
-			}
-		}
-		if found {
-			return term, true
-		}
-	}
-	return "", false
-}
-
 // vague reports whether text says nothing beyond the filler terms, stop
 // words, numbers and punctuation.
 func (p Policy) vague(text string) bool {
@@ -215,7 +103,7 @@ func (p Policy) vague(text string) bool {
 next:
 	for i := 0; i < len(w); {
 		for _, f := range filler {
-			if matchAt(w, i, f) {
+			if plainAt(w, i, f) {
 				i += len(f)
 				continue next
 			}
@@ -259,10 +147,26 @@ func reportPattern(expr string) (*regexp.Regexp, error) {
 	return re, nil
 }
 
+// Normalised is the case context as the store keeps it: the report
+// number without surrounding white space, the category trimmed and in
+// lower case ("21-777777\n" and " Homicide " are 21-777777 and homicide,
+// so audit filters and efficacy categories see one value), and the
+// purpose exactly as typed.
+func (c CaseContext) Normalised() CaseContext {
+	return CaseContext{
+		ReportNumber:    strings.TrimSpace(c.ReportNumber),
+		PurposeCategory: strings.ToLower(strings.TrimSpace(c.PurposeCategory)),
+		Purpose:         c.Purpose,
+	}
+}
+
 // CheckCase checks a search's case context against the policy (DESIGN.md
 // rules 1 and 2) and returns nil when it may proceed, else the error the
-// store answers:
+// store answers. The context is judged in its Normalised form and the
+// purpose on its Skeleton:
 //
+//   - 422 invalid_field: a field is not valid UTF-8 or holds a control or
+//     format character (CheckEncoding);
 //   - 400 case_context_required: no report number, category or purpose;
 //   - 422 invalid_report_number: the report number does not fit
 //     ReportNumberPattern (DefaultReportNumberPattern when empty);
@@ -274,9 +178,42 @@ func reportPattern(expr string) (*regexp.Regexp, error) {
 //     characters after trimming, or says nothing but filler terms, stop
 //     words, numbers and punctuation.
 func (p Policy) CheckCase(c CaseContext) *Error {
-	rn := strings.TrimSpace(c.ReportNumber)
-	cat := strings.TrimSpace(c.PurposeCategory)
-	purpose := strings.TrimSpace(c.Purpose)
+	for _, f := range []struct{ name, text string }{
+		{"report_number", c.ReportNumber}, {"purpose_category", c.PurposeCategory}, {"purpose", c.Purpose},
+	} {
+		if e := CheckEncoding(f.name, f.text); e != nil {
+			return e
+		}
+	}
+	c = c.Normalised()
+	rn, cat := c.ReportNumber, c.PurposeCategory
+	purpose := strings.TrimSpace(Skeleton(c.Purpose))
+	if e := caseMissing(rn, cat, purpose); e != nil {
+		return e
+	}
+	if e := p.checkReportNumber(rn); e != nil {
+		return e
+	}
+	if !slices.Contains(p.PurposeCategories, cat) {
+		return E(CodeInvalidPurposeCategory,
+			"The purpose category %q is not an authorized one; choose one of: %s.", cat, strings.Join(p.PurposeCategories, ", "))
+	}
+	if e := p.CheckProhibited("purpose", c.Purpose); e != nil {
+		return e
+	}
+	if n := len([]rune(purpose)); n < p.MinPurposeLength {
+		return E(CodePurposeTooVague,
+			"The written purpose is %d characters long; describe the case in at least %d, such as what happened and what vehicle is sought.", n, p.MinPurposeLength)
+	}
+	if p.vague(purpose) {
+		return E(CodePurposeTooVague,
+			"The written purpose %q says too little; describe what happened and what vehicle is sought.", strings.TrimSpace(c.Purpose))
+	}
+	return nil
+}
+
+// caseMissing answers 400 case_context_required naming what is missing.
+func caseMissing(rn, cat, purpose string) *Error {
 	var missing []string
 	if rn == "" {
 		missing = append(missing, "a report number")
@@ -288,41 +225,48 @@ func (p Policy) CheckCase(c CaseContext) *Error {
 		missing = append(missing, "a written purpose")
 	}
 	if len(missing) > 0 {
-		return E(http.StatusBadRequest, CodeCaseContextRequired,
+		return E(CodeCaseContextRequired,
 			"Every search needs a case context: add %s.", joinAnd(missing))
 	}
+	return nil
+}
+
+// checkReportNumber checks a trimmed report number against the agency's
+// pattern.
+func (p Policy) checkReportNumber(rn string) *Error {
 	expr := p.ReportNumberPattern
 	if expr == "" {
 		expr = DefaultReportNumberPattern
 	}
 	re, err := reportPattern(expr)
 	if err != nil {
-		return E(http.StatusInternalServerError, CodeInternal,
+		return E(CodeInternal,
 			"The agency's report number pattern %q is not a valid regular expression; an administrator must correct it.", expr)
 	}
-	if !re.MatchString(rn) {
-		if expr == DefaultReportNumberPattern {
-			return E(http.StatusUnprocessableEntity, CodeInvalidReportNumber,
-				"The report number %q is not in the agency's format: two digits, a hyphen and five or six digits, such as 20-042436.", rn)
-		}
-		return E(http.StatusUnprocessableEntity, CodeInvalidReportNumber,
-			"The report number %q is not in the agency's format (%s).", rn, expr)
+	if re.MatchString(rn) {
+		return nil
 	}
-	if !slices.Contains(p.PurposeCategories, cat) {
-		return E(http.StatusUnprocessableEntity, CodeInvalidPurposeCategory,
-			"The purpose category %q is not an authorized one; choose one of: %s.", cat, strings.Join(p.PurposeCategories, ", "))
+	if expr == DefaultReportNumberPattern {
+		return E(CodeInvalidReportNumber,
+			"The report number %q is not in the agency's format: two digits, a hyphen and five or six digits, such as 20-042436.", rn)
 	}
-	if term, found := p.ProhibitedTerm(purpose); found {
-		return E(http.StatusForbidden, CodeProhibitedPurpose,
-			"This search is refused: its purpose names %q, a use the agency's ALPR policy prohibits. The refusal is recorded in the audit trail.", term)
+	return E(CodeInvalidReportNumber,
+		"The report number %q is not in the agency's format (%s).", rn, expr)
+}
+
+// CheckProhibited applies the encoding rules and the prohibited-term rule
+// to a field that states why or for whom (a search purpose, a hotlist
+// request's explanation, vehicle description, instructions or contact):
+// 422 invalid_field, 403 prohibited_purpose naming the field and the term,
+// or nil.
+func (p Policy) CheckProhibited(field, text string) *Error {
+	if e := CheckEncoding(field, text); e != nil {
+		return e
 	}
-	if n := len([]rune(purpose)); n < p.MinPurposeLength {
-		return E(http.StatusUnprocessableEntity, CodePurposeTooVague,
-			"The written purpose is %d characters long; describe the case in at least %d, such as what happened and what vehicle is sought.", n, p.MinPurposeLength)
-	}
-	if p.vague(purpose) {
-		return E(http.StatusUnprocessableEntity, CodePurposeTooVague,
-			"The written purpose %q says too little; describe what happened and what vehicle is sought.", purpose)
+	if term, found := p.ProhibitedTerm(text); found {
+		return E(CodeProhibitedPurpose,
+			"This is refused: the %s names %q, a use the agency's ALPR policy prohibits. The refusal is recorded in the audit trail.",
+			strings.ReplaceAll(field, "_", " "), term)
 	}
 	return nil
 }

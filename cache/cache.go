@@ -126,10 +126,12 @@ type Cache struct {
 }
 
 // DefaultDir is where caches live: the "alprdesk" folder of the OS user
-// data directory ($XDG_DATA_HOME or ~/.local/share on Linux and BSD, the
-// user configuration directory elsewhere: Application Support on macOS,
-// AppData on Windows). Not the cache directory: the outbox in it must
-// survive cache cleaners.
+// data directory ($XDG_DATA_HOME or ~/.local/share on Linux and BSD,
+// Application Support on macOS, %LocalAppData% on Windows). Not the Linux
+// cache directory: the outbox in it must survive cache cleaners. On Windows
+// %LocalAppData% (os.UserCacheDir) is the machine-local data folder: unlike
+// %AppData% (Roaming, where Fyne keeps its preferences) it never travels
+// with a roaming profile, and Disk Cleanup leaves it alone.
 func DefaultDir() (string, error) {
 	d, err := userDataDir()
 	if err != nil {
@@ -140,7 +142,9 @@ func DefaultDir() (string, error) {
 
 func userDataDir() (string, error) {
 	switch runtime.GOOS {
-	case "windows", "darwin", "ios", "plan9", "android":
+	case "windows":
+		return os.UserCacheDir()
+	case "darwin", "ios", "plan9", "android":
 		return os.UserConfigDir()
 	}
 	if d := os.Getenv("XDG_DATA_HOME"); filepath.IsAbs(d) {

@@ -7,12 +7,13 @@ import (
 
 // PurgeStats counts what a purge removed.
 type PurgeStats struct {
-	Results, Photos, Searches, Refusals int64
+	Results, Photos, Searches, Refusals, Verdicts int64
 }
 
 // Purge removes everything captured (results, photos) or saved (searches,
-// recorded refusals) more than the retention period ago, by the cache's
-// clock. Open runs it, and then every PurgeEvery.
+// recorded refusals, verdicts still waiting in the outbox: the store would
+// refuse them as outside the retention period) more than the retention
+// period ago, by the cache's clock. Open runs it, and then every PurgeEvery.
 func (c *Cache) Purge() (PurgeStats, error) {
 	var st PurgeStats
 	cut := c.cutoff().Unix()
@@ -29,6 +30,7 @@ func (c *Cache) Purge() (PurgeStats, error) {
 		{`DELETE FROM photos WHERE captured_at < ?`, &st.Photos},
 		{`DELETE FROM searches WHERE saved_at < ?`, &st.Searches},
 		{`DELETE FROM refusals WHERE at < ?`, &st.Refusals},
+		{`DELETE FROM outbox WHERE kind = '` + KindVerification + `' AND created_at < ?`, &st.Verdicts},
 	} {
 		res, err := tx.Exec(q.sql, cut)
 		if err != nil {

@@ -177,9 +177,11 @@ func IsLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// transport builds the HTTP transport, trusting CAFile besides the system.
+// transport builds the HTTP transport, trusting CAFile besides the system
+// and going through the system's proxy (see systemProxy).
 func transport(caFile string) (*http.Transport, error) {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.Proxy = systemProxy()
 	tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 	if caFile == "" {
 		return tr, nil
@@ -290,7 +292,7 @@ func (c *Client) do(ctx context.Context, cl *call) error {
 	if errors.Is(err, ErrTokenExpired) {
 		var e *Error
 		errors.As(err, &e)
-		return &Error{Status: http.StatusUnauthorized, Code: api.CodeUnauthorized, Message: e.Message}
+		return storeError(api.CodeUnauthorized, e.Message)
 	}
 	return err
 }
@@ -323,7 +325,7 @@ func (c *Client) once(ctx context.Context, cl *call) error {
 	if cl.auth {
 		tok := c.Tokens().AccessToken
 		if tok == "" {
-			return &Error{Status: http.StatusUnauthorized, Code: api.CodeUnauthorized, Message: "Not signed in: sign in first."}
+			return storeError(api.CodeUnauthorized, "Not signed in: sign in first.")
 		}
 		cl.usedToken = tok
 		r.SetAuthToken(tok)

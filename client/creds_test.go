@@ -111,10 +111,11 @@ func TestKeyringCacheKeyIsStablePerInstall(t *testing.T) {
 	}
 }
 
-// TestNoKeyring runs itself in a child process whose session bus points
-// nowhere: every keyring use must say ErrNoKeyring, clearly.
+// TestNoKeyring runs itself in a child process whose keyring fails (see
+// breakKeyring): every keyring use must say ErrNoKeyring, clearly.
 func TestNoKeyring(t *testing.T) {
 	if os.Getenv("ALPR_NO_KEYRING_CHILD") == "1" {
+		breakKeyring()
 		k := &Keyring{Host: "nowhere:1"}
 		checks := map[string]error{"Available": k.Available(), "Save": k.Save("u", SavedSession{RefreshToken: "x"})}
 		_, checks["Load"] = k.Load("u")
@@ -130,7 +131,7 @@ func TestNoKeyring(t *testing.T) {
 		return
 	}
 	cmd := exec.Command(os.Args[0], "-test.run", "^TestNoKeyring$", "-test.v")
-	cmd.Env = append(os.Environ(), "ALPR_NO_KEYRING_CHILD=1", "DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent/bus")
+	cmd.Env = append(os.Environ(), "ALPR_NO_KEYRING_CHILD=1", noKeyringEnv)
 	out, err := cmd.CombinedOutput()
 	if err != nil || !bytes.Contains(out, []byte("--- PASS: TestNoKeyring")) {
 		t.Fatalf("child: %v\n%s", err, out)

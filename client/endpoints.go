@@ -78,15 +78,35 @@ func (c *Client) Health(ctx context.Context) (*api.Health, error) {
 
 // Login signs in interactively (POST /v1/auth/login). The refresh token
 // then lives one shift (ShiftLength) at most. A session the client held
-// before (e.g. before an idle lock) is revoked on the store. Errors: ErrUnauthorized
-// (wrong username or password), ErrAccountLocked, ErrOffline, ErrTLS.
+// before (e.g. before an idle lock) is revoked on the store. For a user
+// with a second factor the password step answers an *MFAChallenge error
+// (errors.Is ErrMFARequired): finish with LoginMFA or LoginRecovery. Other
+// errors: ErrUnauthorized (wrong username or password), ErrAccountLocked,
+// ErrRateLimited, ErrOffline, ErrTLS.
 func (c *Client) Login(ctx context.Context, username, password string) (*api.TokenResponse, error) {
-	var tr api.TokenResponse
+	var ans loginAnswer
 	err := c.do(ctx, &call{method: http.MethodPost, path: "/v1/auth/login",
-		body: api.LoginRequest{Username: username, Password: password}, out: &tr})
+		body: api.LoginRequest{Username: username, Password: password}, out: &ans})
 	if err != nil {
 		return nil, err
 	}
+	if ans.MFARequired {
+		return nil, &MFAChallenge{Token: ans.MFAToken, Username: username,
+			Expires: c.cfg.Now().Add(time.Duration(ans.ExpiresIn) * time.Second)}
+	}
+	return c.signedIn(ctx, username, ans.TokenResponse), nil
+}
+
+// loginAnswer is either answer of POST /v1/auth/login.
+type loginAnswer struct {
+	api.TokenResponse
+	MFARequired bool   `json:"mfa_required"`
+	MFAToken    string `json:"mfa_token"`
+}
+
+// signedIn installs the tokens of an interactive sign-in and revokes the
+// session held before it.
+func (c *Client) signedIn(ctx context.Context, username string, tr api.TokenResponse) *api.TokenResponse {
 	now := c.cfg.Now()
 	c.mu.Lock()
 	c.policy = nil
@@ -102,7 +122,7 @@ func (c *Client) Login(ctx context.Context, username, password string) (*api.Tok
 		_ = c.do(ctx, &call{method: http.MethodPost, path: "/v1/auth/logout", noRenew: true,
 			body: api.RefreshRequest{RefreshToken: previous}})
 	}
-	return &tr, nil
+	return &tr
 }
 
 func (c *Client) tokensFrom(tr api.TokenResponse, refreshExpires, now time.Time) Tokens {
@@ -120,7 +140,7 @@ func (c *Client) tokensFrom(tr api.TokenResponse, refreshExpires, now time.Time)
 func (c *Client) Refresh(ctx context.Context) (*api.TokenResponse, error) {
 	t := c.Tokens()
 	if t.RefreshToken == "" {
-		return nil, &Error{Status: http.StatusUnauthorized, Code: api.CodeUnauthorized, Message: "Not signed in: sign in first."}
+		return nil, storeError(api.CodeUnauthorized, "Not signed in: sign in first.")
 	}
 	return c.Resume(ctx, t.RefreshToken, t.RefreshExpires)
 }
@@ -153,7 +173,7 @@ func (c *Client) renew(ctx context.Context, usedToken string) error {
 	_, err := c.Refresh(ctx)
 	if err != nil {
 		if e, ok := err.(*Error); ok && e.Status >= 400 && e.Status < 500 {
-			return &Error{Status: http.StatusUnauthorized, Code: api.CodeUnauthorized, Message: e.Message}
+			return storeError(api.CodeUnauthorized, e.Message)
 		}
 	}
 	return err
@@ -235,10 +255,12 @@ func (c *Client) Search(ctx context.Context, req api.SearchRequest) (*api.Search
 	return &r, nil
 }
 
-// Via names how a read was reached: through a search or a hotlist alert.
+// Via names how a read was reached: through a search, a hotlist alert or
+// an analysis.
 type Via struct {
-	SearchID string
-	AlertID  string
+	SearchID   string
+	AlertID    string
+	AnalysisID string
 }
 
 // BySearch is a Via for a read a search returned.
@@ -254,6 +276,9 @@ func (v Via) query() url.Values {
 	}
 	if v.AlertID != "" {
 		q.Set("alert_id", v.AlertID)
+	}
+	if v.AnalysisID != "" {
+		q.Set("analysis_id", v.AnalysisID)
 	}
 	return q
 }

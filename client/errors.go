@@ -18,44 +18,71 @@ import (
 // Sentinel errors. Every error a Client method returns for a store answer
 // or a network fault is a *Error that matches exactly one of these with
 // errors.Is (and ErrUnauthorized as well for every 401), so the UI can
-// branch on them while showing Error(), the store's own sentence.
+// branch on them while showing Error(), the store's own sentence. The
+// sentinels of store answers are derived from api's error table (their
+// text is the table's meaning of the code); every code of the table has
+// one (TestEveryTableCodeHasASentinel).
 var (
-	// Policy refusals (DESIGN.md rules 1-3).
-	ErrCaseContextRequired    = errors.New("a report number and a purpose are required")
-	ErrInvalidReportNumber    = errors.New("the report number does not match the agency's pattern")
-	ErrInvalidPurposeCategory = errors.New("the purpose category is not an authorized one")
-	ErrPurposeTooVague        = errors.New("the written justification is too short or only filler")
-	ErrProhibitedPurpose      = errors.New("the purpose names a prohibited use")
-	ErrTrainingRequired       = errors.New("no training is on record for this user")
+	// Policy refusals (docs/POLICY.md).
+	ErrCaseContextRequired    = sentinelFor(api.CodeCaseContextRequired)
+	ErrInvalidReportNumber    = sentinelFor(api.CodeInvalidReportNumber)
+	ErrInvalidPurposeCategory = sentinelFor(api.CodeInvalidPurposeCategory)
+	ErrPurposeTooVague        = sentinelFor(api.CodePurposeTooVague)
+	ErrProhibitedPurpose      = sentinelFor(api.CodeProhibitedPurpose)
+	ErrTrainingRequired       = sentinelFor(api.CodeTrainingRequired)
 
 	// Search refusals.
-	ErrPatternTooBroad      = errors.New("the plate pattern has too few known characters")
-	ErrSearchTooBroad       = errors.New("the search needs a plate, or a short window and an area")
-	ErrFeatureNotSearchable = errors.New("the feature is not searchable")
-	ErrOutsideRetention     = errors.New("the read is outside the retention period")
-	ErrVerificationRequired = errors.New("the read must be verified first")
-	ErrConflict             = errors.New("the request conflicts with the store's state")
+	ErrPatternTooBroad      = sentinelFor(api.CodePatternTooBroad)
+	ErrSearchTooBroad       = sentinelFor(api.CodeSearchTooBroad)
+	ErrFeatureNotSearchable = sentinelFor(api.CodeFeatureNotSearchable)
+	ErrOutsideRetention     = sentinelFor(api.CodeOutsideRetention)
+	ErrVerificationRequired = sentinelFor(api.CodeVerificationRequired)
+	ErrConflict             = sentinelFor(api.CodeConflict)
+
+	// Analysis refusals (DESIGN.md, Analyses).
+	ErrSceneTooBroad        = sentinelFor(api.CodeSceneTooBroad)
+	ErrAnalysisNotPermitted = sentinelFor(api.CodeAnalysisNotPermitted)
+
+	// Hit outcomes.
+	ErrOutcomeExists  = sentinelFor(api.CodeOutcomeExists)
+	ErrReasonRequired = sentinelFor(api.CodeReasonRequired)
+
+	// Second factor (DESIGN.md, Sign-in with a second factor).
+	// ErrMFARequired is no answer of the store's: Login returns it when the
+	// password step asks for a code.
+	ErrMFARequired           = errors.New("the sign-in needs a code of the second factor")
+	ErrInvalidMFACode        = sentinelFor(api.CodeInvalidMFACode)
+	ErrMFACodeReused         = sentinelFor(api.CodeMFACodeReused)
+	ErrMFAEnrollmentRequired = sentinelFor(api.CodeMFAEnrollmentRequired)
+	ErrMFARequiredByPolicy   = sentinelFor(api.CodeMFARequiredByPolicy)
+
+	// The store's audit chain does not verify: it serves only audit reads.
+	ErrChainBroken = sentinelFor(api.CodeChainBroken)
+	// The store cannot reach its database just now (retry later).
+	ErrStoreUnavailable = sentinelFor(api.CodeStoreUnavailable)
 
 	// Access.
-	ErrUnauthorized  = errors.New("not signed in, or the session has ended")
-	ErrTokenExpired  = errors.New("the access token has expired")
-	ErrAccountLocked = errors.New("the account is locked")
-	ErrForbidden     = errors.New("the user's role does not allow this")
+	ErrUnauthorized  = sentinelFor(api.CodeUnauthorized)
+	ErrTokenExpired  = sentinelFor(api.CodeTokenExpired)
+	ErrAccountLocked = sentinelFor(api.CodeAccountLocked)
+	ErrForbidden     = sentinelFor(api.CodeForbidden)
 
-	// Generic request errors.
-	ErrNotFound         = errors.New("not found")
-	ErrInvalidField     = errors.New("a field is invalid")
-	ErrBadRequest       = errors.New("the store could not read the request")
-	ErrTooLarge         = errors.New("the request is too large")
-	ErrRateLimited      = errors.New("too many requests")
-	ErrServer           = errors.New("the store failed")
-	ErrUnexpected       = errors.New("unexpected answer from the store")
-	ErrMethodNotAllowed = errors.New("method not allowed")
+	// Generic request errors. ErrBadRequest is the sentinel of both codes
+	// of an unreadable request and of any other 4xx without a code.
+	ErrNotFound         = sentinelFor(api.CodeNotFound)
+	ErrInvalidField     = sentinelFor(api.CodeInvalidField)
+	ErrBadRequest       = sentinelFor(api.CodeMalformedJSON, api.CodeUnknownField)
+	ErrTooLarge         = sentinelFor(api.CodeTooLarge)
+	ErrRateLimited      = sentinelFor(api.CodeRateLimited)
+	ErrServer           = sentinelFor(api.CodeInternal)
+	ErrMethodNotAllowed = sentinelFor(api.CodeMethodNotAllowed)
+	ErrUnsupportedType  = sentinelFor(api.CodeUnsupportedMediaType)
 
-	// Transport and configuration.
-	ErrOffline  = errors.New("the store is unreachable")
-	ErrTLS      = errors.New("the store's certificate cannot be trusted")
-	ErrInsecure = errors.New("plain http is allowed only to this computer (loopback)")
+	// Answers the client could not decode, transport and configuration.
+	ErrUnexpected = localSentinel(CodeUnexpected, "unexpected answer from the store")
+	ErrOffline    = localSentinel(CodeOffline, "the store is unreachable")
+	ErrTLS        = localSentinel(CodeTLS, "the store's certificate cannot be trusted")
+	ErrInsecure   = errors.New("plain http is allowed only to this computer (loopback)")
 )
 
 // Codes of the errors that do not come from the store.
@@ -66,34 +93,35 @@ const (
 	CodeUnexpected = "unexpected"
 )
 
-var codeSentinels = map[string]error{
-	api.CodeCaseContextRequired:    ErrCaseContextRequired,
-	api.CodeInvalidReportNumber:    ErrInvalidReportNumber,
-	api.CodeInvalidPurposeCategory: ErrInvalidPurposeCategory,
-	api.CodePurposeTooVague:        ErrPurposeTooVague,
-	api.CodeProhibitedPurpose:      ErrProhibitedPurpose,
-	api.CodeTrainingRequired:       ErrTrainingRequired,
-	api.CodePatternTooBroad:        ErrPatternTooBroad,
-	api.CodeSearchTooBroad:         ErrSearchTooBroad,
-	api.CodeFeatureNotSearchable:   ErrFeatureNotSearchable,
-	api.CodeOutsideRetention:       ErrOutsideRetention,
-	api.CodeVerificationRequired:   ErrVerificationRequired,
-	api.CodeConflict:               ErrConflict,
-	api.CodeUnauthorized:           ErrUnauthorized,
-	api.CodeTokenExpired:           ErrTokenExpired,
-	api.CodeAccountLocked:          ErrAccountLocked,
-	api.CodeForbidden:              ErrForbidden,
-	api.CodeNotFound:               ErrNotFound,
-	api.CodeInvalidField:           ErrInvalidField,
-	api.CodeMalformedJSON:          ErrBadRequest,
-	api.CodeUnknownField:           ErrBadRequest,
-	api.CodeTooLarge:               ErrTooLarge,
-	api.CodeRateLimited:            ErrRateLimited,
-	api.CodeInternal:               ErrServer,
-	api.CodeMethodNotAllowed:       ErrMethodNotAllowed,
-	CodeOffline:                    ErrOffline,
-	CodeTLS:                        ErrTLS,
-	CodeUnexpected:                 ErrUnexpected,
+// codeSentinels maps every error code to its sentinel; sentinelFor and
+// localSentinel fill it.
+var codeSentinels = map[string]error{}
+
+// sentinelFor makes the sentinel of one or more codes of api's error
+// table, worded as the table's meaning of the first.
+func sentinelFor(codes ...string) error {
+	c, ok := api.LookupCode(codes[0])
+	if !ok {
+		panic("client: " + codes[0] + " is not in api's error table")
+	}
+	err := errors.New(c.Meaning)
+	for _, code := range codes {
+		codeSentinels[code] = err
+	}
+	return err
+}
+
+// localSentinel makes the sentinel of a code only the client produces.
+func localSentinel(code, text string) error {
+	err := errors.New(text)
+	codeSentinels[code] = err
+	return err
+}
+
+// storeError is an answer of the store the client builds itself (a 401
+// before any request is sent, for example): its status is the code's.
+func storeError(code, message string) *Error {
+	return &Error{Status: api.StatusOf(code), Code: code, Message: message}
 }
 
 // Error is every failure of a call to the store: an error answer (Status
@@ -167,7 +195,7 @@ func (e *Error) As(target any) bool {
 	if !ok || e.Status == 0 {
 		return false
 	}
-	*p = &api.Error{Status: e.Status, Code: e.Code, Message: e.Message}
+	*p = &api.Error{Code: e.Code, Message: e.Message}
 	return true
 }
 

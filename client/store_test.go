@@ -173,7 +173,7 @@ func TestWrongPasswordAndLockout(t *testing.T) {
 		t.Fatalf("after 5 failures = %v, want ErrAccountLocked", err)
 	}
 	var ae *api.Error
-	if !errors.As(err, &ae) || ae.Status != 423 || ae.Code != api.CodeAccountLocked {
+	if !errors.As(err, &ae) || ae.Status() != 423 || ae.Code != api.CodeAccountLocked {
 		t.Fatalf("errors.As *api.Error = %+v", ae)
 	}
 }

@@ -48,13 +48,7 @@ func (c *Client) SetSearchOutcome(ctx context.Context, searchID, outcome, note s
 // (GET /v1/reports/efficacy; supervisors). A zero to means now, a zero
 // from one year before to.
 func (c *Client) Efficacy(ctx context.Context, from, to time.Time) (*api.Efficacy, error) {
-	q := url.Values{}
-	if !from.IsZero() {
-		q.Set("from", from.UTC().Format(time.RFC3339))
-	}
-	if !to.IsZero() {
-		q.Set("to", to.UTC().Format(time.RFC3339))
-	}
+	q := period(from, to)
 	var e api.Efficacy
 	if err := c.get(ctx, "/v1/reports/efficacy", q, &e); err != nil {
 		return nil, err

@@ -63,13 +63,31 @@ func TestNewRefusesPlainHTTPOffLoopback(t *testing.T) {
 	}
 }
 
+// TestEveryTableCodeHasASentinel: the sentinels are derived from api's
+// error table, so every code of it has one.
+func TestEveryTableCodeHasASentinel(t *testing.T) {
+	for _, c := range api.ErrorCodes() {
+		s := codeSentinels[c.Code]
+		if s == nil {
+			t.Errorf("%s has no sentinel", c.Code)
+			continue
+		}
+		if err := decodeError(c.Status, []byte(`{"error":{"code":"`+c.Code+`","message":"m"}}`)); !errors.Is(err, s) {
+			t.Errorf("a %d %s answer does not match its sentinel", c.Status, c.Code)
+		}
+	}
+	if len(codeSentinels) < len(api.ErrorCodes()) {
+		t.Fatalf("%d sentinels for %d codes", len(codeSentinels), len(api.ErrorCodes()))
+	}
+}
+
 func TestErrorAnswersMapToSentinels(t *testing.T) {
 	for code, sentinel := range codeSentinels {
 		if code == CodeOffline || code == CodeTLS || code == CodeUnexpected {
 			continue
 		}
 		body := `{"error":{"code":"` + code + `","message":"The store says no: ` + code + `."}}`
-		err := error(decodeError(422, []byte(body)))
+		err := error(decodeError(api.StatusOf(code), []byte(body)))
 		if !errors.Is(err, sentinel) {
 			t.Errorf("%s does not match its sentinel", code)
 		}
@@ -77,7 +95,7 @@ func TestErrorAnswersMapToSentinels(t *testing.T) {
 			t.Errorf("%s: message %q", code, err.Error())
 		}
 		var ae *api.Error
-		if !errors.As(err, &ae) || ae.Code != code || ae.Status != 422 {
+		if !errors.As(err, &ae) || ae.Code != code || ae.Status() != api.StatusOf(code) {
 			t.Errorf("%s: errors.As *api.Error = %+v", code, ae)
 		}
 		if !errors.Is(err, &api.Error{Code: code}) {
@@ -130,7 +148,13 @@ func TestUnreachableStoreIsOffline(t *testing.T) {
 	if !errors.Is(err, ErrOffline) || IsPermanent(err) {
 		t.Fatalf("Health = %v, want ErrOffline", err)
 	}
-	if !strings.Contains(err.Error(), "cannot be reached") || !strings.Contains(err.Error(), "connection refused") {
+	// The cause is the refused dial itself, named in the OS's own words
+	// ("connection refused" on Linux, WSAECONNREFUSED's text on Windows).
+	var dial *net.OpError
+	if !errors.As(err, &dial) || dial.Op != "dial" || dial.Err == nil {
+		t.Fatalf("Health = %v, want a wrapped dial error", err)
+	}
+	if !strings.Contains(err.Error(), "cannot be reached") || !strings.Contains(err.Error(), dial.Err.Error()) {
 		t.Errorf("message: %q", err)
 	}
 	_, err = c.Login(context.Background(), "detective", "pw")

@@ -110,11 +110,16 @@ pg createdb -h 127.0.0.1 -p "$port" -U postgres alpr_test
 export ALPR_TEST_POSTGRES="postgres://postgres@127.0.0.1:$port/alpr_test?sslmode=disable"
 export ALPR_REQUIRE_POSTGRES=1
 echo "pg-test: PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$port (data in $dir, removed at the end)" >&2
-# COMMAND runs in the background so that a signal to this script stops it
-# (and then the server) at once instead of after COMMAND ends by itself.
-"$@" &
+# COMMAND runs in the background, in a process group of its own, so that a
+# signal to this script stops all of it (go test and its test binaries) at
+# once, and then the server, instead of after COMMAND ends by itself.
+if command -v setsid >/dev/null 2>&1; then
+  setsid "$@" &
+else
+  "$@" &
+fi
 child=$!
-trap 'kill -TERM "$child" 2>/dev/null || true' INT TERM
+trap 'kill -TERM -- "-$child" 2>/dev/null || kill -TERM "$child" 2>/dev/null || true' INT TERM
 while :; do
   status=0
   wait "$child" || status=$?

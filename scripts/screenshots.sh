@@ -92,7 +92,22 @@ shot 12-timeline 6
 click 50 211; sleep 1.5; click 200 250
 shot 13-training 1
 
+# Analyses (the case above is a robbery, a convoy category): a convoy for
+# the demo world's convoy exercise (seed 1: 6HXJ582), under the co-travel
+# notice; the companion's first co-read in the photo panel; the scene map.
+click 40 250                  # Analyses
+click 355 133                 # Convoy
+click 280 172; typ "6HXJ582"
+click 855 133                 # Run analysis
+shot 14-analyses-convoy 3
+click 266 450                 # the companion
+shot 15-analyses-convoy-read 3
+click 210 133                 # Common plates
+click 715 192                 # Scene 1: Circle…
+shot 16-analyses-scene-map 4
+key Escape
+
 # The lock screen (Session menu, Lock now).
 click 40 14; click 80 52
-shot 14-locked 1
+shot 17-locked 1
 echo "screenshots in $out/"

@@ -125,7 +125,7 @@ func (a *Admin) audit(tx Tx, action string, q map[string]any) error {
 }
 
 // modify loads a user, applies fn and audits the change.
-func (a *Admin) modify(ctx context.Context, username, action string, fn func(u *UserRecord) error) error {
+func (a *Admin) modify(ctx context.Context, username, action string, fn func(tx Tx, u *UserRecord) error) error {
 	return a.St.Update(ctx, func(tx Tx) error {
 		u, err := tx.GetUser(username)
 		if errors.Is(err, ErrNotFound) {
@@ -133,7 +133,7 @@ func (a *Admin) modify(ctx context.Context, username, action string, fn func(u *
 		} else if err != nil {
 			return err
 		}
-		if err := fn(u); err != nil {
+		if err := fn(tx, u); err != nil {
 			return err
 		}
 		if err := tx.UpdateUser(u); err != nil {
@@ -149,7 +149,7 @@ func (a *Admin) SetUser(ctx context.Context, username string, c UserChange) erro
 	if c.Trained == nil && c.Role == nil && c.Team == nil {
 		return errors.New("nothing to change: give --trained, --role or --team")
 	}
-	return a.modify(ctx, username, ActionUserSet, func(u *UserRecord) error {
+	return a.modify(ctx, username, ActionUserSet, func(_ Tx, u *UserRecord) error {
 		if c.Trained != nil {
 			if err := validDate(*c.Trained); err != nil {
 				return err
@@ -169,33 +169,59 @@ func (a *Admin) SetUser(ctx context.Context, username string, c UserChange) erro
 	})
 }
 
-// SetDisabled disables or enables an account.
+// SetDisabled disables or enables an account. Disabling revokes every
+// token the user holds, so that none of them works after a re-enable.
 func (a *Admin) SetDisabled(ctx context.Context, username string, disabled bool) error {
 	action := ActionUserEnable
 	if disabled {
 		action = ActionUserDisable
 	}
-	return a.modify(ctx, username, action, func(u *UserRecord) error {
+	return a.modify(ctx, username, action, func(tx Tx, u *UserRecord) error {
 		u.Disabled = disabled
+		if disabled {
+			return tx.RevokeUserTokens(username, "")
+		}
 		return nil
 	})
 }
 
-// Unlock clears a lockout.
+// Unlock clears a lockout (the failed sign-ins counted on the username).
 func (a *Admin) Unlock(ctx context.Context, username string) error {
-	return a.modify(ctx, username, ActionUserUnlock, func(u *UserRecord) error {
+	return a.modify(ctx, username, ActionUserUnlock, func(tx Tx, u *UserRecord) error {
 		u.FailedLogins, u.LockedUntil = 0, time.Time{}
-		return nil
+		return tx.ClearLoginFailures(username)
 	})
 }
 
-// Users lists every account.
+// ResetMFA removes a user's second factor (a lost phone); the user signs
+// in with the password alone and may enrol again.
+func (a *Admin) ResetMFA(ctx context.Context, username string) error {
+	return a.modify(ctx, username, ActionMFAReset, func(tx Tx, u *UserRecord) error {
+		if _, err := tx.GetMFA(username); errors.Is(err, ErrNotFound) {
+			return fmt.Errorf("the user %s has no second factor", username)
+		} else if err != nil {
+			return err
+		}
+		return tx.DeleteMFA(username)
+	})
+}
+
+// Users lists every account, with the lockout counted on each username.
 func (a *Admin) Users(ctx context.Context) ([]UserRecord, error) {
 	var out []UserRecord
 	err := a.St.View(ctx, func(tx ReadTx) error {
 		var err error
-		out, err = tx.ListUsers()
-		return err
+		if out, err = tx.ListUsers(); err != nil {
+			return err
+		}
+		for i := range out {
+			f, err := tx.LoginFailures(out[i].Username)
+			if err != nil {
+				return err
+			}
+			out[i].FailedLogins, out[i].LockedUntil = f.Failures, f.LockedUntil
+		}
+		return nil
 	})
 	return out, err
 }

@@ -233,8 +233,9 @@ func (s *Server) reloadHotlists(ctx context.Context) error {
 	return nil
 }
 
-// hotlistLoop expires entries, purges orphan alerts and picks up entries
-// changed by another process, every HotlistEvery.
+// hotlistLoop expires entries and purges orphan alerts (on one node at a
+// time), and picks up entries changed by another process or node whose
+// notification this node missed, every HotlistEvery.
 func (s *Server) hotlistLoop(ctx context.Context) {
 	t := time.NewTicker(s.cfg.HotlistEvery)
 	defer t.Stop()
@@ -244,11 +245,13 @@ func (s *Server) hotlistLoop(ctx context.Context) {
 			return
 		case <-t.C:
 		}
-		if n, err := s.ExpireHotlists(ctx); err != nil && ctx.Err() == nil {
-			s.cfg.Logf("store: hotlist expiry: %v", err)
-		} else if n > 0 {
-			s.cfg.Logf("store: %d hotlist entries expired", n)
-		}
+		s.leased(ctx, jobHotlistExpiry, s.cfg.HotlistEvery, func() {
+			if n, err := s.ExpireHotlists(ctx); err != nil && ctx.Err() == nil {
+				s.cfg.Logf("store: hotlist expiry: %v", err)
+			} else if n > 0 {
+				s.cfg.Logf("store: %d hotlist entries expired", n)
+			}
+		})
 		var gen int64
 		err := s.st.View(ctx, func(tx ReadTx) error {
 			var err error
@@ -269,6 +272,9 @@ func (s *Server) storeRead(tx Tx, rec *ReadRecord, hits *int) (bool, error) {
 		return dup, err
 	}
 	now := s.now().Truncate(time.Millisecond)
+	if err := countAt(tx, now, CounterReads, "", 1); err != nil {
+		return false, err
+	}
 	matches := s.hot.idx.Load().match(rec.Meta.Plate, rec.Meta.State, now)
 	if len(matches) == 0 {
 		return false, nil
@@ -279,7 +285,8 @@ func (s *Server) storeRead(tx Tx, rec *ReadRecord, hits *int) (bool, error) {
 	}
 	for _, m := range matches {
 		a := api.Alert{Read: *read, Entry: m.entry.HotlistEntry, List: m.entry.List, Match: m.match,
-			Instructions: m.entry.Instructions, Contact: m.entry.Contact, At: now}
+			Instructions: m.entry.Instructions, Contact: m.entry.Contact, At: now,
+			Check: HitCheck(*read, m.entry.HotlistEntry, s.policy.Colors)}
 		ar := &AlertRecord{ReadID: read.ID, EntryID: m.entry.ID, List: a.List, Match: a.Match,
 			RequestedBy: m.entry.RequestedBy, At: now}
 		err := tx.InsertAlert(ar, func(seq int64) ([]byte, error) {
@@ -287,6 +294,9 @@ func (s *Server) storeRead(tx Tx, rec *ReadRecord, hits *int) (bool, error) {
 			return json.Marshal(a)
 		})
 		if err != nil {
+			return false, err
+		}
+		if err := countAt(tx, now, CounterHit, a.List, 1); err != nil {
 			return false, err
 		}
 		*hits++
@@ -328,7 +338,7 @@ func checkAlertUser(sess *session) *api.Error {
 		return forbidden("The role %s receives no hotlist alerts.", sess.role())
 	}
 	if sess.user.TrainedOn == "" {
-		return api.E(http.StatusForbidden, api.CodeTrainingRequired,
+		return api.E(api.CodeTrainingRequired,
 			"%s has no ALPR training on record; hotlist alerts are shown only after training.", sess.username())
 	}
 	return nil
@@ -350,6 +360,9 @@ func (s *Server) alertStream(w http.ResponseWriter, r *http.Request, sess *sessi
 	}
 	wake := s.hot.hub.subscribe()
 	defer s.hot.hub.unsubscribe(wake)
+	// The server's ReadTimeout bounds reading requests; a stream reads
+	// nothing more and lives until the caller leaves, so it lifts it.
+	_ = http.NewResponseController(w).SetReadDeadline(time.Time{})
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-store")
@@ -362,16 +375,25 @@ func (s *Server) alertStream(w http.ResponseWriter, r *http.Request, sess *sessi
 	send := func() error {
 		for {
 			var as []AlertRecord
+			var data [][]byte
 			err := s.st.View(r.Context(), func(tx ReadTx) error {
 				var err error
-				as, err = tx.AlertsAfter(last, v, streamBatch)
-				return err
+				if as, err = tx.AlertsAfter(last, v, streamBatch); err != nil {
+					return err
+				}
+				data = make([][]byte, len(as))
+				for i := range as {
+					if data[i], err = s.servedData(tx, &as[i]); err != nil {
+						return err
+					}
+				}
+				return nil
 			})
 			if err != nil {
 				return err
 			}
-			for _, a := range as {
-				if _, err := fmt.Fprintf(w, "id: %s\nevent: hit\ndata: %s\n\n", AlertID(a.Seq), a.Data); err != nil {
+			for i, a := range as {
+				if _, err := fmt.Fprintf(w, "id: %s\nevent: hit\ndata: %s\n\n", AlertID(a.Seq), data[i]); err != nil {
 					return err
 				}
 				last = a.Seq
@@ -413,7 +435,7 @@ func (s *Server) streamStart(r *http.Request, sess *session) (int64, error) {
 	if lastID != "" {
 		var ok bool
 		if last, ok = parseAlertID(lastID); !ok {
-			return 0, api.E(http.StatusUnprocessableEntity, api.CodeInvalidField,
+			return 0, api.E(api.CodeInvalidField,
 				"The Last-Event-ID header holds %q, which is not an alert id such as al_12.", lastID)
 		}
 	}
@@ -521,12 +543,12 @@ func (s *Server) ackAlert(w http.ResponseWriter, r *http.Request, sess *session)
 			return err
 		}
 		if !ok {
-			return api.E(http.StatusConflict, api.CodeVerificationRequired,
+			return api.E(api.CodeVerificationRequired,
 				"Verify the photo of the read %s through this alert first (confirmed, misread, wrong state or unreadable); officers always check a hit before acting on it.", a.ReadID)
 		}
 		err = tx.InsertAlertAck(ack)
 		if errors.Is(err, ErrExists) {
-			return api.E(http.StatusConflict, api.CodeConflict, "You already acknowledged the alert %s.", al.ID)
+			return api.E(api.CodeConflict, "You already acknowledged the alert %s.", al.ID)
 		}
 		return err
 	})

@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
+	"time"
 
 	"alprdesk/api"
 )
@@ -18,8 +20,35 @@ type ChainChecker struct {
 	v    api.AuditVerify
 	prev string
 	want int64
+	// claims are the heads recorded inside the chain (samples, exports).
+	claims []HeadClaim
 	// Problem says in a sentence what is wrong with the first broken entry.
 	Problem string
+}
+
+// HeadClaim is a chain head recorded inside the chain: the audit entry By
+// (a monthly sample, an export) wrote down that entry Head.Seq had hash
+// Head.Hash when it was made.
+type HeadClaim struct {
+	By     int64
+	Action string
+	Head   api.ChainHead
+}
+
+// headClaim returns the head an entry's query records (head_seq and
+// head_hash), if any.
+func headClaim(e api.AuditEntry) (HeadClaim, bool) {
+	if !strings.Contains(e.Query, `"head_hash"`) {
+		return HeadClaim{}, false
+	}
+	var q struct {
+		Seq  int64  `json:"head_seq"`
+		Hash string `json:"head_hash"`
+	}
+	if json.Unmarshal([]byte(e.Query), &q) != nil || q.Seq < 1 {
+		return HeadClaim{}, false
+	}
+	return HeadClaim{By: e.Seq, Action: e.Action, Head: api.ChainHead{Seq: q.Seq, Hash: q.Hash}}, true
 }
 
 // NewChainChecker starts a check at the chain's first entry.
@@ -40,9 +69,55 @@ func (c *ChainChecker) Add(e api.AuditEntry) {
 			c.broken(e.Seq, fmt.Sprintf("entry %d was changed: its hash does not recompute", e.Seq))
 		}
 	}
+	if hc, ok := headClaim(e); ok {
+		c.claims = append(c.claims, hc)
+	}
 	c.want = e.Seq + 1
 	c.prev = e.Hash
 	c.v.Head = api.ChainHead{Seq: e.Seq, Hash: e.Hash}
+}
+
+// Claims lists the heads recorded inside the chain so far.
+func (c *ChainChecker) Claims() []HeadClaim { return c.claims }
+
+// CheckClaims cross-checks every head recorded inside the chain against
+// the entries (hashAt gives an entry's hash): a rewrite that rehashed the
+// chain but not the heads written down inside it breaks here. Call it
+// after the last Add.
+func (c *ChainChecker) CheckClaims(hashAt func(seq int64) (string, bool)) {
+	for _, hc := range c.claims {
+		if c.v.FirstBrokenSeq != 0 {
+			return
+		}
+		got, ok := hashAt(hc.Head.Seq)
+		switch {
+		case !ok:
+			c.broken(hc.Head.Seq, fmt.Sprintf("entry %d, the head entry %d (%s) recorded, is missing", hc.Head.Seq, hc.By, hc.Action))
+		case got != hc.Head.Hash:
+			c.broken(hc.Head.Seq, fmt.Sprintf("entry %d does not have the hash entry %d (%s) recorded for it: the chain was rewritten", hc.Head.Seq, hc.By, hc.Action))
+		}
+	}
+}
+
+// CheckCheckpoints checks the chain against signed checkpoints (already
+// verified): at each checkpoint's seq the entry must have its hash, and the
+// chain must reach the newest checkpoint (else its tail was cut).
+func (c *ChainChecker) CheckCheckpoints(cps []Checkpoint, hashAt func(seq int64) (string, bool)) {
+	for _, cp := range cps {
+		if c.v.FirstBrokenSeq != 0 {
+			return
+		}
+		got, ok := hashAt(cp.Seq)
+		switch {
+		case !ok && cp.Seq > c.v.Head.Seq:
+			c.broken(c.v.Head.Seq+1, fmt.Sprintf("the chain ends at entry %d, before the checkpoint of entry %d signed %s: its tail was cut",
+				c.v.Head.Seq, cp.Seq, cp.At.Format(time.RFC3339)))
+		case !ok:
+			c.broken(cp.Seq, fmt.Sprintf("entry %d of the checkpoint signed %s is missing", cp.Seq, cp.At.Format(time.RFC3339)))
+		case got != cp.Hash:
+			c.broken(cp.Seq, fmt.Sprintf("entry %d does not have the hash of the checkpoint signed %s: the chain was rewritten", cp.Seq, cp.At.Format(time.RFC3339)))
+		}
+	}
 }
 
 // Unreadable notes an entry that could not be read at all (in a file: a
@@ -89,7 +164,11 @@ func (c *ChainChecker) Result() api.AuditVerify {
 // action audit_export by the Admin's actor, so the file holds its own record.
 func (a *Admin) ExportAudit(ctx context.Context, w io.Writer) (api.AuditVerify, error) {
 	err := a.St.Update(ctx, func(tx Tx) error {
-		return a.audit(tx, ActionAuditExport, map[string]any{"format": "jsonl"})
+		head, err := tx.AuditHead()
+		if err != nil {
+			return err
+		}
+		return a.audit(tx, ActionAuditExport, map[string]any{"format": "jsonl", "head_seq": head.Seq, "head_hash": head.Hash})
 	})
 	if err != nil {
 		return api.AuditVerify{}, err
@@ -126,18 +205,72 @@ type AuditFileResult struct {
 // maxAuditLine is the longest line VerifyAuditFile reads.
 const maxAuditLine = 8 << 20
 
+// VerifyOptions are what VerifyAuditFile checks besides the chain itself.
+type VerifyOptions struct {
+	// Head is a head written down earlier: the file must hold that entry
+	// with that hash (nothing was cut from the end).
+	Head *api.ChainHead
+	// Checkpoints are signed checkpoints (signatures already verified, see
+	// LoadCheckpoints): the file must agree with each and reach the newest.
+	Checkpoints []Checkpoint
+}
+
 // VerifyAuditFile checks an audit export (JSON lines, as ExportAudit
 // writes) offline with the store's own chain check and names the first
-// broken entry. When head is not nil, the file must also hold that entry
-// with that hash (a head written down earlier: nothing was cut from the
-// end). Blank lines are ignored; a line that is not an audit entry breaks
-// the chain. Only a failure to read r is returned as an error.
-func VerifyAuditFile(r io.Reader, head *api.ChainHead) (AuditFileResult, error) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 1<<16), maxAuditLine)
+// broken entry. Besides every hash and link, it cross-checks the heads
+// recorded inside the chain (monthly samples, exports) and whatever opts
+// name. Blank lines are ignored; a line that is not an audit entry breaks
+// the chain. The file is read twice (the second time only for the hashes
+// the checks need). Only a failure to read r is returned as an error.
+func VerifyAuditFile(r io.ReadSeeker, opts VerifyOptions) (AuditFileResult, error) {
 	c := NewChainChecker()
 	var res AuditFileResult
-	hashes := map[int64]string{}
+	err := scanAuditLines(r, func(line int, e *api.AuditEntry, problem string) {
+		before := c.v.FirstBrokenSeq
+		if e == nil {
+			c.Unreadable(problem)
+		} else {
+			c.Add(*e)
+		}
+		if before == 0 && c.v.FirstBrokenSeq != 0 {
+			res.Line = line
+		}
+	})
+	if err != nil {
+		return res, err
+	}
+	need := map[int64]string{}
+	for _, hc := range c.Claims() {
+		need[hc.Head.Seq] = ""
+	}
+	for _, cp := range opts.Checkpoints {
+		need[cp.Seq] = ""
+	}
+	if opts.Head != nil {
+		need[opts.Head.Seq] = ""
+	}
+	hashes, err := hashesAt(r, need)
+	if err != nil {
+		return res, err
+	}
+	hashAt := func(seq int64) (string, bool) { h, ok := hashes[seq]; return h, ok }
+	if opts.Head != nil {
+		c.ExpectHead(*opts.Head, hashAt)
+	}
+	c.CheckClaims(hashAt)
+	c.CheckCheckpoints(opts.Checkpoints, hashAt)
+	res.AuditVerify, res.Problem = c.Result(), c.Problem
+	return res, nil
+}
+
+// scanAuditLines reads r from its start and calls fn for every non-blank
+// line: the entry, or nil and why the line is not one.
+func scanAuditLines(r io.ReadSeeker, fn func(line int, e *api.AuditEntry, problem string)) error {
+	if _, err := r.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 1<<16), maxAuditLine)
 	line := 0
 	for sc.Scan() {
 		line++
@@ -145,28 +278,35 @@ func VerifyAuditFile(r io.Reader, head *api.ChainHead) (AuditFileResult, error) 
 		if len(b) == 0 {
 			continue
 		}
-		before := c.v.FirstBrokenSeq
 		var e api.AuditEntry
 		dec := json.NewDecoder(bytes.NewReader(b))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&e); err != nil {
-			c.Unreadable(fmt.Sprintf("line %d is not an audit entry: %v", line, err))
-		} else {
-			c.Add(e)
-			if head != nil && e.Seq == head.Seq {
-				hashes[e.Seq] = e.Hash
-			}
+			fn(line, nil, fmt.Sprintf("line %d is not an audit entry: %v", line, err))
+			continue
 		}
-		if before == 0 && c.v.FirstBrokenSeq != 0 {
-			res.Line = line
-		}
+		fn(line, &e, "")
 	}
 	if err := sc.Err(); err != nil {
-		return res, fmt.Errorf("read the audit file at line %d: %w", line+1, err)
+		return fmt.Errorf("read the audit file at line %d: %w", line+1, err)
 	}
-	if head != nil {
-		c.ExpectHead(*head, func(seq int64) (string, bool) { h, ok := hashes[seq]; return h, ok })
+	return nil
+}
+
+// hashesAt reads the hashes of the entries whose seqs are need's keys
+// (those the file holds).
+func hashesAt(r io.ReadSeeker, need map[int64]string) (map[int64]string, error) {
+	out := map[int64]string{}
+	if len(need) == 0 {
+		return out, nil
 	}
-	res.AuditVerify, res.Problem = c.Result(), c.Problem
-	return res, nil
+	err := scanAuditLines(r, func(_ int, e *api.AuditEntry, _ string) {
+		if e == nil {
+			return
+		}
+		if _, ok := need[e.Seq]; ok {
+			out[e.Seq] = e.Hash
+		}
+	})
+	return out, err
 }

@@ -31,7 +31,7 @@ func exported(t *testing.T) (*storetest.Env, []string, api.AuditVerify) {
 
 func verifyLines(t *testing.T, lines []string, head *api.ChainHead) store.AuditFileResult {
 	t.Helper()
-	res, err := store.VerifyAuditFile(strings.NewReader(strings.Join(lines, "\n")+"\n"), head)
+	res, err := store.VerifyAuditFile(strings.NewReader(strings.Join(lines, "\n")+"\n"), store.VerifyOptions{Head: head})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,32 +9,69 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	_ "github.com/mattn/go-sqlite3"
 	"golang.org/x/crypto/bcrypt"
 
 	"alprdesk/api"
 	"alprdesk/store"
 	"alprdesk/store/open"
+	"alprdesk/store/postgres/pgtest"
 )
 
 // Benchmarks load ALPR_BENCH_READS synthetic reads (default 1,000,000)
-// straight through the storage layer into a database kept in the temp
-// directory between runs, then time each query type. p50/p95 are reported
-// as custom metrics (ms); see docs/PERFORMANCE.md.
+// straight through the storage layer, then time each query type. They run
+// on each backend in turn, as sub-benchmarks sqlite/… and postgres/…: the
+// SQLite database is kept in the temp directory between runs; the
+// PostgreSQL one (when ALPR_BENCH_POSTGRES or ALPR_TEST_POSTGRES names a
+// server) is the database alpr_bench_<reads>_v<DemoVersion> on that server,
+// kept too. p50/p95 are reported as custom metrics (ms); see
+// docs/PERFORMANCE.md.
+
+// Backends of the benchmarks.
+const (
+	benchSQLite   = "sqlite"
+	benchPostgres = "postgres"
+)
 
 var (
-	benchOnce sync.Once
-	benchEnv  *benchWorld
-	benchErr  error
+	benchMu     sync.Mutex
+	benchWorlds = map[string]*benchWorld{}
 )
+
+// benchBackends lists the backends the benchmarks run on: SQLite, and
+// PostgreSQL when a server is configured.
+func benchBackends() []string {
+	if benchServer() != "" {
+		return []string{benchSQLite, benchPostgres}
+	}
+	return []string{benchSQLite}
+}
+
+// benchServer is the PostgreSQL server URL of the benchmarks ("" for none).
+func benchServer() string {
+	if u := os.Getenv("ALPR_BENCH_POSTGRES"); u != "" {
+		return u
+	}
+	return os.Getenv(pgtest.EnvURL)
+}
+
+// eachBackend runs fn as a sub-benchmark per backend, with its world.
+func eachBackend(b *testing.B, fn func(b *testing.B, w *benchWorld)) {
+	for _, be := range benchBackends() {
+		b.Run(be, func(b *testing.B) { fn(b, loadBenchWorld(b, be)) })
+	}
+}
 
 type benchWorld struct {
 	srv     *store.Server
@@ -43,6 +80,7 @@ type benchWorld struct {
 	now     time.Time
 	ingestS float64 // rows per second of the load (0 when reused)
 	n       int
+	backend string
 }
 
 func benchReads() int {
@@ -77,21 +115,63 @@ func synthPlate(r *rand.Rand) string {
 	return string(b)
 }
 
-func loadBenchWorld(b *testing.B) *benchWorld {
-	benchOnce.Do(func() { benchEnv, benchErr = buildBenchWorld() })
-	if benchErr != nil {
-		b.Fatal(benchErr)
+// loadBenchWorld returns the benchmark world of a backend, loading it on
+// first use.
+func loadBenchWorld(b *testing.B, backend string) *benchWorld {
+	benchMu.Lock()
+	defer benchMu.Unlock()
+	if w := benchWorlds[backend]; w != nil {
+		return w
 	}
-	return benchEnv
+	w, err := buildBenchWorld(backend)
+	if err != nil {
+		b.Fatalf("%s benchmark world: %v", backend, err)
+	}
+	benchWorlds[backend] = w
+	return w
 }
 
-func buildBenchWorld() (*benchWorld, error) {
+// benchDB returns the benchmark database of a backend (a file path or a
+// postgres:// URL, the database created when missing) and whether it
+// existed already.
+func benchDB(backend string, n int) (string, bool, error) {
+	name := fmt.Sprintf("alprdesk-bench-%d-v%d", n, store.DemoVersion)
+	if backend == benchSQLite {
+		path := filepath.Join(os.TempDir(), name+".db")
+		_, err := os.Stat(path)
+		return path, err == nil, nil
+	}
+	server := benchServer()
+	u, err := url.Parse(server)
+	if err != nil {
+		return "", false, err
+	}
+	db := strings.ReplaceAll(name, "-", "_")
+	ctx := context.Background()
+	c, err := pgx.Connect(ctx, server)
+	if err != nil {
+		return "", false, err
+	}
+	defer c.Close(ctx)
+	var exists bool
+	if err := c.QueryRow(ctx, `SELECT EXISTS(SELECT 1 FROM pg_database WHERE datname = $1)`, db).Scan(&exists); err != nil {
+		return "", false, err
+	}
+	if !exists {
+		if _, err := c.Exec(ctx, `CREATE DATABASE `+db); err != nil {
+			return "", false, err
+		}
+	}
+	u.Path = "/" + db
+	return u.String(), exists, nil
+}
+
+func buildBenchWorld(backend string) (*benchWorld, error) {
 	n := benchReads()
-	path := filepath.Join(os.TempDir(), fmt.Sprintf("alprdesk-bench-%d-v%d.db", n, store.DemoVersion))
-	w := &benchWorld{now: benchNow, n: n}
-	reuse := false
-	if _, err := os.Stat(path); err == nil {
-		reuse = true
+	w := &benchWorld{now: benchNow, n: n, backend: backend}
+	path, reuse, err := benchDB(backend, n)
+	if err != nil {
+		return nil, err
 	}
 	srv, err := store.Open(store.Config{DBPath: path, Open: open.Open, Now: func() time.Time { return benchNow }, Logf: func(string, ...any) {},
 		PasswordCost: bcrypt.MinCost, PurgeEvery: -1})
@@ -157,6 +237,21 @@ func buildBenchWorld() (*benchWorld, error) {
 	}
 	w.ingestS = float64(got) / time.Since(start).Seconds()
 	return w, srv.Storage().SetMeta(ctx, "bench_loaded", benchNow.Format(time.DateOnly))
+}
+
+// benchLogin signs the bench detective in.
+func benchLogin(b *testing.B, url string) api.TokenResponse {
+	body, _ := json.Marshal(api.LoginRequest{Username: "bench", Password: "bench-password"})
+	resp, err := http.Post(url+"/v1/auth/login", "application/json", bytes.NewReader(body))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var tr api.TokenResponse
+	if err := json.NewDecoder(resp.Body).Decode(&tr); err != nil {
+		b.Fatal(err)
+	}
+	return tr
 }
 
 func benchUsers(srv *store.Server, cams []api.Camera) error {
@@ -228,9 +323,12 @@ func percentiles(d []time.Duration) (p50, p95 float64) {
 // BenchmarkStorageSearch times each query type at the storage layer
 // (plate resolution, first page of 100, total capped at 10,000).
 func BenchmarkStorageSearch(b *testing.B) {
-	w := loadBenchWorld(b)
+	eachBackend(b, benchStorageSearch)
+}
+
+func benchStorageSearch(b *testing.B, w *benchWorld) {
 	if w.ingestS > 0 {
-		fmt.Printf("bulk load of the benchmark database: %d reads at %.0f reads/s\n", w.n, w.ingestS)
+		fmt.Printf("bulk load of the %s benchmark database: %d reads at %.0f reads/s\n", w.backend, w.n, w.ingestS)
 	}
 	for _, k := range queryKinds {
 		b.Run(k.name, func(b *testing.B) {
@@ -263,17 +361,13 @@ func BenchmarkStorageSearch(b *testing.B) {
 // BenchmarkHTTPSearch times each query type through the HTTP API (policy,
 // audit write, JSON) against the same database.
 func BenchmarkHTTPSearch(b *testing.B) {
-	w := loadBenchWorld(b)
+	eachBackend(b, benchHTTPSearch)
+}
+
+func benchHTTPSearch(b *testing.B, w *benchWorld) {
 	ts := httptest.NewServer(w.srv.Handler())
 	defer ts.Close()
-	body, _ := json.Marshal(api.LoginRequest{Username: "bench", Password: "bench-password"})
-	resp, err := http.Post(ts.URL+"/v1/auth/login", "application/json", bytes.NewReader(body))
-	if err != nil {
-		b.Fatal(err)
-	}
-	var tr api.TokenResponse
-	json.NewDecoder(resp.Body).Decode(&tr)
-	resp.Body.Close()
+	tr := benchLogin(b, ts.URL)
 	for _, k := range queryKinds {
 		b.Run(k.name, func(b *testing.B) {
 			r := rand.New(rand.NewPCG(1, 2))
@@ -310,7 +404,10 @@ func BenchmarkHTTPSearch(b *testing.B) {
 // reads per iteration: reads per second. Four reads in five are of plates
 // already seen (repeat visits), one is a new plate.
 func BenchmarkBulkIngest(b *testing.B) {
-	w := loadBenchWorld(b)
+	eachBackend(b, benchBulkIngest)
+}
+
+func benchBulkIngest(b *testing.B, w *benchWorld) {
 	r := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 3))
 	const rows = 2000
 	prefix := "ing" + strconv.FormatInt(time.Now().UnixNano(), 36) + "-"
@@ -336,13 +433,27 @@ func BenchmarkBulkIngest(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ReportMetric(float64(total)/time.Since(t0).Seconds(), "reads/s")
-	dropBenchReads(b, w.srv.DBPath(), prefix)
+	dropBenchReads(b, w, prefix)
 }
 
 // dropBenchReads deletes the reads a bulk-ingest run added (ids starting
 // with prefix), so that the kept benchmark database does not grow.
-func dropBenchReads(b *testing.B, path, prefix string) {
-	db, err := sql.Open("sqlite3", path)
+func dropBenchReads(b *testing.B, w *benchWorld, prefix string) {
+	if w.backend == benchPostgres {
+		ctx := context.Background()
+		c, err := pgx.Connect(ctx, w.srv.DBPath())
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer c.Close(ctx)
+		for _, q := range []string{`DELETE FROM reads WHERE id >= $1 AND id < $2`, `DELETE FROM read_keys WHERE id >= $1 AND id < $2`} {
+			if _, err := c.Exec(ctx, q, prefix, prefix+"~"); err != nil {
+				b.Fatal(err)
+			}
+		}
+		return
+	}
+	db, err := sql.Open("sqlite3", w.srv.DBPath())
 	if err != nil {
 		b.Fatal(err)
 	}

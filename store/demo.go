@@ -16,7 +16,7 @@ import (
 
 // DemoVersion changes whenever the demo generator or the schema changes in
 // a way that makes cached demo databases stale.
-const DemoVersion = 2
+const DemoVersion = 3
 
 // DemoPassword is every demo user's password (accepted only in demo mode).
 const DemoPassword = "demo"

@@ -30,32 +30,15 @@ var hotlistLists = []string{api.ListAlert, api.ListCovert, api.ListFelonyWants, 
 
 // efficacy: GET /v1/reports/efficacy?from=&to= (supervisors).
 func (s *Server) efficacy(w http.ResponseWriter, r *http.Request, _ *session) error {
-	qs := r.URL.Query()
-	to := s.now()
-	var from time.Time
-	for _, p := range []struct {
-		name string
-		dst  *time.Time
-	}{{"from", &from}, {"to", &to}} {
-		if v := qs.Get(p.name); v != "" {
-			t, err := time.Parse(time.RFC3339, v)
-			if err != nil {
-				return invalid(p.name, "holds %q, which is not an RFC 3339 time such as 2026-01-01T00:00:00Z.", v)
-			}
-			*p.dst = t.UTC()
-		}
-	}
-	if from.IsZero() {
-		from = to.AddDate(-1, 0, 0)
-	}
-	if !from.Before(to) {
-		return invalid("from", "must be before to.")
+	from, to, err := periodParams(r, s.now(), yearBefore)
+	if err != nil {
+		return err
 	}
 	if to.Sub(from) > maxEfficacySpan {
 		return invalid("from", "is more than five years before to; ask for a shorter period.")
 	}
 	var e *api.Efficacy
-	err := s.st.View(r.Context(), func(tx ReadTx) error {
+	err = s.st.View(r.Context(), func(tx ReadTx) error {
 		var err error
 		e, err = Efficacy(tx, from, to)
 		return err
@@ -85,6 +68,11 @@ func Efficacy(tx ReadTx, from, to time.Time) (*api.Efficacy, error) {
 	for _, l := range hotlistLists {
 		e.HotlistHits = append(e.HotlistHits, api.CountBy{Key: l, Count: hits[l]})
 	}
+	counts, err := loadCounts(tx, from, to)
+	if err != nil {
+		return nil, err
+	}
+	e.HitsByList = hitsByList(counts)
 	return e, nil
 }
 

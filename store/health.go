@@ -81,7 +81,7 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request, _ *session) erro
 // unavailable writes 503 store_unavailable with Retry-After.
 func unavailable(w http.ResponseWriter, message string) {
 	w.Header().Set("Retry-After", unavailableRetryAfter)
-	writeError(w, api.E(http.StatusServiceUnavailable, api.CodeStoreUnavailable, "%s", message))
+	writeError(w, api.E(api.CodeStoreUnavailable, "%s", message))
 }
 
 // StartingHandler answers while a node opens (and migrates) its database,

@@ -18,14 +18,18 @@ import (
 // Retry-After.
 func TestHealthAndReadiness(t *testing.T) {
 	env := storetest.Start(t)
+	backend := store.BackendSQLite
+	if env.Postgres() {
+		backend = store.BackendPostgres
+	}
 	var h api.Health
 	env.Do(t, "GET", "/healthz", "", nil, http.StatusOK, &h)
-	if h != (api.Health{Status: api.HealthOK, Backend: store.BackendSQLite, Database: "ok"}) {
+	if h != (api.Health{Status: api.HealthOK, Backend: backend, Database: "ok"}) {
 		t.Fatalf("healthz: %+v", h)
 	}
 	var rd api.Ready
 	env.Do(t, "GET", "/readyz", "", nil, http.StatusOK, &rd)
-	if rd != (api.Ready{Status: api.ReadyOK, Backend: store.BackendSQLite}) {
+	if rd != (api.Ready{Status: api.ReadyOK, Backend: backend}) {
 		t.Fatalf("readyz: %+v", rd)
 	}
 

@@ -55,8 +55,12 @@ func hotlistAudit(sess *session, r *http.Request, action, reportNumber string, q
 		ReportNumber: reportNumber, Query: string(b), Workstation: workstation(r), ResultCount: 1}
 }
 
-// checkText validates a free-text field's length.
+// checkText validates a free-text field's encoding (api.CheckEncoding)
+// and length.
 func checkText(field, v string, required bool, minLen, maxLen int) *api.Error {
+	if e := api.CheckEncoding(field, v); e != nil {
+		return e
+	}
 	n := utf8.RuneCountInString(v)
 	switch {
 	case v == "" && required:
@@ -117,9 +121,8 @@ func (s *Server) checkHotlistRequest(b *api.HotlistRequestBody) (string, *api.Er
 			return "", e
 		}
 	}
-	if term, found := s.policy.ProhibitedTerm(b.Instructions); found {
-		return "", api.E(http.StatusForbidden, api.CodeProhibitedPurpose,
-			"This request is refused: its instructions name %q, a use the agency's ALPR policy prohibits. The refusal is recorded in the audit trail.", term)
+	if e := s.policy.CheckHotlistText(*b); e != nil {
+		return "", e
 	}
 	if b.Days < 1 {
 		return "", invalid("days", "must be the number of days requested, 1 to %d; it is %d.", MaxHotlistDays, b.Days)
@@ -141,13 +144,12 @@ func (s *Server) checkExplanation(text string) *api.Error {
 	if text == "" {
 		return invalid("explanation", "is required: why this vehicle belongs on a hotlist.")
 	}
-	if term, found := s.policy.ProhibitedTerm(text); found {
-		return api.E(http.StatusForbidden, api.CodeProhibitedPurpose,
-			"This request is refused: its explanation names %q, a use the agency's ALPR policy prohibits. The refusal is recorded in the audit trail.", term)
+	if e := s.policy.CheckProhibited("explanation", text); e != nil {
+		return e
 	}
 	e := s.policy.CheckCase(api.CaseContext{ReportNumber: "20-042436", PurposeCategory: s.policy.PurposeCategories[0], Purpose: text})
 	if e != nil && e.Code == api.CodePurposeTooVague {
-		return api.E(http.StatusUnprocessableEntity, api.CodePurposeTooVague,
+		return api.E(api.CodePurposeTooVague,
 			"The explanation says too little; in at least %d characters, say what happened and why this vehicle is sought.", s.policy.MinPurposeLength)
 	}
 	return nil
@@ -158,7 +160,7 @@ func checkRequester(sess *session) *api.Error {
 		return forbidden("The role %s may not request hotlist entries.", sess.role())
 	}
 	if sess.user.TrainedOn == "" {
-		return api.E(http.StatusForbidden, api.CodeTrainingRequired,
+		return api.E(api.CodeTrainingRequired,
 			"%s has no ALPR training on record; hotlist requests are allowed only after training.", sess.username())
 	}
 	return nil
@@ -173,7 +175,8 @@ func (s *Server) createHotlistRequest(w http.ResponseWriter, r *http.Request, se
 	now := s.now().Truncate(time.Millisecond)
 	req := api.HotlistRequest{ID: "hr_" + newToken("")[:16], RequestedBy: sess.username(), RequestedAt: now, Status: api.RequestPending}
 	e := hotlistAudit(sess, r, ActionHotlistRequest, strings.TrimSpace(body.ReportNumber), map[string]any{"plate": plate.Normalize(body.Plate),
-		"state": body.State, "list": body.List, "days": body.Days, "extends": body.Extends, "request_id": req.ID}, now)
+		"state": body.State, "list": body.List, "days": body.Days, "extends": body.Extends, "request_id": req.ID,
+		"normalised": body.Normalised()}, now)
 	e.Purpose = body.Explanation
 	err := s.audited(r.Context(), e, func(tx Tx) error {
 		if err := checkRequester(sess); err != nil {
@@ -276,7 +279,7 @@ func (s *Server) decideHotlistRequest(w http.ResponseWriter, r *http.Request, se
 			return forbidden("You filed or are the requester of %s; another approver must decide it.", id)
 		}
 		if req.Status != api.RequestPending {
-			return api.E(http.StatusConflict, api.CodeConflict, "The request %s was already %s by %s.", id, req.Status, req.DecidedBy)
+			return api.E(api.CodeConflict, "The request %s was already %s by %s.", id, req.Status, req.DecidedBy)
 		}
 		req.DecidedBy, req.DecidedAt, req.Reason = sess.username(), &now, d.Reason
 		req.Status = api.RequestDenied

@@ -211,7 +211,7 @@ func (s *Server) importLoop(ctx context.Context) {
 	t := time.NewTicker(s.cfg.ImportEvery)
 	defer t.Stop()
 	for {
-		s.importDir(ctx)
+		s.leased(ctx, jobImport, s.cfg.ImportEvery, func() { s.importDir(ctx) })
 		select {
 		case <-ctx.Done():
 			return

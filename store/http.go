@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"alprdesk/api"
@@ -29,7 +28,14 @@ type session struct {
 	user   *UserRecord
 	camera *api.Camera
 	family string
+	// restricted sessions (--require-mfa, no second factor yet) reach only
+	// enrolmentRoutes.
+	restricted bool
 }
+
+// enrolmentRoutes are the routes a restricted session reaches (DESIGN.md,
+// --require-mfa); logout checks its token itself.
+var enrolmentRoutes = []string{"GET /v1/me", "POST /v1/me/mfa", "POST /v1/me/mfa/confirm", "POST /v1/me/password"}
 
 func (s *session) username() string {
 	if s == nil || s.user == nil {
@@ -60,6 +66,9 @@ func (s *Server) handle(pattern string, h http.HandlerFunc) {
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	_, pattern := s.mux.Handler(r)
 	if pattern != "" {
+		if s.refuseBrokenChain(w, r, pattern) {
+			return
+		}
 		s.mux.ServeHTTP(w, r)
 		return
 	}
@@ -73,11 +82,11 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(allowed) > 0 {
 		w.Header().Set("Allow", strings.Join(allowed, ", "))
-		writeError(w, api.E(http.StatusMethodNotAllowed, api.CodeMethodNotAllowed,
+		writeError(w, api.E(api.CodeMethodNotAllowed,
 			"The method %s is not allowed on %s; use %s.", r.Method, r.URL.Path, strings.Join(allowed, " or ")))
 		return
 	}
-	writeError(w, api.E(http.StatusNotFound, api.CodeNotFound, "There is no %s in this API.", r.URL.Path))
+	writeError(w, api.E(api.CodeNotFound, "There is no %s in this API.", r.URL.Path))
 }
 
 // writeJSON answers with v as JSON.
@@ -92,7 +101,9 @@ func writeJSON(w http.ResponseWriter, status int, v any) error {
 	return err
 }
 
-// writeError answers with the error's documented status and code.
+// writeError answers with the error's code and message; the HTTP status is
+// the code's row in api's error table (api.StatusOf), so no handler names a
+// status for an error.
 func writeError(w http.ResponseWriter, err error) {
 	var ae *api.Error
 	if !errors.As(err, &ae) {
@@ -100,15 +111,15 @@ func writeError(w http.ResponseWriter, err error) {
 		if errors.As(err, &mb) {
 			ae = tooLarge(mb.Limit)
 		} else if errors.Is(err, ErrUnavailable) {
-			ae = api.E(http.StatusServiceUnavailable, api.CodeStoreUnavailable, "The store cannot reach its database just now; try again in a few seconds.")
+			ae = api.E(api.CodeStoreUnavailable, "The store cannot reach its database just now; try again in a few seconds.")
 			w.Header().Set("Retry-After", retryAfterUnavailable)
 		} else {
-			ae = api.E(http.StatusInternalServerError, api.CodeInternal, "The store failed to answer; try again, and tell an administrator if it keeps failing.")
+			ae = api.E(api.CodeInternal, "The store failed to answer; try again, and tell an administrator if it keeps failing.")
 		}
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(ae.Status)
+	w.WriteHeader(ae.Status())
 	b, _ := json.Marshal(api.ErrorResponse{Error: api.ErrorBody{Code: ae.Code, Message: ae.Message}})
 	w.Write(append(b, '\n'))
 }
@@ -117,7 +128,7 @@ func writeError(w http.ResponseWriter, err error) {
 const retryAfterUnavailable = "5"
 
 func tooLarge(limit int64) *api.Error {
-	return api.E(http.StatusRequestEntityTooLarge, api.CodeTooLarge,
+	return api.E(api.CodeTooLarge,
 		"The request body is larger than the %s this endpoint accepts.", byteSize(limit))
 }
 
@@ -154,6 +165,9 @@ func (s *Server) finish(w http.ResponseWriter, r *http.Request, err error) {
 // wrong types, trailing data and oversized bodies are refused with their
 // documented codes.
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	if err := requireJSON(r); err != nil {
+		return err
+	}
 	if r.ContentLength > maxJSONBody {
 		return tooLarge(maxJSONBody)
 	}
@@ -168,7 +182,10 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 		if errors.As(err, &mb) {
 			return tooLarge(maxJSONBody)
 		}
-		return api.E(http.StatusBadRequest, api.CodeMalformedJSON, "The request body holds more than one JSON value; send exactly one object.")
+		return api.E(api.CodeMalformedJSON, "The request body holds more than one JSON value; send exactly one object.")
+	}
+	if e := checkBounds(v); e != nil {
+		return e
 	}
 	return nil
 }
@@ -184,23 +201,23 @@ func jsonError(err error) *api.Error {
 	case errors.As(err, &mb):
 		return tooLarge(mb.Limit)
 	case errors.Is(err, io.EOF):
-		return api.E(http.StatusBadRequest, api.CodeMalformedJSON, "The request body is empty; send a JSON object.")
+		return api.E(api.CodeMalformedJSON, "The request body is empty; send a JSON object.")
 	case errors.As(err, &syn):
-		return api.E(http.StatusBadRequest, api.CodeMalformedJSON, "The request body is not valid JSON (at byte %d: %s).", syn.Offset, strings.TrimPrefix(msg, "json: "))
+		return api.E(api.CodeMalformedJSON, "The request body is not valid JSON (at byte %d: %s).", syn.Offset, strings.TrimPrefix(msg, "json: "))
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return api.E(http.StatusBadRequest, api.CodeMalformedJSON, "The request body ends in the middle of a JSON value.")
+		return api.E(api.CodeMalformedJSON, "The request body ends in the middle of a JSON value.")
 	case errors.As(err, &typ):
 		field := typ.Field
 		if field == "" {
-			return api.E(http.StatusBadRequest, api.CodeMalformedJSON, "The request body must be a JSON object, not %s.", typ.Value)
+			return api.E(api.CodeMalformedJSON, "The request body must be a JSON object, not %s.", typ.Value)
 		}
-		return api.E(http.StatusUnprocessableEntity, api.CodeInvalidField, "The field %s must be %s, not %s.", field, typeName(typ.Type.String()), typ.Value)
+		return api.E(api.CodeInvalidField, "The field %s must be %s, not %s.", field, typeName(typ.Type.String()), typ.Value)
 	case strings.HasPrefix(msg, "json: unknown field "):
-		return api.E(http.StatusBadRequest, api.CodeUnknownField, "The field %s is not part of this request.", strings.TrimPrefix(msg, "json: unknown field "))
+		return api.E(api.CodeUnknownField, "The field %s is not part of this request.", strings.TrimPrefix(msg, "json: unknown field "))
 	case errors.As(err, &tp):
-		return api.E(http.StatusUnprocessableEntity, api.CodeInvalidField, "A time field holds %q, which is not an RFC 3339 time such as 2026-11-26T14:02:00Z.", tp.Value)
+		return api.E(api.CodeInvalidField, "A time field holds %q, which is not an RFC 3339 time such as 2026-11-26T14:02:00Z.", tp.Value)
 	}
-	return api.E(http.StatusBadRequest, api.CodeMalformedJSON, "The request body could not be read as JSON: %s.", strings.TrimPrefix(msg, "json: "))
+	return api.E(api.CodeMalformedJSON, "The request body could not be read as JSON: %s.", strings.TrimPrefix(msg, "json: "))
 }
 
 func typeName(t string) string {
@@ -219,15 +236,15 @@ func typeName(t string) string {
 
 // invalid builds a 422 invalid_field error naming the field.
 func invalid(field, format string, args ...any) *api.Error {
-	return api.E(http.StatusUnprocessableEntity, api.CodeInvalidField, "The field %s %s", field, fmt.Sprintf(format, args...))
+	return api.E(api.CodeInvalidField, "The field %s %s", field, fmt.Sprintf(format, args...))
 }
 
 func forbidden(format string, args ...any) *api.Error {
-	return api.E(http.StatusForbidden, api.CodeForbidden, format, args...)
+	return api.E(api.CodeForbidden, format, args...)
 }
 
 func notFoundErr(format string, args ...any) *api.Error {
-	return api.E(http.StatusNotFound, api.CodeNotFound, format, args...)
+	return api.E(api.CodeNotFound, format, args...)
 }
 
 // workstation returns the caller's X-Workstation header, trimmed.
@@ -270,22 +287,24 @@ func (s *Server) idempotent(h handlerFunc) handlerFunc {
 			return h(w, r, sess)
 		}
 		if len(key) > 200 {
-			return api.E(http.StatusUnprocessableEntity, api.CodeInvalidField, "The Idempotency-Key header is longer than 200 characters.")
+			return api.E(api.CodeInvalidField, "The Idempotency-Key header is longer than 200 characters.")
 		}
 		user := sess.username()
-		lock := s.keyLock(user + "\x00" + key)
-		lock.Lock()
-		defer lock.Unlock()
+		unlock, err := s.lockKey(r.Context(), user+"\x00"+key)
+		if err != nil {
+			return err
+		}
+		defer unlock()
 		route := r.Method + " " + r.URL.Path
 		var prev *IdemRecord
-		err := s.st.View(r.Context(), func(tx ReadTx) error {
+		err = s.st.View(r.Context(), func(tx ReadTx) error {
 			var err error
 			prev, err = tx.GetIdempotent(user, key)
 			return err
 		})
 		if err == nil {
 			if prev.Route != route {
-				return api.E(http.StatusConflict, api.CodeConflict, "The Idempotency-Key %q was already used for %s; use a new key for a new request.", key, prev.Route)
+				return api.E(api.CodeConflict, "The Idempotency-Key %q was already used for %s; use a new key for a new request.", key, prev.Route)
 			}
 			w.Header().Set("Content-Type", "application/json")
 			w.Header().Set("Idempotent-Replayed", "true")
@@ -310,17 +329,6 @@ func (s *Server) idempotent(h handlerFunc) handlerFunc {
 	}
 }
 
-func (s *Server) keyLock(k string) *sync.Mutex {
-	s.idemMu.Lock()
-	defer s.idemMu.Unlock()
-	m, ok := s.idemKey[k]
-	if !ok {
-		m = &sync.Mutex{}
-		s.idemKey[k] = m
-	}
-	return m
-}
-
 // hashToken returns the SHA-256 (hex) under which a token is stored.
 func hashToken(tok string) string {
 	sum := sha256.Sum256([]byte(tok))
@@ -340,6 +348,10 @@ func bearer(r *http.Request) string {
 func (s *Server) user(roles []string, h handlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		sess, err := s.authUser(r)
+		if err == nil && sess.restricted && !slices.Contains(enrolmentRoutes, r.Pattern) {
+			err = api.E(api.CodeMFAEnrollmentRequired,
+				"This store requires a second factor: set one up (Session menu) and sign in again.")
+		}
 		if err == nil && len(roles) > 0 && !slices.Contains(roles, sess.user.Role) {
 			err = forbidden("The role %s may not use %s %s.", sess.user.Role, r.Method, r.URL.Path)
 		}
@@ -354,28 +366,28 @@ func (s *Server) user(roles []string, h handlerFunc) http.HandlerFunc {
 func (s *Server) authUser(r *http.Request) (*session, error) {
 	tok := bearer(r)
 	if tok == "" {
-		return nil, api.E(http.StatusUnauthorized, api.CodeUnauthorized, "Sign in first: this request carries no access token.")
+		return nil, api.E(api.CodeUnauthorized, "Sign in first: this request carries no access token.")
 	}
 	var sess *session
 	err := s.st.View(r.Context(), func(tx ReadTx) error {
 		k, err := tx.GetToken(hashToken(tok))
 		if errors.Is(err, ErrNotFound) || (err == nil && (k.Kind != TokenAccess || k.Revoked)) {
-			return api.E(http.StatusUnauthorized, api.CodeUnauthorized, "The access token is not valid; sign in again.")
+			return api.E(api.CodeUnauthorized, "The access token is not valid; sign in again.")
 		}
 		if err != nil {
 			return err
 		}
 		if !s.now().Before(k.ExpiresAt) {
-			return api.E(http.StatusUnauthorized, api.CodeTokenExpired, "The access token has expired; refresh it or sign in again.")
+			return api.E(api.CodeTokenExpired, "The access token has expired; refresh it or sign in again.")
 		}
 		u, err := tx.GetUser(k.Username)
 		if err != nil {
-			return api.E(http.StatusUnauthorized, api.CodeUnauthorized, "The account of this token no longer exists.")
+			return api.E(api.CodeUnauthorized, "The account of this token no longer exists.")
 		}
 		if u.Disabled {
-			return api.E(http.StatusUnauthorized, api.CodeUnauthorized, "The account %s is disabled.", u.Username)
+			return api.E(api.CodeUnauthorized, "The account %s is disabled.", u.Username)
 		}
-		sess = &session{user: u, family: k.Family}
+		sess = &session{user: u, family: k.Family, restricted: k.Restricted}
 		return nil
 	})
 	return sess, err
@@ -386,12 +398,12 @@ func (s *Server) camera(h handlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		tok := bearer(r)
 		var sess *session
-		err := error(api.E(http.StatusUnauthorized, api.CodeUnauthorized, "Ingest needs a camera token."))
+		err := error(api.E(api.CodeUnauthorized, "Ingest needs a camera token."))
 		if tok != "" {
 			err = s.st.View(r.Context(), func(tx ReadTx) error {
 				c, err := tx.CameraByToken(hashToken(tok))
 				if errors.Is(err, ErrNotFound) {
-					return api.E(http.StatusUnauthorized, api.CodeUnauthorized, "The camera token is not valid.")
+					return api.E(api.CodeUnauthorized, "The camera token is not valid.")
 				}
 				sess = &session{camera: c}
 				return err

@@ -76,7 +76,7 @@ func (s *Server) checkMeta(m *api.ReadMeta, cam *api.Camera, now time.Time) *api
 		}
 	}
 	if m.CapturedAt.Before(now.AddDate(0, 0, -s.cfg.RetentionDays)) {
-		return api.E(http.StatusUnprocessableEntity, api.CodeOutsideRetention,
+		return api.E(api.CodeOutsideRetention,
 			"The read was captured %s, more than %d days ago; it is past retention and is not stored.",
 			m.CapturedAt.UTC().Format(time.RFC3339), s.cfg.RetentionDays)
 	}
@@ -100,7 +100,7 @@ func (s *Server) ingest(w http.ResponseWriter, r *http.Request, sess *session) e
 	}
 	mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
-		return api.E(http.StatusBadRequest, api.CodeMalformedJSON, "Send a read as multipart/form-data with a meta part (JSON) and a photo part (JPEG).")
+		return api.E(api.CodeMalformedJSON, "Send a read as multipart/form-data with a meta part (JSON) and a photo part (JPEG).")
 	}
 	body := http.MaxBytesReader(w, r.Body, MaxPhotoBytes+maxMetaBytes+4096)
 	rec, apiErr := readMultipart(multipart.NewReader(body, params["boundary"]))
@@ -139,7 +139,7 @@ func readMultipart(mr *multipart.Reader) (*ReadRecord, *api.Error) {
 			if errors.As(err, &mb) {
 				return nil, tooLarge(MaxPhotoBytes)
 			}
-			return nil, api.E(http.StatusBadRequest, api.CodeMalformedJSON, "The multipart body could not be read: %v.", err)
+			return nil, api.E(api.CodeMalformedJSON, "The multipart body could not be read: %v.", err)
 		}
 		switch part.FormName() {
 		case "meta":
@@ -155,11 +155,11 @@ func readMultipart(mr *multipart.Reader) (*ReadRecord, *api.Error) {
 				return nil, tooLarge(MaxPhotoBytes)
 			}
 			if len(b) > MaxPhotoBytes {
-				return nil, api.E(http.StatusRequestEntityTooLarge, api.CodeTooLarge, "The photo is larger than 2 MiB.")
+				return nil, api.E(api.CodeTooLarge, "The photo is larger than 2 MiB.")
 			}
 			rec.Photo = b
 		default:
-			return nil, api.E(http.StatusBadRequest, api.CodeUnknownField, "The part %q is not part of a read; send meta and photo.", part.FormName())
+			return nil, api.E(api.CodeUnknownField, "The part %q is not part of a read; send meta and photo.", part.FormName())
 		}
 	}
 	if !gotMeta {
@@ -267,9 +267,9 @@ func (s *Server) ingestBatch(w http.ResponseWriter, r *http.Request, sess *sessi
 			return tooLarge(maxBatchBytes)
 		}
 		if errors.Is(err, bufio.ErrTooLong) {
-			return api.E(http.StatusRequestEntityTooLarge, api.CodeTooLarge, "Line %d is longer than a read with a 2 MiB photo can be.", line+1)
+			return api.E(api.CodeTooLarge, "Line %d is longer than a read with a 2 MiB photo can be.", line+1)
 		}
-		return api.E(http.StatusBadRequest, api.CodeMalformedJSON, "The batch could not be read after line %d: %v.", line, err)
+		return api.E(api.CodeMalformedJSON, "The batch could not be read after line %d: %v.", line, err)
 	}
 	if err := flush(); err != nil {
 		return err
@@ -291,7 +291,7 @@ func (s *Server) batchLine(text []byte, cam *api.Camera, now time.Time) (*ReadRe
 			return rec, invalid("photo_base64", "is not base64 (standard alphabet).")
 		}
 		if len(b) > MaxPhotoBytes {
-			return rec, api.E(http.StatusRequestEntityTooLarge, api.CodeTooLarge, "The photo is larger than 2 MiB.")
+			return rec, api.E(api.CodeTooLarge, "The photo is larger than 2 MiB.")
 		}
 		if e := checkJPEG(b); e != nil {
 			return rec, e

@@ -9,20 +9,24 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"alprdesk/api"
 	"alprdesk/api/plate"
 )
 
 // reach checks that the caller reached read id through their own search
-// (searchID) and returns the search and the read. Alerts arrive with the
-// hotlist issue; until then an alert_id names nothing.
+// (searchID) or an alert they received (alertID) and returns the search
+// (or the alert's case context) and the read. A search reaches only the
+// reads its pages returned, for its searcher, while the read and the search
+// are within the retention period or the read is retained; an alert
+// reaches only its own read.
 func (s *Server) reach(tx Tx, sess *session, searchID, AlertID, id string) (*SearchRecord, *api.Read, error) {
 	if searchID == "" {
 		if AlertID != "" {
 			return s.reachAlert(tx, sess, AlertID, id)
 		}
-		return nil, nil, api.E(http.StatusBadRequest, api.CodeCaseContextRequired,
+		return nil, nil, api.E(api.CodeCaseContextRequired,
 			"A read is reached through a search or an alert: give the search_id of the search that returned it, or the alert_id.")
 	}
 	rec, err := tx.GetSearch(searchID)
@@ -32,22 +36,50 @@ func (s *Server) reach(tx Tx, sess *session, searchID, AlertID, id string) (*Sea
 	if err != nil {
 		return nil, nil, err
 	}
-	read, err := tx.GetRead(id)
-	if errors.Is(err, ErrNotFound) {
-		return nil, nil, notFoundErr("There is no read %s (it may have passed its retention period).", id)
-	}
+	read, err := readOrGone(tx, id)
 	if err != nil {
 		return nil, nil, err
 	}
 	req := rec.Request
-	q, apiErr := s.checkSearch(tx, sess, &req)
-	if apiErr != nil {
+	if _, apiErr := s.checkSearch(tx, sess, &req); apiErr != nil {
 		return nil, nil, forbidden("Your search %s no longer passes the policy: %s", searchID, apiErr.Message)
 	}
-	if !readMatches(q, read) {
-		return nil, nil, forbidden("The read %s was not returned by your search %s.", id, searchID)
+	returned, err := tx.SearchReturned(searchID, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !returned {
+		return nil, nil, forbidden("The read %s was not returned by your search %s; a search opens only the reads it returned.", id, searchID)
+	}
+	if err := s.withinRetention(tx, rec, read); err != nil {
+		return nil, nil, err
 	}
 	return rec, read, nil
+}
+
+// readOrGone returns read id, or not_found saying it may have been purged.
+func readOrGone(tx ReadTx, id string) (*api.Read, error) {
+	read, err := tx.GetRead(id)
+	if errors.Is(err, ErrNotFound) {
+		return nil, notFoundErr("There is no read %s (it may have passed its retention period).", id)
+	}
+	return read, err
+}
+
+// withinRetention answers 422 outside_retention when the search or the
+// read is older than the retention period and the read is not retained.
+func (s *Server) withinRetention(tx Tx, rec *SearchRecord, read *api.Read) error {
+	cut := s.now().AddDate(0, 0, -s.cfg.RetentionDays)
+	if !read.CapturedAt.Before(cut) && !rec.CreatedAt.Before(cut) {
+		return nil
+	}
+	retained, err := tx.ReadRetained(read.ID)
+	if err != nil || retained {
+		return err
+	}
+	return api.E(api.CodeOutsideRetention,
+		"The read %s or your search %s is older than the %d-day retention period and the read is not retained for a case.",
+		read.ID, rec.ID, s.cfg.RetentionDays)
 }
 
 // caseAudit starts an audit entry carrying a search's case context.
@@ -89,16 +121,17 @@ func (s *Server) audited(ctx context.Context, e *api.AuditEntry, fn func(tx Tx) 
 	return refusal
 }
 
-// photo: GET /v1/reads/{id}/photo?search_id=.
+// photo: GET /v1/reads/{id}/photo?search_id= (or alert_id= or analysis_id=).
 func (s *Server) photo(w http.ResponseWriter, r *http.Request, sess *session) error {
 	id := r.PathValue("id")
-	searchID, AlertID := r.URL.Query().Get("search_id"), r.URL.Query().Get("alert_id")
+	qs := r.URL.Query()
+	via := readVia{SearchID: qs.Get("search_id"), AlertID: qs.Get("alert_id"), AnalysisID: qs.Get("analysis_id")}
 	var jpeg []byte
 	var read *api.Read
-	e := caseAudit(nil, sess, r, ActionPhotoView, map[string]string{"read_id": id, "search_id": searchID, "alert_id": AlertID})
+	e := caseAudit(nil, sess, r, ActionPhotoView, photoElements(id, via))
 	e.At = s.now()
 	err := s.audited(r.Context(), e, func(tx Tx) error {
-		rec, rd, err := s.reach(tx, sess, searchID, AlertID, id)
+		rec, rd, err := s.reachVia(tx, sess, via, id)
 		if err != nil {
 			return err
 		}
@@ -124,6 +157,17 @@ func (s *Server) photo(w http.ResponseWriter, r *http.Request, sess *session) er
 	w.Header().Set("Cache-Control", "private, no-store")
 	_, err = w.Write(jpeg)
 	return err
+}
+
+// photoElements are the data elements of an audited access to read id:
+// the read and how it was reached (analysis_id only when given, so that
+// entries of searches and alerts keep their form).
+func photoElements(id string, via readVia) map[string]string {
+	m := map[string]string{"read_id": id, "search_id": via.SearchID, "alert_id": via.AlertID}
+	if via.AnalysisID != "" {
+		m["analysis_id"] = via.AnalysisID
+	}
+	return m
 }
 
 // checkVerification validates a verdict.
@@ -170,11 +214,14 @@ func (s *Server) verify(w http.ResponseWriter, r *http.Request, sess *session) e
 	now := s.now()
 	v := api.Verification{Status: req.Status, CorrectedPlate: req.CorrectedPlate, CorrectedState: req.CorrectedState,
 		By: sess.username(), At: now.Truncate(1e6)}
-	e := caseAudit(nil, sess, r, ActionVerification, map[string]string{"read_id": id, "search_id": req.SearchID,
-		"alert_id": req.AlertID, "status": req.Status, "corrected_plate": req.CorrectedPlate, "corrected_state": req.CorrectedState})
+	via := readVia{SearchID: req.SearchID, AlertID: req.AlertID, AnalysisID: req.AnalysisID}
+	elements := photoElements(id, via)
+	elements["status"], elements["corrected_plate"], elements["corrected_state"] = req.Status, req.CorrectedPlate, req.CorrectedState
+	e := caseAudit(nil, sess, r, ActionVerification, elements)
 	e.At = now
+	res := api.VerificationResult{Verification: v}
 	err := s.audited(r.Context(), e, func(tx Tx) error {
-		rec, _, err := s.reach(tx, sess, req.SearchID, req.AlertID, id)
+		rec, _, err := s.reachVia(tx, sess, via, id)
 		if err != nil {
 			return err
 		}
@@ -182,15 +229,42 @@ func (s *Server) verify(w http.ResponseWriter, r *http.Request, sess *session) e
 		if err := tx.SetVerification(id, v); err != nil {
 			return err
 		}
-		if req.SearchID == "" && req.AlertID != "" {
-			return tx.SetAlertVerified(req.AlertID, sess.username(), req.Status, now)
+		if req.SearchID == "" && req.AnalysisID == "" && req.AlertID != "" {
+			res.Check, err = s.verifyAlert(tx, req.AlertID, sess.username(), req.Status, now)
+			return err
 		}
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, v)
+	return writeJSON(w, http.StatusOK, res)
+}
+
+// verifyAlert records a verdict given through an alert, moves the hit's
+// verdict counters and returns the alert's check as it now stands.
+func (s *Server) verifyAlert(tx Tx, idText, username, status string, now time.Time) (*api.AlertCheck, error) {
+	seq, _ := parseAlertID(idText)
+	a, err := tx.GetAlert(seq)
+	if err != nil {
+		return nil, err
+	}
+	id := AlertID(seq)
+	prev, err := tx.AlertVerdict(id)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.SetAlertVerified(id, username, status, now); err != nil {
+		return nil, err
+	}
+	if err := countVerdict(tx, a, prev, status, now); err != nil {
+		return nil, err
+	}
+	al, err := s.servedAlert(tx, a)
+	if err != nil {
+		return nil, err
+	}
+	return &al.Check, nil
 }
 
 // checkReport validates a report number against the agency's pattern.
@@ -201,10 +275,10 @@ func (s *Server) checkReport(rn string) error {
 		return err
 	}
 	if strings.TrimSpace(rn) == "" {
-		return api.E(http.StatusBadRequest, api.CodeCaseContextRequired, "A report number is required.")
+		return api.E(api.CodeCaseContextRequired, "A report number is required.")
 	}
 	if !re.MatchString(strings.TrimSpace(rn)) {
-		return api.E(http.StatusUnprocessableEntity, api.CodeInvalidReportNumber,
+		return api.E(api.CodeInvalidReportNumber,
 			"The report number %q is not in the agency's format, such as 20-042436.", rn)
 	}
 	return nil
@@ -222,6 +296,9 @@ func (s *Server) retain(w http.ResponseWriter, r *http.Request, sess *session) e
 	if !slices.Contains(s.policy.RetainCategories, req.Category) {
 		return invalid("category", "holds %q; use one of %s.", req.Category, strings.Join(s.policy.RetainCategories, ", "))
 	}
+	if e := api.CheckEncoding("reason", req.Reason); e != nil {
+		return e
+	}
 	if len(strings.TrimSpace(req.Reason)) < 10 {
 		return invalid("reason", "must say in at least 10 characters why the read is kept.")
 	}
@@ -229,17 +306,19 @@ func (s *Server) retain(w http.ResponseWriter, r *http.Request, sess *session) e
 	now := s.now()
 	ret := api.Retention{ReadID: id, ReportNumber: strings.TrimSpace(req.ReportNumber), Category: req.Category,
 		Reason: strings.TrimSpace(req.Reason), By: sess.username(), At: now.Truncate(1e6)}
-	e := caseAudit(nil, sess, r, ActionRetain, map[string]string{"read_id": id, "search_id": req.SearchID,
-		"category": req.Category, "reason": ret.Reason})
+	via := readVia{SearchID: req.SearchID, AnalysisID: req.AnalysisID}
+	elements := photoElements(id, via)
+	elements["category"], elements["reason"] = req.Category, ret.Reason
+	e := caseAudit(nil, sess, r, ActionRetain, elements)
 	e.At, e.ReportNumber = now, ret.ReportNumber
 	err := s.audited(r.Context(), e, func(tx Tx) error {
-		rec, _, err := s.reach(tx, sess, req.SearchID, "", id)
+		rec, _, err := s.reachVia(tx, sess, via, id)
 		if err != nil {
 			return err
 		}
 		withCase(e, rec)
 		e.ReportNumber = ret.ReportNumber // the retention's own report number
-		return tx.InsertRetention(ret, req.SearchID, "")
+		return tx.InsertRetention(ret, rec.ID, "")
 	})
 	if err != nil {
 		return err
@@ -271,8 +350,8 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, sess *session) e
 	if !supervision && len(req.ReadIDs) == 0 {
 		return invalid("read_ids", "must name the exported reads.")
 	}
-	if len(req.ReadIDs) > 0 && req.SearchID == "" {
-		return invalid("search_id", "is required: exported reads must come from a search of yours.")
+	if len(req.ReadIDs) > 0 && req.SearchID == "" && req.AnalysisID == "" {
+		return invalid("search_id", "is required: exported reads must come from a search (or an analysis_id) of yours.")
 	}
 	if len(req.ReadIDs) > maxExportReads {
 		return invalid("read_ids", "names more than %d reads.", maxExportReads)
@@ -282,12 +361,16 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, sess *session) e
 	}
 	now := s.now()
 	resp := api.ExportResponse{ExportID: "x_" + newToken("")[:22], At: now.Truncate(1e6)}
-	e := caseAudit(nil, sess, r, ActionExport, map[string]any{"kind": req.Kind, "export_id": resp.ExportID,
-		"search_id": req.SearchID, "read_ids": req.ReadIDs})
+	elements := map[string]any{"kind": req.Kind, "export_id": resp.ExportID, "search_id": req.SearchID, "read_ids": req.ReadIDs}
+	if req.AnalysisID != "" {
+		elements["analysis_id"] = req.AnalysisID
+	}
+	e := caseAudit(nil, sess, r, ActionExport, elements)
 	e.At, e.ReportNumber, e.ResultCount = now, strings.TrimSpace(req.ReportNumber), len(req.ReadIDs)
 	err := s.audited(r.Context(), e, func(tx Tx) error {
+		via := readVia{SearchID: req.SearchID, AnalysisID: req.AnalysisID}
 		for _, id := range req.ReadIDs { // every read is checked before anything is written
-			rec, _, err := s.reach(tx, sess, req.SearchID, "", id)
+			rec, _, err := s.reachVia(tx, sess, via, id)
 			if err != nil {
 				return err
 			}
@@ -296,7 +379,7 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, sess *session) e
 		for _, id := range req.ReadIDs {
 			ret := api.Retention{ReadID: id, ReportNumber: e.ReportNumber, Category: api.RetainCriminalInvestigation,
 				Reason: fmt.Sprintf("exported as %s (%s)", req.Kind, resp.ExportID), By: sess.username(), At: now}
-			if err := tx.InsertRetention(ret, req.SearchID, resp.ExportID); err != nil {
+			if err := tx.InsertRetention(ret, req.SearchID+req.AnalysisID, resp.ExportID); err != nil {
 				return err
 			}
 			resp.Retained++

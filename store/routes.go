@@ -21,11 +21,19 @@ func (s *Server) routesInit() {
 	s.handle("POST /v1/auth/login", s.run(s.login))
 	s.handle("POST /v1/auth/refresh", s.run(s.refresh))
 	s.handle("POST /v1/auth/logout", s.run(s.logout))
+	s.handle("POST /v1/auth/mfa", s.run(s.mfaLogin))
 	s.handle("GET /v1/me", s.user(anyone, s.me))
+	s.handle("POST /v1/me/mfa", s.user(anyone, s.enrolMFA))
+	s.handle("DELETE /v1/me/mfa", s.user(anyone, s.removeMFA))
+	s.handle("POST /v1/me/mfa/confirm", s.user(anyone, s.confirmMFA))
+	s.handle("POST /v1/me/password", s.user(anyone, s.changePassword))
 	s.handle("GET /v1/policy", s.user(anyone, s.getPolicy))
 	s.handle("GET /v1/cameras", s.user(anyone, s.cameras))
 	// Searches check the role themselves so that a refusal is audited.
 	s.handle("POST /v1/searches", s.user(anyone, s.search))
+	// Analyses (analyses.go) check roles and gates themselves so that refusals are audited.
+	s.handle("POST /v1/analyses/common-plates", s.user(anyone, s.commonPlates))
+	s.handle("POST /v1/analyses/convoy", s.user(anyone, s.convoyAnalysis))
 	// Approvers reach photos only through covert alerts they received.
 	readers := append(slices.Clone(searchers), api.RoleApprover)
 	s.handle("GET /v1/reads/{id}/photo", s.user(readers, s.photo))
@@ -58,4 +66,10 @@ func (s *Server) routesInit() {
 	s.handle("DELETE /v1/hotlist-entries/{id}", s.user(anyone, s.removeHotlistEntry))
 	s.handle("GET /v1/alerts/stream", s.user(anyone, s.alertStream))
 	s.handle("POST /v1/alerts/{id}/ack", s.user(anyone, s.idempotent(s.ackAlert)))
+	// Accountability (outcome.go, flags.go, transparency.go).
+	s.handle("GET /v1/alerts", s.user(anyone, s.listAlerts))
+	s.handle("POST /v1/alerts/{id}/outcome", s.user(anyone, s.idempotent(s.alertOutcome)))
+	s.handle("GET /v1/audit/flags", s.user(supervisors, s.auditFlags))
+	s.handle("GET /v1/reports/transparency", s.user(supervisors, s.transparencyReport))
+	s.handle("POST /v1/audit/flags/{id}/review", s.user(supervisors, s.idempotent(s.reviewFlag)))
 }

@@ -61,11 +61,17 @@ func searchHash(req api.SearchRequest) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// auditQuery is the search's data elements as recorded in the audit.
+// auditQuery is the search's data elements as recorded in the audit, with
+// the purpose as the prohibited-term rule judged it (api.Skeleton) in
+// "normalised" (DESIGN.md, Analyses: Page fetches).
 func auditQuery(req api.SearchRequest) string {
+	normalised := api.Skeleton(req.Purpose)
 	req.CaseContext = api.CaseContext{}
 	req.Cursor = ""
-	b, _ := json.Marshal(req)
+	b, _ := json.Marshal(struct {
+		api.SearchRequest
+		Normalised string `json:"normalised"`
+	}{req, normalised})
 	return string(b)
 }
 
@@ -75,6 +81,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, sess *session) e
 	if err := decodeJSON(w, r, &req); err != nil {
 		return err
 	}
+	req.CaseContext = req.CaseContext.Normalised()
 	if req.Cursor != "" {
 		return s.searchPage(w, r, sess, req)
 	}
@@ -90,6 +97,9 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, sess *session) e
 			refusal = apiErr
 			audit.Outcome, audit.Reason = api.OutcomeRefused, apiErr.Code
 			return AppendAudit(tx, audit)
+		}
+		if q.Pattern == nil {
+			q.Limit = min(q.Limit, s.policy.MaxSearchResults)
 		}
 		page, err := tx.SearchReads(q)
 		if err != nil {
@@ -119,14 +129,21 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, sess *session) e
 	return writeJSON(w, http.StatusOK, resp)
 }
 
-// searchPage answers a page fetch: same body plus cursor; no new audit.
+// searchPage answers a page fetch: same body plus cursor. The reads it
+// returns are recorded against the search in the page's transaction, and
+// a search_page audit entry names them (DESIGN.md, Analyses: Page
+// fetches). A search without a plate stops at the policy's
+// max_search_results reads across its pages: past it, 422
+// too_many_results.
 func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, sess *session, req api.SearchRequest) error {
 	c, err := decodeCursor(req.Cursor)
 	if err != nil {
 		return err
 	}
+	audit := &api.AuditEntry{At: s.now(), Actor: sess.username(), Role: sess.role(), Action: ActionSearchPage,
+		Query: pageQuery(c.SearchID, nil), Workstation: workstation(r)}
 	var resp *api.SearchResponse
-	err = s.st.View(r.Context(), func(tx ReadTx) error {
+	err = s.audited(r.Context(), audit, func(tx Tx) error {
 		rec, err := tx.GetSearch(c.SearchID)
 		if errors.Is(err, ErrNotFound) || (err == nil && rec.Username != sess.username()) {
 			return invalid("cursor", "belongs to no search of yours; repeat the search without it.")
@@ -134,6 +151,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, sess *sessio
 		if err != nil {
 			return err
 		}
+		withCase(audit, rec)
 		if rec.Hash != searchHash(req) {
 			return invalid("cursor", "belongs to another search; a page fetch repeats the first request's body with the cursor.")
 		}
@@ -141,24 +159,54 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, sess *sessio
 		if apiErr != nil {
 			return apiErr
 		}
+		if err := s.capPage(tx, rec.ID, q); err != nil {
+			return err
+		}
 		q.After, q.SkipCount = &Keyset{At: c.At, Seq: c.Seq}, true
 		page, err := tx.SearchReads(q)
 		if err != nil {
 			return err
 		}
-		resp, err = s.finishPage(tx, q, page, rec.ID, c.Total, c.Capped)
-		return err
+		if resp, err = s.finishPage(tx, q, page, rec.ID, c.Total, c.Capped); err != nil {
+			return err
+		}
+		audit.ResultCount, audit.Query = len(resp.Results), pageQuery(rec.ID, resp.Results)
+		return recordReturned(tx, resp)
 	})
 	if err != nil {
 		return err
 	}
-	if len(resp.Results) > 0 {
-		err := s.st.Update(r.Context(), func(tx Tx) error { return recordReturned(tx, resp) })
-		if err != nil {
-			s.cfg.Logf("store: record the reads search %s returned: %v", resp.SearchID, err)
-		}
-	}
 	return writeJSON(w, http.StatusOK, resp)
+}
+
+// capPage shortens a page of a search without a plate so that the search
+// returns at most max_search_results reads, and refuses a page past it.
+func (s *Server) capPage(tx Tx, searchID string, q *ReadQuery) error {
+	if q.Pattern != nil {
+		return nil
+	}
+	n, err := tx.SearchReturnCount(searchID)
+	if err != nil {
+		return err
+	}
+	left := s.policy.MaxSearchResults - n
+	if left <= 0 {
+		return api.E(api.CodeTooManyResults,
+			"This search without a plate has returned %d reads, the most one search may return; search a narrower time window or a smaller area.", n)
+	}
+	q.Limit = min(q.Limit, left)
+	return nil
+}
+
+// pageQuery is a search_page entry's data elements: the search and the
+// reads the page returned.
+func pageQuery(searchID string, reads []api.Read) string {
+	ids := make([]string, len(reads))
+	for i, rd := range reads {
+		ids[i] = rd.ID
+	}
+	b, _ := json.Marshal(map[string]any{"search_id": searchID, "returned": len(reads), "read_ids": ids})
+	return string(b)
 }
 
 // recordReturned records the reads a page returned (id and capture time)
@@ -232,7 +280,7 @@ func (s *Server) checkSearch(tx ReadTx, sess *session, req *api.SearchRequest) (
 		return nil, forbidden("The role %s may not search plate reads.", u.Role)
 	}
 	if u.TrainedOn == "" {
-		return nil, api.E(http.StatusForbidden, api.CodeTrainingRequired,
+		return nil, api.E(api.CodeTrainingRequired,
 			"%s has no ALPR training on record; searching is allowed only after training (ask an administrator to record it).", u.Username)
 	}
 	if e := s.policy.CheckCase(req.CaseContext); e != nil {
@@ -247,7 +295,7 @@ func (s *Server) checkSearch(tx ReadTx, sess *session, req *api.SearchRequest) (
 	}
 	if q.Pattern == nil {
 		if q.From.IsZero() || q.To.IsZero() || q.To.Sub(q.From) > MaxAttrWindow || q.CameraIDs == nil {
-			return nil, api.E(http.StatusUnprocessableEntity, api.CodeSearchTooBroad,
+			return nil, api.E(api.CodeSearchTooBroad,
 				"A search without a plate needs a time window (from and to) of at most 7 days and an area or cameras.")
 		}
 	}
@@ -296,7 +344,7 @@ func (s *Server) checkFilters(req *api.SearchRequest, q *ReadQuery) *api.Error {
 	}
 	for _, f := range req.Features {
 		if !slices.Contains(s.policy.Features, f) {
-			return api.E(http.StatusUnprocessableEntity, api.CodeFeatureNotSearchable,
+			return api.E(api.CodeFeatureNotSearchable,
 				"The feature %q is not searchable; only %s are (features that can tie a driver to a group never are).",
 				f, strings.Join(s.policy.Features, ", "))
 		}
@@ -324,7 +372,7 @@ func (s *Server) checkPlace(tx ReadTx, req *api.SearchRequest, q *ReadQuery) *ap
 	}
 	cams, err := tx.Cameras()
 	if err != nil {
-		return api.E(http.StatusInternalServerError, api.CodeInternal, "The store could not read its cameras.")
+		return api.E(api.CodeInternal, "The store could not read its cameras.")
 	}
 	q.CameraIDs = []string{}
 	if a := req.Area; a != nil {
@@ -362,40 +410,4 @@ func distanceM(lat1, lon1, lat2, lon2 float64) float64 {
 	dlat, dlon := (lat2-lat1)*rad, (lon2-lon1)*rad
 	h := math.Sin(dlat/2)*math.Sin(dlat/2) + math.Cos(lat1*rad)*math.Cos(lat2*rad)*math.Sin(dlon/2)*math.Sin(dlon/2)
 	return 2 * r * math.Asin(math.Min(1, math.Sqrt(h)))
-}
-
-// readMatches reports whether a read satisfies a search query: how the
-// store checks that a search returned a read.
-func readMatches(q *ReadQuery, r *api.Read) bool {
-	if q.Pattern != nil {
-		texts := []string{r.Plate}
-		if v := r.Verification; v != nil && v.CorrectedPlate != "" {
-			texts = append(texts, v.CorrectedPlate)
-		}
-		if !slices.ContainsFunc(texts, func(t string) bool {
-			if q.Fuzzy {
-				ok, _ := q.Pattern.MatchFuzzy(t)
-				return ok
-			}
-			return q.Pattern.Match(t)
-		}) {
-			return false
-		}
-	}
-	switch {
-	case q.State != "" && r.State != q.State,
-		q.Make != "" && !strings.EqualFold(r.Make, q.Make),
-		q.Color != "" && !strings.EqualFold(r.Color, q.Color),
-		q.BodyType != "" && !strings.EqualFold(r.BodyType, q.BodyType),
-		!q.From.IsZero() && r.CapturedAt.Before(q.From),
-		!q.To.IsZero() && r.CapturedAt.After(q.To),
-		q.CameraIDs != nil && !slices.Contains(q.CameraIDs, r.Camera.ID):
-		return false
-	}
-	for _, f := range q.Features {
-		if !slices.Contains(r.Features, f) {
-			return false
-		}
-	}
-	return true
 }

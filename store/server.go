@@ -6,10 +6,13 @@ package store
 
 import (
 	"context"
+	"crypto/ed25519"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log"
 	"net/http"
+	"net/netip"
 	"slices"
 	"sync"
 	"time"
@@ -31,6 +34,9 @@ type Config struct {
 	Open func(ctx context.Context, dsn string) (Storage, error)
 	// RetentionDays is how long unretained reads are kept (default 30).
 	RetentionDays int
+	// MaxSearchResults is how many reads a search without a plate returns
+	// across its pages (default api.DefaultMaxSearchResults).
+	MaxSearchResults int
 	// Demo serves a generated demo world; demo users log in with "demo".
 	Demo bool
 	// DemoSeed and DemoReads choose the demo world (defaults 1 and 200,000).
@@ -63,6 +69,28 @@ type Config struct {
 	// every ImportEvery (default 24 h); "" imports nothing.
 	ImportDir   string
 	ImportEvery time.Duration
+	// AuthRate is how many login, refresh and MFA attempts a client
+	// address may make a minute (burst as many; default DefaultAuthRate).
+	AuthRate int
+	// TrustedProxies are the load balancers whose X-Forwarded-For names
+	// the client address (and whose X-Forwarded-Proto: https means TLS).
+	TrustedProxies []netip.Prefix
+	// RequireMFA makes a second factor mandatory: users without one get
+	// restricted tokens that reach only the routes that set one up.
+	RequireMFA bool
+	// CheckpointDir receives signed checkpoints of the audit chain's head
+	// (<seq>.json) every CheckpointEvery (default 1 hour) and at shutdown,
+	// signed with CheckpointKey; the chain is verified against them at
+	// start.
+	CheckpointDir   string
+	CheckpointKey   ed25519.PrivateKey
+	CheckpointEvery time.Duration
+	// AllowBrokenChain starts a store whose audit chain does not verify,
+	// serving only audit reads (503 chain_broken elsewhere).
+	AllowBrokenChain bool
+	// TimeZone is the store's time zone for the after-hours rule of the
+	// review queue (default: the machine's).
+	TimeZone *time.Location
 }
 
 // Server is a running store: storage, policy and HTTP handlers.
@@ -80,6 +108,14 @@ type Server struct {
 	wg      sync.WaitGroup
 	hot     *hotlistState
 	train   *trainingState // training mode (training.go)
+	node    string         // this node's name for job leases (cluster.go)
+	// authLimit rate-limits sign-in attempts per client address.
+	authLimit *rateLimiter
+	// chainBroken: started with a broken chain (AllowBrokenChain).
+	chainBroken bool
+	// dummyHash is checked against the password of an unknown username, so
+	// that a wrong password takes the same time whether the user exists.
+	dummyHash []byte
 }
 
 // Open opens the database, prepares the demo world when asked, and starts
@@ -106,13 +142,28 @@ func Open(cfg Config) (*Server, error) {
 	if cfg.PurgeEvery == 0 {
 		cfg.PurgeEvery = time.Hour
 	}
-	s := &Server{cfg: cfg, idemKey: map[string]*sync.Mutex{}}
+	if cfg.AuthRate == 0 {
+		cfg.AuthRate = DefaultAuthRate
+	}
+	if cfg.AuthRate < 1 {
+		return nil, fmt.Errorf("store: an auth rate of %d a minute is not allowed; give at least 1", cfg.AuthRate)
+	}
+	if err := checkCheckpointConfig(cfg); err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, idemKey: map[string]*sync.Mutex{}, authLimit: newRateLimiter(cfg.AuthRate), node: newNodeID()}
+	var err error
+	if s.dummyHash, err = bcrypt.GenerateFromPassword([]byte(newToken("")), cfg.PasswordCost); err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
 	s.policy = api.DefaultPolicy()
 	s.policy.RetentionDays = cfg.RetentionDays
+	if cfg.MaxSearchResults > 0 {
+		s.policy.MaxSearchResults = cfg.MaxSearchResults
+	}
 	s.policy.Demo = cfg.Demo
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
-	var err error
 	if cfg.Demo {
 		err = s.openDemo(ctx)
 	} else {
@@ -120,6 +171,10 @@ func Open(cfg Config) (*Server, error) {
 	}
 	if err != nil {
 		cancel()
+		return nil, err
+	}
+	if err := s.checkChainAtStart(ctx); err != nil {
+		s.Close()
 		return nil, err
 	}
 	if cfg.BasemapPath != "" {
@@ -133,10 +188,14 @@ func Open(cfg Config) (*Server, error) {
 		s.Close()
 		return nil, err
 	}
+	if c := s.cluster(); c != nil {
+		s.goBackground(func() { s.listenLoop(ctx, c) })
+	}
 	if cfg.PurgeEvery > 0 {
 		s.goBackground(func() { s.purgeLoop(ctx) })
 	}
 	s.trainingInit(ctx) // starts the live demo cameras when configured
+	s.startCheckpoints(ctx)
 	return s, nil
 }
 
@@ -149,7 +208,7 @@ func (s *Server) goBackground(fn func()) {
 }
 
 // Handler returns the HTTP handler of the v1 API.
-func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
+func (s *Server) Handler() http.Handler { return s.secureHeaders(http.HandlerFunc(s.serveHTTP)) }
 
 // Storage returns the server's storage (for admin tools and benchmarks).
 func (s *Server) Storage() Storage { return s.st }
@@ -177,16 +236,19 @@ func (s *Server) Routes() []string {
 
 func (s *Server) now() time.Time { return s.cfg.Now().UTC() }
 
-// purgeLoop runs the retention purge now and then every PurgeEvery.
+// purgeLoop runs the retention purge now and then every PurgeEvery (on
+// one node at a time).
 func (s *Server) purgeLoop(ctx context.Context) {
 	t := time.NewTicker(s.cfg.PurgeEvery)
 	defer t.Stop()
 	for {
-		if n, err := s.Purge(ctx); err != nil && ctx.Err() == nil {
-			s.cfg.Logf("store: retention purge: %v", err)
-		} else if n > 0 {
-			s.cfg.Logf("store: retention purge removed %d reads", n)
-		}
+		s.leased(ctx, jobPurge, s.cfg.PurgeEvery, func() {
+			if n, err := s.Purge(ctx); err != nil && ctx.Err() == nil {
+				s.cfg.Logf("store: retention purge: %v", err)
+			} else if n > 0 {
+				s.cfg.Logf("store: retention purge removed %d reads", n)
+			}
+		})
 		select {
 		case <-ctx.Done():
 			return
@@ -195,9 +257,17 @@ func (s *Server) purgeLoop(ctx context.Context) {
 	}
 }
 
-// Purge deletes the reads and photos captured more than RetentionDays ago
-// (by the configured clock), except retained ones, and audits the purge
-// when it removed anything. It returns how many reads were removed.
+// IdempotencyKeep is how long the first answer of a request with an
+// Idempotency-Key is kept (answers can hold plates).
+const IdempotencyKeep = 24 * time.Hour
+
+// Purge deletes what outlives the retention period (by the configured
+// clock): the reads and photos captured more than RetentionDays ago except
+// retained ones (with the dictionary plates and the alerts of those reads),
+// the searches created before then that no retention names (with the reads
+// they returned and their outcomes), and idempotent answers older than
+// IdempotencyKeep. It audits the purge when it removed anything and
+// returns how many reads were removed.
 func (s *Server) Purge(ctx context.Context) (int, error) {
 	now := s.now()
 	cut := now.AddDate(0, 0, -s.cfg.RetentionDays)
@@ -206,12 +276,29 @@ func (s *Server) Purge(ctx context.Context) (int, error) {
 		if err := tx.DeleteTokensBefore(now); err != nil {
 			return err
 		}
-		var err error
-		if n, err = tx.PurgeReads(cut); err != nil || n == 0 {
+		if err := tx.DeleteMFATokensBefore(now); err != nil {
 			return err
 		}
+		var err error
+		if n, err = tx.PurgeReads(cut); err != nil {
+			return err
+		}
+		alerts, err := tx.PurgeOrphanAlerts()
+		if err != nil {
+			return err
+		}
+		searches, err := tx.PurgeSearches(cut)
+		if err != nil {
+			return err
+		}
+		answers, err := tx.PurgeIdempotent(now.Add(-IdempotencyKeep))
+		if err != nil || n+alerts+searches+answers == 0 {
+			return err
+		}
+		q, _ := json.Marshal(map[string]any{"captured_before": cut.Format(time.RFC3339), "searches": searches,
+			"alerts": alerts, "idempotent_answers": answers})
 		return AppendAudit(tx, &api.AuditEntry{At: now, Actor: "system", Role: "system", Action: ActionPurge,
-			Query: fmt.Sprintf(`{"captured_before":%q}`, cut.Format(time.RFC3339)), ResultCount: n})
+			Query: string(q), ResultCount: n})
 	})
 	if errors.Is(err, context.Canceled) {
 		return n, nil

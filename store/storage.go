@@ -58,6 +58,10 @@ type ReadTx interface {
 	HotlistReadTx     // hotlists and alerts (storage_hotlist.go)
 	SupervisionReadTx // samples, reviews, outcomes, efficacy (storage_supervision.go)
 	TrainingReadTx    // training attempts (storage_training.go)
+	AuthReadTx        // lockouts, second factors, MFA tokens (storage_auth.go)
+	PolicyReadTx      // returned reads and retention (storage_policy.go)
+	AccountReadTx     // hit outcomes, daily counters (storage_account.go)
+	AnalysisReadTx    // scene reads, kept analyses (storage_analyses.go)
 
 	// GetUser answers ErrNotFound for an unknown username.
 	GetUser(username string) (*UserRecord, error)
@@ -100,6 +104,10 @@ type Tx interface {
 	HotlistTx     // storage_hotlist.go
 	SupervisionTx // storage_supervision.go
 	TrainingTx    // storage_training.go
+	AuthTx        // storage_auth.go
+	PolicyTx      // storage_policy.go
+	AccountTx     // storage_account.go
+	AnalysisTx    // storage_analyses.go
 
 	// InsertUser answers ErrExists for a taken username, UpdateUser
 	// ErrNotFound for an unknown one.
@@ -120,7 +128,8 @@ type Tx interface {
 	InsertRead(r *ReadRecord) (dup bool, err error)
 	SetVerification(id string, v api.Verification) error
 	InsertRetention(r api.Retention, searchID, exportID string) error
-	// PurgeReads deletes unretained reads (and photos) captured before t.
+	// PurgeReads deletes unretained reads (and photos) captured before t,
+	// and the plates of its dictionary that no read names any more.
 	PurgeReads(before time.Time) (int, error)
 
 	// LockAuditHead returns the chain's head and holds the chain's append
@@ -171,6 +180,9 @@ type TokenRecord struct {
 	FamilyExpiresAt time.Time
 	Used            bool
 	Revoked         bool
+	// Restricted tokens (--require-mfa, no second factor yet) reach only
+	// the routes that set one up.
+	Restricted bool
 }
 
 // ReadRecord is a read as ingested: its metadata and optionally its photo.

@@ -103,6 +103,23 @@ func (s *Server) auditSample(w http.ResponseWriter, r *http.Request, sess *sessi
 	return writeJSON(w, http.StatusOK, out)
 }
 
+// checkReviewVerdict validates the verdict and note of a review (of an
+// audit entry or of a flag).
+func checkReviewVerdict(verdict, note string) error {
+	if e := api.CheckEncoding("note", note); e != nil {
+		return e // review notes get the encoding rules only
+	}
+	switch {
+	case !slices.Contains(api.ReviewVerdicts, verdict):
+		return invalid("verdict", "holds %q; use compliant, non_compliant or needs_follow_up.", verdict)
+	case verdict != api.ReviewCompliant && len(note) < 10:
+		return invalid("note", "must say in at least 10 characters what is wrong or what to follow up.")
+	case len(note) > api.MaxReviewNote:
+		return invalid("note", "must be at most %d bytes.", api.MaxReviewNote)
+	}
+	return nil
+}
+
 // auditReview: POST /v1/audit/reviews records a supervisor's verdict on an
 // audit entry; the review is itself audited.
 func (s *Server) auditReview(w http.ResponseWriter, r *http.Request, sess *session) error {
@@ -111,15 +128,11 @@ func (s *Server) auditReview(w http.ResponseWriter, r *http.Request, sess *sessi
 		return err
 	}
 	req.Note = strings.TrimSpace(req.Note)
-	switch {
-	case req.Seq < 1:
+	if req.Seq < 1 {
 		return invalid("seq", "must name an audit entry (1 or more).")
-	case !slices.Contains(api.ReviewVerdicts, req.Verdict):
-		return invalid("verdict", "holds %q; use compliant, non_compliant or needs_follow_up.", req.Verdict)
-	case req.Verdict != api.ReviewCompliant && len(req.Note) < 10:
-		return invalid("note", "must say in at least 10 characters what is wrong or what to follow up.")
-	case len(req.Note) > api.MaxReviewNote:
-		return invalid("note", "must be at most %d bytes.", api.MaxReviewNote)
+	}
+	if err := checkReviewVerdict(req.Verdict, req.Note); err != nil {
+		return err
 	}
 	now := s.now()
 	rev := api.AuditReview{ID: "v_" + newToken("")[:22], Seq: req.Seq, Verdict: req.Verdict, Note: req.Note,
@@ -199,6 +212,9 @@ func (s *Server) searchOutcome(w http.ResponseWriter, r *http.Request, sess *ses
 		return invalid("search_id", "holds %q but the path names the search %q.", req.SearchID, id)
 	}
 	req.Note = strings.TrimSpace(req.Note)
+	if e := api.CheckEncoding("note", req.Note); e != nil {
+		return e
+	}
 	if err := req.Validate(); err != nil {
 		return err
 	}

@@ -81,21 +81,22 @@ func (f *SearchForm) onArea() {
 		setMsg(f.msg, "The camera list is not loaded yet; try again in a moment.")
 		return
 	}
-	p := newAreaPicker(f)
-	f.picker = p
-	p.dlg = dialog.NewCustomConfirm("Search area", "Use this area", "Cancel", p.content, func(ok bool) {
-		if ok {
-			p.apply()
-		}
-	}, f.win)
-	p.dlg.Resize(fyne.NewSize(areaW+40, areaH+160))
-	p.dlg.Show()
-	p.render()
+	f.picker = newAreaPicker(areaChoice{cams: f.cameras, tileURL: f.TileURL, initial: f.area, radii: areaRadii, apply: f.SetArea})
+	f.picker.show(f.win, "Search area")
 }
 
-// areaPicker is the map dialog behind "Area…".
+// areaChoice is what an area picker offers and where its answer goes.
+type areaChoice struct {
+	cams    []api.Camera
+	tileURL string
+	initial *api.Area // nil: none yet
+	radii   []float64 // the radii offered, in metres, ascending
+	apply   func(*api.Area)
+}
+
+// areaPicker is the map dialog behind "Area…" (and a scene's "Circle…").
 type areaPicker struct {
-	f       *SearchForm
+	areaChoice
 	content fyne.CanvasObject
 	mapw    *tapImage
 	radius  *widget.Select
@@ -112,18 +113,18 @@ type areaPicker struct {
 	OnRendered func()
 }
 
-func newAreaPicker(f *SearchForm) *areaPicker {
-	p := &areaPicker{f: f, msg: errorText()}
-	if f.area != nil {
-		a := *f.area
+func newAreaPicker(c areaChoice) *areaPicker {
+	p := &areaPicker{areaChoice: c, msg: errorText()}
+	if c.initial != nil {
+		a := *c.initial
 		p.center = &a
 	}
-	labels := make([]string, len(areaRadii))
-	for i, r := range areaRadii {
+	labels := make([]string, len(c.radii))
+	for i, r := range c.radii {
 		labels[i] = radiusLabel(r)
 	}
 	p.radius = widget.NewSelect(labels, func(string) { p.redraw() })
-	p.radius.SetSelected(radiusLabel(1000))
+	p.radius.SetSelected(radiusLabel(min(1000, c.radii[len(c.radii)-1])))
 	if p.center != nil {
 		p.radius.SetSelected(radiusLabel(p.center.RadiusM))
 	}
@@ -135,24 +136,36 @@ func newAreaPicker(f *SearchForm) *areaPicker {
 	return p
 }
 
+// show opens the picker in a dialog over win.
+func (p *areaPicker) show(win fyne.Window, title string) {
+	p.dlg = dialog.NewCustomConfirm(title, "Use this area", "Cancel", p.content, func(ok bool) {
+		if ok {
+			p.onApply()
+		}
+	}, win)
+	p.dlg.Resize(fyne.NewSize(areaW+40, areaH+160))
+	p.dlg.Show()
+	p.render()
+}
+
 // radiusM is the radius chosen.
 func (p *areaPicker) radiusM() float64 {
-	if i := p.radius.SelectedIndex(); i >= 0 && i < len(areaRadii) {
-		return areaRadii[i]
+	if i := p.radius.SelectedIndex(); i >= 0 && i < len(p.radii) {
+		return p.radii[i]
 	}
-	return 1000
+	return min(1000, p.radii[len(p.radii)-1])
 }
 
 // render draws the camera sites (named dots over the store's basemap)
 // with mapview off the UI goroutine.
 func (p *areaPicker) render() {
-	cams := p.f.cameras
+	cams := p.cams
 	sites := make([]mapview.Site, len(cams))
 	for i, c := range cams {
 		sites[i] = mapview.Site{Lat: c.Lat, Lon: c.Lon, Label: c.Name}
 	}
 	// wide padding: room for the names beside the outer cameras
-	opt := mapview.Options{Width: areaW, Height: areaH, TileURL: p.f.TileURL, Padding: 90}
+	opt := mapview.Options{Width: areaW, Height: areaH, TileURL: p.tileURL, Padding: 90}
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
@@ -200,7 +213,7 @@ func (p *areaPicker) redraw() {
 		cx, cy := p.proj.Point(p.center.Lat, p.center.Lon)
 		rpx := p.center.RadiusM / p.proj.MetresPerPixel(p.center.Lat)
 		drawDisc(img, cx, cy, rpx)
-		for _, c := range p.f.cameras {
+		for _, c := range p.cams {
 			if distanceM(p.center.Lat, p.center.Lon, c.Lat, c.Lon) <= p.center.RadiusM {
 				p.inside = append(p.inside, c)
 				x, y := p.proj.Point(c.Lat, c.Lon)
@@ -230,14 +243,14 @@ func cameraNames(cs []api.Camera) string {
 	return s
 }
 
-// apply hands the chosen area to the form.
-func (p *areaPicker) apply() {
+// onApply hands the chosen area to whoever asked.
+func (p *areaPicker) onApply() {
 	if p.center == nil {
 		return
 	}
 	a := *p.center
 	a.RadiusM = p.radiusM()
-	p.f.SetArea(&a)
+	p.apply(&a)
 }
 
 // drawDisc shades a translucent disc of radius r at (cx, cy) with an outline.

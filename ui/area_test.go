@@ -50,7 +50,7 @@ func TestAreaCircleReachesStore(t *testing.T) {
 	if r, g, b, _ := p.mapw.img.Image.At(int(math.Round(x+rpx-1.5)), int(math.Round(y))).RGBA(); r>>8 != 0x00 || g>>8 != 0x60 || b>>8 != 0xd0 {
 		t.Fatalf("no outline at the circle's edge: %x %x %x", r>>8, g>>8, b>>8)
 	}
-	p.apply()
+	p.onApply()
 	// cam-2 is at 37.8117, -122.2650: the click lands within a pixel of it
 	if got := f.areaLabel.Text; !strings.HasPrefix(got, "Area: 1 km around 37.81, -122.2") || !f.areaRow.Visible() {
 		t.Fatalf("area line %q (visible %v)", got, f.areaRow.Visible())

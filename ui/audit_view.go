@@ -29,7 +29,8 @@ const anyChoice = "(any)"
 
 // auditActions are the actions offered in the filter.
 var auditActions = []string{anyChoice, "search", "photo_view", "verification", "retain", "export", "login", "lockout",
-	"hotlist_request", "hotlist_decision", "alert_ack", "audit_sample", "audit_review", "search_outcome", "audit_export"}
+	"hotlist_request", "hotlist_decision", "alert_ack", "audit_sample", "audit_review", "search_outcome", "audit_export",
+	"analysis_common_plates", "analysis_convoy"}
 
 // AuditView is the supervisor's audit screen: the team's search history
 // with filters and paging (an opened entry shows what was searched, by
@@ -318,7 +319,7 @@ func newReviewQueue(m *MainScreen, sup SupervisionSession) *ReviewQueue {
 	q.msg = errorText()
 	q.list = widget.NewList(func() int { return q.count() },
 		func() fyne.CanvasObject {
-			return widget.NewLabel("#000000  2026-11-26 14:02  detective  search  ✓ Needs follow-up")
+			return widget.NewLabel("#000000  2026-11-26 14:02  detective  search  · Needs follow-up")
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(q.line(i)) })
 	q.list.OnSelected = q.Open
@@ -342,7 +343,7 @@ func (q *ReviewQueue) line(i int) string {
 	e := q.sample.Entries[i]
 	s := entryLine(e)
 	if r, ok := q.reviews[e.Seq]; ok {
-		return s + "  ✓ " + verdictLabels[r.Verdict]
+		return s + "  · reviewed: " + verdictLabels[r.Verdict]
 	}
 	return s + "  · to review"
 }

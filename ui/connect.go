@@ -28,6 +28,19 @@ type ClientConnector struct {
 	Workstation string
 	// CacheDir holds the caches and the login settings (cache.DefaultDir() when empty).
 	CacheDir string
+	// StableName, when set, names the keyring entries and the cache in
+	// place of the store's host: a demo store listens on a random port, and
+	// its sessions keep one keyring entry (removed at sign-out) instead of
+	// one per start.
+	StableName string
+}
+
+// host names the store in keyring entries and cache files.
+func (c *ClientConnector) host(cl *client.Client) string {
+	if c.StableName != "" {
+		return c.StableName
+	}
+	return cl.Host()
 }
 
 func (c *ClientConnector) dir() string {
@@ -60,7 +73,9 @@ func (c *ClientConnector) newClient(server string) (*client.Client, *client.Keyr
 	if err != nil {
 		return nil, nil, err
 	}
-	return cl, client.NewKeyring(cl), nil
+	k := client.NewKeyring(cl)
+	k.Host = c.host(cl)
+	return cl, k, nil
 }
 
 // Login signs in with the password and keeps the session in the keyring.
@@ -100,7 +115,7 @@ func (c *ClientConnector) Resume(ctx context.Context, server, username string) (
 // or in memory when there is no keyring.
 func (c *ClientConnector) open(cl *client.Client, k *client.Keyring, username string, noKeyring bool) *clientSession {
 	s := &clientSession{cl: cl, k: k, username: username, noKeyring: noKeyring}
-	opt := cache.Options{Store: cl.Host(), User: username, Logf: log.Printf}
+	opt := cache.Options{Store: c.host(cl), User: username, Logf: log.Printf}
 	var err error
 	if key, kerr := k.CacheKey(); kerr == nil && !noKeyring {
 		opt.Key = key
@@ -123,13 +138,13 @@ func (c *ClientConnector) open(cl *client.Client, k *client.Keyring, username st
 	return s
 }
 
-// configError turns a client configuration refusal into an *api.Error with
-// a sentence.
+// configError turns a client configuration refusal into an inputError
+// with a sentence.
 func configError(err error) error {
 	if errors.Is(err, client.ErrInsecure) {
-		return api.E(0, "insecure", "Plain http:// is allowed only to this computer; use the store's https:// address.")
+		return inputError("Plain http:// is allowed only to this computer; use the store's https:// address.")
 	}
-	return api.E(0, "bad_server", "The store address is not valid: use a full address such as https://alpr.example.gov.")
+	return inputError("The store address is not valid: use a full address such as https://alpr.example.gov.")
 }
 
 // clientSession implements Session over a client.Client and a cache.Cache.

@@ -197,7 +197,7 @@ func (v *EfficacyView) usersTable(e *api.Efficacy) fyne.CanvasObject {
 		l := widget.NewLabel(fmt.Sprintf("%s (%s, team %s): %s allowed, %d refused", u.DisplayName, u.Username, orNone(u.Team),
 			count(u.Searches, "search", "searches"), u.Refused))
 		if u.Flagged {
-			l.SetText(l.Text + "  ⚑ far above peers: review")
+			l.SetText(l.Text + "  — far above peers: review")
 			l.Importance = widget.WarningImportance
 		}
 		box.Add(l)

@@ -85,10 +85,10 @@ func readLine(r api.Read) string {
 	if r.Verification != nil {
 		status = strings.ToUpper(strings.ReplaceAll(r.Verification.Status, "_", " "))
 		if p := r.Verification.CorrectedPlate; p != "" {
-			status += " → " + p
+			status += " › " + p
 		}
 		if s := r.Verification.CorrectedState; s != "" {
-			status += " → " + s
+			status += " › " + s
 		}
 	}
 	return fmt.Sprintf("%s %s  %s  %s  %s", r.Plate, r.State, r.CapturedAt.UTC().Format("2006-01-02 15:04"), r.Camera.Name, status)

@@ -175,8 +175,8 @@ func CheckHotlistRequest(p api.Policy, b api.HotlistRequestBody, daysText string
 	case b.Days < 1:
 		return fmt.Sprintf("Days: give a whole number of days, 1 to %d (not %q).", maxHotlistDays, strings.TrimSpace(daysText))
 	}
-	if term, found := p.ProhibitedTerm(b.Explanation + " " + b.Instructions); found {
-		return fmt.Sprintf("This request names %q, a use the agency's ALPR policy prohibits; it would be refused and recorded.", term)
+	if e := p.CheckHotlistText(b); e != nil {
+		return apiWords(e)
 	}
 	return ""
 }

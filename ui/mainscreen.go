@@ -48,8 +48,12 @@ type MainScreen struct {
 	cancel     context.CancelFunc
 	runs       int
 	photoFor   string
-	bg         context.Context
-	stopBg     context.CancelFunc
+	// analyses is the Analyses screen (analyses.go), built on first use;
+	// timelineNext opens the timeline when the next search answers.
+	analyses     *AnalysesView
+	timelineNext bool
+	bg           context.Context
+	stopBg       context.CancelFunc
 }
 
 // Nav entries.
@@ -86,6 +90,7 @@ func newMainScreen(a *App) *MainScreen {
 	if a.cfg.Demo || p.Demo {
 		m.navItems = append(m.navItems, navTraining)
 	}
+	m.navItems = append(m.navItems, m.analysisNav()...) // analyses_nav.go
 	m.navItems = append(m.navItems, m.extraNav()...)
 	m.initHotlists() // hotlist_nav.go
 	m.Status = newStatusLine(a)
@@ -177,7 +182,7 @@ func (m *MainScreen) showHelp() {
 	t := "Plate patterns: * stands for any run of characters (also none), ? for exactly one.\n" +
 		"Give at least 3 known characters, e.g. 7AB*, *C12?, 7?BC123.\n" +
 		"Look-alikes also matches characters OCR confuses: 0 O D Q · 8 B · 1 I L · 5 S · 2 Z · 6 G.\n\n" +
-		"Keys: Ctrl+L plate field · Enter search · ↑/↓ move through results · 1 Confirm · 2 Misread · " +
+		"Keys: Ctrl+L plate field · Enter search · Up/Down move through results · 1 Confirm · 2 Misread · " +
 		"3 Wrong state · 4 Unreadable · Ctrl+T timeline."
 	l := widget.NewLabel(t)
 	l.Wrapping = fyne.TextWrapWord
@@ -208,6 +213,9 @@ func (m *MainScreen) focusPlate() {
 
 // onCaseChange opens or closes the gate.
 func (m *MainScreen) onCaseChange(c *api.CaseContext) {
+	if m.analyses != nil {
+		m.analyses.refreshGate()
+	}
 	if c == nil {
 		m.Form.SetGate(false, "Searching is disabled until the case above is set: report number, purpose category and a written justification.")
 		return
@@ -242,6 +250,8 @@ func (m *MainScreen) onNav(i widget.ListItemID) {
 		m.showTimeline()
 	case navTraining:
 		m.showTraining()
+	case navAnalyses:
+		m.showAnalyses()
 	default:
 		m.showExtra(m.navItems[i])
 	}
@@ -321,6 +331,10 @@ func (m *MainScreen) run(req api.SearchRequest, first bool) {
 					// keys 1-4 and the arrows now work on the results
 					m.app.win.Canvas().Focus(m.Results.table)
 				}
+				if m.timelineNext && len(m.Results.Rows()) > 0 {
+					m.showTimeline()
+				}
+				m.timelineNext = false
 			}
 		})
 	}()
@@ -398,7 +412,7 @@ func (m *MainScreen) onSelectRow(i int) {
 // onVerdict sends a verdict for the read in the photo panel.
 func (m *MainScreen) onVerdict(v api.VerificationRequest) {
 	row := m.Photo.Row()
-	if row == nil {
+	if row == nil || m.analysisVerdict(v) { // a read of the Analyses screen (analyses_nav.go)
 		return
 	}
 	m.app.idle.touch()

@@ -92,7 +92,7 @@ func newPhotoPanel(win fyne.Window, states []string) *PhotoPanel {
 	crop := container.NewHBox(p.crop, container.NewVBox(widget.NewLabel("OCR read"), p.ocr, p.conf))
 	head := container.NewBorder(nil, nil, widget.NewLabelWithStyle("Photo", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		container.NewHBox(zout, zfit, zin))
-	keys := widget.NewLabel("Keys: 1-4 verdict · ↑/↓ next read")
+	keys := widget.NewLabel("Keys: 1-4 verdict · Up/Down next read")
 	keys.Importance = widget.LowImportance
 	p.content = container.NewBorder(container.NewVBox(head, p.scroll, crop), nil, nil, nil,
 		container.NewVScroll(container.NewVBox(p.status, verdicts, keys, p.warnings, p.info, p.msg)))
@@ -173,13 +173,32 @@ func (p *PhotoPanel) Show(row Row, warnings []string) {
 	}
 }
 
+// Clear empties the panel, as before any read was selected.
+func (p *PhotoPanel) Clear() {
+	p.row, p.full = nil, nil
+	p.photo.Image = blank(photoW, photoH)
+	p.photo.Refresh()
+	p.crop.Image = blank(220, 70)
+	p.crop.Refresh()
+	p.ocr.SetText("—")
+	p.conf.SetText("")
+	p.status.Importance = widget.MediumImportance
+	p.status.SetText("Select a result to see its photo.")
+	p.info.SetText("")
+	p.SetWarnings(nil)
+	setMsg(p.msg, "")
+	for _, b := range p.buttons {
+		b.Disable()
+	}
+}
+
 // SetWarnings shows the switched-plate / clone warnings.
 func (p *PhotoPanel) SetWarnings(w []string) {
 	if len(w) == 0 {
 		p.warnings.Hide()
 		return
 	}
-	p.warnings.SetText("⚠ " + strings.Join(w, "\n⚠ "))
+	p.warnings.SetText("Warning: " + strings.Join(w, "\nWarning: "))
 	p.warnings.Show()
 }
 

@@ -318,7 +318,7 @@ func verifiedPlate(r api.Read) string {
 // statusText describes a read's verification for the table.
 func statusText(row Row) (string, widget.Importance) {
 	if row.Queued {
-		return "queued (offline) ⧗", widget.WarningImportance
+		return "queued (offline)", widget.WarningImportance
 	}
 	v := row.Read.Verification
 	if v == nil {
@@ -326,11 +326,11 @@ func statusText(row Row) (string, widget.Importance) {
 	}
 	switch v.Status {
 	case api.VerifyConfirmed:
-		return "✓ confirmed", widget.SuccessImportance
+		return "confirmed", widget.SuccessImportance
 	case api.VerifyMisread:
-		return "✗ misread: " + v.CorrectedPlate, widget.SuccessImportance
+		return "misread: " + v.CorrectedPlate, widget.SuccessImportance
 	case api.VerifyWrongState:
-		return "✗ state is " + v.CorrectedState, widget.SuccessImportance
+		return "state is " + v.CorrectedState, widget.SuccessImportance
 	case api.VerifyUnreadable:
 		return "unreadable", widget.WarningImportance
 	}
@@ -357,7 +357,7 @@ func cellText(row Row, col int) string {
 	switch col {
 	case colPlate:
 		if len(r.FuzzySubstitutions) > 0 {
-			return r.Plate + " ≈"
+			return r.Plate + " ~"
 		}
 		return r.Plate
 	case colState:
@@ -428,6 +428,7 @@ func newResultTable(v *ResultsView) *resultTable {
 		b := widget.NewButton("", nil)
 		b.Importance = widget.LowImportance
 		b.Alignment = widget.ButtonAlignLeading
+		b.IconPlacement = widget.ButtonIconTrailingText
 		return b
 	}
 	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
@@ -436,15 +437,8 @@ func newResultTable(v *ResultsView) *resultTable {
 			b.SetText("")
 			return
 		}
-		title := colTitles[id.Col]
-		if id.Col == v.sortCol {
-			if v.sortDesc {
-				title += " ▼"
-			} else {
-				title += " ▲"
-			}
-		}
-		b.SetText(title)
+		b.SetText(colTitles[id.Col])
+		b.SetIcon(v.sortIcon(id.Col))
 		col := id.Col
 		b.OnTapped = func() { v.SortBy(col) }
 	}
@@ -481,4 +475,16 @@ func (t *resultTable) TypedRune(r rune) {
 	if t.v.OnRune != nil {
 		t.v.OnRune(r)
 	}
+}
+
+// sortIcon is the arrow a column header shows when the table is sorted by
+// it (a theme icon, so it draws without any system font), or nil.
+func (v *ResultsView) sortIcon(col int) fyne.Resource {
+	switch {
+	case col != v.sortCol:
+		return nil
+	case v.sortDesc:
+		return theme.MenuDropDownIcon()
+	}
+	return theme.MenuDropUpIcon()
 }

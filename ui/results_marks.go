@@ -65,7 +65,7 @@ func (v *ResultsView) updateMarks() {
 // markText prefixes a marked row's plate.
 func (v *ResultsView) markText(row Row, col int, text string) string {
 	if col == colPlate && v.marked[row.Read.ID] {
-		return "● " + text
+		return "• " + text
 	}
 	return text
 }

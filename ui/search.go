@@ -365,14 +365,14 @@ func (f *SearchForm) span() (time.Time, time.Time, error) {
 	case windowCustom:
 		from, err := time.ParseInLocation(timeLayout, strings.TrimSpace(f.from.Text), time.Local)
 		if err != nil {
-			return now, now, api.E(422, api.CodeInvalidField, "the From time must look like %s", now.Local().Format(timeLayout))
+			return now, now, inputErrorf("The From time must look like %s.", now.Local().Format(timeLayout))
 		}
 		to, err := time.ParseInLocation(timeLayout, strings.TrimSpace(f.to.Text), time.Local)
 		if err != nil {
-			return now, now, api.E(422, api.CodeInvalidField, "the To time must look like %s", now.Local().Format(timeLayout))
+			return now, now, inputErrorf("The To time must look like %s.", now.Local().Format(timeLayout))
 		}
 		if !to.After(from) {
-			return now, now, api.E(422, api.CodeInvalidField, "the To time must come after the From time")
+			return now, now, inputError("The To time must come after the From time.")
 		}
 		return from.UTC(), to.UTC(), nil
 	}

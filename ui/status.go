@@ -19,18 +19,19 @@ type StatusLine struct {
 	content fyne.CanvasObject
 	text    *widget.Label
 	online  *widget.Label
+	dot     *widget.Icon
 	stop    chan struct{}
 }
 
 func newStatusLine(a *App) *StatusLine {
-	s := &StatusLine{app: a, text: widget.NewLabel(""), online: widget.NewLabel("")}
+	s := &StatusLine{app: a, text: widget.NewLabel(""), online: widget.NewLabel(""), dot: widget.NewIcon(nil)}
 	s.text.Truncation = fyne.TextTruncateEllipsis
 	lock := widget.NewButtonWithIcon("Lock", theme.VisibilityOffIcon(), a.LockNow)
 	lock.Importance = widget.LowImportance
 	out := widget.NewButtonWithIcon("Sign out", theme.LogoutIcon(), a.logout)
 	out.Importance = widget.LowImportance
 	s.content = container.NewVBox(widget.NewSeparator(),
-		container.NewBorder(nil, nil, s.online, container.NewHBox(lock, out), s.text))
+		container.NewBorder(nil, nil, container.NewHBox(s.dot, s.online), container.NewHBox(lock, out), s.text))
 	s.Refresh()
 	s.stop = make(chan struct{})
 	go s.tick(s.stop)
@@ -67,11 +68,13 @@ func (s *StatusLine) Refresh() {
 	}
 	u := sess.User()
 	if sess.Online() {
-		s.online.SetText("● online")
+		s.online.SetText("online")
 		s.online.Importance = widget.SuccessImportance
+		s.dot.SetResource(theme.NewSuccessThemedResource(theme.RadioButtonCheckedIcon()))
 	} else {
-		s.online.SetText("● OFFLINE — verdicts wait in the outbox")
+		s.online.SetText("OFFLINE — verdicts wait in the outbox")
 		s.online.Importance = widget.DangerImportance
+		s.dot.SetResource(theme.NewErrorThemedResource(theme.RadioButtonCheckedIcon()))
 	}
 	s.online.Refresh()
 	who := u.Username

@@ -192,9 +192,11 @@ func TestDetectiveEvidenceExportAndOutcome(t *testing.T) {
 
 	csvPath := filepath.Join(t.TempDir(), "evidence.csv")
 	waitDone(t, "the evidence CSV", func(done func(error)) { v.ExportFile(api.ExportEvidenceCSV, csvPath, done) })
-	f, _ := os.Open(csvPath)
-	recs, err := csv.NewReader(f).ReadAll()
-	f.Close()
+	raw, _ := os.ReadFile(csvPath)
+	if !bytes.HasPrefix(raw, []byte(export.BOM)) {
+		t.Fatal("the evidence CSV does not start with the UTF-8 BOM")
+	}
+	recs, err := csv.NewReader(bytes.NewReader(raw[len(export.BOM):])).ReadAll()
 	if err != nil || len(recs) != 3 || !slices.Equal(recs[0], export.EvidenceColumns) {
 		t.Fatalf("evidence CSV %v %v", recs, err)
 	}

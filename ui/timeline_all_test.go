@@ -95,7 +95,7 @@ func TestTimelineOfMarkedResults(t *testing.T) {
 	if res.allTL.Text != "Timeline of 2 marked" || len(res.Marked()) != 2 || res.mark.Text != "Unmark" {
 		t.Fatalf("button %q, %d marked", res.allTL.Text, len(res.Marked()))
 	}
-	if got := res.markText(res.Rows()[idx["r-b1"]], colPlate, "7ABD456"); got != "● 7ABD456" {
+	if got := res.markText(res.Rows()[idx["r-b1"]], colPlate, "7ABD456"); got != "• 7ABD456" {
 		t.Fatalf("marked plate cell %q", got)
 	}
 	test.Tap(res.allTL)

@@ -55,7 +55,7 @@ func newTour(m *MainScreen) *Tour {
 				"or Unreadable (keys 1 to 4). Unverified reads are marked everywhere."},
 		{func() fyne.CanvasObject { return m.Results.timeline }, "4 · Timeline",
 			"The timeline map shows where and when the selected plate was read, numbered in order. " +
-				"Training ▸ Tour shows this tour again."},
+				"Training › Tour shows this tour again."},
 	}
 	t.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	t.text = widget.NewLabel("")

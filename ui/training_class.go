@@ -154,9 +154,9 @@ func (v *ClassView) Cell(r, c int) string {
 	ep := t.Exercises[c-classFixedCols]
 	switch {
 	case ep.Solved:
-		return fmt.Sprintf("✓ (%d)", ep.Attempts)
+		return fmt.Sprintf("solved (%d)", ep.Attempts)
 	case ep.Attempts > 0:
-		return fmt.Sprintf("✗ (%d)", ep.Attempts)
+		return fmt.Sprintf("tried (%d)", ep.Attempts)
 	}
 	return "–"
 }

@@ -64,7 +64,7 @@ func withTraining(m *MainScreen, content fyne.CanvasObject) fyne.CanvasObject {
 }
 
 // hookList follows the exercise list: the answer box follows the
-// selection, and each title carries the trainee's mark (✓ solved, ✗ tried).
+// selection, and each title carries the trainee's mark ("solved", "tried").
 func (t *trainingUI) hookList() {
 	v, p := t.m.Training, t.practice
 	selected := v.list.OnSelected

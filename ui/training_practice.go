@@ -78,9 +78,9 @@ func (p *practicePanel) mark(id string) string {
 	ep, ok := p.mine[id]
 	switch {
 	case ok && ep.Solved:
-		return "✓ "
+		return "solved · "
 	case ok && ep.Attempts > 0:
-		return "✗ "
+		return "tried · "
 	}
 	return "· "
 }

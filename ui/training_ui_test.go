@@ -70,7 +70,7 @@ func TestTrainingScreenAnswersAnExercise(t *testing.T) {
 	p.entry.SetText(strings.ToLower(want.Answer[:3]) + " " + want.Answer[3:])
 	test.Tap(p.submit)
 	waitFor(t, "the grading", func() bool { return strings.HasPrefix(p.Result(), "Correct.") })
-	if !strings.Contains(p.Progress(), "1 of ") || !strings.Contains(p.Progress(), "2 answers") || p.mark(want.ID) != "✓ " {
+	if !strings.Contains(p.Progress(), "1 of ") || !strings.Contains(p.Progress(), "2 answers") || p.mark(want.ID) != "solved · " {
 		t.Fatalf("progress %q, mark %q", p.Progress(), p.mark(want.ID))
 	}
 	// An empty answer is not sent.
@@ -114,7 +114,7 @@ func TestClassViewForTrainers(t *testing.T) {
 	}
 	col := classFixedCols + slices.Index(v.Progress().Exercises, "switched-plate")
 	if v.Cell(row, 1) != "1" || !strings.Contains(v.Cell(row, 2), "prohibited_purpose 1") ||
-		!strings.HasPrefix(v.Cell(row, 3), "1/") || v.Cell(row, col) != "✓ (1)" || v.Cell(0, col) != exs["switched-plate"].Title {
+		!strings.HasPrefix(v.Cell(row, 3), "1/") || v.Cell(row, col) != "solved (1)" || v.Cell(0, col) != exs["switched-plate"].Title {
 		t.Fatalf("detective row: %q %q %q %q, header %q", v.Cell(row, 1), v.Cell(row, 2), v.Cell(row, 3), v.Cell(row, col), v.Cell(0, col))
 	}
 	// An answer on demand.
@@ -144,7 +144,7 @@ func TestClassViewForTrainers(t *testing.T) {
 		t.Fatal("the class view does not know it is on screen")
 	}
 	env.Do(t, "POST", "/v1/training/exercises/switched-plate/attempts", det, api.AttemptRequest{Answer: "wrong"}, http.StatusOK, nil)
-	waitFor(t, "the refreshed class", func() bool { return v.Cell(row, col) == "✓ (2)" })
+	waitFor(t, "the refreshed class", func() bool { return v.Cell(row, col) == "solved (2)" })
 	// Reset for the next class with another seed.
 	v.seed.SetText("not a seed")
 	test.Tap(v.reset)

@@ -347,7 +347,7 @@ func TestSearchFillsTableAndVerdictReachesStore(t *testing.T) {
 	first := rows[0].Read.ID
 	m.Results.table.TypedRune('1')
 	waitFor(t, "the verdict", func() bool { return m.Results.Rows()[0].Read.Verification != nil })
-	if cellText(m.Results.Rows()[0], colStatus) != "✓ confirmed" {
+	if cellText(m.Results.Rows()[0], colStatus) != "confirmed" {
 		t.Fatalf("row status %q", cellText(m.Results.Rows()[0], colStatus))
 	}
 	m.Results.table.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"log"
 	"net"
 	"strings"
@@ -22,6 +23,17 @@ var (
 	IsTLS = func(err error) bool { return false }
 )
 
+// inputError is a mistake in what the person typed or configured, found
+// by the workstation before anything is sent to the store. Its text is the
+// sentence shown; it carries no API code, because the store never saw it.
+type inputError string
+
+// Error returns the sentence.
+func (e inputError) Error() string { return string(e) }
+
+// inputErrorf builds an inputError from a format.
+func inputErrorf(format string, args ...any) error { return inputError(fmt.Sprintf(format, args...)) }
+
 // Words turns an error into a sentence for the person at the screen. It
 // never returns a raw Go error string: unexpected errors are logged and
 // described generically.
@@ -34,6 +46,10 @@ func Words(err error) string {
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		return "The store took too long to answer. Try again in a moment."
+	}
+	var ie inputError
+	if errors.As(err, &ie) {
+		return ie.Error()
 	}
 	if isTLSError(err) {
 		return "The store's certificate could not be verified, so the connection was not trusted. " +
@@ -112,6 +128,10 @@ func apiWords(e *api.Error) string {
 		return own("The plate pattern is too broad: give at least 3 known characters.")
 	case api.CodeSearchTooBroad:
 		return own("The search is too broad: add a plate, a shorter window, or more vehicle details.")
+	case api.CodeSceneTooBroad:
+		return own("A scene holds too many reads: make its circle smaller or its window shorter.")
+	case api.CodeAnalysisNotPermitted:
+		return with("This analysis is not permitted: a convoy analysis is for detectives and supervisors, and only for the most serious case categories.")
 	case api.CodeFeatureNotSearchable:
 		return own("That vehicle feature cannot be searched.")
 	case api.CodeOutsideRetention:

@@ -23,6 +23,12 @@ var schemaTypes = map[string]any{
 	"LoginRequest":        api.LoginRequest{},
 	"RefreshRequest":      api.RefreshRequest{},
 	"TokenResponse":       api.TokenResponse{},
+	"MFAChallenge":        api.MFAChallenge{},
+	"MFARequest":          api.MFARequest{},
+	"MFAEnrolment":        api.MFAEnrolment{},
+	"MFACode":             api.MFACode{},
+	"RecoveryCodes":       api.RecoveryCodes{},
+	"PasswordChange":      api.PasswordChange{},
 	"User":                api.User{},
 	"Policy":              api.Policy{},
 	"Camera":              api.Camera{},
@@ -60,6 +66,25 @@ var schemaTypes = map[string]any{
 	"Alert":               api.Alert{},
 	"AckRequest":          api.AckRequest{},
 	"AlertAck":            api.AlertAck{},
+	// Accountability (issue 13).
+	"AlertCheck":           api.AlertCheck{},
+	"CheckPosition":        api.CheckPosition{},
+	"AlertItem":            api.AlertItem{},
+	"AlertList":            api.AlertList{},
+	"OutcomeRequest":       api.OutcomeRequest{},
+	"AlertOutcome":         api.AlertOutcome{},
+	"VerificationResult":   api.VerificationResult{},
+	"ListHits":             api.ListHits{},
+	"FlagReviewRequest":    api.FlagReviewRequest{},
+	"FlagReview":           api.FlagReview{},
+	"AuditFlag":            api.AuditFlag{},
+	"AuditFlags":           api.AuditFlags{},
+	"Transparency":         api.Transparency{},
+	"TransparencySearches": api.TransparencySearches{},
+	"TransparencyAnalyses": api.TransparencyAnalyses{},
+	"TransparencyHotlists": api.TransparencyHotlists{},
+	"TransparencyHits":     api.TransparencyHits{},
+	"TransparencyAudits":   api.TransparencyAudits{},
 	// Supervision (issue 7).
 	"AuditSampleRequest":  api.AuditSampleRequest{},
 	"AuditSample":         api.AuditSample{},
@@ -83,6 +108,14 @@ var schemaTypes = map[string]any{
 	"TrainingResetRequest": api.TrainingResetRequest{},
 	"TrainingReset":        api.TrainingReset{},
 	"TrainingLive":         api.TrainingLive{},
+	"Scene":                api.Scene{},
+	"CommonPlatesRequest":  api.CommonPlatesRequest{},
+	"CommonPlate":          api.CommonPlate{},
+	"CommonPlatesResponse": api.CommonPlatesResponse{},
+	"ConvoyRequest":        api.ConvoyRequest{},
+	"CoRead":               api.CoRead{},
+	"Companion":            api.Companion{},
+	"ConvoyResponse":       api.ConvoyResponse{},
 }
 
 // Fields of a Go type that a schema leaves out on purpose, and fields a
@@ -139,7 +172,7 @@ func schemaType(t reflect.Type) string {
 		return "number"
 	case reflect.Slice:
 		return "array"
-	case reflect.Struct:
+	case reflect.Struct, reflect.Map:
 		return "object"
 	}
 	return "unknown " + t.String()
@@ -257,5 +290,60 @@ func TestErrorCodesMatchGo(t *testing.T) {
 		if len(parts) == 4 && !slices.Contains(goCodes, parts[3]) {
 			t.Errorf("answer %q uses an unknown code", a)
 		}
+	}
+}
+
+// TestErrorTableMatchesDocument checks api's error table against
+// openapi.yaml: every code of the table is in the ErrorBody enum and every
+// code the document names anywhere is in the table, and every documented
+// answer carries its code with the table's status.
+func TestErrorTableMatchesDocument(t *testing.T) {
+	doc := Load(t)
+	table := map[string]int{}
+	for _, c := range api.ErrorCodes() {
+		if _, dup := table[c.Code]; dup {
+			t.Errorf("the error table has %s twice", c.Code)
+		}
+		if c.Status < 400 || c.Status > 599 || c.Meaning == "" {
+			t.Errorf("the table row of %s is incomplete: %+v", c.Code, c)
+		}
+		table[c.Code] = c.Status
+	}
+	documented := map[string]bool{}
+	for _, v := range doc.T.Components.Schemas["ErrorBody"].Value.Properties["code"].Value.Enum {
+		documented[v.(string)] = true
+	}
+	for code := range table {
+		if !documented[code] {
+			t.Errorf("%s is in the error table but not in openapi.yaml's ErrorBody", code)
+		}
+	}
+	for code := range documented {
+		if _, ok := table[code]; !ok {
+			t.Errorf("openapi.yaml documents %s, which is not in the error table", code)
+		}
+	}
+	for name, ref := range doc.T.Components.Responses {
+		for _, code := range errorCodes(ref) {
+			if _, ok := table[code]; !ok {
+				t.Errorf("the response %s names %s, which is not in the error table", name, code)
+			}
+		}
+	}
+	answers := doc.Answers()
+	for _, a := range answers {
+		parts := strings.Fields(a) // method, path, status, code
+		if len(parts) != 4 {
+			continue
+		}
+		status, ok := table[parts[3]]
+		if !ok {
+			t.Errorf("answer %q names a code that is not in the error table", a)
+		} else if strconv.Itoa(status) != parts[2] && strconv.Itoa(api.AlsoStatus(parts[3])) != parts[2] {
+			t.Errorf("answer %q: the error table answers %s with %d", a, parts[3], status)
+		}
+	}
+	if len(table) < 20 || len(answers) < 20 {
+		t.Fatalf("%d codes in the table and %d documented answers: the document did not load", len(table), len(answers))
 	}
 }

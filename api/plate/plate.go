@@ -8,7 +8,6 @@ package plate
 
 import (
 	"fmt"
-	"net/http"
 	"strings"
 	"unicode"
 
@@ -138,7 +137,7 @@ func ParsePattern(s string) (*Pattern, error) {
 	b.Grow(len(n))
 	for _, r := range n {
 		if r > unicode.MaxASCII || (!isPlateChar(byte(r)) && r != '*' && r != '?') {
-			return nil, api.E(http.StatusUnprocessableEntity, api.CodeInvalidField,
+			return nil, api.E(api.CodeInvalidField,
 				"The field plate may hold only letters A-Z, digits 0-9, * (any run of characters) and ? (one character); %q is not allowed.", r)
 		}
 		if r == '*' && strings.HasSuffix(b.String(), "*") {
@@ -148,7 +147,7 @@ func ParsePattern(s string) (*Pattern, error) {
 	}
 	text := b.String()
 	if len(text) > MaxLen {
-		return nil, api.E(http.StatusUnprocessableEntity, api.CodeInvalidField,
+		return nil, api.E(api.CodeInvalidField,
 			"The field plate is %d characters long; at most %d are accepted.", len(text), MaxLen)
 	}
 	p := &Pattern{text: text, canon: Canonical(text), exact: !strings.ContainsAny(text, "*?"),
@@ -167,7 +166,7 @@ func ParsePattern(s string) (*Pattern, error) {
 		} else if p.literals > 1 {
 			known = fmt.Sprintf("only %d known characters", p.literals)
 		}
-		return nil, api.E(http.StatusUnprocessableEntity, api.CodePatternTooBroad,
+		return nil, api.E(api.CodePatternTooBroad,
 			"The plate pattern %q has %s; give at least %d, for example 7AB* or *C12*.", s, known, MinLiterals)
 	}
 	return p, nil
@@ -379,4 +378,10 @@ func fewestSubs(pat, s string) []api.Substitution {
 		}
 	}
 	return subs
+}
+
+// LookAlike reports whether a and b are different characters of one
+// look-alike class (0/O/D/Q, 8/B, 1/I/L, 5/S, 2/Z, 6/G).
+func LookAlike(a, b byte) bool {
+	return a != b && classOf[a] == classOf[b]
 }

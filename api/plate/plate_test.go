@@ -2,7 +2,6 @@ package plate
 
 import (
 	"errors"
-	"net/http"
 	"reflect"
 	"regexp"
 	"strings"
@@ -65,8 +64,8 @@ func TestParsePatternErrors(t *testing.T) {
 			t.Errorf("ParsePattern(%q) error %T is not *api.Error", tc.in, err)
 			continue
 		}
-		if ae.Code != tc.code || ae.Status != http.StatusUnprocessableEntity {
-			t.Errorf("ParsePattern(%q) = %d %s, want 422 %s", tc.in, ae.Status, ae.Code, tc.code)
+		if ae.Code != tc.code || ae.Status() != 422 {
+			t.Errorf("ParsePattern(%q) = %d %s, want 422 %s", tc.in, ae.Status(), ae.Code, tc.code)
 		}
 		if ae.Code == api.CodeInvalidField && !strings.Contains(ae.Message, "plate") {
 			t.Errorf("invalid_field message %q does not name the field plate", ae.Message)
@@ -275,7 +274,7 @@ func FuzzParsePattern(f *testing.F) {
 		p, err := ParsePattern(pattern)
 		if err != nil {
 			var ae *api.Error
-			if !errors.As(err, &ae) || ae.Status != http.StatusUnprocessableEntity {
+			if !errors.As(err, &ae) || ae.Status() != 422 {
 				t.Fatalf("ParsePattern(%q) error %v is not a 422 *api.Error", pattern, err)
 			}
 			return
@@ -325,3 +324,21 @@ func BenchmarkMatchQuestionMarks(b *testing.B) { benchMatch(b, "7?B?1?3", false)
 func BenchmarkMatchStar(b *testing.B)          { benchMatch(b, "*C12*", false) }
 func BenchmarkMatchFuzzyStar(b *testing.B)     { benchMatch(b, "*C12*", true) }
 func BenchmarkMatchFuzzyExact(b *testing.B)    { benchMatch(b, "7ABC123", true) }
+
+// TestLookAlike checks every pair of each class and a few non-pairs.
+func TestLookAlike(t *testing.T) {
+	for _, class := range []string{"0ODQ", "8B", "1IL", "5S", "2Z", "6G"} {
+		for i := 0; i < len(class); i++ {
+			for j := 0; j < len(class); j++ {
+				if got := LookAlike(class[i], class[j]); got != (i != j) {
+					t.Errorf("LookAlike(%c, %c) = %v", class[i], class[j], got)
+				}
+			}
+		}
+	}
+	for _, p := range []string{"37", "AB", "0B", "SZ", "MN"} {
+		if LookAlike(p[0], p[1]) {
+			t.Errorf("LookAlike(%c, %c) = true", p[0], p[1])
+		}
+	}
+}

@@ -21,6 +21,10 @@ const defaultBasemap = "../shared/data/oakland-basemap.geojson.gz"
 // demoPassword is every demo account's password (set by the store).
 const demoPassword = "demo"
 
+// DemoKeyringName names the keyring entries and cache of every demo
+// session, whatever port the demo store listens on this time.
+const DemoKeyringName = "alprdesk-demo"
+
 type demoOptions struct {
 	Basemap string
 	Seed    int64

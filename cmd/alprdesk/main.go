@@ -7,7 +7,6 @@ package main
 
 import (
 	"flag"
-	"fmt"
 	"log"
 	"os"
 
@@ -29,16 +28,22 @@ func main() {
 	seed := flag.Int64("seed", 1, "demo world seed")
 	reads := flag.Int("reads", 0, "demo world reads (0: the store's default)")
 	flag.Parse()
+	defer openLog().Close()
 
-	cfg := ui.Config{Connector: &ui.ClientConnector{CAFile: *caFile}, Server: *server}
+	var cfg ui.Config
+	if !*demoMode {
+		applyMachineSettings(server, caFile, &cfg)
+	}
+	cfg.Connector, cfg.Server = &ui.ClientConnector{CAFile: *caFile}, *server
 	if *demoMode {
 		d, err := startDemo(demoOptions{Basemap: *basemap, Seed: *seed, Reads: *reads})
 		if err != nil {
-			fmt.Fprintln(os.Stderr, "alprdesk: the demo store did not start:", err)
-			os.Exit(1)
+			log.Fatalln("alprdesk: the demo store did not start:", err)
 		}
 		defer d.Close()
 		cfg.Demo, cfg.Server, cfg.DemoUsers, cfg.DemoPassword, cfg.DemoReady = true, d.URL, d.Users, d.Password, d.ready
+		// One keyring entry and cache for every demo start, whatever port.
+		cfg.Connector = &ui.ClientConnector{CAFile: *caFile, StableName: DemoKeyringName}
 		d.PrintUsers(os.Stdout)
 	} else if *server == "" {
 		log.Printf("alprdesk: no --server given; the login screen asks for the store's address")

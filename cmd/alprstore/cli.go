@@ -23,14 +23,26 @@ const usage = `alprstore — the alprdesk cloud store
                     [--retention-days 30] [--basemap PATH]
                     [--demo [--demo-seed S] [--demo-reads N] [--live [--live-rate R]]]
                     [--import-dir DIR [--import-every 24h]]   state lists from DIR/<list>.csv
+                    [--trusted-proxy CIDR[,CIDR]] [--auth-rate 30] [--require-mfa]
+                    [--checkpoint-dir DIR --checkpoint-key KEY] [--allow-broken-chain]
+                    [--timezone America/Los_Angeles]   the review queue's after-hours rule
+                    a non-loopback --addr needs --tls-cert/--tls-key or --trusted-proxy
+  alprstore service install [serve flags] | uninstall | start | stop
+                    (Windows) a Windows service running serve; log in
+                    %ProgramData%\alprdesk\alprstore.log and the Event Log
   alprstore user add --db PATH --username U --role ROLE --serial S --name "Full Name"
                     [--team T] [--trained 2026-01-15] [--designated-by "memo"]   (password on stdin)
   alprstore user set --db PATH --username U [--trained DATE] [--role R] [--team T]
   alprstore user disable|enable|unlock --db PATH --username U
+  alprstore user mfa-reset --db PATH --username U   remove a lost second factor (audited)
   alprstore user list --db PATH
   alprstore camera add --db PATH --id ID --name NAME --lat LAT --lon LON [--owner agency]
   alprstore audit export --db PATH FILE      the whole audit chain as JSON lines (FILE "-": stdout)
-  alprstore audit verify [--head SEQ:HASH] FILE   check an export offline; names the first broken entry
+  alprstore audit verify [--head SEQ:HASH] [--checkpoints DIR --pubkey BASE64] FILE
+                    check an export offline (links, recorded heads, signed checkpoints)
+  alprstore audit keygen --out KEY            a checkpoint signing key; prints its public key
+  alprstore transparency --db PATH --out DIR [--from DATE --to DATE]
+                    the public transparency report (DIR/transparency.json, DIR/index.html)
   alprstore hotlist import --db PATH --list felony_wants|stolen_plates|stolen_vehicles FILE
                     replace a state list from a CSV (plate,state,vehicle_description,reason,source_id)
 
@@ -65,9 +77,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	switch args[0] {
 	case "serve":
 		return serve(args[1:], stdout, stderr)
+	case "service":
+		return serviceCmd(args[1:], stdout, stderr)
 	case "user":
 		if len(args) < 2 {
-			return usageErr("user needs a command: add, set, disable, enable, unlock or list")
+			return usageErr("user needs a command: add, set, disable, enable, unlock, mfa-reset or list")
 		}
 		return userCmd(args[1], args[2:], stdin, stdout)
 	case "camera":
@@ -77,9 +91,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return cameraAdd(args[2:], stdout)
 	case "audit":
 		if len(args) < 2 {
-			return usageErr("audit needs a command: export or verify")
+			return usageErr("audit needs a command: export, verify or keygen")
 		}
 		return auditCmd(args[1], args[2:], stdout)
+	case "transparency":
+		return transparencyCmd(args[1:], stdout)
 	case "hotlist":
 		if len(args) < 2 {
 			return usageErr("hotlist needs the command import")
@@ -183,7 +199,7 @@ func userCmd(sub string, args []string, stdin io.Reader, stdout io.Writer) error
 			fs.StringVar(&name, "name", "", "full name")
 			fs.StringVar(&designated, "designated-by", "", "memo or order designating an approver")
 		}
-	case "disable", "enable", "unlock", "list":
+	case "disable", "enable", "unlock", "mfa-reset", "list":
 	default:
 		return usageErr("unknown user command %q", sub)
 	}
@@ -225,6 +241,12 @@ func userCmd(sub string, args []string, stdin io.Reader, stdout io.Writer) error
 		return adm.SetDisabled(ctx, *username, sub == "disable")
 	case "unlock":
 		return adm.Unlock(ctx, *username)
+	case "mfa-reset":
+		if err := adm.ResetMFA(ctx, *username); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "removed the second factor of %s; they sign in with the password and may enrol again\n", *username)
+		return nil
 	}
 	return listUsers(ctx, adm, stdout)
 }

@@ -6,6 +6,7 @@ package main
 import (
 	"fmt"
 	"os"
+	_ "time/tzdata" // --timezone works on machines without a zoneinfo database
 )
 
 func main() {

@@ -2,12 +2,16 @@ package main
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/netip"
+	"os"
 	"os/signal"
+	"strings"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -26,6 +30,14 @@ type serveOptions struct {
 	liveRate                           float64
 	importDir                          string
 	importEvery                        time.Duration
+	trustedProxy                       string
+	proxies                            []netip.Prefix
+	authRate                           int
+	requireMFA                         bool
+	checkpointDir, checkpointKey       string
+	allowBrokenChain                   bool
+	key                                ed25519.PrivateKey
+	timeZone                           *time.Location
 }
 
 func serveFlags(args []string) (*serveOptions, error) {
@@ -44,8 +56,25 @@ func serveFlags(args []string) (*serveOptions, error) {
 	fs.Float64Var(&o.liveRate, "live-rate", 3, "live reads per second")
 	fs.StringVar(&o.importDir, "import-dir", "", "folder of state lists (<list>.csv) imported at start and every --import-every")
 	fs.DurationVar(&o.importEvery, "import-every", 24*time.Hour, "interval of state-list imports from --import-dir")
+	fs.StringVar(&o.trustedProxy, "trusted-proxy", "", "CIDR(s), comma-separated, of load balancers that end TLS: X-Forwarded-For from them names the client, and plain HTTP is accepted only from them")
+	fs.IntVar(&o.authRate, "auth-rate", store.DefaultAuthRate, "login, refresh and MFA attempts per client address a minute")
+	fs.BoolVar(&o.requireMFA, "require-mfa", false, "users without a second factor reach only its enrolment")
+	fs.StringVar(&o.checkpointDir, "checkpoint-dir", "", "directory (another disk, write-once storage) for signed audit checkpoints, hourly and at shutdown")
+	fs.StringVar(&o.checkpointKey, "checkpoint-key", "", "ed25519 private key (PEM) that signs the checkpoints (alprstore audit keygen)")
+	fs.BoolVar(&o.allowBrokenChain, "allow-broken-chain", false, "start even though the audit chain does not verify, serving only audit reads")
+	tz := fs.String("timezone", "", "IANA time zone of the review queue's after-hours rule (default: the machine's)")
 	if err := parse(fs, args); err != nil {
 		return nil, err
+	}
+	if err := o.checkTransport(); err != nil {
+		return nil, err
+	}
+	if o.timeZone = time.Local; *tz != "" {
+		loc, err := time.LoadLocation(*tz)
+		if err != nil {
+			return nil, usageErr("--timezone %q is not an IANA time zone such as America/Los_Angeles", *tz)
+		}
+		o.timeZone = loc
 	}
 	switch {
 	case (o.tlsCert == "") != (o.tlsKey == ""):
@@ -62,17 +91,119 @@ func serveFlags(args []string) (*serveOptions, error) {
 		return nil, usageErr("--live-rate must be more than 0")
 	case o.importEvery < time.Minute:
 		return nil, usageErr("--import-every must be at least 1m")
+	case o.authRate < 1:
+		return nil, usageErr("--auth-rate must be at least 1")
+	case (o.checkpointDir == "") != (o.checkpointKey == ""):
+		return nil, usageErr("--checkpoint-dir and --checkpoint-key go together")
+	case o.requireMFA && o.demo:
+		return nil, usageErr("--require-mfa does not go with --demo: demo users have no second factor")
+	}
+	if o.checkpointKey != "" {
+		b, err := os.ReadFile(o.checkpointKey)
+		if err != nil {
+			return nil, fmt.Errorf("--checkpoint-key: %w", err)
+		}
+		if o.key, err = store.ParseCheckpointKey(b); err != nil {
+			return nil, fmt.Errorf("--checkpoint-key %s: %w", o.checkpointKey, err)
+		}
+		if st, err := os.Stat(o.checkpointDir); err != nil || !st.IsDir() {
+			return nil, usageErr("--checkpoint-dir %s is not a directory", o.checkpointDir)
+		}
 	}
 	return o, nil
 }
 
+// checkTransport parses --trusted-proxy and refuses to serve tokens in
+// plain HTTP to the network: a non-loopback address needs --tls-cert and
+// --tls-key, or --trusted-proxy (TLS ends at the proxy).
+func (o *serveOptions) checkTransport() error {
+	for _, c := range strings.Split(o.trustedProxy, ",") {
+		if c = strings.TrimSpace(c); c == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(c)
+		if err != nil {
+			return usageErr("--trusted-proxy %q is not a CIDR range such as 10.0.0.0/8", c)
+		}
+		o.proxies = append(o.proxies, p.Masked())
+	}
+	if o.tlsCert != "" || len(o.proxies) > 0 || loopbackAddr(o.addr) {
+		return nil
+	}
+	return usageErr("refusing to serve %s without TLS: give --tls-cert and --tls-key, or --trusted-proxy CIDR when a load balancer ends TLS", o.addr)
+}
+
+// loopbackAddr reports whether a listen address (host:port) is on this
+// computer only; an empty host (every interface) or a host name other than
+// localhost is not.
+func loopbackAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
+}
+
+// readTimeout bounds reading a request, body included, so that a slow
+// body cannot hold a connection; the alert stream lifts it for itself.
+const readTimeout = time.Minute
+
+// newHTTPServer is the server serve runs: header and body read timeouts,
+// idle connections closed after two minutes.
+func newHTTPServer(h http.Handler, read time.Duration) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: read, IdleTimeout: 2 * time.Minute}
+}
+
+// proxyOnlyListener accepts connections only from the trusted proxies:
+// without TLS of its own, the store talks plain HTTP to nobody else.
+type proxyOnlyListener struct {
+	net.Listener
+	proxies []netip.Prefix
+	logf    func(string, ...any)
+}
+
+// Accept returns the next connection from a trusted proxy, closing others.
+func (l *proxyOnlyListener) Accept() (net.Conn, error) {
+	for {
+		c, err := l.Listener.Accept()
+		if err != nil {
+			return nil, err
+		}
+		ap, perr := netip.ParseAddrPort(c.RemoteAddr().String())
+		if perr == nil && inPrefixes(ap.Addr().Unmap(), l.proxies) {
+			return c, nil
+		}
+		l.logf("alprstore: refused a plain connection from %s: not a trusted proxy", c.RemoteAddr())
+		c.Close()
+	}
+}
+
+func inPrefixes(a netip.Addr, ps []netip.Prefix) bool {
+	for _, p := range ps {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
 // serve runs the store until SIGINT or SIGTERM.
 func serve(args []string, stdout, stderr io.Writer) error {
+	return serveUntil(context.Background(), args, stdout, stderr)
+}
+
+// serveUntil runs the store until SIGINT or SIGTERM (Ctrl+C or a closed
+// console on Windows) or until parent is done (a Windows service's Stop).
+func serveUntil(parent context.Context, args []string, stdout, stderr io.Writer) error {
 	o, err := serveFlags(args)
 	if err != nil {
 		return err
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	logf := func(format string, a ...any) { fmt.Fprintf(stderr, format+"\n", a...) }
 	start := time.Now()
@@ -80,11 +211,14 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if o.tlsCert == "" && len(o.proxies) > 0 && !loopbackAddr(o.addr) {
+		ln = &proxyOnlyListener{Listener: ln, proxies: o.proxies, logf: logf}
+	}
 	// The node answers health checks while it opens (and migrates) its
 	// database: /healthz says it is starting, /readyz and the API are 503.
 	var handler swapHandler
 	handler.set(store.StartingHandler(backendOf(o)))
-	hs := &http.Server{Handler: &handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	hs := newHTTPServer(&handler, readTimeout)
 	errc := make(chan error, 1)
 	go func() {
 		if o.tlsCert != "" {
@@ -95,7 +229,10 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	}()
 	srv, err := store.Open(store.Config{DBPath: o.db, Open: open.Open, RetentionDays: o.retentionDays, Demo: o.demo,
 		DemoSeed: o.demoSeed, DemoReads: o.demoReads, DemoLive: o.live, DemoLiveRate: o.liveRate,
-		BasemapPath: o.basemap, Logf: logf, ImportDir: o.importDir, ImportEvery: o.importEvery})
+		BasemapPath: o.basemap, Logf: logf, ImportDir: o.importDir, ImportEvery: o.importEvery,
+		AuthRate: o.authRate, TrustedProxies: o.proxies, RequireMFA: o.requireMFA,
+		CheckpointDir: o.checkpointDir, CheckpointKey: o.key, AllowBrokenChain: o.allowBrokenChain,
+		TimeZone: o.timeZone})
 	if err != nil {
 		hs.Close()
 		return err
@@ -143,9 +280,8 @@ func announce(stdout, stderr io.Writer, srv *store.Server, o *serveOptions, addr
 	if o.tlsCert != "" {
 		scheme = "https"
 	}
-	host, _, _ := net.SplitHostPort(addr)
-	if ip := net.ParseIP(host); o.tlsCert == "" && (ip == nil || !ip.IsLoopback()) {
-		fmt.Fprintln(stderr, "alprstore: WARNING: serving without TLS on a non-loopback address; workstations require TLS there")
+	if o.tlsCert == "" && !loopbackAddr(addr) {
+		fmt.Fprintf(stderr, "alprstore: plain HTTP accepted only from the trusted proxies %s\n", o.trustedProxy)
 	}
 	fmt.Fprintf(stdout, "alprstore: serving %s://%s (database %s, ready in %s)\n", scheme, addr, srv.DBPath(), took.Round(time.Millisecond))
 	if !o.demo {

@@ -1,6 +1,7 @@
 package demo_test
 
 import (
+	"fmt"
 	"net/http"
 	"regexp"
 	"slices"
@@ -45,6 +46,10 @@ func TestExercisesThroughSearchAPI(t *testing.T) {
 			s.switched(find(t, e.Brief, `plate ([0-9A-Z]+) \(CA\)`)[1])
 		case "ocr-misread":
 			s.misread(find(t, e.Brief, `suspect's plate, ([0-9A-Z]+),`)[1])
+		case "serial-robbery-common-plate":
+			s.commonPlate()
+		case "convoy-second-car":
+			s.convoy(find(t, e.Brief, `plate ([0-9A-Z]+) \(CA\)`)[1])
 		default:
 			t.Fatalf("exercise %s has no solver", e.ID)
 		}
@@ -159,5 +164,58 @@ func (s *solver) misread(plate string) {
 	}
 	if !found {
 		s.t.Fatalf("%s: fuzzy search finds nothing at %s", s.e.ID, at)
+	}
+}
+
+// caseOf is the exercise's case context.
+func (s *solver) caseOf() api.CaseContext {
+	return api.CaseContext{ReportNumber: s.e.ReportNumber, PurposeCategory: s.e.PurposeCategory,
+		Purpose: "Training exercise: " + s.e.Title}
+}
+
+// commonPlate reads the three robberies from the brief, runs a
+// common-plates analysis with one scene per robbery (its camera, 30
+// minutes either side) and checks that the answer is the only plate.
+func (s *solver) commonPlate() {
+	s.t.Helper()
+	loc, _ := time.LoadLocation("America/Los_Angeles")
+	now := s.env.Clock.Now()
+	var cams []api.Camera
+	s.env.Do(s.t, "GET", "/v1/cameras", s.tok, nil, http.StatusOK, &cams)
+	re := regexp.MustCompile(`([A-Z][a-z]+day \d{1,2} [A-Z][a-z]+) at about (\d\d:\d\d) near ([A-Za-z0-9 &]+?)[;.]`)
+	req := api.CommonPlatesRequest{CaseContext: s.caseOf()}
+	for _, m := range re.FindAllStringSubmatch(s.e.Brief, -1) {
+		at, err := time.ParseInLocation("Monday 2 January 2006 15:04", fmt.Sprintf("%s %d %s", m[1], now.Year(), m[2]), loc)
+		if err == nil && at.After(now) {
+			at = at.AddDate(-1, 0, 0)
+		}
+		i := slices.IndexFunc(cams, func(c api.Camera) bool { return c.Name == m[3] })
+		if err != nil || i < 0 {
+			s.t.Fatalf("%s: scene %q: %v (camera found: %v)", s.e.ID, m[0], err, i >= 0)
+		}
+		req.Scenes = append(req.Scenes, api.Scene{CameraIDs: []string{cams[i].ID}, From: at.Add(-30 * time.Minute), To: at.Add(30 * time.Minute)})
+	}
+	if len(req.Scenes) != 3 {
+		s.t.Fatalf("%s: the brief names %d scenes", s.e.ID, len(req.Scenes))
+	}
+	var res api.CommonPlatesResponse
+	s.env.Do(s.t, "POST", "/v1/analyses/common-plates", s.tok, req, http.StatusOK, &res)
+	if len(res.Plates) != 1 || res.Plates[0].Plate != s.e.Answer {
+		s.t.Fatalf("%s: common plates %+v, answer %s", s.e.ID, res.Plates, s.e.Answer)
+	}
+}
+
+// convoy runs a convoy analysis for the suspect's plate over the last
+// week, as a detective (trainers may not run one), and checks that the
+// answer is the only companion.
+func (s *solver) convoy(target string) {
+	s.t.Helper()
+	now := s.env.Clock.Now()
+	req := api.ConvoyRequest{CaseContext: s.caseOf(), Plate: target, From: now.Add(-7 * 24 * time.Hour), To: now}
+	var res api.ConvoyResponse
+	s.env.Do(s.t, "POST", "/v1/analyses/convoy", s.tok, req, http.StatusForbidden, nil)
+	s.env.Do(s.t, "POST", "/v1/analyses/convoy", s.env.Login(s.t, "detective"), req, http.StatusOK, &res)
+	if len(res.Companions) != 1 || res.Companions[0].Plate != s.e.Answer || res.Companions[0].Cameras < 3 {
+		s.t.Fatalf("%s: companions %+v, answer %s", s.e.ID, res.Companions, s.e.Answer)
 	}
 }

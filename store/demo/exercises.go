@@ -27,6 +27,14 @@ type exercise struct {
 	camera      int16   // answer camera, or the misreading camera
 	incident    int64   // incident time (unix)
 	misread     string  // the misreading camera's OCR text
+	// scenes are the places and windows of a common-plates exercise.
+	scenes []spot
+}
+
+// spot is a camera and a window [from, to) (unix seconds) of an exercise.
+type spot struct {
+	cam      int16
+	from, to int64
 }
 
 func (e *exercise) hasDescription() bool { return e.hasDesc }
@@ -146,6 +154,8 @@ func (w *World) plantExercises(r *rng) {
 	w.plantSwitched(r, next)
 	w.plantMissing(r, next)
 	w.plantMisread(r, next)
+	w.plantSerial(r, next)
+	w.plantConvoy(r, next)
 }
 
 // add appends an exercise.
@@ -314,4 +324,68 @@ func (w *World) plantMisread(r *rng, next func() int32) {
 			w.day(t), w.clock(t), v.plate),
 		Question: "What OCR text does the system hold for the minivan's reads at Fruitvale Ave & E 12th St?",
 		Answer:   m}
+}
+
+// plantSerial plants exercise 8: one car at three robbery scenes (a
+// common-plates analysis).
+func (w *World) plantSerial(r *rng, next func() int32) {
+	cam := w.cs.byName
+	vi := next()
+	v := w.plantVehicle(r, 7, vi, "white", "coupe", "Honda", "Civic", []string{FeatureDamage})
+	robberies := []struct {
+		t   int64
+		cam int16
+	}{
+		{w.at(8, 21, 10), cam("Telegraph Ave & 51st St")},
+		{w.at(6, 22, 35), cam("Foothill Blvd & High St")},
+		{w.at(3, 20, 50), cam("MacArthur Blvd & 82nd Ave")},
+	}
+	e := w.add(&exercise{vehicles: []int32{vi}, incident: robberies[0].t})
+	p := &plan{misreadCam: -1}
+	var places []string
+	for _, rb := range robberies {
+		p.passes = append(p.passes, pass{rb.t + int64(120+r.intn(360)), rb.cam})
+		e.scenes = append(e.scenes, spot{cam: rb.cam, from: rb.t - 30*60, to: rb.t + 30*60})
+		places = append(places, fmt.Sprintf("%s at about %s near %s", w.day(rb.t), w.clock(rb.t), w.cs.cams[rb.cam].Name))
+	}
+	w.plans[vi] = p
+	e.Exercise = api.Exercise{ID: "serial-robbery-common-plate", Title: "One car at three robberies",
+		ReportNumber: "26-004118", PurposeCategory: "robbery",
+		Brief: fmt.Sprintf("Three convenience stores were robbed at gunpoint by a man who left in a car each time: "+
+			"%s; %s; and %s. No witness saw a plate. Run a common-plates analysis (Analyses) with one scene per "+
+			"robbery: the camera at that corner, from 30 minutes before to 30 minutes after the robbery.",
+			places[0], places[1], places[2]),
+		Question: "Which plate was read at all three robbery scenes?",
+		Answer:   v.plate}
+}
+
+// plantConvoy plants exercise 9: a two-car convoy after a homicide (a
+// convoy analysis): the suspect car's plate is known, the answer is the
+// car that travelled with it.
+func (w *World) plantConvoy(r *rng, next func() int32) {
+	cam := w.cs.byName
+	ci, ti := next(), next()
+	c := w.plantVehicle(r, 8, ci, "gray", "suv", "Jeep", "Grand Cherokee", []string{FeatureTintedWindows})
+	tv := w.plantVehicle(r, 8, ti, "black", "sedan", "Chevrolet", "Malibu", nil)
+	t := w.at(2, 23, 5)
+	route := []int16{cam("Telegraph Ave & 40th St"), cam("Broadway & 27th St"), cam("Grand Ave & Harrison St"),
+		cam("International Blvd & 1st Ave")}
+	e := w.add(&exercise{vehicles: []int32{ci, ti}, incident: t})
+	tp, cp := &plan{misreadCam: -1}, &plan{misreadCam: -1}
+	at := t + 60
+	for _, rc := range route {
+		at += int64(150 + r.intn(180))
+		tp.passes = append(tp.passes, pass{at, rc})
+		cp.passes = append(cp.passes, pass{at + int64(12+r.intn(25)), rc})
+	}
+	w.plans[ti], w.plans[ci] = tp, cp
+	e.Exercise = api.Exercise{ID: "convoy-second-car", Title: "The second car after a shooting",
+		ReportNumber: "26-005207", PurposeCategory: "homicide",
+		Brief: fmt.Sprintf("On %s at about %s a man was shot and killed outside a liquor store near Telegraph Ave & "+
+			"40th St. Witnesses saw the shooter leave in a black Chevrolet Malibu, plate %s (CA), closely followed by "+
+			"a second vehicle nobody could describe. Run a convoy analysis (Analyses) for %s over the week before "+
+			"today. Co-travel is not evidence of association: what it gives is a lead to check, photo by photo.",
+			w.day(t), w.clock(t), tv.plate, tv.plate),
+		Question: fmt.Sprintf("Which plate travelled with %s through at least three cameras?", tv.plate),
+		Answer:   c.plate}
 }

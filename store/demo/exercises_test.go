@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"alprdesk/api"
 	"alprdesk/api/plate"
@@ -57,6 +58,8 @@ func TestExerciseAnswersUnique(t *testing.T) {
 		checkSwitched(t, tw, exerciseByID(t, w, "switched-plate"))
 		checkLastSeen(t, tw, exerciseByID(t, w, "missing-person-vehicle"))
 		checkMisread(t, tw, exerciseByID(t, w, "ocr-misread"))
+		checkCommonScenes(t, tw, exerciseByID(t, w, "serial-robbery-common-plate"))
+		checkConvoy(t, tw, exerciseByID(t, w, "convoy-second-car"))
 	}
 }
 
@@ -204,5 +207,68 @@ func checkMisread(t *testing.T, tw *testWorld, e *exercise) {
 	}
 	if atX == 0 || elsewhere == 0 {
 		t.Fatalf("%s: %d reads at %s, %d elsewhere", e.ID, atX, x, elsewhere)
+	}
+}
+
+// checkCommonScenes checks, by brute force over every read, that the
+// answer is the only plate read at all of the exercise's scenes, even
+// grouping look-alike plates together.
+func checkCommonScenes(t *testing.T, tw *testWorld, e *exercise) {
+	seen := map[string]map[int]bool{}
+	for _, m := range tw.reads {
+		for i, sc := range e.scenes {
+			at := m.CapturedAt.Unix()
+			if m.CameraID == tw.w.cs.cams[sc.cam].ID && at >= sc.from && at < sc.to {
+				k := plate.Canonical(m.Plate)
+				if seen[k] == nil {
+					seen[k] = map[int]bool{}
+				}
+				seen[k][i] = true
+			}
+		}
+	}
+	var all []string
+	for k, sc := range seen {
+		if len(sc) == len(e.scenes) {
+			all = append(all, k)
+		}
+	}
+	if len(all) != 1 || all[0] != plate.Canonical(e.Answer) {
+		t.Fatalf("%s: plates at all %d scenes %v; want only %s", e.ID, len(e.scenes), all, e.Answer)
+	}
+}
+
+// checkConvoy checks, by brute force, that the answer is the only plate
+// read within 120 s of the target at three or more distinct cameras.
+func checkConvoy(t *testing.T, tw *testWorld, e *exercise) {
+	target := tw.w.fleet[e.vehicles[1]].plate
+	var tr []api.ReadMeta
+	for _, m := range tw.reads {
+		if m.Plate == target {
+			tr = append(tr, m)
+		}
+	}
+	cams := map[string]map[string]bool{}
+	for _, m := range tw.reads {
+		if plate.Canonical(m.Plate) == plate.Canonical(target) {
+			continue
+		}
+		for _, x := range tr {
+			if d := m.CapturedAt.Sub(x.CapturedAt).Abs(); m.CameraID == x.CameraID && d <= 120*time.Second {
+				if cams[m.Plate] == nil {
+					cams[m.Plate] = map[string]bool{}
+				}
+				cams[m.Plate][m.CameraID] = true
+			}
+		}
+	}
+	var found []string
+	for p, c := range cams {
+		if len(c) >= 3 {
+			found = append(found, p)
+		}
+	}
+	if len(found) != 1 || found[0] != e.Answer {
+		t.Fatalf("%s: companions of %s at 3+ cameras %v; want only %s", e.ID, target, found, e.Answer)
 	}
 }

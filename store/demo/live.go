@@ -21,10 +21,10 @@ const stolenEvery = 240
 // names, so that an alert hotlist entry for its plate raises a hit.
 func (w *World) Live(ctx context.Context, perSecond float64, ingest func(api.ReadMeta, []byte) error) error {
 	if !(perSecond > 0) || math.IsInf(perSecond, 0) || perSecond > 1000 {
-		return api.E(422, api.CodeInvalidField, "live rate must be between 0 and 1000 reads a second, not %v", perSecond)
+		return api.E(api.CodeInvalidField, "live rate must be between 0 and 1000 reads a second, not %v", perSecond)
 	}
 	if ingest == nil {
-		return api.E(422, api.CodeInvalidField, "live mode needs an ingest function")
+		return api.E(api.CodeInvalidField, "live mode needs an ingest function")
 	}
 	r := newRNG(w.seed, 0x11FE, uint64(time.Now().UnixNano()))
 	tick := time.NewTicker(time.Duration(float64(time.Second) / perSecond))

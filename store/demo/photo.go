@@ -48,7 +48,7 @@ func (w *World) Photo(r api.Read) ([]byte, error) {
 func (w *World) shotOf(r api.Read) (*shot, error) {
 	vi, k, n, live, ok := w.parseID(r.ID)
 	if !ok {
-		return nil, api.E(404, api.CodeNotFound, "read %q is not a read of this demo world", r.ID)
+		return nil, api.E(api.CodeNotFound, "read %q is not a read of this demo world", r.ID)
 	}
 	s := &shot{id: r.ID, v: &w.fleet[vi], pv: w.carriedPlate(vi, k), box: r.PlateBox,
 		camID: r.Camera.ID, camName: r.Camera.Name, at: r.CapturedAt}

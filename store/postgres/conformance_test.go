@@ -28,6 +28,13 @@ func TestConformance(t *testing.T) {
 	storagetest.Run(t, func(t *testing.T) store.Storage { return openFresh(t) })
 }
 
+// TestAnalysesConformance checks the analyses' storage against the
+// brute-force references of the suite.
+func TestAnalysesConformance(t *testing.T) {
+	pgtest.Require(t)
+	storagetest.TestAnalyses(t, func(t *testing.T) store.Storage { return openFresh(t) })
+}
+
 // TestSameAnswersAsSQLite loads one seeded world into SQLite and
 // PostgreSQL and compares every search's pages.
 func TestSameAnswersAsSQLite(t *testing.T) {

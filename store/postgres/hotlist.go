@@ -70,7 +70,7 @@ func (t *Tx) InsertHotlistEntry(e *store.HotlistEntryRecord) error {
 
 // GetHotlistEntry returns an entry (in any status) or ErrNotFound.
 func (t *Tx) GetHotlistEntry(id string) (*store.HotlistEntryRecord, error) {
-	return sqlrows.ScanEntry(t.row(`SELECT `+sqlrows.EntryCols+` FROM hotlist_entries WHERE id = $1`, id))
+	return sqlrows.ScanEntry(t.row(`SELECT `+sqlrows.EntryCols+` FROM hotlist_entries WHERE id = $1`+t.forUpdate(), id))
 }
 
 // ActiveHotlistEntries lists the entries active at now, by list and plate.
@@ -118,11 +118,20 @@ func (t *Tx) HotlistGeneration() (int64, error) {
 func (t *Tx) BumpHotlistGeneration() error {
 	_, err := t.exec(`INSERT INTO meta(key, value) VALUES ('hotlist_generation', '1')
 		ON CONFLICT(key) DO UPDATE SET value = (meta.value::bigint + 1)::text`)
-	return err
+	if err != nil {
+		return err
+	}
+	return t.notify(store.EventHotlists)
 }
 
 // InsertAlert stores a hit and sets a.Seq and a.Data.
 func (t *Tx) InsertAlert(a *store.AlertRecord, build func(seq int64) ([]byte, error)) error {
+	// Alert streams read the alerts after the last one they sent: were
+	// sequence numbers taken by transactions that commit in another order,
+	// a stream could pass an alert that commits late. Inserts take turns.
+	if _, err := t.exec(`SELECT pg_advisory_xact_lock($1)`, int64(lockAlerts)); err != nil {
+		return err
+	}
 	err := t.row(`INSERT INTO alerts(read_id, entry_id, list, match, requested_by, at, data) VALUES ($1,$2,$3,$4,$5,$6, '')
 		RETURNING seq`, a.ReadID, a.EntryID, a.List, a.Match, a.RequestedBy, ms(a.At)).Scan(&a.Seq)
 	if err != nil {
@@ -131,8 +140,10 @@ func (t *Tx) InsertAlert(a *store.AlertRecord, build func(seq int64) ([]byte, er
 	if a.Data, err = build(a.Seq); err != nil {
 		return err
 	}
-	_, err = t.exec(`UPDATE alerts SET data = $1 WHERE seq = $2`, string(a.Data), a.Seq)
-	return err
+	if _, err = t.exec(`UPDATE alerts SET data = $1 WHERE seq = $2`, string(a.Data), a.Seq); err != nil {
+		return err
+	}
+	return t.notify(store.EventAlerts)
 }
 
 // GetAlert returns an alert by seq or ErrNotFound.
@@ -165,7 +176,7 @@ func (t *Tx) AlertsAfter(seq int64, v store.AlertViewer, limit int) ([]store.Ale
 func (t *Tx) PurgeOrphanAlerts() (int, error) {
 	// Verifications and acks name alerts by store.AlertID: "al_" and the seq.
 	orphans := `SELECT seq FROM alerts a WHERE NOT EXISTS (SELECT 1 FROM read_keys k WHERE k.id = a.read_id)`
-	for _, tab := range []string{"alert_verifications", "alert_acks"} {
+	for _, tab := range []string{"alert_verifications", "alert_acks", "alert_outcomes"} {
 		if _, err := t.exec(`DELETE FROM ` + tab + ` WHERE alert_id IN (SELECT 'al_' || seq FROM (` + orphans + `) o)`); err != nil {
 			return 0, err
 		}

@@ -36,6 +36,7 @@ var (
 const (
 	lockMigrate   = 0x616c7072_0001 // schema migrations
 	lockAuditHead = 0x616c7072_0002 // the audit chain's append
+	lockAlerts    = 0x616c7072_0003 // alert inserts: sequence order is commit order
 )
 
 // defaultMaxConns is the pool size of a node unless the URL sets
@@ -59,6 +60,10 @@ type Storage struct {
 	// busyDays holds days whose partition could not be made for locks held
 	// elsewhere, with when to try again (start ms -> time.Time).
 	busyDays sync.Map
+	// locks is the pool of connections holding idempotency-key locks
+	// (cluster.go), made on first use.
+	locks   *pgxpool.Pool
+	locksMu sync.Mutex
 }
 
 // Open connects to the database dsn (a postgres:// or postgresql:// URL)
@@ -166,6 +171,7 @@ func (s *Storage) migrate(ctx context.Context) error {
 
 // Close closes the connection pool.
 func (s *Storage) Close() error {
+	s.closeLockPool()
 	s.pool.Close()
 	return nil
 }

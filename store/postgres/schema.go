@@ -127,6 +127,15 @@ CREATE INDEX audit_reviews_seq ON audit_reviews(seq);`,
 	id bigserial PRIMARY KEY, username text NOT NULL, exercise_id text NOT NULL,
 	answer text NOT NULL, correct boolean NOT NULL, at bigint NOT NULL);
 CREATE INDEX training_attempts_user ON training_attempts(username, id);`,
+	// 5: the shared sign-in state: failed sign-ins per username (known or
+	// not), second factors, MFA tokens, restricted token families.
+	authMigration,
+	// 6: accountability: hit outcomes and the plate-free daily counters.
+	accountMigration,
+	// 7: analyses and the reads each returned.
+	analysisMigration,
+	// 8: leases of the periodic jobs (one node at a time).
+	leasesMigration,
 }
 
 // SchemaVersion is the schema version this program brings a database to.

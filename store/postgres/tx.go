@@ -32,16 +32,6 @@ func (t *Tx) GetUser(username string) (*store.UserRecord, error) {
 	return scanUser(t.row(`SELECT `+userCols+` FROM users WHERE username = $1`+t.forUpdate(), username))
 }
 
-// forUpdate locks the rows a write transaction reads to change them (a
-// user's failed logins, a token's use, a request's decision), so that
-// transactions of other nodes wait instead of losing an update.
-func (t *Tx) forUpdate() string {
-	if t.readOnly {
-		return ""
-	}
-	return " FOR UPDATE"
-}
-
 // InsertUser adds a user; ErrExists when the username is taken.
 func (t *Tx) InsertUser(u *store.UserRecord) error {
 	return inserted(t.exec(`INSERT INTO users(`+userCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)
@@ -72,9 +62,9 @@ func (t *Tx) ListUsers() ([]store.UserRecord, error) {
 
 // InsertToken stores a token hash.
 func (t *Tx) InsertToken(k *store.TokenRecord) error {
-	_, err := t.exec(`INSERT INTO tokens(hash, kind, username, family, expires_at, family_expires_at, used, revoked)
-		VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`, k.Hash, k.Kind, k.Username, k.Family, ms(k.ExpiresAt),
-		ms(k.FamilyExpiresAt), k.Used, k.Revoked)
+	_, err := t.exec(`INSERT INTO tokens(hash, kind, username, family, expires_at, family_expires_at, used, revoked, restricted)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`, k.Hash, k.Kind, k.Username, k.Family, ms(k.ExpiresAt),
+		ms(k.FamilyExpiresAt), k.Used, k.Revoked, k.Restricted)
 	return err
 }
 
@@ -82,8 +72,8 @@ func (t *Tx) InsertToken(k *store.TokenRecord) error {
 func (t *Tx) GetToken(hash string) (*store.TokenRecord, error) {
 	var k store.TokenRecord
 	var exp, fexp int64
-	err := t.row(`SELECT hash, kind, username, family, expires_at, family_expires_at, used, revoked
-		FROM tokens WHERE hash = $1`+t.forUpdate(), hash).Scan(&k.Hash, &k.Kind, &k.Username, &k.Family, &exp, &fexp, &k.Used, &k.Revoked)
+	err := t.row(`SELECT hash, kind, username, family, expires_at, family_expires_at, used, revoked, restricted
+		FROM tokens WHERE hash = $1`+t.forUpdate(), hash).Scan(&k.Hash, &k.Kind, &k.Username, &k.Family, &exp, &fexp, &k.Used, &k.Revoked, &k.Restricted)
 	if err != nil {
 		return nil, err
 	}

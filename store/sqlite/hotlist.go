@@ -264,7 +264,8 @@ func (t *Tx) PurgeOrphanAlerts() (int, error) {
 		return 0, err
 	}
 	for _, id := range ids {
-		for _, q := range []string{`DELETE FROM alert_verifications WHERE alert_id = ?`, `DELETE FROM alert_acks WHERE alert_id = ?`} {
+		for _, q := range []string{`DELETE FROM alert_verifications WHERE alert_id = ?`, `DELETE FROM alert_acks WHERE alert_id = ?`,
+			`DELETE FROM alert_outcomes WHERE alert_id = ?`} {
 			if _, err := t.exec(q, id); err != nil {
 				return 0, err
 			}

@@ -93,6 +93,13 @@ INSERT INTO plates_fts(plates_fts) VALUES ('rebuild');`,
 	supervisionMigration,
 	// 5 (training): training attempts.
 	trainingMigration,
+	// 6 (sign-in): failed sign-ins per username, second factors, MFA
+	// tokens, restricted token families.
+	authMigration,
+	// 7 (accountability): hit outcomes and the daily counters.
+	accountMigration,
+	// 8 (analyses): analyses and the reads each returned.
+	analysisMigration,
 }
 
 // Storage is the embedded SQLite store.Storage: one writer connection (writes
@@ -278,6 +285,7 @@ func (s *Storage) Update(ctx context.Context, fn func(store.Tx) error) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", err)
 	}
+	s.dict.remove(t.gonePlates)
 	s.dict.add(t.newPlates)
 	return nil
 }
@@ -365,6 +373,11 @@ func (d *plateDict) add(es []dictEntry) {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	d.addLocked(es)
+}
+
+// addLocked adds entries; the caller holds d.mu (or owns d alone).
+func (d *plateDict) addLocked(es []dictEntry) {
 	for _, e := range es {
 		d.ids[e.plate] = e.id
 		d.byCanon[e.canon] = append(d.byCanon[e.canon], e.id)
@@ -470,8 +483,11 @@ type Tx struct {
 	ctx       context.Context
 	readOnly  bool
 	newPlates []dictEntry
-	pending   map[string]int64
-	plateStmt *sql.Stmt // prepared on first use; closed with the transaction
+	// gonePlates are plates a purge deleted, dropped from the in-memory
+	// dictionary when the transaction commits.
+	gonePlates map[int64]bool
+	pending    map[string]int64
+	plateStmt  *sql.Stmt // prepared on first use; closed with the transaction
 }
 
 func (t *Tx) exec(q string, args ...any) (sql.Result, error) {

@@ -82,7 +82,7 @@ func (t *Tx) TrainingSince() (int64, error) {
 // trainingTables are emptied by a reset, in this order.
 var trainingTables = []string{
 	"photos", "reads", "retentions", "searches", "search_returns", "search_outcomes", "exports",
-	"alert_acks", "alert_verifications", "alerts", "hotlist_entries", "hotlist_requests",
+	"alert_acks", "alert_verifications", "alert_outcomes", "alerts", "hotlist_entries", "hotlist_requests", "analyses", "analysis_reads",
 	"idempotency", "training_attempts",
 }
 

@@ -80,9 +80,9 @@ func (t *Tx) ListUsers() ([]store.UserRecord, error) {
 
 // InsertToken stores a token hash.
 func (t *Tx) InsertToken(k *store.TokenRecord) error {
-	_, err := t.exec(`INSERT INTO tokens(hash, kind, username, family, expires_at, family_expires_at, used, revoked)
-		VALUES (?,?,?,?,?,?,?,?)`, k.Hash, k.Kind, k.Username, k.Family, ms(k.ExpiresAt),
-		ms(k.FamilyExpiresAt), b2i(k.Used), b2i(k.Revoked))
+	_, err := t.exec(`INSERT INTO tokens(hash, kind, username, family, expires_at, family_expires_at, used, revoked, restricted)
+		VALUES (?,?,?,?,?,?,?,?,?)`, k.Hash, k.Kind, k.Username, k.Family, ms(k.ExpiresAt),
+		ms(k.FamilyExpiresAt), b2i(k.Used), b2i(k.Revoked), b2i(k.Restricted))
 	return err
 }
 
@@ -90,14 +90,14 @@ func (t *Tx) InsertToken(k *store.TokenRecord) error {
 func (t *Tx) GetToken(hash string) (*store.TokenRecord, error) {
 	var k store.TokenRecord
 	var exp, fexp int64
-	var used, revoked int
-	err := t.row(`SELECT hash, kind, username, family, expires_at, family_expires_at, used, revoked
-		FROM tokens WHERE hash = ?`, hash).Scan(&k.Hash, &k.Kind, &k.Username, &k.Family, &exp, &fexp, &used, &revoked)
+	var used, revoked, restricted int
+	err := t.row(`SELECT hash, kind, username, family, expires_at, family_expires_at, used, revoked, restricted
+		FROM tokens WHERE hash = ?`, hash).Scan(&k.Hash, &k.Kind, &k.Username, &k.Family, &exp, &fexp, &used, &revoked, &restricted)
 	if err != nil {
 		return nil, notFound(err)
 	}
 	k.ExpiresAt, k.FamilyExpiresAt = fromMS(exp), fromMS(fexp)
-	k.Used, k.Revoked = used != 0, revoked != 0
+	k.Used, k.Revoked, k.Restricted = used != 0, revoked != 0, restricted != 0
 	return &k, nil
 }
 
@@ -259,7 +259,10 @@ func (t *Tx) PurgeReads(before time.Time) (int, error) {
 		return 0, err
 	}
 	n, err := res.RowsAffected()
-	return int(n), err
+	if err != nil || n == 0 {
+		return int(n), err
+	}
+	return int(n), t.purgeOrphanPlates()
 }
 
 // AuditHead returns the last entry's seq and hash (zero when empty).

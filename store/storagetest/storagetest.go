@@ -57,6 +57,10 @@ var parts = []struct {
 	{"Alerts", testAlerts},
 	{"Supervision", testSupervision},
 	{"Training", testTraining},
+	{"Auth", testAuth},
+	{"Policy", testPolicy},
+	{"Account", testAccount},
+	{"AccountLists", testAccountLists},
 }
 
 // ctx is the context of every storage call of the suite.

@@ -122,13 +122,20 @@ func Start(t testing.TB) *Env {
 // cameras are created.
 func StartWith(t testing.TB, cfg store.Config) *Env {
 	t.Helper()
-	clock := &Clock{}
 	if cfg.DBPath == "" {
 		cfg.DBPath = filepath.Join(t.TempDir(), "store.db")
 		if pgtest.Enabled() {
 			cfg.DBPath = pgtest.DSN(t)
 		}
 	}
+	return start(t, cfg, &Clock{}, !cfg.Demo)
+}
+
+// start opens a store on cfg.DBPath with test defaults, serves it over
+// loopback HTTP and, when populate is set, creates the standard users and
+// cameras.
+func start(t testing.TB, cfg store.Config, clock *Clock, populate bool) *Env {
+	t.Helper()
 	if cfg.Open == nil {
 		cfg.Open = open.Open
 	}
@@ -146,7 +153,7 @@ func StartWith(t testing.TB, cfg store.Config) *Env {
 		t.Fatalf("storetest: open store: %v", err)
 	}
 	env := &Env{Server: srv, DBPath: srv.DBPath(), Clock: clock, CameraTokens: map[string]string{}}
-	if !cfg.Demo {
+	if populate {
 		env.populate(t)
 	}
 	ts := httptest.NewServer(srv.Handler())
@@ -159,6 +166,29 @@ func StartWith(t testing.TB, cfg store.Config) *Env {
 		}
 	})
 	return env
+}
+
+// StartNodes starts n store nodes on one fresh PostgreSQL database
+// (pgtest.DSN: skipped without ALPR_TEST_POSTGRES, failed instead with
+// ALPR_REQUIRE_POSTGRES=1), each with its own HTTP server, sharing one
+// clock. The first node creates the standard users and cameras; every Env
+// holds their camera tokens.
+func StartNodes(t testing.TB, n int, cfg store.Config) []*Env {
+	t.Helper()
+	cfg.DBPath = pgtest.DSN(t)
+	clock := &Clock{}
+	if cfg.Now == nil {
+		cfg.Now = clock.Now
+	}
+	envs := make([]*Env, n)
+	for i := range envs {
+		envs[i] = start(t, cfg, clock, i == 0)
+		if i > 0 {
+			envs[i].CameraTokens = envs[0].CameraTokens
+			envs[i].CameraToken = envs[0].CameraToken
+		}
+	}
+	return envs
 }
 
 // Postgres reports whether the store runs on PostgreSQL.
@@ -276,6 +306,19 @@ func (e *Env) Do(t testing.TB, method, path, token string, body any, wantStatus 
 		}
 	}
 	return raw
+}
+
+// Status sends req through e.HTTP and returns the answer's status, its
+// body read and closed (0 when no answer came). Unlike Do it fails nothing,
+// so it may be called from any goroutine.
+func (e *Env) Status(req *http.Request) int {
+	resp, err := e.HTTP.Do(req)
+	if err != nil {
+		return 0
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode
 }
 
 // Ingest uploads one read through the real HTTP ingest (POST /v1/reads)

@@ -1,6 +1,7 @@
 package export
 
 import (
+	"bufio"
 	"cmp"
 	"encoding/csv"
 	"fmt"
@@ -30,6 +31,13 @@ func UnescapeCell(s string) string {
 	return strings.TrimPrefix(s, "'")
 }
 
+// BOM starts every CSV the workstation writes: the UTF-8 byte order mark,
+// without which Excel on Windows reads UTF-8 as the local code page
+// ("Nguyễn" as "Nguyá»…n"). Lines end in LF, not RFC 4180's CRLF: Excel,
+// LibreOffice and encoding/csv read both, and a file verified offline then
+// hashes the same on every platform.
+const BOM = "\ufeff"
+
 // EvidenceColumns are the header row of the evidence CSV.
 var EvidenceColumns = []string{
 	"number", "read_id", "report_number", "purpose_category",
@@ -48,6 +56,9 @@ var EvidenceColumns = []string{
 // packet's zone).
 func EvidenceCSV(w io.Writer, p Packet) error {
 	if err := p.check(); err != nil {
+		return err
+	}
+	if _, err := io.WriteString(w, BOM); err != nil {
 		return err
 	}
 	cw := csv.NewWriter(w)
@@ -115,6 +126,9 @@ var AuditColumns = []string{
 // ReadAuditCSV gives back the entries and the chain can be verified
 // offline.
 func AuditCSV(w io.Writer, entries []api.AuditEntry) error {
+	if _, err := io.WriteString(w, BOM); err != nil {
+		return err
+	}
 	sorted := slices.Clone(entries)
 	slices.SortStableFunc(sorted, func(a, b api.AuditEntry) int { return cmp.Compare(a.Seq, b.Seq) })
 	cw := csv.NewWriter(w)
@@ -139,9 +153,13 @@ func AuditCSV(w io.Writer, entries []api.AuditEntry) error {
 
 // ReadAuditCSV reads a file AuditCSV wrote back into entries, undoing the
 // cell escapes. It fails on a header other than AuditColumns or a row
-// whose seq, time or result count does not parse, naming the line.
+// whose seq, time or result count does not parse, naming the line. A leading BOM (AuditCSV writes one) is skipped.
 func ReadAuditCSV(r io.Reader) ([]api.AuditEntry, error) {
-	cr := csv.NewReader(r)
+	br := bufio.NewReader(r)
+	if b, err := br.Peek(len(BOM)); err == nil && string(b) == BOM {
+		br.Discard(len(BOM))
+	}
+	cr := csv.NewReader(br)
 	cr.FieldsPerRecord = len(AuditColumns)
 	head, err := cr.Read()
 	if err != nil {

@@ -69,7 +69,7 @@ func TestEvidenceCSV(t *testing.T) {
 		t.Fatal(err)
 	}
 	writeSample(t, "evidence.csv", buf.Bytes())
-	rows, err := csv.NewReader(&buf).ReadAll()
+	rows, err := csv.NewReader(bytes.NewReader(withoutBOM(t, buf.Bytes()))).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +165,7 @@ func TestAuditCSVVerifiesOffline(t *testing.T) {
 		t.Fatal(err)
 	}
 	writeSample(t, "audit.csv", buf.Bytes())
-	rows, err := csv.NewReader(bytes.NewReader(buf.Bytes())).ReadAll()
+	rows, err := csv.NewReader(bytes.NewReader(withoutBOM(t, buf.Bytes()))).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -245,4 +245,17 @@ func TestFileName(t *testing.T) {
 			t.Errorf("FileName(%q, %q) = %q, want %q", in[0], in[1], got, want)
 		}
 	}
+}
+
+// withoutBOM checks a CSV starts with the UTF-8 BOM (for Excel) and has no
+// CR (LF line ends), and returns it without the BOM.
+func withoutBOM(t *testing.T, b []byte) []byte {
+	t.Helper()
+	if !bytes.HasPrefix(b, []byte(BOM)) {
+		t.Fatalf("the CSV does not start with the UTF-8 BOM: %q", b[:min(len(b), 16)])
+	}
+	if bytes.Contains(b, []byte("\r")) {
+		t.Fatal("the CSV has a carriage return")
+	}
+	return b[len(BOM):]
 }

@@ -38,6 +38,7 @@ func EfficacyPDF(w io.Writer, e api.Efficacy, meta ReportMeta) error {
 	r.searches()
 	r.verification()
 	r.outcomes()
+	r.hits()
 	r.users()
 	return d.output(w)
 }
@@ -361,6 +362,41 @@ func (r *report) outcomes() {
 	}
 	rows = append(rows, []string{"All lists", formatCount(float64(api.Sum(r.e.HotlistHits)))})
 	r.table([]column{{"List", 120, "L"}, {"Hits", 59.9, "R"}}, rows, true, nil)
+}
+
+// hits writes the page of hotlist hits per list: verdicts given through
+// the alerts, the OCR error rate of hits, stops on hits that were not
+// stop-ready (the target is zero), the median time to verification, and
+// what officers did.
+func (r *report) hits() {
+	r.AddPage()
+	r.heading("Hotlist hits: verification and outcomes")
+	r.font("", 9, muted)
+	r.para(4.6, "Each hit counts once, under the latest verdict given through its alert. A hit is stop-ready only when "+
+		"a person verified the plate and state against the photo and the vehicle does not contradict the entry; "+
+		"stops, arrests and recoveries on hits that were not stop-ready should be zero.")
+	r.Ln(2)
+	rows := [][]string{}
+	for _, h := range r.e.HitsByList {
+		rows = append(rows, []string{titleCase(h.List), formatCount(float64(h.Hits)), formatCount(float64(h.Confirmed)),
+			formatCount(float64(h.Misread)), formatCount(float64(h.WrongState)), formatCount(float64(h.Unreadable)),
+			formatCount(float64(h.Unverified)), fmt.Sprintf("%.1f%%", 100*h.ErrorRate),
+			formatCount(float64(h.StopsNotStopReady)), fmt.Sprintf("%.0f", h.MedianMinutesToVerification)})
+	}
+	r.table([]column{{"List", 30, "L"}, {"Hits", 16, "R"}, {"Confirmed", 19, "R"}, {"Misread", 16, "R"},
+		{"Wrong state", 19, "R"}, {"Unreadable", 19, "R"}, {"Unverified", 18, "R"}, {"Error rate", 16, "R"},
+		{"Unready stops", 16, "R"}, {"Median min", 10.9, "R"}}, rows, false, func(i int) bool { return r.e.HitsByList[i].StopsNotStopReady > 0 })
+	r.Ln(5)
+	r.subheading("What officers did about hits")
+	out := make([][]string, len(api.OutcomeActions))
+	for i, a := range api.OutcomeActions {
+		n := 0
+		for _, h := range r.e.HitsByList {
+			n += h.Outcomes[a]
+		}
+		out[i] = []string{titleCase(a), formatCount(float64(n))}
+	}
+	r.table([]column{{"Outcome", 120, "L"}, {"Hits", 59.9, "R"}}, out, false, nil)
 }
 
 // users writes the per-user table, most searches first.

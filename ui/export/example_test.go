@@ -2,7 +2,7 @@ package export_test
 
 import (
 	"fmt"
-	"os"
+	"strings"
 	"time"
 
 	"alprdesk/api"
@@ -21,9 +21,11 @@ func ExampleEvidenceCSV() {
 			Camera: api.ReadCamera{ID: "cam-1", Name: "International Blvd & 73rd Ave", Lat: 37.7654, Lon: -122.1876},
 			Make:   "Toyota", Color: "silver", BodyType: "sedan"}},
 	}
-	if err := export.EvidenceCSV(os.Stdout, p); err != nil {
+	var b strings.Builder
+	if err := export.EvidenceCSV(&b, p); err != nil {
 		fmt.Println(err)
 	}
+	fmt.Print(strings.TrimPrefix(b.String(), export.BOM)) // the file starts with a BOM, for Excel
 	fmt.Println(export.FileName(api.ExportEvidenceCSV, p.Case.ReportNumber, p.Generated))
 	// Output:
 	// number,read_id,report_number,purpose_category,ocr_plate,verified_plate,state,verified_state,captured_at_utc,captured_at_local,camera_id,camera_name,camera_lat,camera_lon,make,color,body_type,features,confidence,verification_status,verified_by,verified_at,possible_switch,fuzzy_substitutions,photo_in_packet

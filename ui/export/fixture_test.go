@@ -125,7 +125,10 @@ func testEfficacy(users int) api.Efficacy {
 		Outcomes: []api.CountBy{{Key: api.LedToLead, Count: 60}, {Key: api.LedToArrest, Count: 14},
 			{Key: api.LedToVehicleRecovered, Count: 22}, {Key: api.LedToPersonLocated, Count: 3}, {Key: api.LedToNone, Count: 80}},
 		NoOutcome: 250,
-		FlagRule:  "A user is flagged when their allowed searches are more than 3 times the median of all users",
+		HitsByList: []api.ListHits{{List: api.ListStolenVehicles, Hits: 120, Confirmed: 90, Misread: 8, WrongState: 2, Unreadable: 5,
+			Unverified: 15, ErrorRate: 0.1, Outcomes: map[string]int{api.ActionVehicleRecovered: 31, api.ActionUnableToLocate: 40},
+			StopsNotStopReady: 2, MedianMinutesToVerification: 4}},
+		FlagRule: "A user is flagged when their allowed searches are more than 3 times the median of all users",
 	}
 	cats := []string{"robbery", "stolen_vehicle", "homicide", "carjacking", "burglary", "assault",
 		"missing_person", "grand_theft", "felony_want", "human_trafficking"}

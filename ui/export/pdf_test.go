@@ -175,11 +175,11 @@ func TestEfficacyPDF(t *testing.T) {
 	}
 	writeSample(t, "efficacy.pdf", buf.Bytes())
 	n, pages := pdfPages(t, buf.Bytes())
-	if n != 5 {
-		t.Fatalf("%d pages, want 5", n)
+	if n != 6 {
+		t.Fatalf("%d pages, want 6", n)
 	}
 	for i, pg := range pages {
-		wantText(t, pg, i+1, fmt.Sprintf("ALPR efficacy report 2026-01-01 to 2026-12-31 \x97 page %d of 5", i+1))
+		wantText(t, pg, i+1, fmt.Sprintf("ALPR efficacy report 2026-01-01 to 2026-12-31 \x97 page %d of 6", i+1))
 	}
 	total := e.TotalSearches()
 	wantText(t, pages[0], 1, "Oakland Police Department", "Methods", "10.0%", "measured OCR error rate",
@@ -193,8 +193,10 @@ func TestEfficacyPDF(t *testing.T) {
 		"Refused searches by reason", "Purpose too vague", "41")
 	wantText(t, pages[2], 3, "Human verification", "Confirmed: 900 (", "Unverified: 400", "Age of the data", "7-12 months")
 	wantText(t, pages[3], 4, "Outcomes of searches", "Vehicle recovered", "Not recorded", "Hotlist hits by list", "Stolen vehicles")
-	wantText(t, pages[4], 5, "Searches by user", "user00", "FLAGGED", "Officer Number 11", "A user is flagged when")
-	if strings.Contains(pages[0]+pages[4], "when A user") {
+	wantText(t, pages[4], 5, "Hotlist hits: verification and outcomes", "Stolen vehicles", "Unready stops", "10.0%",
+		"What officers did about hits", "Unable to locate", "40")
+	wantText(t, pages[5], 6, "Searches by user", "user00", "FLAGGED", "Officer Number 11", "A user is flagged when")
+	if strings.Contains(pages[0]+pages[5], "when A user") {
 		t.Error("the flag rule is garbled")
 	}
 	// Charts are vector drawings: filled rectangles for bars, Bézier
@@ -219,12 +221,12 @@ func TestEfficacyPDFManyUsersAndEmpty(t *testing.T) {
 		t.Fatal(err)
 	}
 	n, pages := pdfPages(t, buf.Bytes())
-	if n != 7 {
-		t.Fatalf("80 users: %d pages, want 7", n)
+	if n != 8 {
+		t.Fatalf("80 users: %d pages, want 8", n)
 	}
-	wantText(t, pages[4], 5, "user00", "FLAGGED")
-	wantText(t, pages[6], 7, "user79")
-	if strings.Contains(pages[4], "user79") {
+	wantText(t, pages[5], 6, "user00", "FLAGGED")
+	wantText(t, pages[7], 8, "user79")
+	if strings.Contains(pages[5], "user79") {
 		t.Error("users are not sorted by searches")
 	}
 
@@ -234,8 +236,8 @@ func TestEfficacyPDFManyUsersAndEmpty(t *testing.T) {
 		t.Fatal(err)
 	}
 	n, pages = pdfPages(t, buf.Bytes())
-	if n != 5 {
-		t.Fatalf("empty report: %d pages, want 5", n)
+	if n != 6 {
+		t.Fatalf("empty report: %d pages, want 6", n)
 	}
 	wantText(t, pages[0], 1, "DEMO DATA", "Automated License Plate Reader use")
 	wantText(t, pages[1], 2, "No search was refused in this period.")

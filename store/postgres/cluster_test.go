@@ -1,0 +1,158 @@
+package postgres_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"alprdesk/store"
+	"alprdesk/store/postgres"
+	"alprdesk/store/postgres/pgtest"
+)
+
+// openPair opens two storages (two nodes) on one fresh database.
+func openPair(t *testing.T) (a, b *postgres.Storage) {
+	t.Helper()
+	dsn := pgtest.DSN(t)
+	ctx := context.Background()
+	var err error
+	if a, err = postgres.Open(ctx, dsn); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	if b, err = postgres.Open(ctx, dsn); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	return a, b
+}
+
+// TestLeases: a job's lease has one holder at a time; the holder renews
+// it; another node takes it once it ran out.
+func TestLeases(t *testing.T) {
+	a, b := openPair(t)
+	ctx := context.Background()
+	lease := func(st *postgres.Storage, holder string, ttl time.Duration) bool {
+		t.Helper()
+		ok, err := st.TryLease(ctx, "purge", holder, ttl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	if !lease(a, "node-a", 300*time.Millisecond) {
+		t.Fatal("a free lease was refused")
+	}
+	if lease(b, "node-b", time.Minute) {
+		t.Fatal("a running lease was taken by another node")
+	}
+	if !lease(a, "node-a", 300*time.Millisecond) {
+		t.Fatal("the holder could not renew its lease")
+	}
+	if ok, err := b.TryLease(ctx, "import", "node-b", time.Minute); err != nil || !ok {
+		t.Fatalf("another job's lease: %v %v", ok, err)
+	}
+	time.Sleep(400 * time.Millisecond)
+	if !lease(b, "node-b", time.Minute) {
+		t.Fatal("an expired lease was not taken over")
+	}
+	if lease(a, "node-a", time.Minute) {
+		t.Fatal("the old holder took back a lease another node holds")
+	}
+}
+
+// TestLockKeyAcrossNodes: a key locked by one node makes the other wait
+// until it is unlocked; a wait that gives up holds nothing.
+func TestLockKeyAcrossNodes(t *testing.T) {
+	a, b := openPair(t)
+	ctx := context.Background()
+	unlock, err := a.LockKey(ctx, "detective\x00key-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	short, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+	defer cancel()
+	if _, err := b.LockKey(short, "detective\x00key-1"); err == nil {
+		t.Fatal("a locked key was locked again by another node")
+	}
+	other, err := b.LockKey(ctx, "detective\x00key-2")
+	if err != nil {
+		t.Fatalf("another key: %v", err)
+	}
+	other()
+	var mu sync.Mutex
+	var order []string
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		u, err := b.LockKey(ctx, "detective\x00key-1")
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		mu.Lock()
+		order = append(order, "b locked")
+		mu.Unlock()
+		u()
+	}()
+	time.Sleep(200 * time.Millisecond)
+	mu.Lock()
+	order = append(order, "a unlocks")
+	mu.Unlock()
+	unlock()
+	<-done
+	if len(order) != 2 || order[0] != "a unlocks" {
+		t.Fatalf("order %v: node B did not wait for node A", order)
+	}
+}
+
+// TestListenDeliversCommittedEvents: a node hears the events other nodes
+// commit (after a resync when it connects), and nothing of a rolled-back
+// transaction.
+func TestListenDeliversCommittedEvents(t *testing.T) {
+	a, b := openPair(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	events := make(chan string, 16)
+	done := make(chan error, 1)
+	go func() { done <- a.Listen(ctx, func(e string) { events <- e }) }()
+	next := func() string {
+		t.Helper()
+		select {
+		case e := <-events:
+			return e
+		case <-time.After(5 * time.Second):
+			t.Fatal("no event within 5 s")
+			return ""
+		}
+	}
+	if e := next(); e != store.EventResync {
+		t.Fatalf("first event %q, want %q", e, store.EventResync)
+	}
+	rollback := errors.New("roll back")
+	err := b.Update(context.Background(), func(tx store.Tx) error {
+		if err := tx.BumpHotlistGeneration(); err != nil {
+			return err
+		}
+		return rollback
+	})
+	if !errors.Is(err, rollback) {
+		t.Fatal(err)
+	}
+	if err := b.Update(context.Background(), func(tx store.Tx) error { return tx.BumpHotlistGeneration() }); err != nil {
+		t.Fatal(err)
+	}
+	if e := next(); e != store.EventHotlists {
+		t.Fatalf("event %q, want %q", e, store.EventHotlists)
+	}
+	select {
+	case e := <-events:
+		t.Fatalf("an extra event %q (the rolled-back change?)", e)
+	case <-time.After(300 * time.Millisecond):
+	}
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("Listen ended with %v", err)
+	}
+}

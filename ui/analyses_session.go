@@ -1,0 +1,38 @@
+package ui
+
+import (
+	"context"
+
+	"alprdesk/api"
+	"alprdesk/client"
+)
+
+// AnalysisSession runs the investigative analyses (DESIGN.md, Analyses);
+// a Session that implements it gets the Analyses screen.
+type AnalysisSession interface {
+	// CommonPlates runs POST /v1/analyses/common-plates.
+	CommonPlates(ctx context.Context, req api.CommonPlatesRequest) (*api.CommonPlatesResponse, error)
+	// Convoy runs POST /v1/analyses/convoy.
+	Convoy(ctx context.Context, req api.ConvoyRequest) (*api.ConvoyResponse, error)
+	// AnalysisPhoto fetches the JPEG of a read the analysis returned.
+	AnalysisPhoto(ctx context.Context, readID, analysisID string) ([]byte, error)
+}
+
+// CommonPlates runs a common-plates analysis.
+func (s *clientSession) CommonPlates(ctx context.Context, req api.CommonPlatesRequest) (*api.CommonPlatesResponse, error) {
+	r, err := s.cl.CommonPlates(ctx, req)
+	return r, s.note(err)
+}
+
+// Convoy runs a convoy analysis.
+func (s *clientSession) Convoy(ctx context.Context, req api.ConvoyRequest) (*api.ConvoyResponse, error) {
+	r, err := s.cl.Convoy(ctx, req)
+	return r, s.note(err)
+}
+
+// AnalysisPhoto fetches a photo through the analysis that returned the
+// read (the store audits the view). Analysis photos are not cached.
+func (s *clientSession) AnalysisPhoto(ctx context.Context, readID, analysisID string) ([]byte, error) {
+	b, err := s.cl.Photo(ctx, readID, client.ByAnalysis(analysisID))
+	return b, s.note(err)
+}

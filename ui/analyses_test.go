@@ -1,0 +1,125 @@
+package ui
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"alprdesk/api"
+	"alprdesk/store/storetest"
+)
+
+// openAnalyses selects the Analyses nav entry.
+func openAnalyses(t *testing.T, m *MainScreen) *AnalysesView {
+	t.Helper()
+	i := slices.Index(m.navItems, navAnalyses)
+	if i < 0 {
+		t.Fatalf("no Analyses entry in %v", m.navItems)
+	}
+	m.nav.Select(i)
+	if m.analyses == nil || m.center.Objects[0] != m.analyses.content {
+		t.Fatal("the Analyses screen is not shown")
+	}
+	return m.analyses
+}
+
+func TestAnalysesScreenCommonPlatesVerifyAndTimeline(t *testing.T) {
+	env := storetest.Start(t)
+	ingestAt(t, env, "x1", "7SCN111", "cam-1", time.Hour, [3]string{"silver", "Toyota", "sedan"})
+	ingestAt(t, env, "x2", "7SCN111", "cam-2", 2*time.Hour, [3]string{"silver", "Toyota", "sedan"})
+	ingestAt(t, env, "x3", "7ONE222", "cam-1", time.Hour, [3]string{"blue", "Honda", "suv"})
+	a := newApp(t, env.URL, Config{})
+	signIn(t, a, "detective", storetest.Password)
+	m := a.Main()
+	waitFor(t, "the cameras", func() bool { return len(m.Form.cameras) == 2 })
+	v := openAnalyses(t, m)
+	if !v.run.Disabled() {
+		t.Fatal("Run analysis enabled without a case")
+	}
+	setCase(t, m, "26-012345", "robbery", goodPurpose)
+	if v.run.Disabled() {
+		t.Fatal("Run analysis disabled under a valid case")
+	}
+	start := time.Now().Add(-3 * time.Hour).Local().Format(timeLayout)
+	for _, s := range v.scenes {
+		s.from.SetText(start)
+		s.length.SetSelected("4 h")
+	}
+	v.scenes[0].setCameras([]string{"cam-1"})
+	// Scene 2: a circle drawn on the map around cam-2.
+	test.Tap(v.scenes[1].circle)
+	p := v.scenes[1].picker
+	waitFor(t, "the scene map", func() bool { return p != nil && p.base != nil })
+	if got := p.radius.Options; !slices.Equal(got, []string{"250 m", "500 m", "1 km"}) {
+		t.Fatalf("scene radii %v: a scene is at most 1 km", got)
+	}
+	cam2 := storetest.Cameras[1]
+	p.mapw.Resize(fyne.NewSize(areaW, areaH))
+	x, y := p.proj.Point(cam2.Lat, cam2.Lon)
+	p.mapw.Tapped(&fyne.PointEvent{Position: p.mapw.PositionOf(x, y)})
+	p.radius.SetSelected("500 m")
+	p.onApply()
+	if !strings.Contains(v.scenes[1].place.Text, "1 camera inside") {
+		t.Fatalf("scene 2 place %q", v.scenes[1].place.Text)
+	}
+	test.Tap(v.run)
+	waitFor(t, "the common plates", func() bool { return v.Items() > 0 || v.msg.Visible() })
+	if v.Items() != 1 || v.items[0].plate != "7SCN111" || !strings.Contains(v.items[0].detail, "scenes 1, 2 of 2") {
+		t.Fatalf("items %+v (msg %q)", v.items, v.msg.Text)
+	}
+	v.SelectPlate(0)
+	if v.readCount() != 2 {
+		t.Fatalf("%d reads listed", v.readCount())
+	}
+	waitFor(t, "the photo", func() bool { return v.photo.full != nil || v.photo.msg.Visible() })
+	if v.photo.full == nil {
+		t.Fatalf("photo: %q", v.photo.msg.Text)
+	}
+	test.Tap(v.photo.buttons[0])
+	waitFor(t, "the verdict", func() bool { return v.photo.msg.Text != "Sending the verdict…" })
+	if !strings.Contains(v.photo.msg.Text, "Verdict recorded") || v.items[0].reads[0].Verification == nil {
+		t.Fatalf("verdict: %q", v.photo.msg.Text)
+	}
+	var page api.AuditPage
+	env.Do(t, "GET", "/v1/audit?limit=1&action=verification", env.Login(t, "supervisor"), nil, 200, &page)
+	if len(page.Entries) != 1 || !strings.Contains(page.Entries[0].Query, v.analysisID) {
+		t.Fatalf("verification audited as %+v", page.Entries)
+	}
+	test.Tap(v.timeline)
+	waitFor(t, "the plate's timeline", func() bool { return m.center.Objects[0] == m.Timeline.content })
+}
+
+func TestAnalysesScreenConvoyNoticeAndGate(t *testing.T) {
+	env := storetest.Start(t)
+	ingestAt(t, env, "y1", "7TGT333", "cam-1", time.Hour, [3]string{"silver", "Toyota", "sedan"})
+	for _, user := range []string{"detective", "watch_commander"} {
+		a := newApp(t, env.URL, Config{})
+		signIn(t, a, user, storetest.Password)
+		m := a.Main()
+		setCase(t, m, "26-012345", "robbery", goodPurpose)
+		v := openAnalyses(t, m)
+		v.kind.SetSelected(kindConvoy)
+		if v.forms.Objects[0] != v.convoy {
+			t.Fatal("the convoy form is not shown")
+		}
+		v.plate.SetText("7tgt333")
+		test.Tap(v.run)
+		waitFor(t, "the convoy answer", func() bool { return v.Items() > 0 || v.msg.Visible() })
+		if user == "watch_commander" {
+			if v.Items() != 0 || !strings.Contains(v.msg.Text, "not permitted") || v.notice.Visible() {
+				t.Fatalf("watch commander: items %d, msg %q", v.Items(), v.msg.Text)
+			}
+			continue
+		}
+		if !v.notice.Visible() || !strings.HasPrefix(v.notice.Text, "Co-travel is not evidence of association") {
+			t.Fatal("no co-travel notice above the results")
+		}
+		if v.Items() != 1 || v.items[0].plate != "7TGT333" || len(v.items[0].reads) != 1 {
+			t.Fatalf("items %+v", v.items)
+		}
+	}
+}
