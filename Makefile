@@ -12,6 +12,8 @@ RACE_PKGS := ./store/... ./client/... ./cache/...
 BASEMAP ?= ../shared/data/oakland-basemap.geojson.gz
 STATICCHECK_VERSION := v0.8.2
 TOOLS := $(CURDIR)/.tools
+REDOCLY_VERSION := 2.77.0
+REDOCLY := $(TOOLS)/redocly/node_modules/.bin/redocly
 export LANG ?= en_US.UTF-8
 export CGO_ENABLED := 1
 
@@ -21,12 +23,12 @@ DEBIAN_PKGS := gcc libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
 # Packages only the tests need (make test installs them, make run does not):
 # PostgreSQL 15 for the store's PostgreSQL backend tests (scripts/pg-test.sh);
 # chromium renders the transparency report's index.html (cmd/alprstore).
-DEBIAN_TEST_PKGS := postgresql chromium
+DEBIAN_TEST_PKGS := postgresql chromium npm
 
 # Windows: mingw-w64, Wine, the MSI tools and osslsigncode (scripts/test-windows.sh).
 DEBIAN_TEST_PKGS += gcc-mingw-w64-x86-64 wine wine64 msitools wixl osslsigncode
 
-.PHONY: deps deps-test build run run-store test lint bench bench-10m bench-30m screenshots package clean
+.PHONY: deps deps-test lint-api build run run-store test lint bench bench-10m bench-30m screenshots package clean
 
 ## deps: install the Debian packages and Go tools that build and tests need (idempotent)
 deps:
@@ -35,8 +37,15 @@ deps:
 	@test -x $(TOOLS)/staticcheck || GOBIN=$(TOOLS) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 
 ## deps-test: also the Debian packages only the tests need (DEBIAN_TEST_PKGS)
+## and the OpenAPI linter (npm @redocly/cli, into .tools/redocly)
 deps-test: deps
 	@./scripts/deps.sh $(DEBIAN_TEST_PKGS)
+	@test -x $(REDOCLY) || npm install --prefix $(TOOLS)/redocly --no-audit --no-fund @redocly/cli@$(REDOCLY_VERSION)
+
+## lint-api: api/openapi.yaml against redocly's recommended rules, warnings as errors
+## (deliberate exceptions, with reasons, in .redocly.lint-ignore.yaml)
+lint-api:
+	$(REDOCLY) lint api/openapi.yaml --extends recommended-strict
 
 ## build: binaries into bin/
 build:
@@ -71,7 +80,7 @@ lint:
 
 ## test: lint, then every test in timed stages (race detector where concurrency
 ## lives; real keyring; a throwaway PostgreSQL unless ALPR_TEST_POSTGRES is set)
-test: deps deps-test
+test: deps deps-test lint-api
 	MAKE='$(MAKE)' ./scripts/test.sh '$(TEST_TAGS)' '$(RACE_PKGS)'
 
 # The store's benchmarks run beside a throwaway PostgreSQL cluster: search,

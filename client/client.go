@@ -80,6 +80,9 @@ type Tokens struct {
 	RefreshExpires time.Time
 	// User is the signed-in user (zero after logout).
 	User api.User
+	// EnrollmentRequired marks restricted tokens: the store requires a
+	// second factor the user has not set up (api.TokenResponse).
+	EnrollmentRequired bool
 }
 
 // Client is a session with one store. Its methods are safe for concurrent

@@ -127,11 +127,12 @@ func (c *Client) signedIn(ctx context.Context, username string, tr api.TokenResp
 
 func (c *Client) tokensFrom(tr api.TokenResponse, refreshExpires, now time.Time) Tokens {
 	return Tokens{
-		AccessToken:    tr.AccessToken,
-		RefreshToken:   tr.RefreshToken,
-		AccessExpires:  now.Add(time.Duration(tr.ExpiresIn) * time.Second),
-		RefreshExpires: refreshExpires,
-		User:           tr.User,
+		AccessToken:        tr.AccessToken,
+		RefreshToken:       tr.RefreshToken,
+		AccessExpires:      now.Add(time.Duration(tr.ExpiresIn) * time.Second),
+		RefreshExpires:     refreshExpires,
+		User:               tr.User,
+		EnrollmentRequired: tr.MFAEnrollmentRequired,
 	}
 }
 

@@ -38,6 +38,8 @@ var (
 	ErrOutsideRetention     = sentinelFor(api.CodeOutsideRetention)
 	ErrVerificationRequired = sentinelFor(api.CodeVerificationRequired)
 	ErrConflict             = sentinelFor(api.CodeConflict)
+	ErrTooManyResults       = sentinelFor(api.CodeTooManyResults)
+	ErrDuplicateID          = sentinelFor(api.CodeDuplicateID)
 
 	// Analysis refusals (DESIGN.md, Analyses).
 	ErrSceneTooBroad        = sentinelFor(api.CodeSceneTooBroad)

@@ -63,6 +63,11 @@ fi
 if [ -n "$plain" ]; then
   stage plain go test -tags "$tags" -timeout 30m $plain
 fi
+if [ -n "${ALPR_TEST_POSTGRES:-}" ]; then
+  # The store's HTTP-level tests once more, on PostgreSQL (the race and
+  # plain stages ran them on SQLite).
+  stage store-pg env ALPR_TEST_STORE_BACKEND=postgres go test -tags "$tags" -timeout 40m ./store/ ./cmd/alprstore/
+fi
 stage fuzz fuzz_all
 
 total=$((SECONDS - begin))

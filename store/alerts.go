@@ -265,11 +265,29 @@ func (s *Server) hotlistLoop(ctx context.Context) {
 }
 
 // storeRead stores a read in tx and records an alert for every active
+// sameCamera answers 409 duplicate_id when the stored read with m's id
+// came from another camera: a camera's repeated upload is a duplicate, but
+// another camera's read is never silently dropped.
+func sameCamera(tx Tx, m *api.ReadMeta) error {
+	old, err := tx.GetRead(m.ID)
+	if err != nil {
+		return err
+	}
+	if old.Camera.ID != m.CameraID {
+		return api.E(api.CodeDuplicateID,
+			"The read id %s is already used by a read of another camera (%s); give this read an id of its own.", m.ID, old.Camera.ID)
+	}
+	return nil
+}
+
 // hotlist entry it matches; hits counts them.
 func (s *Server) storeRead(tx Tx, rec *ReadRecord, hits *int) (bool, error) {
 	dup, err := tx.InsertRead(rec)
-	if err != nil || dup {
-		return dup, err
+	if err != nil {
+		return false, err
+	}
+	if dup {
+		return true, sameCamera(tx, &rec.Meta)
 	}
 	now := s.now().Truncate(time.Millisecond)
 	if err := countAt(tx, now, CounterReads, "", 1); err != nil {

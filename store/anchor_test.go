@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	_ "github.com/jackc/pgx/v5/stdlib" // database/sql over PostgreSQL, for rawDB
+
 	"alprdesk/api"
 	"alprdesk/store"
 	"alprdesk/store/open"
@@ -53,10 +55,7 @@ func entries(t *testing.T, env *storetest.Env) []api.AuditEntry {
 func rewrite(t *testing.T, env *storetest.Env, seq int64, consistent bool) {
 	t.Helper()
 	es := entries(t, env)
-	db, err := sql.Open("sqlite3", env.DBPath)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := rawDB(t, env)
 	defer db.Close()
 	newHash := map[int64]string{}
 	prev := ""
@@ -75,11 +74,27 @@ func rewrite(t *testing.T, env *storetest.Env, seq int64, consistent bool) {
 		e.PrevHash = prev
 		e.Hash = store.AuditHash(*e)
 		newHash[e.Seq], prev = e.Hash, e.Hash
-		if _, err := db.Exec(`UPDATE audit SET purpose = ?, query = ?, prev_hash = ?, hash = ? WHERE seq = ?`,
+		if _, err := db.Exec(`UPDATE audit SET purpose = $1, query = $2, prev_hash = $3, hash = $4 WHERE seq = $5`,
 			e.Purpose, e.Query, e.PrevHash, e.Hash, e.Seq); err != nil {
 			t.Fatal(err)
 		}
 	}
+}
+
+// rawDB opens the store's database behind the store's back, as an
+// attacker with write access would: the SQLite file, or the PostgreSQL
+// database of a store on PostgreSQL.
+func rawDB(t *testing.T, env *storetest.Env) *sql.DB {
+	t.Helper()
+	driver := "sqlite3"
+	if open.IsURL(env.DBPath) {
+		driver = "pgx"
+	}
+	db, err := sql.Open(driver, env.DBPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
 }
 
 func recordedHead(e *api.AuditEntry) int64 {
@@ -177,11 +192,8 @@ func TestConsistentRehashFailsAgainstCheckpoints(t *testing.T) {
 // leaves a chain that links, but it ends before the newest checkpoint.
 func TestTailDeletionFailsAgainstCheckpoints(t *testing.T) {
 	env, cps := checkpointed(t)
-	db, err := sql.Open("sqlite3", env.DBPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Exec(`DELETE FROM audit WHERE seq > ?`, cps[0].Seq-3); err != nil {
+	db := rawDB(t, env)
+	if _, err := db.Exec(`DELETE FROM audit WHERE seq > $1`, cps[0].Seq-3); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
@@ -195,10 +207,7 @@ func TestTailDeletionFailsAgainstCheckpoints(t *testing.T) {
 // start; with AllowBrokenChain it serves sign-in and audit reads only.
 func TestBrokenChainRefusesStart(t *testing.T) {
 	env := chainWorld(t, store.Config{})
-	db, err := sql.Open("sqlite3", env.DBPath)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := rawDB(t, env)
 	if _, err := db.Exec(`UPDATE audit SET purpose = 'edited' WHERE seq = 4`); err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"net/http"
 	"os"
@@ -299,7 +300,10 @@ func TestRoutingMatrix(t *testing.T) {
 	if resp.StatusCode != 201 || !strings.Contains(string(raw), `"alerts":1`) {
 		t.Errorf("ingest answer %d %s", resp.StatusCode, raw)
 	}
-	br := batch(t, env, env.CameraToken, []api.ReadMeta{read(env, "b-1", "8COV456", time.Second), read(env, "b-2", "2NOHIT2", time.Second)})
+	photo := base64.StdEncoding.EncodeToString(storetest.JPEG(t, 8, 8))
+	b1, b2 := read(env, "b-1", "8COV456", time.Second), read(env, "b-2", "2NOHIT2", time.Second)
+	b1.PhotoBase64, b2.PhotoBase64 = photo, photo
+	br := batch(t, env, env.CameraToken, []api.ReadMeta{b1, b2})
 	if br.Accepted != 2 || br.Alerts != 1 {
 		t.Errorf("batch = %+v", br)
 	}

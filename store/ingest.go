@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"image/jpeg"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -21,16 +22,17 @@ import (
 
 // Ingest limits.
 const (
-	MaxPhotoBytes  = 2 << 20
-	maxMetaBytes   = 64 << 10
-	maxBatchBytes  = 256 << 20
-	maxBatchLine   = MaxPhotoBytes*4/3 + maxMetaBytes
-	maxReadIDLen   = 128
-	maxFutureSkew  = 5 * time.Minute
-	maxFeatures    = 20
-	maxAttrLen     = 40
-	ingestChunk    = 500
-	maxPhotoWidth  = 10000
+	MaxPhotoBytes = 2 << 20
+	maxMetaBytes  = 64 << 10
+	maxBatchBytes = 256 << 20
+	maxBatchLine  = MaxPhotoBytes*4/3 + maxMetaBytes
+	maxReadIDLen  = 128
+	maxFutureSkew = 5 * time.Minute
+	maxFeatures   = 20
+	maxAttrLen    = 40
+	ingestChunk   = 500
+	// MaxPhotoSide is the most pixels a photo may have on a side.
+	MaxPhotoSide   = 4096
 	jpegMagicBytes = "\xff\xd8\xff"
 )
 
@@ -67,7 +69,7 @@ func (s *Server) checkMeta(m *api.ReadMeta, cam *api.Camera, now time.Time) *api
 	case len(m.Features) > maxFeatures:
 		return invalid("features", "lists more than %d features.", maxFeatures)
 	case m.PlateBox.X < 0 || m.PlateBox.Y < 0 || m.PlateBox.W < 0 || m.PlateBox.H < 0 ||
-		m.PlateBox.X+m.PlateBox.W > maxPhotoWidth || m.PlateBox.Y+m.PlateBox.H > maxPhotoWidth:
+		m.PlateBox.X+m.PlateBox.W > MaxPhotoSide || m.PlateBox.Y+m.PlateBox.H > MaxPhotoSide:
 		return invalid("plate_box", "must be a rectangle inside the photo (non-negative pixels).")
 	}
 	for _, f := range m.Features {
@@ -85,9 +87,21 @@ func (s *Server) checkMeta(m *api.ReadMeta, cam *api.Camera, now time.Time) *api
 	return nil
 }
 
-func checkJPEG(b []byte) *api.Error {
+// checkPhoto checks that a photo decodes as a JPEG (its header and
+// dimensions, at most MaxPhotoSide pixels a side) and that the read's
+// plate_box lies inside it.
+func checkPhoto(field string, b []byte, box api.Box) *api.Error {
 	if !bytes.HasPrefix(b, []byte(jpegMagicBytes)) {
-		return invalid("photo", "is not a JPEG image.")
+		return invalid(field, "is not a JPEG image.")
+	}
+	cfg, err := jpeg.DecodeConfig(bytes.NewReader(b))
+	switch {
+	case err != nil:
+		return invalid(field, "does not decode as a JPEG image (%v).", err)
+	case cfg.Width < 1 || cfg.Height < 1 || cfg.Width > MaxPhotoSide || cfg.Height > MaxPhotoSide:
+		return invalid(field, "is %d x %d pixels; a photo has 1 to %d pixels a side.", cfg.Width, cfg.Height, MaxPhotoSide)
+	case box.X+box.W > cfg.Width || box.Y+box.H > cfg.Height:
+		return invalid("plate_box", "(%d,%d %dx%d) reaches outside the %d x %d photo.", box.X, box.Y, box.W, box.H, cfg.Width, cfg.Height)
 	}
 	return nil
 }
@@ -111,6 +125,9 @@ func (s *Server) ingest(w http.ResponseWriter, r *http.Request, sess *session) e
 		return apiErr
 	}
 	if e := s.checkMeta(&rec.Meta, sess.camera, s.now()); e != nil {
+		return e
+	}
+	if e := checkPhoto("photo", rec.Photo, rec.Meta.PlateBox); e != nil {
 		return e
 	}
 	dup, hits, err := s.insertRead(r.Context(), rec)
@@ -168,9 +185,6 @@ func readMultipart(mr *multipart.Reader) (*ReadRecord, *api.Error) {
 	if len(rec.Photo) == 0 {
 		return nil, invalid("photo", "is required: the read's JPEG.")
 	}
-	if e := checkJPEG(rec.Photo); e != nil {
-		return nil, e
-	}
 	return rec, nil
 }
 
@@ -196,7 +210,7 @@ func (s *Server) IngestRead(ctx context.Context, m api.ReadMeta, jpeg []byte) (d
 		return false, e
 	}
 	if len(jpeg) > 0 {
-		if e := checkJPEG(jpeg); e != nil {
+		if e := checkPhoto("photo", jpeg, m.PlateBox); e != nil {
 			return false, e
 		}
 	}
@@ -215,15 +229,23 @@ func (s *Server) ingestBatch(w http.ResponseWriter, r *http.Request, sess *sessi
 	sc.Buffer(make([]byte, 64<<10), maxBatchLine)
 	resp := api.BatchResponse{Rejected: []api.BatchError{}}
 	var pending []*ReadRecord
+	var lines []int // pending[i] came from line lines[i]
 	flush := func() error {
 		if len(pending) == 0 {
 			return nil
 		}
 		var accepted, dups, hits int
+		var rejected []api.BatchError
 		err := s.st.Update(r.Context(), func(tx Tx) error {
-			accepted, dups, hits = 0, 0, 0
-			for _, rec := range pending {
+			accepted, dups, hits, rejected = 0, 0, 0, nil
+			for i, rec := range pending {
 				dup, err := s.storeRead(tx, rec, &hits)
+				var refusal *api.Error
+				if errors.As(err, &refusal) { // nothing of this line was written
+					rejected = append(rejected, api.BatchError{Line: lines[i], ID: rec.Meta.ID,
+						Error: api.ErrorBody{Code: refusal.Code, Message: refusal.Message}})
+					continue
+				}
 				if err != nil {
 					return err
 				}
@@ -235,8 +257,9 @@ func (s *Server) ingestBatch(w http.ResponseWriter, r *http.Request, sess *sessi
 			}
 			return nil
 		})
-		pending = pending[:0]
+		pending, lines = pending[:0], lines[:0]
 		if err == nil {
+			resp.Rejected = append(resp.Rejected, rejected...)
 			resp.Accepted, resp.Duplicates, resp.Alerts = resp.Accepted+accepted, resp.Duplicates+dups, resp.Alerts+hits
 			s.alertsStored(hits)
 		}
@@ -255,6 +278,7 @@ func (s *Server) ingestBatch(w http.ResponseWriter, r *http.Request, sess *sessi
 			resp.Rejected = append(resp.Rejected, api.BatchError{Line: line, ID: rec.Meta.ID, Error: api.ErrorBody{Code: e.Code, Message: e.Message}})
 			continue
 		}
+		lines = append(lines, line)
 		if pending = append(pending, rec); len(pending) >= ingestChunk {
 			if err := flush(); err != nil {
 				return err
@@ -274,6 +298,7 @@ func (s *Server) ingestBatch(w http.ResponseWriter, r *http.Request, sess *sessi
 	if err := flush(); err != nil {
 		return err
 	}
+	slices.SortStableFunc(resp.Rejected, func(a, b api.BatchError) int { return a.Line - b.Line })
 	return writeJSON(w, http.StatusOK, resp)
 }
 
@@ -285,20 +310,22 @@ func (s *Server) batchLine(text []byte, cam *api.Camera, now time.Time) (*ReadRe
 	if err := dec.Decode(&rec.Meta); err != nil {
 		return rec, jsonError(err)
 	}
-	if rec.Meta.PhotoBase64 != "" {
-		b, err := base64.StdEncoding.DecodeString(rec.Meta.PhotoBase64)
-		if err != nil {
-			return rec, invalid("photo_base64", "is not base64 (standard alphabet).")
-		}
-		if len(b) > MaxPhotoBytes {
-			return rec, api.E(api.CodeTooLarge, "The photo is larger than 2 MiB.")
-		}
-		if e := checkJPEG(b); e != nil {
-			return rec, e
-		}
-		rec.Photo = b
-	}
+	photo := rec.Meta.PhotoBase64
 	if e := s.checkMeta(&rec.Meta, cam, now); e != nil {
+		return rec, e
+	}
+	if photo == "" {
+		return rec, invalid("photo_base64", "is required: every read carries its photo (a JPEG, base64).")
+	}
+	b, err := base64.StdEncoding.DecodeString(photo)
+	if err != nil {
+		return rec, invalid("photo_base64", "is not base64 (standard alphabet).")
+	}
+	if len(b) > MaxPhotoBytes {
+		return rec, api.E(api.CodeTooLarge, "The photo is larger than 2 MiB.")
+	}
+	rec.Photo = b
+	if e := checkPhoto("photo_base64", rec.Photo, rec.Meta.PlateBox); e != nil {
 		return rec, e
 	}
 	return rec, nil

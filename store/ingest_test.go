@@ -110,12 +110,14 @@ func TestIngestBatch(t *testing.T) {
 	photo := base64.StdEncoding.EncodeToString(storetest.JPEG(t, 8, 8))
 	lines := []api.ReadMeta{
 		{ID: "b1", CameraID: "cam-1", CapturedAt: now, Plate: "1BAT001", State: "CA", Confidence: 0.9, PhotoBase64: photo},
-		{ID: "b2", CameraID: "cam-1", CapturedAt: now, Plate: "1BAT002", State: "CA", Confidence: 0.9},
+		{ID: "b2", CameraID: "cam-1", CapturedAt: now, Plate: "1BAT002", State: "CA", Confidence: 0.9, PhotoBase64: photo},
 		{ID: "b3", CameraID: "cam-2", CapturedAt: now, Plate: "1BAT003", State: "CA", Confidence: 0.9},
 		{ID: "b4", CameraID: "cam-1", CapturedAt: now, Plate: "1BAT004", State: "CA", Confidence: 0.9, PhotoBase64: "%%%"},
+		{ID: "b5", CameraID: "cam-1", CapturedAt: now, Plate: "1BAT005", State: "CA", Confidence: 0.9},
 	}
 	resp := batch(t, env, env.CameraToken, lines)
-	if resp.Accepted != 2 || len(resp.Rejected) != 2 || resp.Rejected[0].Line != 3 || resp.Rejected[0].Error.Code != api.CodeForbidden {
+	if resp.Accepted != 2 || len(resp.Rejected) != 3 || resp.Rejected[0].Line != 3 || resp.Rejected[0].Error.Code != api.CodeForbidden ||
+		resp.Rejected[2].Line != 5 || !strings.Contains(resp.Rejected[2].Error.Message, "photo_base64 is required") {
 		t.Fatalf("batch = %+v", resp)
 	}
 	resp = batch(t, env, env.CameraToken, lines[:2])

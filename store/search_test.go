@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"encoding/base64"
 	"net/http"
 	"slices"
 	"sort"
@@ -256,9 +257,10 @@ func TestTotalCapped(t *testing.T) {
 	env := storetest.Start(t)
 	now := env.Clock.Now()
 	var lines []api.ReadMeta
+	photo := base64.StdEncoding.EncodeToString(storetest.JPEG(t, 8, 8))
 	for i := 0; i < 10001; i++ {
 		lines = append(lines, api.ReadMeta{ID: "c" + itoa(i), CameraID: "cam-1", CapturedAt: now.Add(-time.Duration(i) * time.Second),
-			Plate: "8CAP" + itoa(i%1000), State: "CA", Confidence: 0.9})
+			Plate: "8CAP" + itoa(i%1000), State: "CA", Confidence: 0.9, PhotoBase64: photo})
 	}
 	resp := batch(t, env, env.CameraToken, lines)
 	if resp.Accepted != 10001 {

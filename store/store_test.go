@@ -15,7 +15,7 @@ import (
 func read(env *storetest.Env, id, plate string, ago time.Duration) api.ReadMeta {
 	return api.ReadMeta{ID: id, CameraID: "cam-1", CapturedAt: env.Clock.Now().Add(-ago), Plate: plate,
 		State: "CA", Confidence: 0.9, Make: "Toyota", Color: "silver", BodyType: "sedan",
-		Features: []string{"roof_rack"}, PlateBox: api.Box{X: 10, Y: 10, W: 40, H: 12}}
+		Features: []string{"roof_rack"}, PlateBox: api.Box{X: 1, Y: 1, W: 6, H: 4}}
 }
 
 func searchReq(plate string) api.SearchRequest {

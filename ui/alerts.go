@@ -28,13 +28,20 @@ type AlertRow struct {
 	Verdict string
 	// Acked is true once the user acknowledged the hit.
 	Acked bool
-	photo []byte
+	// Check is the hit's check as the store last served it.
+	Check api.AlertCheck
+	// Outcome is what the user recorded doing about the hit (nil until then).
+	Outcome *api.AlertOutcome
+	photo   []byte
 }
 
 // AlertsView is the live alerts panel: new hotlist hits appear at once
-// (with a desktop notification); the user opens the photo through the
-// alert, verifies it, and then acknowledges the hit. A hit opens with its
-// own case context (the entry's report number): no case is typed.
+// (with a desktop notification); the hit's check comes first (a large NOT
+// STOP-READY banner until it holds, the two plates with look-alike
+// characters marked, state and vehicle), the verdict keys 1–4 right under
+// it; the user opens the photo through the alert, verifies it,
+// acknowledges the hit and records what was done. A hit opens with its own
+// case context (the entry's report number): no case is typed.
 type AlertsView struct {
 	m       *MainScreen
 	hs      HotlistSession
@@ -52,6 +59,13 @@ type AlertsView struct {
 	note                                     *widget.Entry
 	ack                                      *widget.Button
 	sel                                      int
+
+	check *checkPanel
+	// The outcome form: action, note, reason (required for a stop on a hit
+	// that is not stop-ready) and the button that records it.
+	action              *widget.Select
+	outcomeNote, reason *widget.Entry
+	record              *widget.Button
 
 	// OnCount reports the number of hits not yet acknowledged.
 	OnCount func(n int)
@@ -81,10 +95,19 @@ func newAlertsView(m *MainScreen) *AlertsView {
 	v.note.SetPlaceHolder("Note: what was done (optional)")
 	v.ack = widget.NewButton("Acknowledge", v.acknowledge)
 	v.ack.Importance = widget.HighImportance
+	v.check = newCheckPanel()
+	v.action = widget.NewSelect(outcomeOptions(), func(string) { v.setButtons() })
+	v.action.PlaceHolder = "What was done…"
+	v.outcomeNote = widget.NewEntry()
+	v.outcomeNote.SetPlaceHolder("Outcome note (optional)")
+	v.reason = widget.NewEntry()
+	v.reason.SetPlaceHolder("Reason: required for a stop, arrest or recovery on a hit that is not stop-ready")
+	v.record = widget.NewButton("Record outcome", v.recordOutcome)
 	v.setButtons()
 	verdicts := container.NewGridWithColumns(4, v.confirm, v.misread, v.wrongState, v.unreadable)
-	right := container.NewBorder(nil, container.NewVBox(verdicts, v.corrected, container.NewBorder(nil, nil, nil, v.ack, v.note), v.msg),
-		nil, nil, container.NewVScroll(container.NewVBox(v.image, v.detail)))
+	outcome := container.NewVBox(container.NewBorder(nil, nil, nil, v.record, v.action), v.outcomeNote, v.reason)
+	right := container.NewBorder(nil, container.NewVBox(container.NewBorder(nil, nil, nil, v.ack, v.note), outcome, v.msg),
+		nil, nil, container.NewVScroll(container.NewVBox(v.check.content, verdicts, v.corrected, v.image, v.detail)))
 	split := container.NewHSplit(v.list, right)
 	split.Offset = 0.4
 	head := widget.NewLabelWithStyle("Live hotlist alerts", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -123,6 +146,8 @@ func AlertLine(r *AlertRow) string {
 	a := r.Alert
 	mark := "NEW"
 	switch {
+	case r.Outcome != nil:
+		mark = "outcome: " + strings.ToLower(outcomeWords[r.Outcome.Action])
 	case r.Acked:
 		mark = "acknowledged"
 	case r.Verdict != "":
@@ -158,11 +183,11 @@ func (v *AlertsView) add(a api.Alert) {
 			return
 		}
 	}
-	v.rows = append([]*AlertRow{{Alert: a}}, v.rows...)
-	if v.sel >= 0 {
-		v.sel++
-	}
+	v.rows = append([]*AlertRow{{Alert: a, Check: a.Check}}, v.rows...)
 	v.list.Refresh()
+	if v.sel >= 0 {
+		v.list.Select(v.sel + 1) // the hit on show keeps its highlight
+	}
 	if v.m.app.Lock() != nil {
 		// A locked workstation shows no plate, not even in a notification.
 		v.notify(fyne.NewNotification("Hotlist hit", "A new hotlist hit arrived; unlock alprdesk to see it."))
@@ -207,6 +232,8 @@ func (v *AlertsView) onSelect(i widget.ListItemID) {
 	v.sel = i
 	r := v.rows[i]
 	v.detail.SetText(AlertDetail(r.Alert))
+	v.check.show(r.Alert, r.Check)
+	v.action.ClearSelected()
 	setMsg(v.msg, "")
 	v.setButtons()
 	if r.photo != nil {
@@ -264,6 +291,11 @@ func (v *AlertsView) setButtons() {
 	} else {
 		v.ack.Disable()
 	}
+	if r != nil && r.Outcome == nil && v.action.Selected != "" {
+		v.record.Enable()
+	} else {
+		v.record.Disable()
+	}
 }
 
 // verify records the user's verdict on the hit's read through the alert.
@@ -289,13 +321,19 @@ func (v *AlertsView) verify(status string) {
 	go func() {
 		ctx, cancel := context.WithTimeout(v.m.bg, 30*time.Second)
 		defer cancel()
-		err := v.hs.VerifyAlert(ctx, r.Alert.Read.ID, req)
+		check, err := v.hs.VerifyAlert(ctx, r.Alert.Read.ID, req)
 		uiDo(func() {
 			if err != nil {
 				setMsg(v.msg, "The verdict was not recorded: "+Words(err))
 				return
 			}
 			r.Verdict = status
+			if check != nil {
+				r.Check = *check
+			}
+			if cur := v.current(); cur == r {
+				v.check.show(r.Alert, r.Check)
+			}
 			v.corrected.SetText("")
 			setMsg(v.msg, "")
 			v.list.Refresh()
@@ -327,6 +365,51 @@ func (v *AlertsView) acknowledge() {
 			v.list.Refresh()
 			v.setButtons()
 			v.count()
+		})
+	}()
+}
+
+// KeyVerdict gives the verdict of a key (1 Confirm, 2 Misread, 3 Wrong
+// state, 4 Unreadable) on the hit on show; false when the key is not one
+// or the verdicts are not available yet.
+func (v *AlertsView) KeyVerdict(key rune) bool {
+	status := map[rune]string{'1': api.VerifyConfirmed, '2': api.VerifyMisread, '3': api.VerifyWrongState, '4': api.VerifyUnreadable}[key]
+	if status == "" || v.confirm.Disabled() {
+		return false
+	}
+	v.verify(status)
+	return true
+}
+
+// recordOutcome records what the user did about the hit on show.
+func (v *AlertsView) recordOutcome() {
+	r := v.current()
+	action := outcomeAction(v.action.Selected)
+	if r == nil || action == "" {
+		return
+	}
+	req := api.OutcomeRequest{Action: action, Note: strings.TrimSpace(v.outcomeNote.Text), Reason: strings.TrimSpace(v.reason.Text)}
+	if api.IsStopAction(action) && !r.Check.StopReady && req.Reason == "" {
+		setMsg(v.msg, "This hit is not stop-ready: write why the "+strings.ToLower(v.action.Selected)+" was made in the reason field. Supervisors review it.")
+		return
+	}
+	v.record.Disable()
+	go func() {
+		ctx, cancel := context.WithTimeout(v.m.bg, 30*time.Second)
+		defer cancel()
+		o, err := v.hs.RecordOutcome(ctx, r.Alert.ID, req)
+		uiDo(func() {
+			if err != nil {
+				setMsg(v.msg, "The outcome was not recorded: "+Words(err))
+				v.setButtons()
+				return
+			}
+			r.Outcome = o
+			v.outcomeNote.SetText("")
+			v.reason.SetText("")
+			setMsg(v.msg, "")
+			v.list.Refresh()
+			v.setButtons()
 		})
 	}()
 }

@@ -53,7 +53,10 @@ type App struct {
 	login *LoginScreen
 	main  *MainScreen
 	lock  *LockScreen
+	enrol *EnrolScreen // a restricted session's enrolment (account.go)
 	idle  *idleTimer
+	// accountDialog is the Session menu's last account form (account.go).
+	accountDialog any
 }
 
 // New builds the workstation window (not yet shown).
@@ -110,7 +113,7 @@ func (a *App) showLogin() {
 	if a.main != nil {
 		a.main.close()
 	}
-	a.main, a.lock = nil, nil
+	a.main, a.lock, a.enrol = nil, nil, nil
 	a.win.SetMainMenu(nil)
 	a.idle.stop()
 	a.login = newLoginScreen(a)
@@ -123,6 +126,10 @@ func (a *App) showLogin() {
 func (a *App) signedIn(s Session, p api.Policy, locked bool) {
 	a.sess, a.policy = s, p
 	a.login = nil
+	if acct := a.account(); acct != nil && acct.EnrollmentRequired() {
+		a.showEnrolment(acct)
+		return
+	}
 	if locked {
 		a.showLock()
 		return

@@ -30,12 +30,13 @@ const anyChoice = "(any)"
 // auditActions are the actions offered in the filter.
 var auditActions = []string{anyChoice, "search", "photo_view", "verification", "retain", "export", "login", "lockout",
 	"hotlist_request", "hotlist_decision", "alert_ack", "audit_sample", "audit_review", "search_outcome", "audit_export",
-	"analysis_common_plates", "analysis_convoy"}
+	"analysis_common_plates", "analysis_convoy", "alert_outcome", "flag_review"}
 
 // AuditView is the supervisor's audit screen: the team's search history
 // with filters and paging (an opened entry shows what was searched, by
 // whom, why and how many results), the monthly random sample as a review
-// queue, and the audit CSV export.
+// queue, the flags the store found ("Needs review"), and the audit CSV
+// export.
 type AuditView struct {
 	m       *MainScreen
 	sup     SupervisionSession
@@ -57,6 +58,8 @@ type AuditView struct {
 
 	// Review queue.
 	Queue *ReviewQueue
+	// NeedsReview is the queue of flags the store found in the audit trail.
+	NeedsReview *NeedsReview
 }
 
 func newAuditView(m *MainScreen) *AuditView {
@@ -102,9 +105,12 @@ func newAuditView(m *MainScreen) *AuditView {
 	split.Offset = 0.55
 	history := container.NewBorder(container.NewVBox(filters, selects, v.msg), nil, nil, nil, split)
 	v.Queue = newReviewQueue(m, v.sup)
-	tabs := container.NewAppTabs(container.NewTabItem("Search history", history), container.NewTabItem("Monthly review", v.Queue.content))
+	v.NeedsReview = newNeedsReview(m, v.sup)
+	tabs := container.NewAppTabs(container.NewTabItem("Search history", history), container.NewTabItem("Monthly review", v.Queue.content),
+		container.NewTabItem("Needs review", v.NeedsReview.content))
 	v.content = tabs
 	v.onApply()
+	v.NeedsReview.Load()
 	return v
 }
 

@@ -83,3 +83,34 @@ type DemoUser struct {
 // back through it. Tests replace it with a queue they drain themselves, so
 // that widget changes happen on the test's goroutine.
 var uiDo = fyne.Do
+
+// SecondFactorNeeded is the error Connector.Login and Session.Unlock
+// return when the password was right and the user has a second factor:
+// the sign-in finishes with a code from the authenticator app (or a
+// recovery code) through Finish.
+type SecondFactorNeeded struct {
+	// Finish sends the code (recovery: a recovery code) and returns the
+	// session; a wrong code answers an error and may be tried again.
+	Finish func(ctx context.Context, code string, recovery bool) (Session, error)
+}
+
+// Error says what the user must do next.
+func (e *SecondFactorNeeded) Error() string {
+	return "Enter the 6-digit code from your authenticator app."
+}
+
+// AccountSession is what a session offers for the user's own account:
+// the second factor and the password (the Session menu, and the enrolment
+// a store that requires a second factor asks for first).
+type AccountSession interface {
+	// EnrollmentRequired is true when the store requires a second factor
+	// the user has not set up: the session reaches only the enrolment.
+	EnrollmentRequired() bool
+	// EnrolMFA starts an enrolment: the secret and its otpauth:// URL.
+	EnrolMFA(ctx context.Context) (*api.MFAEnrolment, error)
+	// ConfirmMFA confirms it with a first code and returns the recovery
+	// codes, shown once.
+	ConfirmMFA(ctx context.Context, code string) ([]string, error)
+	// ChangePassword changes the user's password (other sessions end).
+	ChangePassword(ctx context.Context, current, next string) error
+}

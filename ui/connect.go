@@ -87,7 +87,7 @@ func (c *ClientConnector) Login(ctx context.Context, server, username, password 
 	_, err = cl.LoginAndRemember(ctx, k, username, password)
 	noKeyring := errors.Is(err, client.ErrNoKeyring)
 	if err != nil && !noKeyring {
-		return nil, err
+		return nil, secondFactor(cl, err, func() Session { return c.open(cl, k, username, k.Available() != nil) })
 	}
 	return c.open(cl, k, username, noKeyring), nil
 }
@@ -330,7 +330,7 @@ func (s *clientSession) Unlock(ctx context.Context, password string) error {
 	if errors.Is(err, client.ErrNoKeyring) {
 		err = nil
 	}
-	return s.note(err)
+	return secondFactor(s.cl, s.note(err), func() Session { return s })
 }
 
 func (s *clientSession) Logout(ctx context.Context) error {

@@ -27,11 +27,13 @@ type EfficacyView struct {
 	From, To  *widget.Entry
 	Load      *widget.Button
 	ExportPDF *widget.Button
-	Summary   *widget.Label
-	ocr, rule *widget.Label
-	charts    *fyne.Container
-	msg       *widget.Label
-	figures   *api.Efficacy
+	// SaveReport saves the public transparency report of the period.
+	SaveReport *widget.Button
+	Summary    *widget.Label
+	ocr, rule  *widget.Label
+	charts     *fyne.Container
+	msg        *widget.Label
+	figures    *api.Efficacy
 }
 
 func newEfficacyView(m *MainScreen) *EfficacyView {
@@ -43,12 +45,13 @@ func newEfficacyView(m *MainScreen) *EfficacyView {
 	v.Load = widget.NewButton("Show figures", v.onLoad)
 	v.ExportPDF = widget.NewButton("Export report PDF…", v.onExport)
 	v.ExportPDF.Disable()
+	v.SaveReport = widget.NewButton("Save transparency report…", v.onSaveTransparency)
 	v.Summary, v.ocr, v.rule = widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel("")
 	v.ocr.Truncation, v.rule.Truncation = fyne.TextTruncateEllipsis, fyne.TextTruncateEllipsis
 	v.msg = errorText()
 	v.charts = container.NewVBox()
 	top := container.NewHBox(widget.NewLabel("From"), fixedWidth(v.From, 120), widget.NewLabel("to (inclusive)"),
-		fixedWidth(v.To, 120), v.Load, spacer(), v.ExportPDF)
+		fixedWidth(v.To, 120), v.Load, spacer(), v.SaveReport, v.ExportPDF)
 	v.content = container.NewBorder(container.NewVBox(top, v.msg, v.Summary, v.ocr, v.rule), nil, nil, nil, container.NewVScroll(v.charts))
 	v.onLoad()
 	return v
@@ -134,6 +137,7 @@ func (v *EfficacyView) show(e *api.Efficacy) {
 			barChart("Age of the data at the time of the search", countBars(e.DataAge, ageLabels)),
 			pieChart("What searches led to", append(countBars(e.Outcomes, outcomeLabels), chartBar{"Not marked", e.NoOutcome}))),
 		barChart("Hotlist hits by list", countBars(e.HotlistHits, nil)),
+		hitsTable(e),
 		v.usersTable(e),
 	}
 	v.charts.Refresh()
@@ -185,6 +189,25 @@ func categoryBars(e *api.Efficacy) []chartBar {
 		return out[i].Value > out[j].Value || out[i].Value == out[j].Value && out[i].Label < out[j].Label
 	})
 	return out
+}
+
+// hitsTable lists, per list, the hits with their verdicts, the OCR error
+// rate of hits, stops on hits that were not stop-ready and the median
+// minutes to verification.
+func hitsTable(e *api.Efficacy) fyne.CanvasObject {
+	box := container.NewVBox(widget.NewLabelWithStyle("Hotlist hits: verification and outcomes", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	for _, h := range e.HitsByList {
+		l := widget.NewLabel(fmt.Sprintf("%s: %s; %d confirmed, %d misread, %d wrong state, %d unreadable, %d unverified; "+
+			"error rate %.1f%%; median %.0f min to verification; %s on hits that were not stop-ready",
+			categoryLabel(h.List), count(h.Hits, "hit", "hits"), h.Confirmed, h.Misread, h.WrongState, h.Unreadable, h.Unverified,
+			100*h.ErrorRate, h.MedianMinutesToVerification, count(h.StopsNotStopReady, "stop", "stops")))
+		l.Wrapping = fyne.TextWrapWord
+		if h.StopsNotStopReady > 0 {
+			l.Importance = widget.WarningImportance
+		}
+		box.Add(l)
+	}
+	return box
 }
 
 // usersTable lists per-user counts, flagged users marked.

@@ -29,10 +29,13 @@ type HotlistSession interface {
 	FollowAlerts(ctx context.Context, lastID string, fn func(api.Alert), state func(connected bool, err error)) error
 	// AlertPhoto fetches a hit's photo through the alert.
 	AlertPhoto(ctx context.Context, readID, alertID string) ([]byte, error)
-	// VerifyAlert records a verdict on a hit's read through the alert.
-	VerifyAlert(ctx context.Context, readID string, req api.VerificationRequest) error
+	// VerifyAlert records a verdict on a hit's read through the alert and
+	// returns the alert's check as it now stands.
+	VerifyAlert(ctx context.Context, readID string, req api.VerificationRequest) (*api.AlertCheck, error)
 	// AckAlert acknowledges a verified hit.
 	AckAlert(ctx context.Context, alertID, note string) error
+	// RecordOutcome records what the user did about a hit (once per hit).
+	RecordOutcome(ctx context.Context, alertID string, req api.OutcomeRequest) (*api.AlertOutcome, error)
 }
 
 // HotlistsOf returns the hotlist side of a session, or nil when it has none.
@@ -106,12 +109,21 @@ func (s *clientSession) AlertPhoto(ctx context.Context, readID, alertID string) 
 }
 
 // VerifyAlert records a verdict on a hit's read through the alert.
-func (s *clientSession) VerifyAlert(ctx context.Context, readID string, req api.VerificationRequest) error {
-	_, err := s.cl.Verify(ctx, readID, req)
-	return s.note(err)
+func (s *clientSession) VerifyAlert(ctx context.Context, readID string, req api.VerificationRequest) (*api.AlertCheck, error) {
+	res, err := s.cl.VerifyAlertRead(ctx, readID, req)
+	if s.note(err) != nil {
+		return nil, err
+	}
+	return res.Check, nil
 }
 
 // AckAlert acknowledges a hit the user verified.
 func (s *clientSession) AckAlert(ctx context.Context, alertID, note string) error {
 	return s.note(s.cl.AckAlert(ctx, alertID, note))
+}
+
+// RecordOutcome records what the user did about a hit.
+func (s *clientSession) RecordOutcome(ctx context.Context, alertID string, req api.OutcomeRequest) (*api.AlertOutcome, error) {
+	o, err := s.cl.RecordOutcome(ctx, alertID, req)
+	return o, s.note(err)
 }

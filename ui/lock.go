@@ -11,8 +11,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
-
-	"alprdesk/api"
 )
 
 // idleTimer fires once after d without touch(); start re-arms it.
@@ -124,6 +122,7 @@ type LockScreen struct {
 	unlock   *widget.Button
 	msg      *widget.Label
 	busy     *widget.Activity
+	code     *CodeStep // the second factor's step, while asked
 }
 
 func newLockScreen(a *App) *LockScreen {
@@ -164,23 +163,57 @@ func (l *LockScreen) onUnlock() {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
 		err := s.Unlock(ctx, pw)
-		var p api.Policy
-		needPolicy := l.app.main == nil
-		if err == nil && needPolicy {
-			p, err = s.Policy(ctx)
-		}
 		uiDo(func() {
 			l.busy.Stop()
 			l.busy.Hide()
 			l.unlock.Enable()
+			if need, ok := asSecondFactor(err); ok {
+				l.askCode(need)
+				return
+			}
 			if err != nil {
 				l.password.SetText("")
 				l.setMessage(Words(err))
 				return
 			}
-			if needPolicy {
-				l.app.policy = p
+			l.unlocked()
+		})
+	}()
+}
+
+// askCode asks for the second factor's code before unlocking.
+func (l *LockScreen) askCode(need *SecondFactorNeeded) {
+	l.password.SetText("")
+	l.code = newCodeStep(need, func(Session) { l.code = nil; l.unlocked() }, func() {
+		l.code = nil
+		l.app.setContent(l.content)
+	})
+	l.app.setContent(l.code.content)
+	l.app.win.Canvas().Focus(l.code.code)
+}
+
+// CodeStep is the second factor's step of the unlock (nil when not asked).
+func (l *LockScreen) CodeStep() *CodeStep { return l.code }
+
+// unlocked reads the policy when the session reopened locked, then shows
+// the main screen.
+func (l *LockScreen) unlocked() {
+	if l.app.main != nil {
+		l.app.showMain()
+		return
+	}
+	s := l.app.sess
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		p, err := s.Policy(ctx)
+		uiDo(func() {
+			if err != nil {
+				l.app.setContent(l.content)
+				l.setMessage(Words(err))
+				return
 			}
+			l.app.policy = p
 			l.app.showMain()
 		})
 	}()

@@ -27,6 +27,7 @@ type LoginScreen struct {
 	msg      *widget.Label
 	busy     *widget.Activity
 	note     *widget.Label
+	code     *CodeStep // the second factor's step, while asked
 }
 
 func newLoginScreen(a *App) *LoginScreen {
@@ -164,21 +165,72 @@ func (l *LoginScreen) onSignIn() {
 		s, err := conn.Login(ctx, server, user, pw)
 		var p api.Policy
 		if err == nil {
-			p, err = s.Policy(ctx)
+			p, err = sessionPolicy(ctx, s)
 		}
 		uiDo(func() {
 			l.setBusy(false, "")
+			if need, ok := asSecondFactor(err); ok {
+				l.askCode(need, server, user)
+				return
+			}
 			if err != nil {
 				l.password.SetText("")
 				l.SetMessage(loginWords(err, server))
 				return
 			}
-			if err := l.app.cfg.Connector.Remember(server, user); err != nil {
-				log.Printf("alprdesk: the server and username could not be remembered: %v", err)
-			}
-			l.app.signedIn(s, p, false)
+			l.finish(s, p, server, user)
 		})
 	}()
+}
+
+// finish remembers the server and username and enters the session.
+func (l *LoginScreen) finish(s Session, p api.Policy, server, user string) {
+	if err := l.app.cfg.Connector.Remember(server, user); err != nil {
+		log.Printf("alprdesk: the server and username could not be remembered: %v", err)
+	}
+	l.app.signedIn(s, p, false)
+}
+
+// askCode replaces the form with the second factor's code step.
+func (l *LoginScreen) askCode(need *SecondFactorNeeded, server, user string) {
+	l.password.SetText("")
+	l.code = newCodeStep(need, func(s Session) {
+		l.code = nil
+		go func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			p, err := sessionPolicy(ctx, s)
+			uiDo(func() {
+				if err != nil {
+					l.back()
+					l.SetMessage(Words(err))
+					return
+				}
+				l.finish(s, p, server, user)
+			})
+		}()
+	}, l.back)
+	l.app.setContent(l.code.content)
+	l.app.win.Canvas().Focus(l.code.code)
+}
+
+// back returns from the code step to the password.
+func (l *LoginScreen) back() {
+	l.code = nil
+	l.app.setContent(l.content)
+	l.app.win.Canvas().Focus(l.password)
+}
+
+// CodeStep is the second factor's step of the sign-in (nil when not asked).
+func (l *LoginScreen) CodeStep() *CodeStep { return l.code }
+
+// sessionPolicy reads the store's policy, which a session restricted to
+// enrolling a second factor cannot (and does not need to) read.
+func sessionPolicy(ctx context.Context, s Session) (api.Policy, error) {
+	if acct, ok := s.(AccountSession); ok && acct.EnrollmentRequired() {
+		return api.Policy{}, nil
+	}
+	return s.Policy(ctx)
 }
 
 // tryResume fills in the remembered server and username (read off the UI

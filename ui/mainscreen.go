@@ -139,14 +139,21 @@ func (m *MainScreen) installKeys() {
 	change := fyne.NewMenuItem("Change case", m.Case.onChangeCase)
 	lock := fyne.NewMenuItem("Lock now", m.app.LockNow)
 	out := fyne.NewMenuItem("Sign out", m.app.logout)
+	password := fyne.NewMenuItem("Change password…", m.app.showPasswordDialog)
+	factor := fyne.NewMenuItem("Set up a second factor…", m.app.showEnrolDialog)
+	factor.Disabled = m.app.sess.User().MFAEnabled
 	m.app.win.SetMainMenu(fyne.NewMainMenu(
-		fyne.NewMenu("Session", lock, out),
+		fyne.NewMenu("Session", lock, password, factor, out),
 		fyne.NewMenu("Search", quick, timeline, fyne.NewMenuItem("Timeline of all shown results", m.showTimelineAll), change),
 		m.helpMenu(),
 	))
 	c.AddShortcut(lookup, func(fyne.Shortcut) { m.focusPlate() })
 	c.SetOnTypedRune(func(r rune) {
 		m.app.idle.touch()
+		if m.Alerts != nil && len(m.center.Objects) == 1 && m.center.Objects[0] == m.Alerts.content {
+			m.Alerts.KeyVerdict(r) // the verdict keys act on the hit on show
+			return
+		}
 		m.Photo.KeyVerdict(r)
 	})
 	c.SetOnTypedKey(func(e *fyne.KeyEvent) {

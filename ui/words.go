@@ -110,6 +110,16 @@ func apiWords(e *api.Error) string {
 		return "The session has expired. Sign in again."
 	case api.CodeAccountLocked:
 		return with("This account is locked after too many failed sign-ins. Wait, or ask an administrator to unlock it.")
+	case api.CodeInvalidMFACode:
+		return "That code is not right. Enter the code your authenticator app shows now (it changes every 30 seconds)."
+	case api.CodeMFACodeReused:
+		return "That code was already used. Wait for the next code of your authenticator app."
+	case api.CodeMFAEnrollmentRequired:
+		return "This store requires a second factor: set one up, then sign in again."
+	case api.CodeMFARequiredByPolicy:
+		return "This store requires a second factor, so it cannot be removed; an administrator can reset a lost one."
+	case api.CodeChainBroken:
+		return "The store's audit trail does not verify, so it serves only the audit until an administrator has investigated."
 	case api.CodeForbidden:
 		return with("Your role does not allow this.")
 	case api.CodeProhibitedPurpose:

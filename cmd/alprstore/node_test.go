@@ -24,17 +24,18 @@ import (
 // running the tests: `alprstore serve --addr 127.0.0.1:0 --db $envNodeDB`.
 const envNodeDB = "ALPR_TEST_NODE_DB"
 
-// TestMain runs the node process of TestKilledNodeLosesNothing when asked,
-// else the tests.
-func TestMain(m *testing.M) {
-	if db := os.Getenv(envNodeDB); db != "" {
-		if err := run([]string{"serve", "--addr", "127.0.0.1:0", "--db", db}, nil, os.Stdout, os.Stderr); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
-		}
-		os.Exit(0)
+// nodeChild serves as the node process of TestKilledNodeLosesNothing
+// when the environment asks for it; it reports whether it ran.
+func nodeChild() bool {
+	db := os.Getenv(envNodeDB)
+	if db == "" {
+		return false
 	}
-	os.Exit(m.Run())
+	if err := run([]string{"serve", "--addr", "127.0.0.1:0", "--db", db}, nil, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	return true
 }
 
 // node is a store node running as a process of its own.

@@ -23,6 +23,7 @@ import (
 // serveOptions are the flags of `alprstore serve`.
 type serveOptions struct {
 	addr, db, tlsCert, tlsKey, basemap string
+	durability                         string
 	retentionDays                      int
 	demo, live                         bool
 	demoSeed                           int64
@@ -62,6 +63,7 @@ func serveFlags(args []string) (*serveOptions, error) {
 	fs.StringVar(&o.checkpointDir, "checkpoint-dir", "", "directory (another disk, write-once storage) for signed audit checkpoints, hourly and at shutdown")
 	fs.StringVar(&o.checkpointKey, "checkpoint-key", "", "ed25519 private key (PEM) that signs the checkpoints (alprstore audit keygen)")
 	fs.BoolVar(&o.allowBrokenChain, "allow-broken-chain", false, "start even though the audit chain does not verify, serving only audit reads")
+	fs.StringVar(&o.durability, "durability", "normal", "SQLite commit syncing: normal (a power loss can lose the last commits) or full (fsync every commit); see docs/SECURITY.md")
 	tz := fs.String("timezone", "", "IANA time zone of the review queue's after-hours rule (default: the machine's)")
 	if err := parse(fs, args); err != nil {
 		return nil, err
@@ -93,6 +95,8 @@ func serveFlags(args []string) (*serveOptions, error) {
 		return nil, usageErr("--import-every must be at least 1m")
 	case o.authRate < 1:
 		return nil, usageErr("--auth-rate must be at least 1")
+	case o.durability != "normal" && o.durability != "full":
+		return nil, usageErr("--durability must be normal or full")
 	case (o.checkpointDir == "") != (o.checkpointKey == ""):
 		return nil, usageErr("--checkpoint-dir and --checkpoint-key go together")
 	case o.requireMFA && o.demo:
@@ -227,7 +231,7 @@ func serveUntil(parent context.Context, args []string, stdout, stderr io.Writer)
 			errc <- hs.Serve(ln)
 		}
 	}()
-	srv, err := store.Open(store.Config{DBPath: o.db, Open: open.Open, RetentionDays: o.retentionDays, Demo: o.demo,
+	srv, err := store.Open(store.Config{DBPath: o.db, Open: open.WithDurability(o.durability), RetentionDays: o.retentionDays, Demo: o.demo,
 		DemoSeed: o.demoSeed, DemoReads: o.demoReads, DemoLive: o.live, DemoLiveRate: o.liveRate,
 		BasemapPath: o.basemap, Logf: logf, ImportDir: o.importDir, ImportEvery: o.importEvery,
 		AuthRate: o.authRate, TrustedProxies: o.proxies, RequireMFA: o.requireMFA,

@@ -4,14 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"time"
 
 	"alprdesk/api"
 	"alprdesk/api/transparency"
 	"alprdesk/store"
-	"alprdesk/store/open"
 )
 
 // transparencyCmd runs `alprstore transparency --db DB --out DIR [--from
@@ -39,8 +37,8 @@ func transparencyCmd(args []string, stdout io.Writer) error {
 	if perr != nil {
 		return usageErr("--%s", perr.Error())
 	}
-	if _, err := os.Stat(*db); err != nil && !open.IsURL(*db) {
-		return fmt.Errorf("the database %s cannot be opened: %w", *db, err)
+	if err := existingDB(*db); err != nil {
+		return err
 	}
 	adm, closeDB, err := openAdmin(*db)
 	if err != nil {

@@ -22,11 +22,20 @@ func IsURL(dsn string) bool {
 // a PostgreSQL database, anything else the path of an SQLite file
 // (created when missing).
 func Open(ctx context.Context, dsn string) (store.Storage, error) {
-	if IsURL(dsn) {
-		return postgres.Open(ctx, dsn)
+	return WithDurability("")(ctx, dsn)
+}
+
+// WithDurability returns an Open whose SQLite files sync as durability
+// says (sqlite.DurabilityNormal, the default, or sqlite.DurabilityFull).
+// PostgreSQL's durability is the server's (synchronous_commit).
+func WithDurability(durability string) func(ctx context.Context, dsn string) (store.Storage, error) {
+	return func(ctx context.Context, dsn string) (store.Storage, error) {
+		if IsURL(dsn) {
+			return postgres.Open(ctx, dsn)
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		return sqlite.OpenWith(dsn, sqlite.Options{Durability: durability})
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	return sqlite.Open(dsn)
 }

@@ -128,14 +128,46 @@ var (
 	_ store.BackendNamer = (*Storage)(nil)
 )
 
+// Durability levels of OpenWith: how SQLite syncs commits to disk.
+const (
+	// DurabilityNormal (synchronous=NORMAL in WAL mode, the default) syncs
+	// at checkpoints, not at every commit: a crash of the process loses
+	// nothing, but a power loss or kernel crash can lose the last commits
+	// (acknowledged reads and audit entries) since the last sync. The
+	// database stays consistent either way.
+	DurabilityNormal = "normal"
+	// DurabilityFull (synchronous=FULL) syncs the WAL at every commit: an
+	// acknowledged write survives a power loss, at the cost of one fsync
+	// per write transaction.
+	DurabilityFull = "full"
+)
+
+// Options tune OpenWith.
+type Options struct {
+	// Durability is DurabilityNormal (default when empty) or
+	// DurabilityFull.
+	Durability string
+}
+
 // Open opens (creating when missing) the SQLite database at path and
-// brings its schema up to date.
-func Open(path string) (*Storage, error) {
+// brings its schema up to date, with the default durability.
+func Open(path string) (*Storage, error) { return OpenWith(path, Options{}) }
+
+// OpenWith is Open with options.
+func OpenWith(path string, o Options) (*Storage, error) {
 	if path == "" {
 		return nil, errors.New("store: no database path given")
 	}
+	sync := "NORMAL"
+	switch o.Durability {
+	case "", DurabilityNormal:
+	case DurabilityFull:
+		sync = "FULL"
+	default:
+		return nil, fmt.Errorf("store: durability %q is not %s or %s", o.Durability, DurabilityNormal, DurabilityFull)
+	}
 	base := "file:" + (&url.URL{Path: path}).EscapedPath()
-	common := "_journal_mode=WAL&_synchronous=NORMAL&_busy_timeout=10000&_foreign_keys=0"
+	common := "_journal_mode=WAL&_synchronous=" + sync + "&_busy_timeout=10000&_foreign_keys=0"
 	w, err := sql.Open("sqlite3", base+"?"+common+"&_txlock=immediate&_cache_size=-262144")
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)

@@ -124,7 +124,7 @@ func StartWith(t testing.TB, cfg store.Config) *Env {
 	t.Helper()
 	if cfg.DBPath == "" {
 		cfg.DBPath = filepath.Join(t.TempDir(), "store.db")
-		if pgtest.Enabled() {
+		if pgtest.StoreOnPostgres() {
 			cfg.DBPath = pgtest.DSN(t)
 		}
 	}

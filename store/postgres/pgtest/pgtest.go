@@ -23,8 +23,20 @@ const EnvURL = "ALPR_TEST_POSTGRES"
 // EnvRequire names the variable that turns a missing server into a failure.
 const EnvRequire = "ALPR_REQUIRE_POSTGRES"
 
+// EnvStoreBackend names the variable that moves the HTTP-level store tests
+// (store/storetest's Start) onto PostgreSQL: "postgres" runs them on a
+// fresh database of the server ALPR_TEST_POSTGRES names; anything else
+// (the default) on a SQLite file. make test runs the store's HTTP tests
+// once each way; the PostgreSQL-only tests (conformance, two nodes) need
+// only ALPR_TEST_POSTGRES.
+const EnvStoreBackend = "ALPR_TEST_STORE_BACKEND"
+
 // Enabled reports whether a test server is configured.
 func Enabled() bool { return os.Getenv(EnvURL) != "" }
+
+// StoreOnPostgres reports whether the HTTP-level store tests are asked to
+// run on PostgreSQL (ALPR_TEST_STORE_BACKEND=postgres).
+func StoreOnPostgres() bool { return os.Getenv(EnvStoreBackend) == "postgres" }
 
 // Require skips (or, with ALPR_REQUIRE_POSTGRES=1, fails) t when no test
 // server is configured.
