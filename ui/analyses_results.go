@@ -273,7 +273,7 @@ func (v *AnalysesView) OnVerdict(req api.VerificationRequest) {
 	req.AnalysisID = v.analysisID
 	id, user := row.Read.ID, v.sess.User().Username
 	v.photo.SetNote("Sending the verdict…")
-	job := v.rs.start("analyses_results.OnVerdict", 30*time.Second)
+	job := v.rs.startEach("analyses_results.OnVerdict", 30*time.Second) // each verdict is sent and applied
 	go func() {
 		ctx := job.Context()
 		queued, err := v.sess.Verify(ctx, id, req)
