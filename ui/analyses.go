@@ -21,9 +21,6 @@ import (
 // panel of its own for verification (reached by the analysis_id), and a
 // plate's timeline opens in the Search screen.
 
-// navAnalyses is the nav entry of the Analyses screen.
-const navAnalyses = "Analyses"
-
 // Analysis kinds as the screen names them.
 const (
 	kindCommon = "Common plates"

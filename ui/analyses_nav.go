@@ -26,9 +26,6 @@ func init() {
 		}})
 }
 
-// showAnalyses opens the Analyses screen.
-func (m *MainScreen) showAnalyses() { m.reg.Show(screenAnalyses) }
-
 // analysisVerdict sends a verdict through the Analyses screen when the
 // photo panel shows a read that screen put there; false otherwise.
 func (m *MainScreen) analysisVerdict(v api.VerificationRequest) bool {
