@@ -3,6 +3,7 @@ package ui
 import (
 	"slices"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
 
 	"alprdesk/api"
@@ -47,7 +48,11 @@ func hotlistScreen(d Deps, tab int) Screen {
 	m.Hotlists.OnLoaded = d.Nav.RefreshBadges
 	m.Hotlists.tabs.SelectIndex(tab)
 	m.Hotlists.load()
-	return &viewScreen{content: m.Hotlists.content, shown: m.Hotlists.load, badge: m.Hotlists.Waiting}
+	focus := func() fyne.Focusable { return m.Hotlists.reqList }
+	if tab == 2 {
+		focus = func() fyne.Focusable { return m.Hotlists.entList }
+	}
+	return &viewScreen{content: m.Hotlists.content, shown: m.Hotlists.load, badge: m.Hotlists.Waiting, focus: focus}
 }
 
 // ShowAlerts opens the alerts panel.
