@@ -48,12 +48,10 @@ const defaultMaxConns = 32
 const connectTimeout = 10 * time.Second
 
 // Storage is the PostgreSQL store.Storage: a pgx connection pool plus the
-// node's cache of plate ids and of the day partitions known to exist.
+// node's cache of the day partitions known to exist.
 type Storage struct {
 	pool *pgxpool.Pool
 	host string
-	// plates caches committed plate ids (they never change).
-	plates sync.Map // plate -> int64
 	// days caches the day partitions known to exist, or known to be
 	// impossible (start ms -> true).
 	days sync.Map
@@ -178,16 +176,10 @@ func (s *Storage) Close() error {
 
 // Update runs fn in a read-committed transaction.
 func (s *Storage) Update(ctx context.Context, fn func(store.Tx) error) error {
-	var t *Tx
 	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{}, func(tx pgx.Tx) error {
-		t = &Tx{tx: tx, s: s, ctx: ctx}
-		return fn(t)
+		return fn(&Tx{tx: tx, s: s, ctx: ctx})
 	})
-	if err != nil {
-		return classify(err)
-	}
-	t.commitPlates()
-	return nil
+	return classify(err)
 }
 
 // View runs fn in a read-only repeatable-read transaction (one snapshot).
@@ -214,8 +206,8 @@ func (s *Storage) SetMeta(ctx context.Context, key, value string) error {
 	return classify(err)
 }
 
-// Tx is one transaction (a store.Tx; View's are read-only). newPlates are
-// dictionary entries that join the node's cache when it commits.
+// Tx is one transaction (a store.Tx; View's are read-only); newPlates are
+// the plate ids it looked up or added.
 type Tx struct {
 	tx        pgx.Tx
 	s         *Storage

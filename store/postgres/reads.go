@@ -135,20 +135,22 @@ func (s *Storage) createDay(ctx context.Context, lo int64, lockWait time.Duratio
 }
 
 // plateID returns the dictionary id of a normalised plate, creating it.
+// The plate's row is share-locked until the transaction ends, so that a
+// purge of unused plates cannot take it away under this transaction's read.
 func (t *Tx) plateID(p string) (int64, error) {
-	if id, ok := t.s.plates.Load(p); ok {
-		return id.(int64), nil
-	}
 	if id, ok := t.newPlates[p]; ok {
 		return id, nil
 	}
 	var id int64
-	err := t.row(`INSERT INTO plates(plate, canon) VALUES ($1, $2) ON CONFLICT (plate) DO NOTHING RETURNING id`,
-		p, plate.Canonical(p)).Scan(&id)
+	err := t.row(`SELECT id FROM plates WHERE plate = $1 FOR KEY SHARE`, p).Scan(&id)
+	if errors.Is(err, store.ErrNotFound) {
+		err = t.row(`INSERT INTO plates(plate, canon) VALUES ($1, $2) ON CONFLICT (plate) DO NOTHING RETURNING id`,
+			p, plate.Canonical(p)).Scan(&id)
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		// Taken meanwhile (by a transaction that committed while this one
 		// waited): a new statement sees it.
-		err = t.row(`SELECT id FROM plates WHERE plate = $1`, p).Scan(&id)
+		err = t.row(`SELECT id FROM plates WHERE plate = $1 FOR KEY SHARE`, p).Scan(&id)
 	}
 	if err != nil {
 		return 0, fmt.Errorf("store: plate: %w", err)
@@ -158,13 +160,6 @@ func (t *Tx) plateID(p string) (int64, error) {
 	}
 	t.newPlates[p] = id
 	return id, nil
-}
-
-// commitPlates adds a committed transaction's plates to the node's cache.
-func (t *Tx) commitPlates() {
-	for p, id := range t.newPlates {
-		t.s.plates.Store(p, id)
-	}
 }
 
 // InsertRead stores a read and its photo; dup when the id exists.
@@ -227,6 +222,13 @@ func (t *Tx) PurgeReads(before time.Time) (int, error) {
 	k, err := t.deleteBefore(cut)
 	if err != nil {
 		return n, err
+	}
+	if n+k > 0 {
+		// A purged read's plate leaves no trace in the dictionary.
+		if _, err := t.exec(`DELETE FROM plates p WHERE NOT EXISTS (SELECT 1 FROM reads r WHERE r.plate_id = p.id)
+			AND NOT EXISTS (SELECT 1 FROM reads r WHERE r.v_plate_id = p.id)`); err != nil {
+			return n, err
+		}
 	}
 	if _, err := t.exec(`INSERT INTO meta(key, value) VALUES ($1, $2)
 		ON CONFLICT(key) DO UPDATE SET value = greatest(meta.value::bigint, excluded.value::bigint)::text`,
