@@ -133,12 +133,15 @@ timeout 300 "$WINE" msiexec /i "$(winepath -w "$msi")" /qn STORE_URL=https://alp
   fail "msiexec /i"
 pf="$WINEPREFIX/drive_c/Program Files/alprdesk/alprdesk.exe"
 [ -f "$pf" ] || fail "alprdesk.exe is not under Program Files"
-ls "$WINEPREFIX"/drive_c/ProgramData/Microsoft/Windows/Start\ Menu/Programs/alprdesk.lnk >/dev/null || fail "no Start menu entry"
+# Windows puts a per-machine shortcut in ProgramData's Start menu; Wine 8
+# puts it in the installing user's.
+find "$WINEPREFIX/drive_c" -path '*/Start Menu/Programs/alprdesk.lnk' | grep -q . || fail "no Start menu entry"
 "$WINE" reg query 'HKLM\SOFTWARE\Policies\alprdesk' /v StoreURL 2>/dev/null | grep -q 'https://alpr.agency.example' || fail "STORE_URL is not in the policy key"
 "$WINE" reg query 'HKLM\SOFTWARE\Policies\alprdesk' /v CAFile 2>/dev/null | grep -qF 'agency-ca.pem' || fail "CA_FILE is not in the policy key"
 "$WINE" reg query "HKLM\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\$code" >/dev/null 2>&1 || fail "no uninstall entry for $code"
 timeout 300 "$WINE" msiexec /x "$code" /qn || fail "msiexec /x"
 [ ! -f "$pf" ] || fail "alprdesk.exe is still under Program Files after the uninstall"
+find "$WINEPREFIX/drive_c" -path '*/Start Menu/Programs/alprdesk.lnk' | grep -q . && fail "the Start menu entry outlived the uninstall"
 "$WINE" reg query 'HKLM\SOFTWARE\Policies\alprdesk' /v StoreURL >/dev/null 2>&1 && fail "the policy value outlived the uninstall"
 echo "ok   MSI: per machine under Program Files, Start menu, uninstall entry, STORE_URL/CA_FILE policy; uninstalls cleanly"
 stage_end "MSI install and uninstall"

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"os"
@@ -93,7 +94,7 @@ func startDemo(o demoOptions) (*demoStore, error) {
 		})
 		if d.err == nil {
 			d.h = d.srv.Handler()
-			fmt.Printf("alprdesk: demo store ready after %.1f s\n", time.Since(t0).Seconds())
+			log.Printf("alprdesk: demo store ready after %.1f s", time.Since(t0).Seconds())
 		} else {
 			fmt.Fprintln(os.Stderr, "alprdesk: the demo store did not start:", d.err)
 		}
@@ -114,7 +115,7 @@ func startDemo(o demoOptions) (*demoStore, error) {
 	return d, nil
 }
 
-// PrintUsers lists the demo accounts on w (DESIGN.md: printed at start).
+// PrintUsers lists the demo accounts on w (printed at start).
 func (d *demoStore) PrintUsers(w io.Writer) {
 	fmt.Fprintf(w, "alprdesk demo store at %s — DEMO DATA, NOT REAL. Accounts (password %q):\n", d.URL, d.Password)
 	for _, u := range d.Users {

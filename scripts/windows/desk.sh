@@ -48,7 +48,9 @@ changed() { # changed A B: more than 0.5% of the pixels differ
 xdotool mousemove 683 700 # keys go to the window under the pointer without a window manager
 shot login 1
 # The demo store fills its world in the background; requests wait for it.
-waitfor 900 "the demo store did not get ready" grep -q "demo store ready" "$work/desk.log"
+# (stderr under Wine; %LocalAppData%\alprdesk\alprdesk.log on Windows)
+ready() { cat "$work/desk.log" "$WINEPREFIX"/drive_c/users/*/AppData/Local/alprdesk/alprdesk.log 2>/dev/null | grep -q "demo store ready"; }
+waitfor 900 "the demo store did not get ready" ready
 click 728 317; typ detective
 click 728 356; typ demo
 key Return

@@ -48,10 +48,12 @@ const defaultMaxConns = 32
 const connectTimeout = 10 * time.Second
 
 // Storage is the PostgreSQL store.Storage: a pgx connection pool plus the
-// node's cache of the day partitions known to exist.
+// node's cache of plate ids and of the day partitions known to exist.
 type Storage struct {
 	pool *pgxpool.Pool
 	host string
+	// plates caches committed plate ids (they never change).
+	plates sync.Map // plate -> int64
 	// days caches the day partitions known to exist, or known to be
 	// impossible (start ms -> true).
 	days sync.Map
@@ -176,10 +178,16 @@ func (s *Storage) Close() error {
 
 // Update runs fn in a read-committed transaction.
 func (s *Storage) Update(ctx context.Context, fn func(store.Tx) error) error {
+	var t *Tx
 	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{}, func(tx pgx.Tx) error {
-		return fn(&Tx{tx: tx, s: s, ctx: ctx})
+		t = &Tx{tx: tx, s: s, ctx: ctx}
+		return fn(t)
 	})
-	return classify(err)
+	if err != nil {
+		return classify(err)
+	}
+	t.commitPlates()
+	return nil
 }
 
 // View runs fn in a read-only repeatable-read transaction (one snapshot).
@@ -206,14 +214,16 @@ func (s *Storage) SetMeta(ctx context.Context, key, value string) error {
 	return classify(err)
 }
 
-// Tx is one transaction (a store.Tx; View's are read-only); newPlates are
-// the plate ids it looked up or added.
+// Tx is one transaction (a store.Tx; View's are read-only). newPlates are
+// dictionary entries that join the node's cache when it commits.
 type Tx struct {
 	tx        pgx.Tx
 	s         *Storage
 	ctx       context.Context
 	readOnly  bool
 	newPlates map[string]int64
+	// platesPurged is set when the transaction purged dictionary plates.
+	platesPurged bool
 	// locksReads is set once a statement touched reads or photos: from
 	// then on this transaction's locks would stall the creation of a day
 	// partition (ensureDays), so its new days go to the kept partition.
@@ -273,6 +283,12 @@ func classify(err error) error {
 	}
 	if errors.Is(err, pgx.ErrNoRows) {
 		return store.ErrNotFound
+	}
+	// A connection that could not be made is unavailability whatever the
+	// server said (the database refusing connections, too many clients, …).
+	var ce *pgconn.ConnectError
+	if errors.As(err, &ce) {
+		return fmt.Errorf("%w: %s", store.ErrUnavailable, oneLine(err))
 	}
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {

@@ -135,22 +135,20 @@ func (s *Storage) createDay(ctx context.Context, lo int64, lockWait time.Duratio
 }
 
 // plateID returns the dictionary id of a normalised plate, creating it.
-// The plate's row is share-locked until the transaction ends, so that a
-// purge of unused plates cannot take it away under this transaction's read.
 func (t *Tx) plateID(p string) (int64, error) {
+	if id, ok := t.s.plates.Load(p); ok {
+		return id.(int64), nil
+	}
 	if id, ok := t.newPlates[p]; ok {
 		return id, nil
 	}
 	var id int64
-	err := t.row(`SELECT id FROM plates WHERE plate = $1 FOR KEY SHARE`, p).Scan(&id)
-	if errors.Is(err, store.ErrNotFound) {
-		err = t.row(`INSERT INTO plates(plate, canon) VALUES ($1, $2) ON CONFLICT (plate) DO NOTHING RETURNING id`,
-			p, plate.Canonical(p)).Scan(&id)
-	}
+	err := t.row(`INSERT INTO plates(plate, canon) VALUES ($1, $2) ON CONFLICT (plate) DO NOTHING RETURNING id`,
+		p, plate.Canonical(p)).Scan(&id)
 	if errors.Is(err, store.ErrNotFound) {
 		// Taken meanwhile (by a transaction that committed while this one
 		// waited): a new statement sees it.
-		err = t.row(`SELECT id FROM plates WHERE plate = $1 FOR KEY SHARE`, p).Scan(&id)
+		err = t.row(`SELECT id FROM plates WHERE plate = $1`, p).Scan(&id)
 	}
 	if err != nil {
 		return 0, fmt.Errorf("store: plate: %w", err)
@@ -160,6 +158,18 @@ func (t *Tx) plateID(p string) (int64, error) {
 	}
 	t.newPlates[p] = id
 	return id, nil
+}
+
+// commitPlates adds a committed transaction's plates to the node's cache
+// (after a purge of dictionary plates, it empties the cache instead).
+func (t *Tx) commitPlates() {
+	if t.platesPurged {
+		t.s.plates.Clear()
+		return
+	}
+	for p, id := range t.newPlates {
+		t.s.plates.Store(p, id)
+	}
 }
 
 // InsertRead stores a read and its photo; dup when the id exists.
@@ -223,19 +233,12 @@ func (t *Tx) PurgeReads(before time.Time) (int, error) {
 	if err != nil {
 		return n, err
 	}
-	if n+k > 0 {
-		// A purged read's plate leaves no trace in the dictionary.
-		if _, err := t.exec(`DELETE FROM plates p WHERE NOT EXISTS (SELECT 1 FROM reads r WHERE r.plate_id = p.id)
-			AND NOT EXISTS (SELECT 1 FROM reads r WHERE r.v_plate_id = p.id)`); err != nil {
-			return n, err
-		}
-	}
 	if _, err := t.exec(`INSERT INTO meta(key, value) VALUES ($1, $2)
 		ON CONFLICT(key) DO UPDATE SET value = greatest(meta.value::bigint, excluded.value::bigint)::text`,
 		metaPurgedBefore, fmt.Sprint(dayStart(cut))); err != nil {
 		return n, err
 	}
-	return n + k, nil
+	return n + k, t.purgeOrphanPlates()
 }
 
 // expiredDays lists the day partitions of reads that end at or before cut.
@@ -340,4 +343,23 @@ func (s *Storage) ShiftReadTimes(ctx context.Context, d time.Duration) error {
 		}
 		return nil
 	}))
+}
+
+// eventPlates tells every node that dictionary plates were purged: each
+// empties its plate cache (Listen), so that no node links a new read to a
+// plate id that no longer exists.
+const eventPlates = "plates"
+
+// purgeOrphanPlates deletes the dictionary plates no read names any more
+// (as read or as verified text), so a purged read's plate leaves no trace
+// in the dictionary (docs/POLICY.md); the caches of this node (at commit)
+// and of the others (eventPlates) are emptied.
+func (t *Tx) purgeOrphanPlates() error {
+	tag, err := t.exec(`DELETE FROM plates p WHERE NOT EXISTS (SELECT 1 FROM reads r WHERE r.plate_id = p.id)
+		AND NOT EXISTS (SELECT 1 FROM reads r WHERE r.v_plate_id = p.id)`)
+	if err != nil || tag.RowsAffected() == 0 {
+		return err
+	}
+	t.platesPurged = true
+	return t.notify(eventPlates)
 }
