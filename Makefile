@@ -8,7 +8,7 @@ TAGS := sqlite_fts5
 # Tests also use `ci`, which makes Fyne's app.New headless.
 TEST_TAGS := $(TAGS) ci
 # Packages with concurrency run under the race detector.
-RACE_PKGS := ./store/... ./client/... ./cache/...
+RACE_PKGS := ./store/... ./client/... ./cache/... ./ui/...
 BASEMAP ?= ../shared/data/oakland-basemap.geojson.gz
 STATICCHECK_VERSION := v0.8.2
 TOOLS := $(CURDIR)/.tools
@@ -23,7 +23,10 @@ DEBIAN_PKGS := gcc libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
 # Packages only the tests need (make test installs them, make run does not):
 # PostgreSQL 15 for the store's PostgreSQL backend tests (scripts/pg-test.sh);
 # chromium renders the transparency report's index.html (cmd/alprstore).
-DEBIAN_TEST_PKGS := postgresql chromium npm
+DEBIAN_TEST_PKGS := postgresql chromium
+# npm installs the OpenAPI linter; Debian's npm only where no npm is on the
+# PATH (a machine with Node.js from elsewhere keeps its own).
+NPM_PKG := $(if $(shell command -v npm 2>/dev/null),,npm)
 
 # Windows: mingw-w64, Wine, the MSI tools and osslsigncode (scripts/test-windows.sh).
 DEBIAN_TEST_PKGS += gcc-mingw-w64-x86-64 wine wine64 msitools wixl osslsigncode
@@ -39,7 +42,7 @@ deps:
 ## deps-test: also the Debian packages only the tests need (DEBIAN_TEST_PKGS)
 ## and the OpenAPI linter (npm @redocly/cli, into .tools/redocly)
 deps-test: deps
-	@./scripts/deps.sh $(DEBIAN_TEST_PKGS)
+	@./scripts/deps.sh $(DEBIAN_TEST_PKGS) $(NPM_PKG)
 	@test -x $(REDOCLY) || npm install --prefix $(TOOLS)/redocly --no-audit --no-fund @redocly/cli@$(REDOCLY_VERSION)
 
 ## lint-api: api/openapi.yaml against redocly's recommended rules, warnings as errors

@@ -36,7 +36,7 @@ const (
 // Roles lists every user role (cameras excluded).
 var Roles = []string{RoleDetective, RoleWatchCommander, RoleSupervisor, RoleApprover, RoleTrainer, RoleAdmin}
 
-// SearchRoles may run searches (DESIGN.md: POST /v1/searches).
+// SearchRoles may run searches (api/openapi.yaml: POST /v1/searches).
 var SearchRoles = []string{RoleDetective, RoleWatchCommander, RoleSupervisor, RoleTrainer}
 
 // LoginRequest is the body of POST /v1/auth/login.
@@ -168,7 +168,7 @@ type Area struct {
 }
 
 // CaseContext is the right-to-know / need-to-know justification that every
-// search carries (DESIGN.md rule 1).
+// search carries (docs/POLICY.md, rule 1).
 type CaseContext struct {
 	ReportNumber    string `json:"report_number"`
 	PurposeCategory string `json:"purpose_category"`
@@ -219,7 +219,7 @@ type ReadCamera struct {
 	Lon  float64 `json:"lon"`
 }
 
-// Verification statuses (DESIGN.md rule 5).
+// Verification statuses (docs/POLICY.md, rule 5).
 const (
 	VerifyConfirmed  = "confirmed"
 	VerifyMisread    = "misread"
@@ -316,7 +316,7 @@ type VerificationRequest struct {
 	CorrectedState string `json:"corrected_state,omitempty"`
 }
 
-// Retention exception categories (DESIGN.md rule 6).
+// Retention exception categories (docs/POLICY.md, rule 6).
 const (
 	RetainCriminalInvestigation = "criminal_investigation"
 	RetainMissingPerson         = "missing_person"
@@ -376,7 +376,7 @@ const (
 
 // AuditEntry is one link of the append-only, hash-chained audit trail. The
 // hash is SHA-256 (hex) over the other fields serialised as JSON in this
-// order with no spaces; see DESIGN.md "Audit chain".
+// order with no spaces; see store/audit.go, AuditCanonical.
 type AuditEntry struct {
 	Seq             int64     `json:"seq"`
 	At              time.Time `json:"at"`

@@ -74,12 +74,23 @@ func Skeleton(text string) string {
 		if unicode.In(r, unicode.Mn, unicode.Me) || forbiddenRune(r) {
 			continue
 		}
-		if m, ok := confusables[r]; ok {
-			r = m
-		}
-		b.WriteRune(unicode.ToLower(r))
+		b.WriteRune(fold(r))
 	}
 	return foldDigits(norm.NFC.String(b.String()))
+}
+
+// fold maps a letter to its Latin look-alike and lower case; a capital
+// whose lower case is a look-alike (Armenian Օ, օ) is mapped after
+// lowering too, so Skeleton is idempotent.
+func fold(r rune) rune {
+	if m, ok := confusables[r]; ok {
+		r = m
+	}
+	r = unicode.ToLower(r)
+	if m, ok := confusables[r]; ok {
+		r = unicode.ToLower(m)
+	}
+	return r
 }
 
 // confusables maps letters of other scripts to the Latin letter they are

@@ -17,7 +17,7 @@ const DefaultReportNumberPattern = `^\d{2}-\d{5,6}$`
 // returns across its pages unless the agency configures otherwise.
 const DefaultMaxSearchResults = 2000
 
-// DefaultPolicy returns the policy of DESIGN.md: the rules the store
+// DefaultPolicy returns the agency policy of docs/POLICY.md: the rules the store
 // enforces and publishes at GET /v1/policy. An agency may extend its lists
 // in configuration; the returned slices are fresh copies each call.
 func DefaultPolicy() Policy {
@@ -160,7 +160,7 @@ func (c CaseContext) Normalised() CaseContext {
 	}
 }
 
-// CheckCase checks a search's case context against the policy (DESIGN.md
+// CheckCase checks a search's case context against the policy (docs/POLICY.md,
 // rules 1 and 2) and returns nil when it may proceed, else the error the
 // store answers. The context is judged in its Normalised form and the
 // purpose on its Skeleton:

@@ -14,7 +14,7 @@ import (
 	"alprdesk/api"
 )
 
-// sseServer is a small alert stream of the DESIGN.md format: it serves
+// sseServer is a small alert stream of the format api/openapi.yaml documents: it serves
 // alerts after Last-Event-ID, and drops the connection after `perConn`
 // events to force reconnects.
 type sseServer struct {

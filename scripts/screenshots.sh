@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# Runs the real alprdesk window in demo mode under Xvfb, drives it with
-# xdotool through login, case context (and a refused purpose), a
-# partial-plate search, photo verification, the timeline map and the idle
-# lock, and saves a PNG of each screen in screenshots/ (gitignored).
+# Runs the real alprdesk window in demo mode under Xvfb and drives it from
+# the keyboard only (xdotool): sign in, the case bar, a partial-plate
+# search, verification (1-4), the timeline (Ctrl+T), the screens by
+# Ctrl+1..9, each role's landing screen, sign out and lock; a PNG of each
+# step goes to screenshots/ (gitignored).
 # Needs xvfb, xdotool and imagemagick (make deps).
-# Usage: scripts/screenshots.sh [display]
-# Positions below are for the 1366x768 layout of the window.
+# Usage: scripts/screenshots.sh [display] [WIDTHxHEIGHT] (default 1366x768)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 disp="${1:-:99}"
+size="${2:-1366x768}"
 out=screenshots
 mkdir -p bin "$out"
 rm -f "$out"/*.png
@@ -24,7 +25,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-Xvfb "$disp" -screen 0 1366x768x24 -nolisten tcp >/dev/null 2>&1 &
+Xvfb "$disp" -screen 0 "${size}x24" -nolisten tcp >/dev/null 2>&1 &
 xvfb=$!
 sleep 1
 export DISPLAY="$disp"
@@ -42,7 +43,7 @@ done
 [ -n "$win" ] || { echo "no alprdesk window; log:"; cat "$out/alprdesk.log"; exit 1; }
 sleep 1
 xdotool windowmove "$win" 0 0
-xdotool windowsize "$win" 1366 768
+xdotool windowsize "$win" "${size%x*}" "${size#*x}"
 sleep 2
 
 shot() { sleep "${2:-1}"; import -window root "$out/$1.png"; echo "saved $out/$1.png"; }
@@ -51,63 +52,47 @@ typ() { xdotool type --delay 30 "$1"; sleep 0.4; }
 click() { xdotool mousemove "$1" "$2" click 1; sleep 0.6; }
 
 # Without a window manager, keys go to the window under the pointer.
-xdotool mousemove 683 700
+xdotool mousemove 683 400
 shot 01-login 1
 # The demo store fills its world in the background on a first start.
 for _ in $(seq 1 600); do grep -q "demo store ready" "$out/alprdesk.log" && break; sleep 0.5; done
 grep "demo store ready" "$out/alprdesk.log" || true
-click 728 317; typ detective
-click 728 356; typ demo
-key Return
-shot 02-main-first-run-tour 4
-click 290 328                 # Close tour (the first-run tour of a demo session)
-shot 03-main-no-case 0.5
 
-# The gate: a purpose the policy prohibits is refused as it is typed.
-click 120 84; typ "20-042319"
-click 278 84; click 220 158   # purpose category: Robbery
-click 700 84; typ "find protesters who attended the rally"
-shot 04-case-prohibited 0.5
-key ctrl+a; typ "Attempted carjacking at gunpoint near International Blvd and 82nd Ave; suspect fled in a silver sedan"
-shot 05-case-valid 0.5
+# Keyboard only from here: sign in, each role's landing screen, sign out.
+signin() { # $1 user; $2 "again" when the login remembers the last user
+  if [ "${2:-}" = again ]; then key shift+Tab; fi
+  key ctrl+a; typ "$1"; key Tab; typ demo; key Return
+}
+signin detective
+shot 02-detective-landing-tour 4
+key space                        # the tour opens on its Close button
+shot 03-detective-search-no-case 0.5
+# The case bar: report number, Tab to the category (arrows pick), Tab to the purpose.
+typ "20-042319"; key Tab; key space; key Down; key Down; key Return; key Tab
+typ "Attempted carjacking at gunpoint near International Blvd and 82nd Ave; suspect fled in a silver sedan"
+shot 04-case-typed 0.5
 key Return
-shot 06-case-set 1
-
-# Quick lookup: Ctrl+L from anywhere, a partial plate, Enter.
-key ctrl+l; typ "8*"; key Return
-shot 07-pattern-too-broad 1.5
+shot 05-case-set 1
 key ctrl+l; key ctrl+a; typ "8?KN*"; key Return
-shot 08-results 4
+shot 06-results 4
 key 1
-shot 09-confirmed 2
+shot 07-verified 2
 key Down
-shot 10-next-read 2
-key 2
-shot 11-misread-dialog 1
-key Escape
 key ctrl+t
-shot 12-timeline 6
-
-# Training (demo sessions): the exercises.
-click 50 211; sleep 1.5; click 200 250
-shot 13-training 1
-
-# Analyses (the case above is a robbery, a convoy category): a convoy for
-# the demo world's convoy exercise (seed 1: 6HXJ582), under the co-travel
-# notice; the companion's first co-read in the photo panel; the scene map.
-click 40 250                  # Analyses
-click 355 133                 # Convoy
-click 280 172; typ "6HXJ582"
-click 855 133                 # Run analysis
-shot 14-analyses-convoy 3
-click 266 450                 # the companion
-shot 15-analyses-convoy-read 3
-click 210 133                 # Common plates
-click 715 192                 # Scene 1: Circle…
-shot 16-analyses-scene-map 4
-key Escape
-
-# The lock screen (Session menu, Lock now).
-click 40 14; click 80 52
-shot 17-locked 1
+shot 08-timeline 6
+key ctrl+3
+shot 09-evidence 2
+key ctrl+shift+q
+shot 10-signed-out 1
+for who in watch_commander supervisor approver trainer admin; do
+  signin "$who" again
+  shot "20-$who-landing" 4
+  key Escape
+  key ctrl+shift+q
+  sleep 1
+done
+signin detective again
+sleep 3; key space
+key ctrl+shift+l
+shot 30-locked 1
 echo "screenshots in $out/"

@@ -487,6 +487,9 @@ func (s *Server) reachAnalysis(tx ReadTx, sess *session, analysisID, id string) 
 	}
 	rec := &SearchRecord{ID: a.ID, Username: a.Username, CreatedAt: a.CreatedAt,
 		Request: api.SearchRequest{CaseContext: a.Case}}
+	if err := s.withinRetention(tx, rec, read); err != nil {
+		return nil, nil, err
+	}
 	return rec, read, nil
 }
 

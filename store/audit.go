@@ -23,7 +23,7 @@ func AuditTime(t time.Time) string {
 }
 
 // canonicalEntry is an audit entry without its hash, fields in the order
-// DESIGN.md lists them.
+// api/openapi.yaml lists them.
 type canonicalEntry struct {
 	Seq             int64  `json:"seq"`
 	At              string `json:"at"`
@@ -42,7 +42,7 @@ type canonicalEntry struct {
 }
 
 // AuditCanonical returns the bytes an audit entry's hash covers: its fields
-// other than hash as JSON, keys in DESIGN.md's order, no spaces, UTF-8
+// other than hash as JSON, keys in the order of the struct above, no spaces, UTF-8
 // (no HTML escaping), the time in RFC 3339 UTC as encoding/json writes it.
 func AuditCanonical(e api.AuditEntry) []byte {
 	var buf bytes.Buffer

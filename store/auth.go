@@ -13,7 +13,7 @@ import (
 	"alprdesk/api"
 )
 
-// Token and lockout rules (DESIGN.md rule 9, issue 2 section 3).
+// Token and lockout rules (docs/POLICY.md, rule 9).
 const (
 	AccessTTL     = 15 * time.Minute
 	ShiftTTL      = 12 * time.Hour

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"io"
@@ -24,6 +25,8 @@ type access struct {
 	public bool     // no credentials needed
 	camera bool     // camera token only
 	roles  []string // user roles let through; nil: every role
+	// denyCode is the 403 code other roles get (default forbidden).
+	denyCode string
 }
 
 var (
@@ -34,6 +37,7 @@ var (
 	requesters  = access{roles: []string{api.RoleDetective, api.RoleWatchCommander, api.RoleSupervisor, api.RoleApprover}}
 	approvers   = access{roles: []string{api.RoleApprover}}
 	removers    = access{roles: []string{api.RoleApprover, api.RoleAdmin}}
+	convoyRoles = access{roles: []string{api.RoleDetective, api.RoleSupervisor}, denyCode: api.CodeAnalysisNotPermitted}
 	alertRoles  = access{roles: []string{api.RoleDetective, api.RoleWatchCommander, api.RoleSupervisor, api.RoleApprover}}
 )
 
@@ -55,6 +59,8 @@ var authzMatrix = map[string]access{
 	"POST /v1/me/password":                      everyone,
 	"GET /v1/policy":                            everyone,
 	"GET /v1/cameras":                           everyone,
+	"POST /v1/analyses/common-plates":           searchRoles,
+	"POST /v1/analyses/convoy":                  convoyRoles,
 	"POST /v1/searches":                         searchRoles,
 	"GET /v1/reads/{id}/photo":                  readers,
 	"POST /v1/reads/{id}/verification":          readers,
@@ -156,8 +162,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 					t.Errorf("%s as %s: %d %s, want the role let through", op, role, status, code)
 				}
 			default:
-				if status != http.StatusForbidden || code != api.CodeForbidden {
-					t.Errorf("%s as %s: %d %s, want 403 forbidden", op, role, status, code)
+				deny := cmp.Or(row.denyCode, api.CodeForbidden)
+				if status != http.StatusForbidden || code != deny {
+					t.Errorf("%s as %s: %d %s, want 403 %s", op, role, status, code, deny)
 				}
 			}
 		}

@@ -15,7 +15,7 @@ import (
 	"alprdesk/api/plate"
 )
 
-// Hotlist rules (DESIGN.md rule 7).
+// Hotlist rules (docs/POLICY.md, rule 7).
 const (
 	// MaxHotlistDays is the longest an entry runs; longer requests are
 	// clamped.

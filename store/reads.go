@@ -68,7 +68,7 @@ func readOrGone(tx ReadTx, id string) (*api.Read, error) {
 
 // withinRetention answers 422 outside_retention when the search or the
 // read is older than the retention period and the read is not retained.
-func (s *Server) withinRetention(tx Tx, rec *SearchRecord, read *api.Read) error {
+func (s *Server) withinRetention(tx ReadTx, rec *SearchRecord, read *api.Read) error {
 	cut := s.now().AddDate(0, 0, -s.cfg.RetentionDays)
 	if !read.CapturedAt.Before(cut) && !rec.CreatedAt.Before(cut) {
 		return nil

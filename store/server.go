@@ -1,5 +1,5 @@
 // Package store is alprstore, the reference cloud store of plate reads: the
-// v1 HTTP API of DESIGN.md on top of a Storage (embedded SQLite by default),
+// v1 HTTP API of api/openapi.yaml on top of a Storage (embedded SQLite by default),
 // with authentication and roles, the policy rules, the hash-chained audit
 // trail, retention, camera ingest, the demo world and basemap tiles.
 package store

@@ -20,7 +20,9 @@ type PolicyReadTx interface {
 type PolicyTx interface {
 	// PurgeSearches deletes the searches created before t that no
 	// retention names, with the lists of reads they returned and their
-	// outcomes, and returns how many searches it deleted.
+	// outcomes (and the analyses created before t that no retention names,
+	// with the reads they returned), and returns how many searches it
+	// deleted.
 	PurgeSearches(before time.Time) (int, error)
 	// PurgeIdempotent deletes the first answers stored before t and
 	// returns how many.

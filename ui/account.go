@@ -4,17 +4,18 @@ import (
 	"fyne.io/fyne/v2/dialog"
 
 	"alprdesk/api"
+	"alprdesk/ui/session"
 )
 
-// account is the session's AccountSession, or nil when it offers none.
-func (a *App) account() AccountSession {
-	acct, _ := a.sess.(AccountSession)
+// account is the session's session.AccountSession, or nil when it offers none.
+func (a *App) account() session.AccountSession {
+	acct, _ := a.sess.(session.AccountSession)
 	return acct
 }
 
 // showEnrolment is the screen of a session the store restricts until the
 // user sets up a second factor; afterwards the user signs in again.
-func (a *App) showEnrolment(acct AccountSession) {
+func (a *App) showEnrolment(acct session.AccountSession) {
 	a.login, a.main, a.lock = nil, nil, nil
 	a.enrol = newEnrolScreen(acct, func(enrolled bool) {
 		a.enrol = nil
@@ -30,7 +31,7 @@ func (a *App) showEnrolment(acct AccountSession) {
 // restricted session (nil otherwise).
 func (a *App) Enrolment() *EnrolScreen { return a.enrol }
 
-// showEnrolDialog sets up a second factor from the Session menu.
+// showEnrolDialog sets up a second factor from the session.Session menu.
 func (a *App) showEnrolDialog() {
 	acct := a.account()
 	if acct == nil {
@@ -43,7 +44,7 @@ func (a *App) showEnrolDialog() {
 	d.Show()
 }
 
-// showPasswordDialog changes the user's password from the Session menu.
+// showPasswordDialog changes the user's password from the session.Session menu.
 func (a *App) showPasswordDialog() {
 	acct := a.account()
 	if acct == nil {
@@ -64,6 +65,6 @@ func (a *App) showPasswordDialog() {
 // dialogShown remembers the account dialog's screen (for tests).
 func (a *App) dialogShown(v any) { a.accountDialog = v }
 
-// AccountDialog is the enrolment or password form shown from the Session
+// AccountDialog is the enrolment or password form shown from the session.Session
 // menu last (nil when none).
 func (a *App) AccountDialog() any { return a.accountDialog }

@@ -62,17 +62,6 @@ func (p *checkPanel) show(a api.Alert, c api.AlertCheck) {
 	p.entry.Refresh()
 }
 
-// clear empties the panel.
-func (p *checkPanel) clear() {
-	p.banner.Text, p.bannerB.FillColor = "", color.Transparent
-	p.read.Segments, p.entry.Segments = nil, nil
-	p.lines.SetText("")
-	p.banner.Refresh()
-	p.bannerB.Refresh()
-	p.read.Refresh()
-	p.entry.Refresh()
-}
-
 // PlateSegments draws a plate large, one segment per run of characters:
 // characters at a differing position are bold, look-alike ones also in the
 // error colour. read selects which side of each position the plate is.

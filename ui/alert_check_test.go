@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"net/http"
 	"strings"
 	"testing"
@@ -10,7 +9,6 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"alprdesk/api"
-	"alprdesk/store/storetest"
 )
 
 // TestAlertsPanelShowsTheCheckFirst: a look-alike hit shows NOT STOP-READY
@@ -18,23 +16,7 @@ import (
 // stop-ready (another car); a stop on it needs a reason, then is recorded
 // and audited. An exact hit confirmed with key 1 becomes STOP-READY.
 func TestAlertsPanelShowsTheCheckFirst(t *testing.T) {
-	env := hotStore(t)
-	ctx := context.Background()
-	req, err := storeClient(t, env, "detective").RequestHotlist(ctx, api.HotlistRequestBody{Plate: "7ABC123", State: "CA",
-		ReportNumber: "26-012345", VehicleDescription: "silver Toyota Camry", Explanation: "Vehicle used in the armed robbery at 73rd Ave on Nov 20",
-		List: api.ListAlert, RequesterName: "Det. Dana Reyes", RequesterSerial: "D100", Days: 7, Instructions: "Do not stop"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := storeClient(t, env, "approver").DecideHotlistRequest(ctx, req.ID, true, "Meets the policy for the case"); err != nil {
-		t.Fatal(err)
-	}
-	a := newApp(t, env.URL, Config{})
-	signIn(t, a, "watch_commander", storetest.Password)
-	m := a.Main()
-	m.ShowAlerts()
-	av := m.Alerts
-	waitFor(t, "the live stream", func() bool { return av.state.Text == "Live: connected" })
+	env, _, _, av := alertsOn(t)
 	ingestAt(t, env, "r-look", "7A8C123", "cam-1", time.Minute, [3]string{"silver", "Toyota", "sedan"})
 	waitFor(t, "the hit", func() bool { return len(av.Rows()) == 1 })
 	waitFor(t, "the photo", func() bool { return av.Photo() != nil })

@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"bytes"
-	"context"
 	"fmt"
 	"image"
 	"slices"
@@ -16,6 +14,7 @@ import (
 
 	"alprdesk/api"
 	"alprdesk/api/plate"
+	"alprdesk/ui/session"
 )
 
 // alertRoles receive hotlist alerts (the store routes each hit).
@@ -32,7 +31,7 @@ type AlertRow struct {
 	Check api.AlertCheck
 	// Outcome is what the user recorded doing about the hit (nil until then).
 	Outcome *api.AlertOutcome
-	photo   []byte
+	photo   image.Image // decoded off the UI goroutine
 }
 
 // AlertsView is the live alerts panel: new hotlist hits appear at once
@@ -44,7 +43,7 @@ type AlertRow struct {
 // case context (the entry's report number): no case is typed.
 type AlertsView struct {
 	m       *MainScreen
-	hs      HotlistSession
+	hs      session.HotlistSession
 	content fyne.CanvasObject
 
 	rows   []*AlertRow
@@ -74,7 +73,7 @@ type AlertsView struct {
 }
 
 func newAlertsView(m *MainScreen) *AlertsView {
-	v := &AlertsView{m: m, hs: HotlistsOf(m.sess), sel: -1, msg: errorText(), notify: m.app.fa.SendNotification}
+	v := &AlertsView{m: m, hs: hotlistsOf(m.sess), sel: -1, msg: errorText(), notify: m.app.fa.SendNotification}
 	v.list = widget.NewList(func() int { return len(v.rows) }, label,
 		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(AlertLine(v.rows[i])) })
 	v.list.OnSelected = v.onSelect
@@ -124,10 +123,12 @@ func (v *AlertsView) start() {
 		return
 	}
 	v.state.SetText("Connecting to the alert stream…")
+	rs, hs := v.m.runs, v.hs
+	ctx := rs.parent // the stream lives as long as the screen
 	go func() {
-		err := v.hs.FollowAlerts(v.m.bg, "", func(a api.Alert) { uiDo(func() { v.add(a) }) },
+		err := hs.FollowAlerts(ctx, "", func(a api.Alert) { rs.onScreen(func() { v.add(a) }) },
 			func(connected bool, err error) {
-				uiDo(func() {
+				rs.onScreen(func() {
 					if connected {
 						v.state.SetText("Live: connected")
 					} else {
@@ -135,8 +136,8 @@ func (v *AlertsView) start() {
 					}
 				})
 			})
-		if err != nil && v.m.bg.Err() == nil {
-			uiDo(func() { v.state.SetText("No alerts: " + Words(err)) })
+		if err != nil && ctx.Err() == nil {
+			rs.onScreen(func() { v.state.SetText("No alerts: " + Words(err)) })
 		}
 	}()
 }
@@ -202,16 +203,24 @@ func (v *AlertsView) add(a api.Alert) {
 }
 
 func (v *AlertsView) count() {
+	if v.OnCount != nil {
+		v.OnCount(v.Unacknowledged())
+	}
+}
+
+// Unacknowledged counts the hits not yet acknowledged (the nav badge).
+func (v *AlertsView) Unacknowledged() int {
 	n := 0
 	for _, r := range v.rows {
 		if !r.Acked {
 			n++
 		}
 	}
-	if v.OnCount != nil {
-		v.OnCount(n)
-	}
+	return n
 }
+
+// focusTarget is the hit list (arrows move, Tab reaches the verdicts).
+func (v *AlertsView) focusTarget() fyne.Focusable { return v.list }
 
 // Rows are the hits on the panel, newest first.
 func (v *AlertsView) Rows() []*AlertRow { return v.rows }
@@ -242,31 +251,27 @@ func (v *AlertsView) onSelect(i widget.ListItemID) {
 	}
 	v.image.Image = nil
 	v.image.Refresh()
-	id, readID := r.Alert.ID, r.Alert.Read.ID
+	id, readID, box := r.Alert.ID, r.Alert.Read.ID, r.Alert.Read.PlateBox
+	job, hs := v.m.runs.start("alerts.alertPhoto", 30*time.Second), v.hs
 	go func() {
-		ctx, cancel := context.WithTimeout(v.m.bg, 30*time.Second)
-		defer cancel()
-		jpeg, err := v.hs.AlertPhoto(ctx, readID, id)
-		uiDo(func() {
+		jpeg, err := hs.AlertPhoto(job.Context(), readID, id)
+		ph, err := decodePhoto(jpeg, box, err) // off the UI goroutine
+		job.apply(func() {
 			if err != nil {
 				setMsg(v.msg, "The photo could not be loaded: "+Words(err))
 				return
 			}
-			r.photo = jpeg
+			r.photo = ph.full
 			if cur := v.current(); cur != nil && cur.Alert.ID == id {
-				v.showPhoto(jpeg)
+				v.showPhoto(ph.full)
 				v.setButtons()
 			}
 		})
 	}()
 }
 
-func (v *AlertsView) showPhoto(jpeg []byte) {
-	img, _, err := image.Decode(bytes.NewReader(jpeg))
-	if err != nil {
-		setMsg(v.msg, "The photo could not be decoded.")
-		return
-	}
+// showPhoto shows a hit's decoded photo.
+func (v *AlertsView) showPhoto(img image.Image) {
 	v.image.Image = img
 	v.image.Refresh()
 }
@@ -318,11 +323,10 @@ func (v *AlertsView) verify(status string) {
 			return
 		}
 	}
+	job, hs, readID := v.m.runs.startEach("alerts.alertVerify", 30*time.Second), v.hs, r.Alert.Read.ID
 	go func() {
-		ctx, cancel := context.WithTimeout(v.m.bg, 30*time.Second)
-		defer cancel()
-		check, err := v.hs.VerifyAlert(ctx, r.Alert.Read.ID, req)
-		uiDo(func() {
+		check, err := hs.VerifyAlert(job.Context(), readID, req)
+		job.apply(func() {
 			if err != nil {
 				setMsg(v.msg, "The verdict was not recorded: "+Words(err))
 				return
@@ -350,11 +354,11 @@ func (v *AlertsView) acknowledge() {
 	}
 	note := strings.TrimSpace(v.note.Text)
 	v.ack.Disable()
+	job, hs, alertID := v.m.runs.startEach("alerts.alertAck", 30*time.Second), v.hs, r.Alert.ID
 	go func() {
-		ctx, cancel := context.WithTimeout(v.m.bg, 30*time.Second)
-		defer cancel()
-		err := v.hs.AckAlert(ctx, r.Alert.ID, note)
-		uiDo(func() {
+		ctx := job.Context()
+		err := hs.AckAlert(ctx, alertID, note)
+		job.apply(func() {
 			if err != nil {
 				setMsg(v.msg, "The hit was not acknowledged: "+Words(err))
 				v.setButtons()
@@ -394,11 +398,11 @@ func (v *AlertsView) recordOutcome() {
 		return
 	}
 	v.record.Disable()
+	job := v.m.runs.startEach("alerts.recordOutcome", 30*time.Second)
 	go func() {
-		ctx, cancel := context.WithTimeout(v.m.bg, 30*time.Second)
-		defer cancel()
+		ctx := job.Context()
 		o, err := v.hs.RecordOutcome(ctx, r.Alert.ID, req)
-		uiDo(func() {
+		job.apply(func() {
 			if err != nil {
 				setMsg(v.msg, "The outcome was not recorded: "+Words(err))
 				v.setButtons()

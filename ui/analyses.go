@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -12,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"alprdesk/api"
+	"alprdesk/ui/session"
 )
 
 // The Analyses screen (issue 14): common plates across scenes, and convoy.
@@ -46,12 +46,12 @@ type analysisItem struct {
 
 // AnalysesView is the Analyses screen.
 type AnalysesView struct {
-	sess     Session
-	an       AnalysisSession
+	sess     session.Session
+	an       session.AnalysisSession
 	win      fyne.Window
 	activeFn func() *api.CaseContext
 	tileURL  string
-	bg       context.Context
+	rs       *runs // the main screen's way back from goroutines (run.go)
 	// OnTimeline opens a plate's timeline (a search for the plate).
 	OnTimeline func(plate string)
 	// OnActivity keeps the idle lock away while the screen is used.
@@ -94,8 +94,8 @@ type AnalysesView struct {
 // newAnalysesView builds the screen; photo is the window's photo panel,
 // which shows the analysis's reads while the screen is open (the caller
 // routes its verdicts to OnVerdict then).
-func newAnalysesView(sess Session, an AnalysisSession, win fyne.Window, photo *PhotoPanel, active func() *api.CaseContext, tileURL string, bg context.Context) *AnalysesView {
-	v := &AnalysesView{sess: sess, an: an, win: win, photo: photo, activeFn: active, tileURL: tileURL, bg: bg, selected: -1, msg: errorText()}
+func newAnalysesView(sess session.Session, an session.AnalysisSession, win fyne.Window, photo *PhotoPanel, active func() *api.CaseContext, tileURL string, rs *runs) *AnalysesView {
+	v := &AnalysesView{sess: sess, an: an, win: win, photo: photo, activeFn: active, tileURL: tileURL, rs: rs, selected: -1, msg: errorText()}
 	v.summary = widget.NewLabel("Choose scenes (or a target plate) and run the analysis.")
 	v.summary.Wrapping = fyne.TextWrapWord
 	v.notice = widget.NewLabel(coTravelNotice)

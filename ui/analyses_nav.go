@@ -1,38 +1,33 @@
 package ui
 
 import (
-	"slices"
-
-	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
 
 	"alprdesk/api"
+	"alprdesk/ui/session"
 )
 
-// analysisNav offers the Analyses screen to the roles that may run an
-// analysis, when the session can.
-func (m *MainScreen) analysisNav() []string {
-	if _, ok := m.sess.(AnalysisSession); ok && slices.Contains(api.AnalysisRoles, m.sess.User().Role) {
-		return []string{navAnalyses}
-	}
-	return nil
+// The Analyses screen, for the roles that may run an analysis when the
+// session can: it searches (case bar) and shows reads (photo panel).
+func init() {
+	registerScreen(ScreenDef{ID: screenAnalyses, Title: "Analyses", Icon: theme.GridIcon(), Order: 25,
+		Roles: api.AnalysisRoles, Place: Placement{CaseBar: true, Photo: true},
+		Needs: func(d Deps) bool { _, ok := session.Analyses(d.Session); return ok },
+		New: func(d Deps) Screen {
+			m := d.main
+			an, _ := session.Analyses(d.Session)
+			m.analyses = newAnalysesView(d.Session, an, d.Window, d.Photo, d.Case.Active, d.Session.TileURL(), d.Runs)
+			m.analyses.OnTimeline = m.timelineOfPlate
+			m.analyses.OnActivity = m.app.idle.touch
+			return &viewScreen{content: m.analyses.content, shown: func() {
+				m.analyses.SetCameras(m.Form.cameras)
+				m.analyses.refreshGate()
+			}}
+		}})
 }
 
-// showAnalyses opens the Analyses screen, built on first use.
-func (m *MainScreen) showAnalyses() {
-	an, ok := m.sess.(AnalysisSession)
-	if !ok {
-		return
-	}
-	if m.analyses == nil {
-		m.analyses = newAnalysesView(m.sess, an, m.app.win, m.Photo, m.Case.Active, m.sess.TileURL(), m.bg)
-		m.analyses.OnTimeline = m.timelineOfPlate
-		m.analyses.OnActivity = m.app.idle.touch
-	}
-	m.analyses.SetCameras(m.Form.cameras)
-	m.analyses.refreshGate()
-	m.center.Objects = []fyne.CanvasObject{m.analyses.content}
-	m.center.Refresh()
-}
+// showAnalyses opens the Analyses screen.
+func (m *MainScreen) showAnalyses() { m.reg.Show(screenAnalyses) }
 
 // analysisVerdict sends a verdict through the Analyses screen when the
 // photo panel shows a read that screen put there; false otherwise.

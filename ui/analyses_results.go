@@ -102,11 +102,11 @@ func (v *AnalysesView) start(note string, work func(ctx context.Context) (func()
 	v.clear(note)
 	run := v.runs
 	v.run.Disable()
+	job := v.rs.start("analyses_results.start", 60*time.Second)
 	go func() {
-		ctx, cancel := context.WithTimeout(v.bg, 60*time.Second)
-		defer cancel()
+		ctx := job.Context()
 		apply, err := work(ctx)
-		uiDo(func() {
+		job.apply(func() {
 			if run != v.runs {
 				return
 			}
@@ -239,13 +239,13 @@ func (v *AnalysesView) onSelectRead(i int) {
 	}
 	r := v.items[v.selected].reads[i]
 	v.photo.Show(Row{Read: r}, nil)
-	id, aid := r.ID, v.analysisID
+	id, aid, box, an := r.ID, v.analysisID, r.PlateBox, v.an
 	v.photoFor = id
+	job := v.rs.start("analyses_results.onSelectRead", 30*time.Second)
 	go func() {
-		ctx, cancel := context.WithTimeout(v.bg, 30*time.Second)
-		defer cancel()
-		jpeg, err := v.an.AnalysisPhoto(ctx, id, aid)
-		uiDo(func() {
+		jpeg, err := an.AnalysisPhoto(job.Context(), id, aid)
+		ph, err := decodePhoto(jpeg, box, err) // off the UI goroutine
+		job.apply(func() {
 			if v.photoFor != id {
 				return
 			}
@@ -253,7 +253,7 @@ func (v *AnalysesView) onSelectRead(i int) {
 				v.photo.SetError("The photo could not be loaded: " + Words(err))
 				return
 			}
-			v.photo.SetPhoto(jpeg)
+			v.photo.SetImage(ph)
 		})
 	}()
 }
@@ -273,11 +273,11 @@ func (v *AnalysesView) OnVerdict(req api.VerificationRequest) {
 	req.AnalysisID = v.analysisID
 	id, user := row.Read.ID, v.sess.User().Username
 	v.photo.SetNote("Sending the verdict…")
+	job := v.rs.startEach("analyses_results.OnVerdict", 30*time.Second) // each verdict is sent and applied
 	go func() {
-		ctx, cancel := context.WithTimeout(v.bg, 30*time.Second)
-		defer cancel()
+		ctx := job.Context()
 		queued, err := v.sess.Verify(ctx, id, req)
-		uiDo(func() {
+		job.apply(func() {
 			if err != nil {
 				v.photo.SetError("The verdict was not recorded: " + Words(err))
 				return

@@ -16,12 +16,10 @@ import (
 // openAnalyses selects the Analyses nav entry.
 func openAnalyses(t *testing.T, m *MainScreen) *AnalysesView {
 	t.Helper()
-	i := slices.Index(m.navItems, navAnalyses)
-	if i < 0 {
-		t.Fatalf("no Analyses entry in %v", m.navItems)
+	if !m.Screens().Show(screenAnalyses) {
+		t.Fatalf("no Analyses entry in %v", m.Screens().IDs())
 	}
-	m.nav.Select(i)
-	if m.analyses == nil || m.center.Objects[0] != m.analyses.content {
+	if m.analyses == nil || m.Screens().Current() != screenAnalyses {
 		t.Fatal("the Analyses screen is not shown")
 	}
 	return m.analyses
@@ -90,7 +88,7 @@ func TestAnalysesScreenCommonPlatesVerifyAndTimeline(t *testing.T) {
 		t.Fatalf("verification audited as %+v", page.Entries)
 	}
 	test.Tap(v.timeline)
-	waitFor(t, "the plate's timeline", func() bool { return m.center.Objects[0] == m.Timeline.content })
+	waitFor(t, "the plate's timeline", func() bool { return m.Screens().Current() == screenTimeline })
 }
 
 func TestAnalysesScreenConvoyNoticeAndGate(t *testing.T) {

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"alprdesk/api"
+	"alprdesk/ui/session"
 )
 
 // DefaultIdleLock is how long the workstation may sit idle before it locks.
@@ -21,7 +22,7 @@ const DefaultIdleLock = 15 * time.Minute
 // Config says how the workstation starts.
 type Config struct {
 	// Connector opens sessions with the store.
-	Connector Connector
+	Connector session.Connector
 	// Server is the store address to offer on the login screen; empty uses
 	// the remembered one.
 	Server string
@@ -47,7 +48,7 @@ type App struct {
 	win fyne.Window
 	cfg Config
 
-	sess   Session
+	sess   session.Session
 	policy api.Policy
 
 	login *LoginScreen
@@ -55,7 +56,7 @@ type App struct {
 	lock  *LockScreen
 	enrol *EnrolScreen // a restricted session's enrolment (account.go)
 	idle  *idleTimer
-	// accountDialog is the Session menu's last account form (account.go).
+	// accountDialog is the session.Session menu's last account form (account.go).
 	accountDialog any
 }
 
@@ -68,6 +69,7 @@ func New(fa fyne.App, cfg Config) *App {
 		cfg.Now = time.Now
 	}
 	a := &App{fa: fa, cfg: cfg}
+	applyTheme(fa, fa.Preferences().StringWithFallback(prefTheme, themeSystem))
 	a.win = fa.NewWindow("alprdesk")
 	a.win.Resize(fyne.NewSize(1280, 720))
 	a.idle = newIdleTimer(cfg.IdleLock, cfg.Now, a.onIdle)
@@ -88,7 +90,7 @@ func (a *App) Main() *MainScreen { return a.main }
 func (a *App) Lock() *LockScreen { return a.lock }
 
 // Session is the signed-in session, or nil.
-func (a *App) Session() Session { return a.sess }
+func (a *App) Session() session.Session { return a.sess }
 
 // setContent puts a screen in the window, under the demo banner in a demo
 // session.
@@ -109,11 +111,24 @@ func demoBanner() fyne.CanvasObject {
 	return container.NewStack(bg, container.NewCenter(t))
 }
 
+// leave stops the background work of the login and lock screens: none of
+// their results is applied once the window shows another screen.
+func (a *App) leave() {
+	if a.login != nil {
+		a.login.runs.stop()
+	}
+	if a.lock != nil {
+		a.lock.runs.stop()
+	}
+	a.login, a.lock = nil, nil
+}
+
 func (a *App) showLogin() {
 	if a.main != nil {
 		a.main.close()
 	}
-	a.main, a.lock, a.enrol = nil, nil, nil
+	a.leave()
+	a.main, a.enrol = nil, nil
 	a.win.SetMainMenu(nil)
 	a.idle.stop()
 	a.login = newLoginScreen(a)
@@ -123,9 +138,9 @@ func (a *App) showLogin() {
 }
 
 // signedIn moves from login (or resume) to the main screen.
-func (a *App) signedIn(s Session, p api.Policy, locked bool) {
+func (a *App) signedIn(s session.Session, p api.Policy, locked bool) {
 	a.sess, a.policy = s, p
-	a.login = nil
+	a.leave()
 	if acct := a.account(); acct != nil && acct.EnrollmentRequired() {
 		a.showEnrolment(acct)
 		return
@@ -138,7 +153,7 @@ func (a *App) signedIn(s Session, p api.Policy, locked bool) {
 }
 
 func (a *App) showMain() {
-	a.lock = nil
+	a.leave()
 	if a.main == nil {
 		a.main = newMainScreen(a)
 	}
@@ -153,6 +168,7 @@ func (a *App) showLock() {
 	if a.main != nil {
 		a.main.forgetCase()
 	}
+	a.leave()
 	a.lock = newLockScreen(a)
 	a.setContent(a.lock.content)
 	a.win.Canvas().Focus(a.lock.password)
@@ -165,14 +181,15 @@ func (a *App) onIdle() {
 	}
 	s := a.sess
 	a.showLock()
+	l := a.lock
+	job := l.runs.start("app.lock", 20*time.Second)
 	go func() {
-		if err := s.Lock(); err != nil {
-			uiDo(func() {
-				if a.lock != nil {
-					a.lock.setMessage("The lock could not be saved with the credentials: " + Words(err))
-				}
-			})
-		}
+		err := s.Lock()
+		job.apply(func() {
+			if err != nil {
+				l.setMessage("The lock could not be saved with the credentials: " + Words(err))
+			}
+		})
 	}()
 }
 
@@ -210,6 +227,14 @@ func setMsg(l *widget.Label, msg string) {
 	} else {
 		l.Show()
 	}
+}
+
+// setSuccess shows msg in an error label l as a success, then leaves l
+// ready for errors again.
+func setSuccess(l *widget.Label, msg string) {
+	l.Importance = widget.SuccessImportance
+	setMsg(l, msg)
+	l.Importance = widget.DangerImportance
 }
 
 // fixedWidth wraps o so that it asks for at least width w.

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"fmt"
 	"image"
 	"image/color"
@@ -103,6 +102,7 @@ type areaPicker struct {
 	info    *widget.Label
 	msg     *widget.Label
 	dlg     dialog.Dialog
+	runs    *runs // the dialog's background work (run.go)
 
 	base   *image.RGBA // the rendered map, without the circle
 	proj   mapview.Projection
@@ -114,7 +114,7 @@ type areaPicker struct {
 }
 
 func newAreaPicker(c areaChoice) *areaPicker {
-	p := &areaPicker{areaChoice: c, msg: errorText()}
+	p := &areaPicker{areaChoice: c, msg: errorText(), runs: newRuns()}
 	if c.initial != nil {
 		a := *c.initial
 		p.center = &a
@@ -139,6 +139,7 @@ func newAreaPicker(c areaChoice) *areaPicker {
 // show opens the picker in a dialog over win.
 func (p *areaPicker) show(win fyne.Window, title string) {
 	p.dlg = dialog.NewCustomConfirm(title, "Use this area", "Cancel", p.content, func(ok bool) {
+		p.runs.stop() // a map drawn after the dialog closed is dropped
 		if ok {
 			p.onApply()
 		}
@@ -166,15 +167,14 @@ func (p *areaPicker) render() {
 	}
 	// wide padding: room for the names beside the outer cameras
 	opt := mapview.Options{Width: areaW, Height: areaH, TileURL: p.tileURL, Padding: 90}
+	job := p.runs.start("area.render", 30*time.Second)
 	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		mp, err := mapview.RenderSites(ctx, opt, sites)
+		mp, err := mapview.RenderSites(job.Context(), opt, sites)
 		var proj mapview.Projection
 		if err == nil {
 			proj, err = mapview.Frame(opt, mapview.SiteSightings(sites))
 		}
-		uiDo(func() {
+		job.apply(func() {
 			if err != nil {
 				setMsg(p.msg, "The map could not be drawn: "+Words(err))
 				return

@@ -64,7 +64,7 @@ func TestAreaCircleReachesStore(t *testing.T) {
 		t.Fatalf("request %+v, %v", req, err)
 	}
 	f.onSubmit()
-	waitFor(t, "the area results", func() bool { return m.cancel == nil && m.searchID != "" })
+	waitFor(t, "the area results", func() bool { return !m.runs.busy(runSearch) && m.searchID != "" })
 	if msg := m.ResultMessage(); msg != "" {
 		t.Fatalf("area search: %s", msg)
 	}

@@ -12,28 +12,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"alprdesk/api"
-	"alprdesk/client"
+	"alprdesk/ui/session"
 )
-
-// FlagSession is the review queue's side of a supervisor's session.
-type FlagSession interface {
-	// AuditFlags lists the flags of [from, to) (zero: the last 30 days), newest first.
-	AuditFlags(ctx context.Context, from, to time.Time) ([]api.AuditFlag, error)
-	// ReviewFlag records a review of a flag.
-	ReviewFlag(ctx context.Context, id string, req api.FlagReviewRequest) (*api.FlagReview, error)
-}
-
-// AuditFlags lists the review queue.
-func (s *clientSession) AuditFlags(ctx context.Context, from, to time.Time) ([]api.AuditFlag, error) {
-	f, err := s.cl.AuditFlags(ctx, from, to)
-	return f, s.note(err)
-}
-
-// ReviewFlag records a review of a flag.
-func (s *clientSession) ReviewFlag(ctx context.Context, id string, req api.FlagReviewRequest) (*api.FlagReview, error) {
-	r, err := s.cl.ReviewFlag(ctx, id, req)
-	return r, s.note(err)
-}
 
 // flagKindWords names the flag kinds.
 var flagKindWords = map[string]string{
@@ -50,8 +30,8 @@ const maxFlagPages = 20
 // explanation and the entries it rests on, and takes a review of its own.
 type NeedsReview struct {
 	m       *MainScreen
-	fs      FlagSession
-	sup     SupervisionSession
+	fs      session.FlagSession
+	sup     session.SupervisionSession
 	content fyne.CanvasObject
 
 	Reload  *widget.Button
@@ -67,9 +47,9 @@ type NeedsReview struct {
 	run int
 }
 
-func newNeedsReview(m *MainScreen, sup SupervisionSession) *NeedsReview {
+func newNeedsReview(m *MainScreen, sup session.SupervisionSession) *NeedsReview {
 	q := &NeedsReview{m: m, sup: sup, sel: -1, msg: errorText()}
-	q.fs, _ = m.sess.(FlagSession)
+	q.fs, _ = m.sess.(session.FlagSession)
 	q.Reload = widget.NewButton("Reload", q.Load)
 	q.Detail = widget.NewLabel("Open a flag to see why it was raised and the audit entries it rests on.")
 	q.Detail.Wrapping = fyne.TextWrapWord
@@ -123,11 +103,11 @@ func (q *NeedsReview) Load() {
 	q.run++
 	run := q.run
 	q.Reload.Disable()
+	job := q.m.runs.start("audit_flags.Load", 60*time.Second)
 	go func() {
-		ctx, cancel := context.WithTimeout(q.m.bg, 60*time.Second)
-		defer cancel()
+		ctx := job.Context()
 		flags, err := q.fs.AuditFlags(ctx, time.Time{}, time.Time{})
-		uiDo(func() {
+		job.apply(func() {
 			if run != q.run {
 				return
 			}
@@ -158,11 +138,11 @@ func (q *NeedsReview) Open(i int) {
 	q.Detail.SetText(flagText(f, nil) + "\n\nLoading its entries…")
 	q.Record.Enable()
 	run := q.run
+	job := q.m.runs.start("audit_flags.Open", 60*time.Second)
 	go func() {
-		ctx, cancel := context.WithTimeout(q.m.bg, 60*time.Second)
-		defer cancel()
+		ctx := job.Context()
 		entries, err := q.flagEntries(ctx, f)
-		uiDo(func() {
+		job.apply(func() {
 			if run != q.run || q.sel != i {
 				return
 			}
@@ -184,7 +164,7 @@ func (q *NeedsReview) flagEntries(ctx context.Context, f api.AuditFlag) ([]api.A
 	}
 	first := slices.Min(f.Seqs)
 	var out []api.AuditEntry
-	query := client.AuditQuery{User: f.Username, To: f.At.Add(time.Second), Limit: auditPage}
+	query := session.AuditQuery{User: f.Username, To: f.At.Add(time.Second), Limit: auditPage}
 	for range maxFlagPages {
 		p, err := q.sup.Audit(ctx, query)
 		if err != nil {
@@ -227,24 +207,19 @@ func (q *NeedsReview) onRecord() {
 	if q.sel < 0 || q.sel >= len(q.flags) {
 		return
 	}
-	verdict := verdictOf(q.Verdict.Selected)
-	note := strings.TrimSpace(q.Note.Text)
-	switch {
-	case verdict == "":
-		setMsg(q.msg, "Choose a verdict: compliant, non-compliant or needs follow-up.")
-		return
-	case verdict != api.ReviewCompliant && len(note) < 10:
-		setMsg(q.msg, "Say in the note (at least 10 characters) what is wrong or what to follow up.")
+	verdict, note, missing := reviewInput(q.Verdict, q.Note)
+	if missing != "" {
+		setMsg(q.msg, missing)
 		return
 	}
 	i, f := q.sel, q.flags[q.sel]
 	q.Record.Disable()
 	setMsg(q.msg, "")
+	job := q.m.runs.startEach("audit_flags.onRecord", 60*time.Second)
 	go func() {
-		ctx, cancel := context.WithTimeout(q.m.bg, 60*time.Second)
-		defer cancel()
+		ctx := job.Context()
 		r, err := q.fs.ReviewFlag(ctx, f.ID, api.FlagReviewRequest{Verdict: verdict, Note: note})
-		uiDo(func() {
+		job.apply(func() {
 			q.Record.Enable()
 			if err != nil {
 				setMsg(q.msg, "The review was not recorded: "+Words(err))

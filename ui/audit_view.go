@@ -14,8 +14,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"alprdesk/api"
-	"alprdesk/client"
 	"alprdesk/ui/export"
+	"alprdesk/ui/session"
 )
 
 // auditPage is the number of audit entries fetched per page.
@@ -39,7 +39,7 @@ var auditActions = []string{anyChoice, "search", "photo_view", "verification", "
 // export.
 type AuditView struct {
 	m       *MainScreen
-	sup     SupervisionSession
+	sup     session.SupervisionSession
 	content fyne.CanvasObject
 
 	// History.
@@ -52,7 +52,7 @@ type AuditView struct {
 	list               *widget.List
 	entries            []api.AuditEntry
 	next               string
-	query              client.AuditQuery
+	query              session.AuditQuery
 	Detail             *widget.Label
 	msg                *widget.Label
 
@@ -63,7 +63,7 @@ type AuditView struct {
 }
 
 func newAuditView(m *MainScreen) *AuditView {
-	v := &AuditView{m: m, sup: m.sess.(SupervisionSession)}
+	v := &AuditView{m: m, sup: supOf(m.sess)}
 	v.User, v.Team, v.Report = widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
 	v.User.SetPlaceHolder("anyone")
 	v.Team.SetPlaceHolder("any")
@@ -126,8 +126,8 @@ func (v *AuditView) Message() string {
 }
 
 // filter reads the filter fields; a bad date is reported.
-func (v *AuditView) filter() (client.AuditQuery, error) {
-	q := client.AuditQuery{User: strings.TrimSpace(v.User.Text), Team: strings.TrimSpace(v.Team.Text),
+func (v *AuditView) filter() (session.AuditQuery, error) {
+	q := session.AuditQuery{User: strings.TrimSpace(v.User.Text), Team: strings.TrimSpace(v.Team.Text),
 		ReportNumber: strings.TrimSpace(v.Report.Text), Limit: auditPage}
 	if c := v.Category.Selected; c != anyChoice && c != "" {
 		q.PurposeCategory = c
@@ -182,11 +182,11 @@ func (v *AuditView) load() {
 	v.Apply.Disable()
 	v.More.Disable()
 	setMsg(v.msg, "")
+	job := v.m.runs.start("audit_view.load", 30*time.Second)
 	go func() {
-		ctx, cancel := context.WithTimeout(v.m.bg, 30*time.Second)
-		defer cancel()
+		ctx := job.Context()
 		p, err := v.sup.Audit(ctx, q)
-		uiDo(func() {
+		job.apply(func() {
 			v.Apply.Enable()
 			if err != nil {
 				setMsg(v.msg, "The audit trail could not be read: "+Words(err))
@@ -235,19 +235,18 @@ func (v *AuditView) onExport() {
 func (v *AuditView) ExportFile(path, reportNumber string, done func(error)) {
 	q, err := v.filter()
 	v.ExportCSV.Disable()
+	job, sup, sess, rn := v.m.runs.startEach("audit_view.export", 5*time.Minute), v.sup, v.m.sess, strings.TrimSpace(reportNumber)
 	go func() {
 		var n int
 		if err == nil {
-			n, err = v.exportTo(path, strings.TrimSpace(reportNumber), q)
+			n, err = auditExport(job.Context(), sup, sess, path, rn, q)
 		}
-		uiDo(func() {
+		job.apply(func() {
 			v.ExportCSV.Enable()
 			if err != nil {
 				setMsg(v.msg, "The audit trail was not exported: "+Words(err))
 			} else {
-				v.msg.Importance = widget.SuccessImportance
-				setMsg(v.msg, fmt.Sprintf("Exported %s to %s; the export is recorded in the audit trail.", count(n, "entry", "entries"), path))
-				v.msg.Importance = widget.DangerImportance
+				setSuccess(v.msg, fmt.Sprintf("Exported %s to %s; the export is recorded in the audit trail.", count(n, "entry", "entries"), path))
 			}
 			if done != nil {
 				done(err)
@@ -256,13 +255,13 @@ func (v *AuditView) ExportFile(path, reportNumber string, done func(error)) {
 	}()
 }
 
-func (v *AuditView) exportTo(path, rn string, q client.AuditQuery) (int, error) {
-	ctx, cancel := context.WithTimeout(v.m.bg, 5*time.Minute)
-	defer cancel()
+// auditExport reads every entry matching q, records the export and writes
+// the CSV (off the UI goroutine: it reads no view state).
+func auditExport(ctx context.Context, sup session.SupervisionSession, sess session.Session, path, rn string, q session.AuditQuery) (int, error) {
 	var all []api.AuditEntry
 	q.Limit = 500
 	for {
-		p, err := v.sup.Audit(ctx, q)
+		p, err := sup.Audit(ctx, q)
 		if err != nil {
 			return 0, err
 		}
@@ -271,11 +270,11 @@ func (v *AuditView) exportTo(path, rn string, q client.AuditQuery) (int, error) 
 			break
 		}
 		if len(all) >= maxAuditExport {
-			return 0, fmt.Errorf("more than %d entries match; narrow the filters", maxAuditExport)
+			return 0, inputErrorf("More than %d entries match; narrow the filters.", maxAuditExport)
 		}
 		q.Cursor = p.NextCursor
 	}
-	if _, err := v.m.sess.Export(ctx, api.ExportRequest{Kind: api.ExportAuditCSV, ReportNumber: rn}); err != nil {
+	if _, err := sess.Export(ctx, api.ExportRequest{Kind: api.ExportAuditCSV, ReportNumber: rn}); err != nil {
 		return 0, err
 	}
 	return len(all), writeFile(path, func(w io.Writer) error { return export.AuditCSV(w, all) })
@@ -285,7 +284,7 @@ func (v *AuditView) exportTo(path, rn string, q client.AuditQuery) (int, error) 
 // give each sampled search a verdict and a note.
 type ReviewQueue struct {
 	m       *MainScreen
-	sup     SupervisionSession
+	sup     session.SupervisionSession
 	content fyne.CanvasObject
 
 	Month, Size *widget.Entry
@@ -306,7 +305,7 @@ type ReviewQueue struct {
 var verdictLabels = map[string]string{api.ReviewCompliant: "Compliant", api.ReviewNonCompliant: "Non-compliant",
 	api.ReviewNeedsFollowUp: "Needs follow-up"}
 
-func newReviewQueue(m *MainScreen, sup SupervisionSession) *ReviewQueue {
+func newReviewQueue(m *MainScreen, sup session.SupervisionSession) *ReviewQueue {
 	q := &ReviewQueue{m: m, sup: sup, selected: -1, reviews: map[int64]api.AuditReview{}}
 	q.Month, q.Size = widget.NewEntry(), widget.NewEntry()
 	q.Month.SetText(m.app.cfg.Now().UTC().Format("2006-01"))
@@ -380,15 +379,15 @@ func (q *ReviewQueue) onDraw() {
 	}
 	q.Draw.Disable()
 	setMsg(q.msg, "")
+	job := q.m.runs.start("audit_view.onDraw", 30*time.Second)
 	go func() {
-		ctx, cancel := context.WithTimeout(q.m.bg, 30*time.Second)
-		defer cancel()
+		ctx := job.Context()
 		s, err := q.sup.AuditSample(ctx, month, size)
 		var revs []api.AuditReview
 		if err == nil {
 			revs, err = q.sup.AuditReviews(ctx, month)
 		}
-		uiDo(func() {
+		job.apply(func() {
 			q.Draw.Enable()
 			if err != nil {
 				setMsg(q.msg, "The sample could not be drawn: "+Words(err))
@@ -426,6 +425,19 @@ func (q *ReviewQueue) Open(i int) {
 	q.Record.Enable()
 }
 
+// reviewInput reads a review's verdict and note from the form; missing
+// says what the reviewer still has to give ("" when the review is complete).
+func reviewInput(verdicts *widget.RadioGroup, noteEntry *widget.Entry) (verdict, note, missing string) {
+	verdict, note = verdictOf(verdicts.Selected), strings.TrimSpace(noteEntry.Text)
+	switch {
+	case verdict == "":
+		missing = "Choose a verdict: compliant, non-compliant or needs follow-up."
+	case verdict != api.ReviewCompliant && len(note) < 10:
+		missing = "Say in the note (at least 10 characters) what is wrong or what to follow up."
+	}
+	return verdict, note, missing
+}
+
 // verdictOf turns the radio label into a verdict.
 func verdictOf(label string) string {
 	for k, v := range verdictLabels {
@@ -440,24 +452,19 @@ func (q *ReviewQueue) onRecord() {
 	if q.sample == nil || q.selected < 0 {
 		return
 	}
-	verdict := verdictOf(q.Verdict.Selected)
-	note := strings.TrimSpace(q.Note.Text)
-	switch {
-	case verdict == "":
-		setMsg(q.msg, "Choose a verdict: compliant, non-compliant or needs follow-up.")
-		return
-	case verdict != api.ReviewCompliant && len(note) < 10:
-		setMsg(q.msg, "Say in the note (at least 10 characters) what is wrong or what to follow up.")
+	verdict, note, missing := reviewInput(q.Verdict, q.Note)
+	if missing != "" {
+		setMsg(q.msg, missing)
 		return
 	}
 	e := q.sample.Entries[q.selected]
 	q.Record.Disable()
 	setMsg(q.msg, "")
+	job := q.m.runs.startEach("audit_view.onRecord", 30*time.Second)
 	go func() {
-		ctx, cancel := context.WithTimeout(q.m.bg, 30*time.Second)
-		defer cancel()
+		ctx := job.Context()
 		r, err := q.sup.ReviewAudit(ctx, api.AuditReviewRequest{Seq: e.Seq, Verdict: verdict, Note: note})
-		uiDo(func() {
+		job.apply(func() {
 			q.Record.Enable()
 			if err != nil {
 				setMsg(q.msg, "The review was not recorded: "+Words(err))

@@ -11,6 +11,7 @@ import (
 
 	"alprdesk/api"
 	"alprdesk/store/storetest"
+	"alprdesk/ui/session"
 )
 
 // BenchmarkSearchToTable measures a search from the form to the results in
@@ -18,7 +19,7 @@ import (
 func BenchmarkSearchToTable(b *testing.B) {
 	env := storetest.StartDemo(b, 1, 20000)
 	fa := test.NewTempApp(b)
-	a := New(fa, Config{Connector: &ClientConnector{CacheDir: b.TempDir(), Workstation: "bench"}, Server: env.URL, Demo: true})
+	a := New(fa, Config{Connector: &session.ClientConnector{CacheDir: b.TempDir(), Workstation: "bench"}, Server: env.URL, Demo: true})
 	a.Window().Resize(fyne.NewSize(1366, 740))
 	l := a.Login()
 	l.username.SetText("detective")
@@ -33,7 +34,7 @@ func BenchmarkSearchToTable(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		m.searchID = ""
 		m.Form.onSubmit()
-		waitForB(b, func() bool { return m.cancel == nil && m.searchID != "" })
+		waitForB(b, func() bool { return !m.runs.busy(runSearch) && m.searchID != "" })
 	}
 	b.StopTimer()
 	if len(m.Results.Rows()) == 0 {

@@ -10,6 +10,7 @@ import (
 
 	"alprdesk/client"
 	"alprdesk/store/storetest"
+	"alprdesk/ui/session"
 )
 
 // TestStableNameKeepsOneKeyringEntry: two demo starts on two ports keep
@@ -25,7 +26,7 @@ func TestStableNameKeepsOneKeyringEntry(t *testing.T) {
 		t.Skipf("no Secret Service keyring here (make test starts one): %v", err)
 	}
 	t.Cleanup(func() { stable.Delete("detective"); stable.DeleteCacheKey() })
-	conn := &ClientConnector{CacheDir: t.TempDir(), Workstation: "ui-test", StableName: name}
+	conn := &session.ClientConnector{CacheDir: t.TempDir(), Workstation: "ui-test", StableName: name}
 	for range 2 {
 		env := storetest.Start(t)
 		s, err := conn.Login(context.Background(), env.URL, "detective", storetest.Password)

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"sort"
@@ -14,6 +13,7 @@ import (
 
 	"alprdesk/api"
 	"alprdesk/ui/export"
+	"alprdesk/ui/session"
 )
 
 // EfficacyView is the supervisor's efficacy dashboard: the figures of
@@ -21,7 +21,7 @@ import (
 // report PDF for the annual surveillance report.
 type EfficacyView struct {
 	m       *MainScreen
-	sup     SupervisionSession
+	sup     session.SupervisionSession
 	content fyne.CanvasObject
 
 	From, To  *widget.Entry
@@ -37,7 +37,7 @@ type EfficacyView struct {
 }
 
 func newEfficacyView(m *MainScreen) *EfficacyView {
-	v := &EfficacyView{m: m, sup: m.sess.(SupervisionSession)}
+	v := &EfficacyView{m: m, sup: supOf(m.sess)}
 	now := m.app.cfg.Now().UTC()
 	v.From, v.To = widget.NewEntry(), widget.NewEntry()
 	v.From.SetText(now.AddDate(-1, 0, 1).Format(time.DateOnly))
@@ -93,11 +93,11 @@ func (v *EfficacyView) onLoad() {
 	}
 	v.Load.Disable()
 	setMsg(v.msg, "")
+	job := v.m.runs.start("efficacy_view.onLoad", 60*time.Second)
 	go func() {
-		ctx, cancel := context.WithTimeout(v.m.bg, 60*time.Second)
-		defer cancel()
+		ctx := job.Context()
 		e, err := v.sup.Efficacy(ctx, from, to)
-		uiDo(func() {
+		job.apply(func() {
 			v.Load.Enable()
 			if err != nil {
 				setMsg(v.msg, "The figures could not be read: "+Words(err))
@@ -250,29 +250,26 @@ func (v *EfficacyView) ExportFile(path, reportNumber string, done func(error)) {
 	v.ExportPDF.Disable()
 	meta := export.ReportMeta{PreparedBy: examiner(v.m.sess.User()), Generated: v.m.app.cfg.Now(),
 		Store: v.m.sess.StoreHost(), Demo: v.m.app.cfg.Demo || v.m.app.policy.Demo}
+	job, sess, rn := v.m.runs.startEach("efficacy_view.export", 30*time.Second), v.m.sess, strings.TrimSpace(reportNumber)
 	go func() {
 		err := error(nil)
 		if e == nil {
-			err = fmt.Errorf("no figures are shown yet")
+			err = inputError("No figures are shown yet; load them first.")
 		}
 		if err == nil {
-			ctx, cancel := context.WithTimeout(v.m.bg, 30*time.Second)
 			var r *api.ExportResponse
-			r, err = v.m.sess.Export(ctx, api.ExportRequest{Kind: api.ExportEfficacyPDF, ReportNumber: strings.TrimSpace(reportNumber)})
-			cancel()
+			r, err = sess.Export(job.Context(), api.ExportRequest{Kind: api.ExportEfficacyPDF, ReportNumber: rn})
 			if err == nil {
 				meta.ExportID = r.ExportID
 				err = writeFile(path, func(w io.Writer) error { return export.EfficacyPDF(w, *e, meta) })
 			}
 		}
-		uiDo(func() {
+		job.apply(func() {
 			v.ExportPDF.Enable()
 			if err != nil {
 				setMsg(v.msg, "The report was not exported: "+Words(err))
 			} else {
-				v.msg.Importance = widget.SuccessImportance
-				setMsg(v.msg, "Exported to "+path+"; the export is recorded in the audit trail.")
-				v.msg.Importance = widget.DangerImportance
+				setSuccess(v.msg, "Exported to "+path+"; the export is recorded in the audit trail.")
 			}
 			if done != nil {
 				done(err)

@@ -15,13 +15,14 @@ import (
 	"alprdesk/api"
 	"alprdesk/mapview"
 	"alprdesk/ui/export"
+	"alprdesk/ui/session"
 )
 
 // EvidenceView is the detective's evidence screen for the current search:
 // what the search led to, and the evidence packet (PDF with photos,
 // verification status, case context and timeline map; or CSV) of the
 // selected reads. Every export is recorded through POST /v1/exports
-// before its file is written, which retains the reads (DESIGN.md rule 6).
+// before its file is written, which retains the reads (docs/POLICY.md, rule 6).
 type EvidenceView struct {
 	m       *MainScreen
 	content fyne.CanvasObject
@@ -165,17 +166,17 @@ func (v *EvidenceView) say(msg string, ok bool) {
 
 // MarkOutcome records what the current search led to.
 func (v *EvidenceView) MarkOutcome(outcome, note string, done func(error)) {
-	os, ok := v.m.sess.(OutcomeSession)
+	os, ok := session.Outcomes(v.m.sess)
 	id := v.m.searchID
 	if !ok || id == "" {
 		return
 	}
 	v.Mark.Disable()
+	job := v.m.runs.startEach("evidence_view.MarkOutcome", 30*time.Second)
 	go func() {
-		ctx, cancel := context.WithTimeout(v.m.bg, 30*time.Second)
-		defer cancel()
+		ctx := job.Context()
 		_, err := os.SetSearchOutcome(ctx, id, outcome, note)
-		uiDo(func() {
+		job.apply(func() {
 			v.Mark.Enable()
 			if err != nil {
 				v.say("The outcome was not recorded: "+Words(err), false)
@@ -222,9 +223,10 @@ func (v *EvidenceView) ExportFile(kind, path string, done func(error)) {
 		Demo: m.app.cfg.Demo || m.app.policy.Demo}
 	v.PDF.Disable()
 	v.CSV.Disable()
+	job, sess := m.runs.startEach("evidence_view.export", 3*time.Minute), m.sess
 	go func() {
-		err := v.exportTo(kind, path, &p)
-		uiDo(func() {
+		err := evidenceExport(job.Context(), sess, kind, path, &p)
+		job.apply(func() {
 			v.PDF.Enable()
 			v.CSV.Enable()
 			if err != nil {
@@ -240,17 +242,18 @@ func (v *EvidenceView) ExportFile(kind, path string, done func(error)) {
 	}()
 }
 
-func (v *EvidenceView) exportTo(kind, path string, p *export.Packet) error {
+// evidenceExport records the export (the store retains the reads), fetches
+// the photos and writes the file; it runs off the UI goroutine and reads
+// only the packet built before it started.
+func evidenceExport(ctx context.Context, sess session.Session, kind, path string, p *export.Packet) error {
 	if len(p.Reads) == 0 {
-		return fmt.Errorf("no reads are selected")
+		return inputError("No reads are selected.")
 	}
-	ctx, cancel := context.WithTimeout(v.m.bg, 3*time.Minute)
-	defer cancel()
 	ids := make([]string, len(p.Reads))
 	for i, r := range p.Reads {
 		ids[i] = r.ID
 	}
-	r, err := v.m.sess.Export(ctx, api.ExportRequest{Kind: kind, SearchID: p.SearchID, ReadIDs: ids, ReportNumber: p.Case.ReportNumber})
+	r, err := sess.Export(ctx, api.ExportRequest{Kind: kind, SearchID: p.SearchID, ReadIDs: ids, ReportNumber: p.Case.ReportNumber})
 	if err != nil {
 		return err
 	}
@@ -259,26 +262,26 @@ func (v *EvidenceView) exportTo(kind, path string, p *export.Packet) error {
 		return writeFile(path, func(w io.Writer) error { return export.EvidenceCSV(w, *p) })
 	}
 	for _, rd := range p.Reads {
-		b, err := v.m.sess.Photo(ctx, rd.ID, p.SearchID)
+		b, err := sess.Photo(ctx, rd.ID, p.SearchID)
 		if err != nil {
 			return fmt.Errorf("the photo of %s could not be fetched: %w", rd.Plate, err)
 		}
 		p.Photos[rd.ID] = b
 	}
-	v.timeline(ctx, p)
+	packetTimeline(ctx, sess.TileURL(), p)
 	return writeFile(path, func(w io.Writer) error { return export.EvidencePDF(w, *p) })
 }
 
 // timeline draws the packet's timeline map in capture order (the packet's
 // numbering); without a map the packet still carries everything else.
-func (v *EvidenceView) timeline(ctx context.Context, p *export.Packet) {
+func packetTimeline(ctx context.Context, tileURL string, p *export.Packet) {
 	reads := append([]api.Read(nil), p.Reads...)
 	sort.SliceStable(reads, func(i, j int) bool { return reads[i].CapturedAt.Before(reads[j].CapturedAt) })
 	s := make([]mapview.Sighting, len(reads))
 	for i, r := range reads {
 		s[i] = mapview.Sighting{ReadID: r.ID, Lat: r.Camera.Lat, Lon: r.Camera.Lon, At: r.CapturedAt}
 	}
-	mp, err := mapview.Render(ctx, mapview.Options{Width: 1000, Height: 700, TileURL: v.m.sess.TileURL()}, s)
+	mp, err := mapview.Render(ctx, mapview.Options{Width: 1000, Height: 700, TileURL: tileURL}, s)
 	if err == nil {
 		p.Timeline, p.Attribution = mp.Image, mp.Attribution
 	}

@@ -1,75 +1,68 @@
 package ui
 
 import (
-	"fmt"
-	"strings"
+	"slices"
 
-	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
+
+	"alprdesk/api"
+	"alprdesk/ui/session"
 )
 
-// Nav entries of the hotlist screens.
-const (
-	navAlerts   = "Alerts"
-	navHotlists = "Hotlists"
-)
+// The hotlist screens: live alerts, the approver's queue and the hotlist
+// requests and entries of everyone else.
+func init() {
+	hasHotlists := func(d Deps) bool { _, ok := session.Hotlists(d.Session); return ok }
+	registerScreen(ScreenDef{ID: screenAlerts, Title: "Alerts", Icon: theme.WarningIcon(), Order: 40,
+		Roles: alertRoles, Needs: hasHotlists, Eager: true, // the stream runs, and the badge counts, from sign-in
+		New: func(d Deps) Screen {
+			m := d.main
+			m.Alerts = newAlertsView(m)
+			m.Alerts.OnCount = func(int) { d.Nav.RefreshBadges() }
+			m.Alerts.start()
+			return &viewScreen{content: m.Alerts.content, badge: m.Alerts.Unacknowledged,
+				focus: m.Alerts.focusTarget}
+		}})
+	registerScreen(ScreenDef{ID: screenApproval, Title: "Approvals", Icon: theme.ConfirmIcon(), Order: 50,
+		Roles: []string{api.RoleApprover}, Landing: []string{api.RoleApprover}, Needs: hasHotlists, Eager: true,
+		New: func(d Deps) Screen { return hotlistScreen(d, 1) }})
+	registerScreen(ScreenDef{ID: screenHotlists, Title: "Hotlists", Icon: theme.ListIcon(), Order: 50,
+		Roles:   []string{api.RoleDetective, api.RoleWatchCommander, api.RoleSupervisor, api.RoleAdmin},
+		Landing: []string{api.RoleAdmin}, Needs: hasHotlists,
+		New: func(d Deps) Screen {
+			tab := 0
+			if d.Session.User().Role == api.RoleAdmin {
+				tab = 2 // the entries an administrator may remove
+			}
+			return hotlistScreen(d, tab)
+		}})
+}
 
-// initHotlists adds the Alerts and Hotlists screens (when the session has
-// a hotlist side) and starts following the alert stream.
-func (m *MainScreen) initHotlists() {
-	if HotlistsOf(m.sess) == nil {
-		return
-	}
-	m.Alerts = newAlertsView(m)
+// hotlistScreen builds the hotlist view opened on tab (0 request, 1
+// requests or queue, 2 active entries); its badge counts the requests
+// waiting for a decision.
+func hotlistScreen(d Deps, tab int) Screen {
+	m := d.main
 	m.Hotlists = newHotlistsView(m)
-	m.navItems = append(m.navItems, navAlerts, navHotlists)
-	m.Alerts.OnCount = m.setAlertCount
-	m.Alerts.start()
-}
-
-// onHotNav opens a hotlist screen from the nav list; it reports whether
-// item was one.
-func (m *MainScreen) onHotNav(item string) bool {
-	switch {
-	case m.Alerts != nil && strings.HasPrefix(item, navAlerts):
-		m.showPane(m.Alerts.content)
-	case m.Hotlists != nil && item == navHotlists:
-		m.Hotlists.load()
-		m.showPane(m.Hotlists.content)
-	default:
-		return false
-	}
-	return true
-}
-
-func (m *MainScreen) showPane(o fyne.CanvasObject) {
-	m.center.Objects = []fyne.CanvasObject{o}
-	m.center.Refresh()
+	m.Hotlists.OnLoaded = d.Nav.RefreshBadges
+	m.Hotlists.tabs.SelectIndex(tab)
+	m.Hotlists.load()
+	return &viewScreen{content: m.Hotlists.content, shown: m.Hotlists.load, badge: m.Hotlists.Waiting}
 }
 
 // ShowAlerts opens the alerts panel.
-func (m *MainScreen) ShowAlerts() { m.selectNav(navAlerts) }
+func (m *MainScreen) ShowAlerts() { m.reg.Show(screenAlerts) }
 
-// ShowHotlists opens the hotlist screen.
-func (m *MainScreen) ShowHotlists() { m.selectNav(navHotlists) }
-
-func (m *MainScreen) selectNav(prefix string) {
-	for i, it := range m.navItems {
-		if strings.HasPrefix(it, prefix) {
-			m.nav.Select(i)
-			return
-		}
+// ShowHotlists opens the hotlist screen (the approval queue for approvers).
+func (m *MainScreen) ShowHotlists() {
+	if !m.reg.Show(screenHotlists) {
+		m.reg.Show(screenApproval)
 	}
 }
 
-// setAlertCount shows the hits not yet acknowledged beside "Alerts".
-func (m *MainScreen) setAlertCount(n int) {
-	for i, it := range m.navItems {
-		if strings.HasPrefix(it, navAlerts) {
-			m.navItems[i] = navAlerts
-			if n > 0 {
-				m.navItems[i] = fmt.Sprintf("%s (%d)", navAlerts, n)
-			}
-		}
-	}
-	m.nav.Refresh()
+// waiting counts the pending requests the user may decide.
+func waiting(reqs []api.HotlistRequest, me string) int {
+	return len(slices.DeleteFunc(slices.Clone(reqs), func(r api.HotlistRequest) bool {
+		return r.Status != api.RequestPending || r.RequestedBy == me
+	}))
 }

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"fmt"
 	"regexp"
 	"slices"
@@ -16,6 +15,7 @@ import (
 
 	"alprdesk/api"
 	"alprdesk/api/plate"
+	"alprdesk/ui/session"
 )
 
 // maxHotlistDays is the longest a hotlist entry runs (the store clamps too).
@@ -26,7 +26,7 @@ const maxHotlistDays = 30
 // active entries with their time left.
 type HotlistsView struct {
 	m       *MainScreen
-	hs      HotlistSession
+	hs      session.HotlistSession
 	content fyne.CanvasObject
 	tabs    *container.AppTabs
 
@@ -56,10 +56,22 @@ type HotlistsView struct {
 	remove    *widget.Button
 	entMsg    *widget.Label
 	entSel    int
+
+	// OnLoaded is called after each load (the nav badge follows).
+	OnLoaded func()
+}
+
+// Waiting counts the requests waiting for this approver's decision (0 for
+// other roles).
+func (v *HotlistsView) Waiting() int {
+	if !v.approver() {
+		return 0
+	}
+	return waiting(v.reqs, v.me().Username)
 }
 
 func newHotlistsView(m *MainScreen) *HotlistsView {
-	v := &HotlistsView{m: m, hs: HotlistsOf(m.sess), reqSel: -1, entSel: -1,
+	v := &HotlistsView{m: m, hs: hotlistsOf(m.sess), reqSel: -1, entSel: -1,
 		formMsg: errorText(), reqMsg: errorText(), entMsg: errorText()}
 	form := v.buildForm()
 	v.tabs = container.NewAppTabs(
@@ -89,6 +101,9 @@ func (v *HotlistsView) canRequest() bool {
 
 func (v *HotlistsView) requestsTitle() string {
 	if v.approver() {
+		if n := v.Waiting(); n > 0 {
+			return fmt.Sprintf("Approval queue (%d waiting)", n)
+		}
 		return "Approval queue"
 	}
 	return "My requests"
@@ -195,11 +210,11 @@ func (v *HotlistsView) onSubmit() {
 	}
 	v.submit.Disable()
 	setMsg(v.formMsg, "")
+	job := v.m.runs.startEach("hotlists.onSubmit", 30*time.Second)
 	go func() {
-		ctx, cancel := context.WithTimeout(v.m.bg, 30*time.Second)
-		defer cancel()
+		ctx := job.Context()
 		req, queued, err := v.hs.RequestHotlist(ctx, b)
-		uiDo(func() {
+		job.apply(func() {
 			v.submit.Enable()
 			v.m.Status.Refresh()
 			switch {

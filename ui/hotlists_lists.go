@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -112,11 +111,11 @@ func (v *HotlistsView) decide(approve bool) {
 	id := v.reqs[v.reqSel].ID
 	v.approve.Disable()
 	v.deny.Disable()
+	job := v.m.runs.startEach("hotlists_lists.decide", 30*time.Second)
 	go func() {
-		ctx, cancel := context.WithTimeout(v.m.bg, 30*time.Second)
-		defer cancel()
+		ctx := job.Context()
 		r, err := v.hs.DecideHotlistRequest(ctx, id, approve, reason)
-		uiDo(func() {
+		job.apply(func() {
 			if err != nil {
 				setMsg(v.reqMsg, "The decision was not recorded: "+Words(err))
 				return
@@ -187,11 +186,11 @@ func (v *HotlistsView) onRemove() {
 	}
 	id := v.entries[v.entSel].ID
 	v.remove.Disable()
+	job := v.m.runs.startEach("hotlists_lists.onRemove", 30*time.Second)
 	go func() {
-		ctx, cancel := context.WithTimeout(v.m.bg, 30*time.Second)
-		defer cancel()
+		ctx := job.Context()
 		err := v.hs.RemoveHotlistEntry(ctx, id, reason)
-		uiDo(func() {
+		job.apply(func() {
 			if err != nil {
 				setMsg(v.entMsg, "The entry was not removed: "+Words(err))
 				return
@@ -205,12 +204,12 @@ func (v *HotlistsView) onRemove() {
 
 // load refreshes the requests and the entries from the store.
 func (v *HotlistsView) load() {
+	job := v.m.runs.start("hotlists_lists.load", 30*time.Second)
 	go func() {
-		ctx, cancel := context.WithTimeout(v.m.bg, 30*time.Second)
-		defer cancel()
+		ctx := job.Context()
 		reqs, rerr := v.hs.HotlistRequests(ctx)
 		entries, eerr := v.hs.HotlistEntries(ctx)
-		uiDo(func() {
+		job.apply(func() {
 			if rerr != nil {
 				setMsg(v.reqMsg, "The requests could not be loaded: "+Words(rerr))
 			} else {
@@ -222,6 +221,8 @@ func (v *HotlistsView) load() {
 				v.reqList.UnselectAll()
 				v.extend.Disable()
 				v.reqList.Refresh()
+				v.tabs.Items[1].Text = v.requestsTitle()
+				v.tabs.Refresh()
 			}
 			if eerr != nil {
 				setMsg(v.entMsg, "The entries could not be loaded: "+Words(eerr))
@@ -231,6 +232,9 @@ func (v *HotlistsView) load() {
 				v.entList.UnselectAll()
 				v.remove.Disable()
 				v.entList.Refresh()
+			}
+			if v.OnLoaded != nil {
+				v.OnLoaded()
 			}
 		})
 	}()

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -107,10 +108,16 @@ func TestApproverQueue(t *testing.T) {
 	a := newApp(t, env.URL, Config{})
 	signIn(t, a, "approver", storetest.Password)
 	m := a.Main()
+	if m.Screens().Current() != screenApproval || m.Screens().Has(screenSearch) {
+		t.Fatalf("an approver lands on %s with screens %v", m.Screens().Current(), m.Screens().IDs())
+	}
 	m.ShowHotlists()
 	hv := m.Hotlists
-	if hv.tabs.Items[1].Text != "Approval queue" {
-		t.Fatalf("tab %q", hv.tabs.Items[1].Text)
+	waitFor(t, "the count of what waits", func() bool {
+		return hv.tabs.Items[1].Text == "Approval queue (1 waiting)" && slices.Contains(m.Screens().Labels(), "Approvals (1)")
+	})
+	if hv.tabs.SelectedIndex() != 1 {
+		t.Fatalf("the approver's screen opens on tab %d", hv.tabs.SelectedIndex())
 	}
 	// The approver files one of their own: it is never theirs to decide.
 	hv.tabs.SelectIndex(0)
@@ -154,7 +161,11 @@ func TestApproverQueue(t *testing.T) {
 	waitFor(t, "the removal", func() bool { return len(hv.Entries()) == 0 })
 }
 
-func TestAlertsPanelVerifyThenAcknowledge(t *testing.T) {
+// alertsOn starts a hotlist store with an approved alert-list entry for
+// 7ABC123 (silver Toyota Camry, "Do not stop") and signs the watch
+// commander in with the alerts panel open and live.
+func alertsOn(t *testing.T) (*storetest.Env, *App, *MainScreen, *AlertsView) {
+	t.Helper()
 	env := hotStore(t)
 	ctx := context.Background()
 	req, err := storeClient(t, env, "detective").RequestHotlist(ctx, api.HotlistRequestBody{Plate: "7ABC123", State: "CA",
@@ -172,13 +183,18 @@ func TestAlertsPanelVerifyThenAcknowledge(t *testing.T) {
 	m.ShowAlerts()
 	av := m.Alerts
 	waitFor(t, "the live stream", func() bool { return av.state.Text == "Live: connected" })
+	return env, a, m, av
+}
+
+func TestAlertsPanelVerifyThenAcknowledge(t *testing.T) {
+	env, a, m, av := alertsOn(t)
 	test.AssertNotificationSent(t, &fyne.Notification{Title: "Hotlist hit: 7ABC123 (CA)",
 		Content: "alert list · International Blvd & 73rd Ave · Do not stop"}, func() {
 		ingest(t, env, "7ABC123", [][3]string{{"silver", "Toyota", "sedan"}}, time.Minute)
 		waitFor(t, "the hit", func() bool { return len(av.Rows()) == 1 })
 	})
-	if !strings.Contains(m.navItems[len(m.navItems)-2], "Alerts (1)") {
-		t.Fatalf("nav %v", m.navItems)
+	if !slices.Contains(m.Screens().Labels(), "Alerts (1)") {
+		t.Fatalf("nav %v", m.Screens().Labels())
 	}
 	waitFor(t, "the photo", func() bool { return av.Photo() != nil })
 	if !strings.Contains(av.detail.Text, "Instructions: Do not stop") || !strings.Contains(av.detail.Text, "Report number: 26-012345") {
@@ -192,8 +208,8 @@ func TestAlertsPanelVerifyThenAcknowledge(t *testing.T) {
 	av.note.SetText("Unit 12 notified")
 	test.Tap(av.ack)
 	waitFor(t, "the acknowledgement", func() bool { return av.Rows()[0].Acked })
-	if m.navItems[len(m.navItems)-2] != "Alerts" {
-		t.Fatalf("nav %v", m.navItems)
+	if !slices.Contains(m.Screens().Labels(), "Alerts") {
+		t.Fatalf("nav %v", m.Screens().Labels())
 	}
 	var page api.AuditPage
 	env.Do(t, "GET", "/v1/audit?action=alert_ack&user=watch_commander", env.Login(t, "supervisor"), nil, http.StatusOK, &page)

@@ -1,10 +1,11 @@
 package ui
 
 import (
-	"context"
 	"image/color"
 	"sync"
 	"time"
+
+	"alprdesk/ui/session"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -117,6 +118,7 @@ func (c *activityCatcher) Tapped(*fyne.PointEvent) { c.touch() }
 // (or when a locked session is reopened).
 type LockScreen struct {
 	app      *App
+	runs     *runs // every goroutine's way back (run.go)
 	content  fyne.CanvasObject
 	password *widget.Entry
 	unlock   *widget.Button
@@ -126,7 +128,7 @@ type LockScreen struct {
 }
 
 func newLockScreen(a *App) *LockScreen {
-	l := &LockScreen{app: a, msg: errorText()}
+	l := &LockScreen{app: a, msg: errorText(), runs: newRuns()}
 	u := a.sess.User()
 	l.password = widget.NewPasswordEntry()
 	l.password.SetPlaceHolder("Password")
@@ -159,11 +161,11 @@ func (l *LockScreen) onUnlock() {
 	l.busy.Show()
 	l.busy.Start()
 	s := l.app.sess
+	job := l.runs.start("lock.unlock", 20*time.Second)
 	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		defer cancel()
+		ctx := job.Context()
 		err := s.Unlock(ctx, pw)
-		uiDo(func() {
+		job.apply(func() {
 			l.busy.Stop()
 			l.busy.Hide()
 			l.unlock.Enable()
@@ -182,9 +184,9 @@ func (l *LockScreen) onUnlock() {
 }
 
 // askCode asks for the second factor's code before unlocking.
-func (l *LockScreen) askCode(need *SecondFactorNeeded) {
+func (l *LockScreen) askCode(need *session.SecondFactorNeeded) {
 	l.password.SetText("")
-	l.code = newCodeStep(need, func(Session) { l.code = nil; l.unlocked() }, func() {
+	l.code = newCodeStep(need, func(session.Session) { l.code = nil; l.unlocked() }, func() {
 		l.code = nil
 		l.app.setContent(l.content)
 	})
@@ -203,11 +205,10 @@ func (l *LockScreen) unlocked() {
 		return
 	}
 	s := l.app.sess
+	job := l.runs.start("lock.policy", 20*time.Second)
 	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		defer cancel()
-		p, err := s.Policy(ctx)
-		uiDo(func() {
+		p, err := s.Policy(job.Context())
+		job.apply(func() {
 			if err != nil {
 				l.app.setContent(l.content)
 				l.setMessage(Words(err))

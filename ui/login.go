@@ -12,12 +12,14 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"alprdesk/api"
+	"alprdesk/ui/session"
 )
 
 // LoginScreen asks for the store address, the username and the password.
 // It remembers the server and username (never the password) and, when the
 // keyring holds a live session for them, signs in without asking.
 type LoginScreen struct {
+	runs     *runs // every goroutine's way back (run.go)
 	app      *App
 	content  fyne.CanvasObject
 	server   *widget.Entry
@@ -31,7 +33,7 @@ type LoginScreen struct {
 }
 
 func newLoginScreen(a *App) *LoginScreen {
-	l := &LoginScreen{app: a, msg: errorText()}
+	l := &LoginScreen{app: a, msg: errorText(), runs: newRuns()}
 	l.server = widget.NewEntry()
 	l.server.SetPlaceHolder("https://alpr.example.gov")
 	l.server.SetText(a.cfg.Server)
@@ -81,7 +83,7 @@ func (l *LoginScreen) waitDemo(ready <-chan struct{}) {
 	l.setBusy(true, preparing)
 	go func() {
 		<-ready
-		uiDo(func() {
+		l.runs.onScreen(func() {
 			if l.busy.Visible() && !l.signIn.Disabled() || l.note.Text == preparing {
 				l.setBusy(false, "")
 			}
@@ -159,15 +161,15 @@ func (l *LoginScreen) onSignIn() {
 	l.SetMessage("")
 	l.setBusy(true, "Signing in…")
 	conn := l.app.cfg.Connector
+	job := l.runs.start("login.login", 30*time.Second)
 	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
+		ctx := job.Context()
 		s, err := conn.Login(ctx, server, user, pw)
 		var p api.Policy
 		if err == nil {
 			p, err = sessionPolicy(ctx, s)
 		}
-		uiDo(func() {
+		job.apply(func() {
 			l.setBusy(false, "")
 			if need, ok := asSecondFactor(err); ok {
 				l.askCode(need, server, user)
@@ -184,7 +186,7 @@ func (l *LoginScreen) onSignIn() {
 }
 
 // finish remembers the server and username and enters the session.
-func (l *LoginScreen) finish(s Session, p api.Policy, server, user string) {
+func (l *LoginScreen) finish(s session.Session, p api.Policy, server, user string) {
 	if err := l.app.cfg.Connector.Remember(server, user); err != nil {
 		log.Printf("alprdesk: the server and username could not be remembered: %v", err)
 	}
@@ -192,9 +194,9 @@ func (l *LoginScreen) finish(s Session, p api.Policy, server, user string) {
 }
 
 // askCode replaces the form with the second factor's code step.
-func (l *LoginScreen) askCode(need *SecondFactorNeeded, server, user string) {
+func (l *LoginScreen) askCode(need *session.SecondFactorNeeded, server, user string) {
 	l.password.SetText("")
-	l.code = newCodeStep(need, func(s Session) {
+	l.code = newCodeStep(need, func(s session.Session) {
 		l.code = nil
 		go func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
@@ -226,8 +228,8 @@ func (l *LoginScreen) CodeStep() *CodeStep { return l.code }
 
 // sessionPolicy reads the store's policy, which a session restricted to
 // enrolling a second factor cannot (and does not need to) read.
-func sessionPolicy(ctx context.Context, s Session) (api.Policy, error) {
-	if acct, ok := s.(AccountSession); ok && acct.EnrollmentRequired() {
+func sessionPolicy(ctx context.Context, s session.Session) (api.Policy, error) {
+	if acct, ok := s.(session.AccountSession); ok && acct.EnrollmentRequired() {
 		return api.Policy{}, nil
 	}
 	return s.Policy(ctx)
@@ -239,45 +241,41 @@ func sessionPolicy(ctx context.Context, s Session) (api.Policy, error) {
 func (l *LoginScreen) tryResume() {
 	conn := l.app.cfg.Connector
 	preset := strings.TrimSpace(l.server.Text)
+	job := l.runs.start("login.resume", 15*time.Second)
 	go func() {
 		remServer, remUser := conn.Remembered()
-		server := preset
-		if server == "" {
-			server = remServer
-		}
-		ready := make(chan bool, 1)
-		uiDo(func() {
-			if l.app.login != l {
-				ready <- false
-				return
-			}
-			if strings.TrimSpace(l.server.Text) == "" {
-				l.server.SetText(server)
-			}
-			if l.username.Text == "" && remUser != "" {
-				l.username.SetText(remUser)
-				l.app.win.Canvas().Focus(l.password)
-			}
-			ok := server != "" && remUser != "" && l.username.Text == remUser
-			if ok {
-				l.setBusy(true, "Signing in with the saved session…")
-			}
-			ready <- ok
-		})
-		if !<-ready {
-			return
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-		defer cancel()
+		job.apply(func() { l.remembered(preset, remServer, remUser) })
+	}()
+}
+
+// remembered fills in the remembered server and username and, when the
+// keyring may hold a session for them, resumes it off the UI goroutine.
+func (l *LoginScreen) remembered(preset, remServer, remUser string) {
+	server := preset
+	if server == "" {
+		server = remServer
+	}
+	if strings.TrimSpace(l.server.Text) == "" {
+		l.server.SetText(server)
+	}
+	if l.username.Text == "" && remUser != "" {
+		l.username.SetText(remUser)
+		l.app.win.Canvas().Focus(l.password)
+	}
+	if server == "" || remUser == "" || l.username.Text != remUser {
+		return
+	}
+	l.setBusy(true, "Signing in with the saved session…")
+	conn := l.app.cfg.Connector
+	job := l.runs.start("login.resume", 15*time.Second)
+	go func() {
+		ctx := job.Context()
 		s, locked, err := conn.Resume(ctx, server, remUser)
 		var p api.Policy
 		if err == nil && s != nil && !locked {
 			p, err = s.Policy(ctx) // a locked session reads it after the unlock
 		}
-		uiDo(func() {
-			if l.app.login != l {
-				return // the user moved on
-			}
+		job.apply(func() {
 			l.setBusy(false, "")
 			if err != nil || s == nil {
 				return // nothing to resume: the password is asked as usual

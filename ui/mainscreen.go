@@ -12,16 +12,20 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"alprdesk/api"
+	"alprdesk/ui/session"
 )
 
 // pageSize is the number of results fetched per page.
 const pageSize = 200
 
-// MainScreen is the investigator's window: case bar, search form, results,
-// photo panel, timeline and status line.
+// MainScreen is the signed-in window: the navigation of the role's
+// screens (registry.go), the screen on show with the case bar above it
+// when it searches and the photo panel beside it when it shows reads, and
+// the status line. It owns what screens share: the case bar, the search
+// form and results, the photo panel and the timeline.
 type MainScreen struct {
 	app     *App
-	sess    Session
+	sess    session.Session
 	content fyne.CanvasObject
 
 	Case     *CaseBar
@@ -31,43 +35,38 @@ type MainScreen struct {
 	Timeline *TimelineView
 	Training *TrainingView
 	Status   *StatusLine
-	Alerts   *AlertsView   // live hotlist hits (alerts.go)
-	Hotlists *HotlistsView // hotlist requests and entries (hotlists.go)
+	Alerts   *AlertsView   // live hotlist hits (alerts.go), nil without them
+	Hotlists *HotlistsView // hotlist requests and entries (hotlists.go), nil without them
 
-	center  *fyne.Container
-	nav     *widget.List
-	resMsg  *widget.Label
-	results fyne.CanvasObject
+	reg      *Registry        // the role's screens
+	frame    *fyne.Container  // holds the arrangement of the screen on show
+	split    *container.Split // a screen and the photo panel
+	caseTop  fyne.CanvasObject
+	caseSlot *fyne.Container // holds caseTop above the navigation and screen, when the screen searches
+	resMsg   *widget.Label
+	results  fyne.CanvasObject
 
-	navItems   []string
 	sup        supervision // the supervision screens (supervision.go)
 	training   *trainingUI // training mode of a demo session (training_mode.go), else nil
 	searchID   string
 	lastReq    api.SearchRequest
 	nextCursor string
-	cancel     context.CancelFunc
-	runs       int
-	photoFor   string
+	runs       *runs // every goroutine's way back (run.go)
 	// analyses is the Analyses screen (analyses.go), built on first use;
 	// timelineNext opens the timeline when the next search answers.
 	analyses     *AnalysesView
 	timelineNext bool
-	bg           context.Context
-	stopBg       context.CancelFunc
 }
 
-// Nav entries.
+// Run keys of the main screen.
 const (
-	navSearch   = "Search"
-	navTimeline = "Timeline"
+	runSearch  = "search"
+	runPhoto   = "photo"
+	runVerdict = "verdict"
 )
 
-// navTraining lists the demo world's exercises (demo sessions only).
-const navTraining = "Training"
-
 func newMainScreen(a *App) *MainScreen {
-	m := &MainScreen{app: a, sess: a.sess, resMsg: errorText()}
-	m.bg, m.stopBg = context.WithCancel(context.Background())
+	m := &MainScreen{app: a, sess: a.sess, resMsg: errorText(), runs: newRuns()}
 	p := a.policy
 	m.Case = newCaseBar(p)
 	m.Case.OnChange = m.onCaseChange
@@ -86,45 +85,71 @@ func newMainScreen(a *App) *MainScreen {
 	m.Photo.OnVerdict = m.onVerdict
 	m.Timeline = newTimelineView(m)
 	m.Training = newTrainingView(m)
-	m.navItems = []string{navSearch, navTimeline}
-	if a.cfg.Demo || p.Demo {
-		m.navItems = append(m.navItems, navTraining)
-	}
-	m.navItems = append(m.navItems, m.analysisNav()...) // analyses_nav.go
-	m.navItems = append(m.navItems, m.extraNav()...)
-	m.initHotlists() // hotlist_nav.go
-	m.Status = newStatusLine(a)
-
-	m.nav = widget.NewList(func() int { return len(m.navItems) },
-		func() fyne.CanvasObject { return widget.NewLabel("Timeline map") },
-		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(m.navItems[i]) })
-
+	m.Status = newStatusLine(a, m.runs)
 	m.results = container.NewBorder(container.NewVBox(m.Form.content, widget.NewSeparator(), m.resMsg), nil, nil, nil, m.Results.content)
-	m.center = container.NewStack(m.results)
-	m.nav.Select(0)
-	m.nav.OnSelected = m.onNav
-	split := container.NewHSplit(m.center, container.NewPadded(m.Photo.content))
-	split.Offset = 0.66
-	body := container.NewBorder(nil, nil, container.NewHBox(fixedWidth(m.nav, 96), widget.NewSeparator()), nil, split)
-	top := container.NewVBox(container.NewPadded(m.Case.content), widget.NewSeparator())
-	m.content = withTraining(m, container.NewBorder(top, m.Status.content, nil, nil, body)) // training_mode.go
+	m.caseTop = container.NewVBox(container.NewPadded(m.Case.content), widget.NewSeparator())
+	m.split = container.NewHSplit(widget.NewLabel(""), container.NewPadded(m.Photo.content))
+	m.split.Offset = 0.66
+	m.frame = container.NewStack()
+	m.reg = newRegistry(Deps{Session: m.sess, Policy: p, Demo: a.cfg.Demo || p.Demo, Case: m.Case, Photo: m.Photo,
+		Runs: m.runs, Window: a.win, main: m})
+	m.reg.OnShow = m.arrange
+	m.caseSlot = container.NewStack()
+	nav := container.NewHBox(fixedWidth(m.reg.list, 120), widget.NewSeparator())
+	body := container.NewBorder(m.caseSlot, nil, nav, nil, m.frame)
+	m.content = withTraining(m, container.NewBorder(nil, m.Status.content, nil, nil, body)) // training_mode.go
 	m.onCaseChange(nil)
-	go m.loadCameras()
+	if m.canSearch() {
+		m.loadCameras()
+	}
+	m.reg.Show(m.reg.Landing())
 	return m
 }
 
+// arrange puts a screen in the window: the case bar above it (and the
+// navigation) when it
+// searches, the photo panel beside it when it shows reads, else the full
+// width.
+func (m *MainScreen) arrange(def ScreenDef, content fyne.CanvasObject) {
+	main := content
+	if def.Place.Photo {
+		m.split.Leading = content
+		m.split.Refresh()
+		main = m.split
+	}
+	m.caseSlot.Objects = nil
+	if def.Place.CaseBar { // full width, as the case bar is wide
+		m.caseSlot.Objects = []fyne.CanvasObject{m.caseTop}
+	}
+	m.caseSlot.Refresh()
+	m.frame.Objects = []fyne.CanvasObject{main}
+	m.frame.Refresh()
+}
+
+// canSearch reports whether the role has the search screen.
+func (m *MainScreen) canSearch() bool { return m.reg == nil || m.reg.Has(screenSearch) }
+
+// Screens is the role's registry of screens.
+func (m *MainScreen) Screens() *Registry { return m.reg }
+
 // loadCameras fills the camera picker (off the UI goroutine).
 func (m *MainScreen) loadCameras() {
-	ctx, cancel := context.WithTimeout(m.bg, 20*time.Second)
-	defer cancel()
-	cams, err := m.sess.Cameras(ctx)
-	uiDo(func() {
+	r, sess := m.runs.start("mainscreen.cameras", 20*time.Second), m.sess
+	go func() {
+		cams, err := sess.Cameras(r.Context())
+		r.apply(func() { m.camerasLoaded(cams, err) })
+	}()
+}
+
+// camerasLoaded shows the camera list in the search form.
+func (m *MainScreen) camerasLoaded(cams []api.Camera, err error) {
+	func() {
 		if err != nil {
 			setMsg(m.resMsg, "The camera list could not be loaded: "+Words(err))
 			return
 		}
 		m.Form.SetCameras(cams)
-	})
+	}()
 }
 
 // installKeys sets the main menu (whose shortcuts work from any field) and
@@ -138,19 +163,26 @@ func (m *MainScreen) installKeys() {
 	timeline.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyT, Modifier: fyne.KeyModifierShortcutDefault}
 	change := fyne.NewMenuItem("Change case", m.Case.onChangeCase)
 	lock := fyne.NewMenuItem("Lock now", m.app.LockNow)
+	lock.Shortcut = lockKey
 	out := fyne.NewMenuItem("Sign out", m.app.logout)
+	out.Shortcut = signOutKey
+	c.AddShortcut(lockKey, func(fyne.Shortcut) { m.app.LockNow() })
+	c.AddShortcut(signOutKey, func(fyne.Shortcut) { m.app.logout() })
 	password := fyne.NewMenuItem("Change password…", m.app.showPasswordDialog)
 	factor := fyne.NewMenuItem("Set up a second factor…", m.app.showEnrolDialog)
 	factor.Disabled = m.app.sess.User().MFAEnabled
-	m.app.win.SetMainMenu(fyne.NewMainMenu(
-		fyne.NewMenu("Session", lock, password, factor, out),
-		fyne.NewMenu("Search", quick, timeline, fyne.NewMenuItem("Timeline of all shown results", m.showTimelineAll), change),
-		m.helpMenu(),
-	))
-	c.AddShortcut(lookup, func(fyne.Shortcut) { m.focusPlate() })
+	menus := []*fyne.Menu{fyne.NewMenu("Session", lock, password, factor, m.themeItem(), out), fyne.NewMenu("Go", m.reg.MenuItems()...)}
+	if m.canSearch() {
+		menus = append(menus, fyne.NewMenu("Search", quick, timeline, fyne.NewMenuItem("Timeline of all shown results", m.showTimelineAll), change))
+		c.AddShortcut(lookup, func(fyne.Shortcut) { m.focusPlate() })
+	}
+	m.app.win.SetMainMenu(fyne.NewMainMenu(append(menus, m.helpMenu())...))
+	for i, sc := range m.reg.Shortcuts() {
+		c.AddShortcut(sc, func(fyne.Shortcut) { m.app.idle.touch(); m.reg.showIndex(i) })
+	}
 	c.SetOnTypedRune(func(r rune) {
 		m.app.idle.touch()
-		if m.Alerts != nil && len(m.center.Objects) == 1 && m.center.Objects[0] == m.Alerts.content {
+		if m.Alerts != nil && m.reg.Current() == screenAlerts {
 			m.Alerts.KeyVerdict(r) // the verdict keys act on the hit on show
 			return
 		}
@@ -159,6 +191,12 @@ func (m *MainScreen) installKeys() {
 	c.SetOnTypedKey(func(e *fyne.KeyEvent) {
 		m.app.idle.touch()
 		switch e.Name {
+		case fyne.KeyEscape:
+			if t := trainingOf(m); t != nil {
+				if step, _ := t.tour.Step(); step >= 0 {
+					t.tour.Close()
+				}
+			}
 		case fyne.KeyUp, fyne.KeyLeft:
 			m.Results.Move(-1)
 		case fyne.KeyDown, fyne.KeyRight:
@@ -183,14 +221,23 @@ func (m *MainScreen) removeKeys() {
 	c.SetOnTypedRune(nil)
 	c.SetOnTypedKey(nil)
 	c.RemoveShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault})
+	for _, sc := range append(m.reg.Shortcuts(), lockKey, signOutKey) {
+		c.RemoveShortcut(sc)
+	}
 }
+
+// Session keys: Ctrl+Shift+L locks, Ctrl+Shift+Q signs out.
+var (
+	lockKey    = &desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
+	signOutKey = &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
+)
 
 func (m *MainScreen) showHelp() {
 	t := "Plate patterns: * stands for any run of characters (also none), ? for exactly one.\n" +
 		"Give at least 3 known characters, e.g. 7AB*, *C12?, 7?BC123.\n" +
 		"Look-alikes also matches characters OCR confuses: 0 O D Q · 8 B · 1 I L · 5 S · 2 Z · 6 G.\n\n" +
-		"Keys: Ctrl+L plate field · Enter search · Up/Down move through results · 1 Confirm · 2 Misread · " +
-		"3 Wrong state · 4 Unreadable · Ctrl+T timeline."
+		"Keys: Ctrl+1…Ctrl+9 screens · Ctrl+L plate field · Enter search · Up/Down move through results · 1 Confirm · 2 Misread · " +
+		"3 Wrong state · 4 Unreadable · Ctrl+T timeline · Tab next field · Ctrl+Shift+L lock · Ctrl+Shift+Q sign out."
 	l := widget.NewLabel(t)
 	l.Wrapping = fyne.TextWrapWord
 	d := newInfoDialog("Wildcards and keys", l, m.app.win)
@@ -198,18 +245,19 @@ func (m *MainScreen) showHelp() {
 	d.Show()
 }
 
-// focusStart puts the cursor where work starts.
+// focusStart puts the cursor where work starts: the landing screen's own
+// focus, or the case bar of a screen that searches.
 func (m *MainScreen) focusStart() {
-	if m.Case.Active() == nil {
-		m.app.win.Canvas().Focus(m.Case.report)
-	} else {
-		m.focusPlate()
-	}
+	m.reg.Show(m.reg.Current())
 }
 
 // focusPlate is the quick lookup: the plate field, from anywhere.
 func (m *MainScreen) focusPlate() {
 	m.app.idle.touch()
+	if m.reg.Current() == screenLookup {
+		m.reg.Show(screenLookup)
+		return
+	}
 	m.showSearch()
 	if m.Case.Active() == nil {
 		m.app.win.Canvas().Focus(m.Case.report)
@@ -231,53 +279,31 @@ func (m *MainScreen) onCaseChange(c *api.CaseContext) {
 	m.Form.FocusPlate()
 }
 
-// close ends the screen's background work (sign-out).
+// close ends the screen's background work (sign-out): no result of it is
+// applied any more.
 func (m *MainScreen) close() {
-	m.onCancel()
-	m.stopBg()
+	m.runs.stop()
 	m.Status.close()
 	m.removeKeys()
 }
 
-// forgetCase clears the case context (lock, logout) and the keys.
+// forgetCase clears the case context (lock) and the keys; the search and
+// photo under way are dropped, and the photo panel forgets its read.
 func (m *MainScreen) forgetCase() {
-	m.onCancel()
+	m.runs.drop(runSearch)
+	m.runs.drop(runPhoto)
+	m.Results.SetBusy(false)
+	m.Form.SetBusy(false)
+	m.Photo.Clear()
 	m.removeKeys()
 	m.Case.Clear()
 }
 
-func (m *MainScreen) onNav(i widget.ListItemID) {
-	if m.onHotNav(m.navItems[i]) { // hotlist_nav.go
-		return
-	}
-	switch m.navItems[i] {
-	case navSearch:
-		m.showSearch()
-	case navTimeline:
-		m.showTimeline()
-	case navTraining:
-		m.showTraining()
-	case navAnalyses:
-		m.showAnalyses()
-	default:
-		m.showExtra(m.navItems[i])
-	}
-}
-
-func (m *MainScreen) showSearch() {
-	m.center.Objects = []fyne.CanvasObject{m.results}
-	m.center.Refresh()
-	m.nav.OnSelected = nil
-	m.nav.Select(0)
-	m.nav.OnSelected = m.onNav
-}
+// showSearch shows the search screen (results and form).
+func (m *MainScreen) showSearch() { m.reg.Show(screenSearch) }
 
 // showTraining opens the exercises.
-func (m *MainScreen) showTraining() {
-	m.Training.load()
-	m.center.Objects = []fyne.CanvasObject{m.Training.content}
-	m.center.Refresh()
-}
+func (m *MainScreen) showTraining() { m.reg.Show(screenTraining) }
 
 // onSearch runs a new search under the active case.
 func (m *MainScreen) onSearch(req api.SearchRequest) {
@@ -303,48 +329,44 @@ func (m *MainScreen) onMore() {
 	m.run(req, false)
 }
 
-// run sends a search (or a page fetch) off the UI goroutine.
+// run sends a search (or a page fetch) off the UI goroutine. A newer run
+// supersedes it: its answer is then dropped, never merged.
 func (m *MainScreen) run(req api.SearchRequest, first bool) {
-	m.onCancel()
-	ctx, cancel := context.WithTimeout(m.bg, 60*time.Second)
-	m.cancel = cancel
-	m.runs++
-	run := m.runs
+	r, sess := m.runs.start(runSearch, 60*time.Second), m.sess
 	m.Results.SetBusy(true)
 	m.Form.SetBusy(true)
 	setMsg(m.resMsg, "")
 	m.app.idle.touch()
 	go func() {
-		resp, err := m.sess.Search(ctx, req)
-		uiDo(func() {
-			cancel()
-			if m.runs == run {
-				m.cancel = nil
-			}
-			m.Results.SetBusy(false)
-			m.Form.SetBusy(false)
-			m.Status.Refresh()
-			if err != nil {
-				m.searchFailed(err)
-				return
-			}
-			m.searchID = resp.SearchID
-			m.nextCursor = resp.NextCursor
-			m.Results.Append(resp.Results, resp.Total, resp.TotalCapped, resp.NextCursor != "")
-			if first {
-				m.sess.RememberCase(req.CaseContext)
-				if len(m.Results.Rows()) > 0 {
-					m.Results.Select(0)
-					// keys 1-4 and the arrows now work on the results
-					m.app.win.Canvas().Focus(m.Results.table)
-				}
-				if m.timelineNext && len(m.Results.Rows()) > 0 {
-					m.showTimeline()
-				}
-				m.timelineNext = false
-			}
-		})
+		resp, err := sess.Search(r.Context(), req)
+		r.apply(func() { m.searched(req, first, resp, err) })
 	}()
+}
+
+// searched shows the answer of the current search run.
+func (m *MainScreen) searched(req api.SearchRequest, first bool, resp *api.SearchResponse, err error) {
+	m.Results.SetBusy(false)
+	m.Form.SetBusy(false)
+	m.Status.Refresh()
+	if err != nil {
+		m.searchFailed(err)
+		return
+	}
+	m.searchID = resp.SearchID
+	m.nextCursor = resp.NextCursor
+	m.Results.Append(resp.Results, resp.Total, resp.TotalCapped, resp.NextCursor != "")
+	if first {
+		m.sess.RememberCase(req.CaseContext)
+		if len(m.Results.Rows()) > 0 {
+			m.Results.Select(0)
+			// keys 1-4 and the arrows now work on the results
+			m.app.win.Canvas().Focus(m.Results.table)
+		}
+		if m.timelineNext && len(m.Results.Rows()) > 0 {
+			m.showTimeline()
+		}
+		m.timelineNext = false
+	}
 }
 
 // searchFailed puts a refusal where it belongs: case problems in the case
@@ -379,13 +401,8 @@ func (m *MainScreen) ResultMessage() string {
 	return m.resMsg.Text
 }
 
-// onCancel cancels a running search.
-func (m *MainScreen) onCancel() {
-	if m.cancel != nil {
-		m.cancel()
-		m.cancel = nil
-	}
-}
+// onCancel cancels a running search (its answer says it was cancelled).
+func (m *MainScreen) onCancel() { m.runs.cancel(runSearch) }
 
 // onSelectRow shows a read in the photo panel and fetches its photo.
 func (m *MainScreen) onSelectRow(i int) {
@@ -397,23 +414,21 @@ func (m *MainScreen) onSelectRow(i int) {
 	row := rows[i]
 	m.Photo.Show(row, m.warningsFor(row.Read, rows))
 	m.Timeline.Highlight(row.Read.ID)
-	id, sid := row.Read.ID, m.searchID
-	m.photoFor = id
+	r, sess, id, sid, box := m.runs.start(runPhoto, 30*time.Second), m.sess, row.Read.ID, m.searchID, row.Read.PlateBox
 	go func() {
-		ctx, cancel := context.WithTimeout(m.bg, 30*time.Second)
-		defer cancel()
-		jpeg, err := m.sess.Photo(ctx, id, sid)
-		uiDo(func() {
-			if m.photoFor != id {
-				return // the user moved on
-			}
-			if err != nil {
-				m.Photo.SetError("The photo could not be loaded: " + Words(err))
-				return
-			}
-			m.Photo.SetPhoto(jpeg)
-		})
+		jpeg, err := sess.Photo(r.Context(), id, sid)
+		img, derr := decodePhoto(jpeg, box, err) // off the UI goroutine
+		r.apply(func() { m.photoLoaded(img, derr) })
 	}()
+}
+
+// photoLoaded shows the photo of the current photo run.
+func (m *MainScreen) photoLoaded(img decodedPhoto, err error) {
+	if err != nil {
+		m.Photo.SetError("The photo could not be loaded: " + Words(err))
+		return
+	}
+	m.Photo.SetImage(img)
 }
 
 // onVerdict sends a verdict for the read in the photo panel.
@@ -428,11 +443,10 @@ func (m *MainScreen) onVerdict(v api.VerificationRequest) {
 	user := m.sess.User().Username
 	now := m.app.cfg.Now()
 	m.Photo.SetNote("Sending the verdict…")
+	r, sess := m.runs.startEach(runVerdict, 30*time.Second), m.sess
 	go func() {
-		ctx, cancel := context.WithTimeout(m.bg, 30*time.Second)
-		defer cancel()
-		queued, err := m.sess.Verify(ctx, id, v)
-		uiDo(func() {
+		queued, err := sess.Verify(r.Context(), id, v)
+		r.apply(func() {
 			m.Status.Refresh()
 			if err != nil {
 				m.Photo.SetError("The verdict was not recorded: " + Words(err))

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"alprdesk/ui/session"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
@@ -13,7 +15,7 @@ import (
 
 // CodeStep is the second step of a sign-in (or of an unlock) for a user
 // with a second factor: a code from the authenticator app, or a recovery
-// code. It finishes the SecondFactorNeeded its screen received.
+// code. It finishes the session.SecondFactorNeeded its screen received.
 type CodeStep struct {
 	content  fyne.CanvasObject
 	code     *widget.Entry
@@ -21,14 +23,14 @@ type CodeStep struct {
 	submit   *widget.Button
 	msg      *widget.Label
 	busy     *widget.Activity
-	need     *SecondFactorNeeded
-	done     func(Session)
+	need     *session.SecondFactorNeeded
+	done     func(session.Session)
 	cancel   func()
 }
 
 // newCodeStep asks for the code of need; done receives the session on the
 // UI goroutine, cancel goes back to the password.
-func newCodeStep(need *SecondFactorNeeded, done func(Session), cancel func()) *CodeStep {
+func newCodeStep(need *session.SecondFactorNeeded, done func(session.Session), cancel func()) *CodeStep {
 	c := &CodeStep{need: need, done: done, cancel: cancel, msg: errorText()}
 	c.code = widget.NewEntry()
 	c.code.SetPlaceHolder("123456")
@@ -110,8 +112,8 @@ func (c *CodeStep) setBusy(b bool) {
 }
 
 // asSecondFactor reports whether err asks for the second step.
-func asSecondFactor(err error) (*SecondFactorNeeded, bool) {
-	var need *SecondFactorNeeded
+func asSecondFactor(err error) (*session.SecondFactorNeeded, bool) {
+	var need *session.SecondFactorNeeded
 	ok := errors.As(err, &need)
 	return need, ok
 }

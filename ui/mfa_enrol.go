@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"alprdesk/ui/session"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
@@ -14,11 +16,11 @@ import (
 
 // EnrolScreen sets up a second factor: it shows the secret as a QR code
 // (and as text), asks for a first code, then shows the ten recovery codes
-// once. It is reached from the Session menu, and right after sign-in when
+// once. It is reached from the session.Session menu, and right after sign-in when
 // the store requires a second factor the user has not set up.
 type EnrolScreen struct {
 	content  fyne.CanvasObject
-	acct     AccountSession
+	acct     session.AccountSession
 	step     *fyne.Container
 	qr       *canvas.Image
 	secret   *widget.Label
@@ -32,7 +34,7 @@ type EnrolScreen struct {
 
 // newEnrolScreen starts an enrolment on acct; done runs (on the UI
 // goroutine) when the user leaves, enrolled or not.
-func newEnrolScreen(acct AccountSession, done func(enrolled bool)) *EnrolScreen {
+func newEnrolScreen(acct session.AccountSession, done func(enrolled bool)) *EnrolScreen {
 	e := &EnrolScreen{acct: acct, done: done, msg: errorText()}
 	e.secret = widget.NewLabel("")
 	e.secret.TextStyle = fyne.TextStyle{Monospace: true}
@@ -132,20 +134,20 @@ func (e *EnrolScreen) showCodes(codes []string) {
 	e.step.Refresh()
 }
 
-// PasswordForm changes the user's own password (Session menu).
+// PasswordForm changes the user's own password (session.Session menu).
 type PasswordForm struct {
 	content         fyne.CanvasObject
 	current, next   *widget.Entry
 	repeat          *widget.Entry
 	save            *widget.Button
 	msg             *widget.Label
-	acct            AccountSession
+	acct            session.AccountSession
 	done            func(changed bool)
 	minPasswordRune int
 }
 
 // newPasswordForm asks for the current password and a new one twice.
-func newPasswordForm(acct AccountSession, minLen int, done func(changed bool)) *PasswordForm {
+func newPasswordForm(acct session.AccountSession, minLen int, done func(changed bool)) *PasswordForm {
 	p := &PasswordForm{acct: acct, done: done, msg: errorText(), minPasswordRune: minLen}
 	p.current, p.next, p.repeat = widget.NewPasswordEntry(), widget.NewPasswordEntry(), widget.NewPasswordEntry()
 	p.repeat.OnSubmitted = func(string) { p.onSave() }

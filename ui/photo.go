@@ -210,21 +210,37 @@ func (p *PhotoPanel) Warnings() string {
 	return p.warnings.Text
 }
 
-// SetPhoto shows the decoded photo and the enlarged plate crop.
-func (p *PhotoPanel) SetPhoto(jpeg []byte) {
-	img, _, err := image.Decode(bytes.NewReader(jpeg))
+// decodedPhoto is a read's photo decoded off the UI goroutine, with its
+// enlarged plate crop (nil when the read has no plate box).
+type decodedPhoto struct {
+	full, crop image.Image
+}
+
+// errPhotoDamaged is a photo that does not decode.
+var errPhotoDamaged = inputError("The photo could not be decoded; it may be damaged on the store.")
+
+// decodePhoto decodes a JPEG and cuts its plate crop; it runs on the
+// goroutine that fetched the photo, never on the UI goroutine. A fetch
+// error passes through.
+func decodePhoto(jpeg []byte, box api.Box, err error) (decodedPhoto, error) {
 	if err != nil {
-		p.SetError("The photo could not be decoded; it may be damaged on the store.")
-		return
+		return decodedPhoto{}, err
 	}
-	p.full = img
-	p.photo.Image = img
+	img, _, derr := image.Decode(bytes.NewReader(jpeg))
+	if derr != nil {
+		return decodedPhoto{}, errPhotoDamaged
+	}
+	return decodedPhoto{full: img, crop: plateCrop(img, box, 4)}, nil
+}
+
+// SetImage shows a decoded photo and its plate crop.
+func (p *PhotoPanel) SetImage(ph decodedPhoto) {
+	p.full = ph.full
+	p.photo.Image = ph.full
 	p.photo.Refresh()
-	if p.row != nil {
-		if c := plateCrop(img, p.row.Read.PlateBox, 4); c != nil {
-			p.crop.Image = c
-			p.crop.Refresh()
-		}
+	if ph.crop != nil {
+		p.crop.Image = ph.crop
+		p.crop.Refresh()
 	}
 }
 

@@ -354,6 +354,26 @@ func (f *SearchForm) choice(s *widget.Select, vocab []string) string {
 	return vocab[i-1]
 }
 
+// The search screen: the form over the results; the case bar above, the
+// photo panel beside. A detective lands here.
+func init() {
+	registerScreen(ScreenDef{ID: screenSearch, Title: "Search", Icon: theme.SearchIcon(), Order: 10,
+		Roles: api.SearchRoles, Landing: []string{api.RoleDetective}, Place: Placement{CaseBar: true, Photo: true},
+		New: func(d Deps) Screen {
+			m := d.main
+			return &viewScreen{content: m.results, focus: m.caseOrPlate}
+		}})
+}
+
+// caseOrPlate is where a searching screen puts the cursor: the case bar
+// until a case is set, then the plate field.
+func (m *MainScreen) caseOrPlate() fyne.Focusable {
+	if m.Case.Active() == nil {
+		return m.Case.report
+	}
+	return m.Form.plate
+}
+
 // span is the time window of the search.
 func (f *SearchForm) span() (time.Time, time.Time, error) {
 	now := f.now().UTC()

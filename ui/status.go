@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"time"
 
+	"alprdesk/ui/session"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
@@ -15,6 +17,7 @@ import (
 // store the data comes from, whether it is reachable, and when the session
 // locks.
 type StatusLine struct {
+	runs    *runs // the main screen's (run.go)
 	app     *App
 	content fyne.CanvasObject
 	text    *widget.Label
@@ -23,8 +26,8 @@ type StatusLine struct {
 	stop    chan struct{}
 }
 
-func newStatusLine(a *App) *StatusLine {
-	s := &StatusLine{app: a, text: widget.NewLabel(""), online: widget.NewLabel(""), dot: widget.NewIcon(nil)}
+func newStatusLine(a *App, rs *runs) *StatusLine {
+	s := &StatusLine{app: a, runs: rs, text: widget.NewLabel(""), online: widget.NewLabel(""), dot: widget.NewIcon(nil)}
 	s.text.Truncation = fyne.TextTruncateEllipsis
 	lock := widget.NewButtonWithIcon("Lock", theme.VisibilityOffIcon(), a.LockNow)
 	lock.Importance = widget.LowImportance
@@ -47,12 +50,7 @@ func (s *StatusLine) tick(stop chan struct{}) {
 		case <-stop:
 			return
 		case <-t.C:
-			uiDo(func() {
-				if s.app.sess == nil {
-					return
-				}
-				s.Refresh()
-			})
+			s.runs.onScreen(s.Refresh)
 		}
 	}
 }
@@ -87,7 +85,7 @@ func (s *StatusLine) Refresh() {
 		lock = "lock in " + minutes(left)
 	}
 	cache := ""
-	if nk, ok := sess.(interface{ NoKeyring() bool }); ok && nk.NoKeyring() {
+	if session.NoKeyring(sess) {
 		cache = " · no keyring: nothing is cached on this computer"
 	}
 	s.text.SetText(fmt.Sprintf("signed in as %s · %s · store %s%s · %s", who, roleLabel(u.Role), sess.StoreHost(), cache, lock))

@@ -1,160 +1,66 @@
 package ui
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"sort"
 	"strings"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
 
 	"alprdesk/api"
-	"alprdesk/client"
+	"alprdesk/ui/session"
 )
 
-// SupervisionSession is what the supervisor screens (audit history, review
-// queue, efficacy dashboard) need of a session beyond Session. The client
-// adapter implements it; a session without it shows no supervisor screens.
-type SupervisionSession interface {
-	// Audit reads a page of the audit trail, newest first.
-	Audit(ctx context.Context, q client.AuditQuery) (*api.AuditPage, error)
-	// AuditSample draws the month's reproducible random sample.
-	AuditSample(ctx context.Context, month string, size int) (*api.AuditSample, error)
-	// ReviewAudit records a review of an audit entry.
-	ReviewAudit(ctx context.Context, req api.AuditReviewRequest) (*api.AuditReview, error)
-	// AuditReviews lists the reviews of the month's entries.
-	AuditReviews(ctx context.Context, month string) ([]api.AuditReview, error)
-	// Efficacy fetches the efficacy figures of [from, to).
-	Efficacy(ctx context.Context, from, to time.Time) (*api.Efficacy, error)
+// The supervision screens: evidence for searching roles, the team's
+// search history (audit) and the efficacy reports for supervisors.
+func init() {
+	registerScreen(ScreenDef{ID: screenEvidence, Title: "Evidence", Icon: theme.DocumentSaveIcon(), Order: 30,
+		Roles: api.SearchRoles, Place: Placement{CaseBar: true, Photo: true},
+		Needs: func(d Deps) bool { _, ok := session.Outcomes(d.Session); return ok },
+		New: func(d Deps) Screen {
+			v := newEvidenceView(d.main)
+			d.main.sup.evidence = v
+			return &viewScreen{content: v.content, shown: v.Refresh}
+		}})
+	hasSupervision := func(d Deps) bool { _, ok := session.Supervision(d.Session); return ok }
+	registerScreen(ScreenDef{ID: screenAudit, Title: "Team history", Icon: theme.HistoryIcon(), Order: 60,
+		Roles: []string{api.RoleSupervisor}, Landing: []string{api.RoleSupervisor}, Needs: hasSupervision,
+		New: func(d Deps) Screen {
+			v := newAuditView(d.main)
+			d.main.sup.audit = v
+			return &viewScreen{content: v.content, focus: func() fyne.Focusable { return v.User }}
+		}})
+	registerScreen(ScreenDef{ID: screenReports, Title: "Reports", Icon: theme.GridIcon(), Order: 70,
+		Roles: []string{api.RoleSupervisor}, Needs: hasSupervision,
+		New: func(d Deps) Screen {
+			v := newEfficacyView(d.main)
+			d.main.sup.reports = v
+			return &viewScreen{content: v.content}
+		}})
 }
 
-// OutcomeSession marks what a search led to.
-type OutcomeSession interface {
-	SetSearchOutcome(ctx context.Context, searchID, outcome, note string) (*api.SearchOutcomeRecord, error)
-}
-
-func (s *clientSession) Audit(ctx context.Context, q client.AuditQuery) (*api.AuditPage, error) {
-	p, err := s.cl.Audit(ctx, q)
-	return p, s.note(err)
-}
-
-func (s *clientSession) AuditSample(ctx context.Context, month string, size int) (*api.AuditSample, error) {
-	r, err := s.cl.AuditSample(ctx, month, size)
-	return r, s.note(err)
-}
-
-func (s *clientSession) ReviewAudit(ctx context.Context, req api.AuditReviewRequest) (*api.AuditReview, error) {
-	r, err := s.cl.ReviewAudit(ctx, req)
-	return r, s.note(err)
-}
-
-func (s *clientSession) AuditReviews(ctx context.Context, month string) ([]api.AuditReview, error) {
-	r, err := s.cl.AuditReviews(ctx, month)
-	return r, s.note(err)
-}
-
-func (s *clientSession) Efficacy(ctx context.Context, from, to time.Time) (*api.Efficacy, error) {
-	r, err := s.cl.Efficacy(ctx, from, to)
-	return r, s.note(err)
-}
-
-func (s *clientSession) SetSearchOutcome(ctx context.Context, searchID, outcome, note string) (*api.SearchOutcomeRecord, error) {
-	r, err := s.cl.SetSearchOutcome(ctx, searchID, outcome, note)
-	return r, s.note(err)
-}
-
-// Nav entries of the supervision issue.
-const (
-	navEvidence = "Evidence"
-	navAudit    = "Audit"
-	navReports  = "Reports"
-)
-
-// extraNav lists the nav entries this user gets beyond Search and
-// Timeline: Evidence for searching roles, Audit and Reports for
-// supervisors (DESIGN.md: supervisors only).
-func (m *MainScreen) extraNav() []string {
-	var out []string
-	role := m.sess.User().Role
-	if _, ok := m.sess.(OutcomeSession); ok && isSearchRole(role) {
-		out = append(out, navEvidence)
-	}
-	if _, ok := m.sess.(SupervisionSession); ok && role == api.RoleSupervisor {
-		out = append(out, navAudit, navReports)
-	}
-	return out
-}
-
-func isSearchRole(role string) bool {
-	for _, r := range api.SearchRoles {
-		if r == role {
-			return true
-		}
-	}
-	return false
-}
-
-// supervision holds the screens of the supervision issue, built on first use.
+// supervision holds the screens of the supervision issue once built.
 type supervision struct {
 	evidence *EvidenceView
 	audit    *AuditView
 	reports  *EfficacyView
 }
 
-// showExtra opens a supervision screen by nav name.
-func (m *MainScreen) showExtra(name string) {
-	var o fyne.CanvasObject
-	switch name {
-	case navEvidence:
-		if m.sup.evidence == nil {
-			m.sup.evidence = newEvidenceView(m)
-		}
-		m.sup.evidence.Refresh()
-		o = m.sup.evidence.content
-	case navAudit:
-		if m.sup.audit == nil {
-			m.sup.audit = newAuditView(m)
-		}
-		o = m.sup.audit.content
-	case navReports:
-		if m.sup.reports == nil {
-			m.sup.reports = newEfficacyView(m)
-		}
-		o = m.sup.reports.content
-	default:
-		return
-	}
-	m.center.Objects = []fyne.CanvasObject{o}
-	m.center.Refresh()
-}
+// Evidence, Audit and Reports open the supervision screens as the nav
+// would and return them (nil when the user does not get that screen).
+func (m *MainScreen) Evidence() *EvidenceView { m.reg.Show(screenEvidence); return m.sup.evidence }
 
-// Evidence, Audit and Reports return the supervision screens, opening them
-// as the nav would (nil when the user does not get that screen).
-func (m *MainScreen) Evidence() *EvidenceView { m.openNav(navEvidence); return m.sup.evidence }
-
-// Audit opens the audit screen (supervisors).
-func (m *MainScreen) Audit() *AuditView { m.openNav(navAudit); return m.sup.audit }
+// Audit opens the team's search history (supervisors).
+func (m *MainScreen) Audit() *AuditView { m.reg.Show(screenAudit); return m.sup.audit }
 
 // Reports opens the efficacy dashboard (supervisors).
-func (m *MainScreen) Reports() *EfficacyView { m.openNav(navReports); return m.sup.reports }
-
-func (m *MainScreen) openNav(name string) {
-	for i, n := range m.navItems {
-		if n == name {
-			m.nav.OnSelected = nil
-			m.nav.Select(i)
-			m.nav.OnSelected = m.onNav
-			m.showExtra(name)
-			return
-		}
-	}
-}
+func (m *MainScreen) Reports() *EfficacyView { m.reg.Show(screenReports); return m.sup.reports }
 
 // count is "1 search" / "2 searches".
 func count(n int, one, many string) string {
@@ -276,4 +182,23 @@ func dialogConfirm(title string, content fyne.CanvasObject, ok func(), win fyne.
 			ok()
 		}
 	}, win)
+}
+
+// supOf is the session's supervisor side; the screens that use it are
+// registered only when it is there, so nil never reaches them.
+func supOf(s session.Session) session.SupervisionSession {
+	v, _ := session.Supervision(s)
+	return v
+}
+
+// hotlistsOf is the session's hotlist side, or nil.
+func hotlistsOf(s session.Session) session.HotlistSession {
+	h, _ := session.Hotlists(s)
+	return h
+}
+
+// trainingOfSession is the session's training side, or nil.
+func trainingOfSession(s session.Session) session.TrainingSession {
+	t, _ := session.Training(s)
+	return t
 }

@@ -72,9 +72,9 @@ func TestSupervisorAuditHistoryReviewQueueAndExports(t *testing.T) {
 	a := newApp(t, env.URL, Config{})
 	signIn(t, a, "supervisor", storetest.Password)
 	m := a.Main()
-	for _, n := range []string{navAudit, navReports, navEvidence} {
-		if !slices.Contains(m.navItems, n) {
-			t.Fatalf("supervisor nav %v lacks %s", m.navItems, n)
+	for _, n := range []string{screenAudit, screenReports, screenEvidence} {
+		if !m.Screens().Has(n) {
+			t.Fatalf("supervisor nav %v lacks %s", m.Screens().IDs(), n)
 		}
 	}
 	// History: the team's (east) searches, newest first; detective2 is west.
@@ -173,8 +173,8 @@ func TestDetectiveEvidenceExportAndOutcome(t *testing.T) {
 	a := newApp(t, env.URL, Config{})
 	signIn(t, a, "detective", storetest.Password)
 	m := a.Main()
-	if slices.Contains(m.navItems, navAudit) || slices.Contains(m.navItems, navReports) || m.Audit() != nil || m.Reports() != nil {
-		t.Fatalf("a detective sees supervisor screens: %v", m.navItems)
+	if m.Screens().Has(screenAudit) || m.Screens().Has(screenReports) || m.Audit() != nil || m.Reports() != nil {
+		t.Fatalf("a detective sees supervisor screens: %v", m.Screens().IDs())
 	}
 	v := m.Evidence()
 	if v.PDF.Disabled() == false || !strings.Contains(v.Heading.Text, "Run a search first") {

@@ -8,6 +8,7 @@ import (
 	"image/png"
 	"io"
 	"os"
+	"slices"
 	"sort"
 	"time"
 
@@ -21,6 +22,7 @@ import (
 
 	"alprdesk/api"
 	"alprdesk/mapview"
+	"alprdesk/ui/session"
 )
 
 // Timeline map size in pixels.
@@ -42,10 +44,11 @@ type TimelineView struct {
 	export   *widget.Button
 	plate    string
 	reads    []api.Read
-	rendered *mapview.Map
-	cancel   context.CancelFunc
+	rendered *mapview.Map // the map on show
+	shown    []api.Read   // the reads rendered is the map of (an export records these)
 	selected string
 	multi    bool // the results shown (all plates), not one plate
+	opening  bool // showTimeline is showing the screen (the nav did not)
 
 	// OnRendered is called after each map render (tests wait on it).
 	OnRendered func()
@@ -100,13 +103,25 @@ func (m *MainScreen) showTimeline() {
 		setMsg(m.resMsg, "Select a result first: the timeline shows every sighting of its plate.")
 		return
 	}
-	// show the view first, so that the map is drawn at its size
-	m.center.Objects = []fyne.CanvasObject{m.Timeline.content}
-	m.center.Refresh()
+	m.Timeline.opening = true // show the view first, so that the map is drawn at its size
+	m.reg.Show(screenTimeline)
+	m.Timeline.opening = false
 	m.Timeline.Load(rows[i].Read, rows)
-	m.nav.OnSelected = nil
-	m.nav.Select(1)
-	m.nav.OnSelected = m.onNav
+}
+
+// The timeline screen: from the navigation it shows the selected row's
+// plate (Ctrl+T too).
+func init() {
+	registerScreen(ScreenDef{ID: screenTimeline, Title: "Timeline", Icon: theme.MediaFastForwardIcon(), Order: 20,
+		Roles: api.SearchRoles, Place: Placement{CaseBar: true, Photo: true},
+		New: func(d Deps) Screen {
+			m := d.main
+			return &viewScreen{content: m.Timeline.content, shown: func() {
+				if !m.Timeline.opening {
+					m.showTimeline()
+				}
+			}, focus: func() fyne.Focusable { return m.Timeline.list }}
+		}})
 }
 
 // plateOf is the plate a read stands for: the verified text when a human
@@ -152,11 +167,9 @@ func (v *TimelineView) Refresh() {
 
 // render draws the map with mapview off the UI goroutine.
 func (v *TimelineView) render() {
-	if v.cancel != nil {
-		v.cancel()
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	v.cancel = cancel
+	job := v.m.runs.start("timeline.render", 60*time.Second)
+	v.rendered, v.shown = nil, nil // until the new map is drawn, nothing can be exported
+	drawn := slices.Clone(v.reads)
 	sightings := make([]mapview.Sighting, len(v.reads))
 	for i, r := range v.reads {
 		sightings[i] = mapview.Sighting{ReadID: r.ID, Lat: r.Camera.Lat, Lon: r.Camera.Lon, At: r.CapturedAt}
@@ -169,18 +182,15 @@ func (v *TimelineView) render() {
 	v.busy.Start()
 	setMsg(v.msg, "")
 	go func() {
-		mp, err := mapview.Render(ctx, opt, sightings)
-		uiDo(func() {
+		mp, err := mapview.Render(job.Context(), opt, sightings)
+		job.apply(func() {
 			v.busy.Stop()
 			v.busy.Hide()
-			if ctx.Err() == context.Canceled {
-				return
-			}
 			if err != nil {
 				setMsg(v.msg, "The map could not be drawn: "+Words(err))
 				return
 			}
-			v.rendered = mp
+			v.rendered, v.shown = mp, drawn
 			v.mapw.set(mp)
 			v.Highlight(v.selected)
 			if v.OnRendered != nil {
@@ -232,11 +242,7 @@ func (v *TimelineView) onExport() {
 		if err != nil || w == nil {
 			return
 		}
-		v.export.Disable()
-		go func() {
-			err := v.exportTo(w)
-			uiDo(func() { v.exported(w.URI().Path(), err) })
-		}()
+		v.ExportTo(w, nil)
 	}, v.m.app.win)
 	d.SetFileName(fmt.Sprintf("timeline-%s-%s.png", v.plate, time.Now().Format("20060102-1504")))
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".png"}))
@@ -244,15 +250,44 @@ func (v *TimelineView) onExport() {
 }
 
 // ExportFile records the export with the store and writes the PNG to path
-// (used by the Export button through the file dialog, and by tests).
+// (tests; the Export button goes through the file dialog).
 func (v *TimelineView) ExportFile(path string, done func(error)) {
-	go func() {
-		f, err := os.Create(path)
-		if err == nil {
-			err = v.exportTo(f)
+	f, err := os.Create(path)
+	if err != nil {
+		v.exported(timelineExport{path: path}, err)
+		if done != nil {
+			done(err)
 		}
-		uiDo(func() {
-			v.exported(path, err)
+		return
+	}
+	v.ExportTo(f, done)
+}
+
+// timelineExport is everything an export needs, copied on the UI
+// goroutine when the user asks for it: the map on show and the reads it
+// shows, never what the view shows later.
+type timelineExport struct {
+	path  string
+	req   api.ExportRequest
+	image image.Image
+}
+
+// ExportTo records the export (the store retains the reads) and only then
+// writes the PNG to w, which is closed either way. Opening another plate
+// meanwhile changes nothing of this export.
+func (v *TimelineView) ExportTo(w io.WriteCloser, done func(error)) {
+	x := v.snapshot()
+	if uw, ok := w.(fyne.URIWriteCloser); ok {
+		x.path = uw.URI().Path()
+	} else if f, ok := w.(*os.File); ok {
+		x.path = f.Name()
+	}
+	v.export.Disable()
+	job, sess := v.m.runs.startEach("timeline.export", 30*time.Second), v.m.sess
+	go func() {
+		err := writeTimeline(job.Context(), sess, x, w)
+		job.apply(func() {
+			v.exported(x, err)
 			if done != nil {
 				done(err)
 			}
@@ -260,36 +295,44 @@ func (v *TimelineView) ExportFile(path string, done func(error)) {
 	}()
 }
 
-// exportTo records the export (the store retains the reads) and only then
-// writes the image; w is closed either way.
-func (v *TimelineView) exportTo(w io.WriteCloser) error {
-	defer w.Close()
-	ids := make([]string, len(v.reads))
-	for i, r := range v.reads {
+// snapshot copies what an export of the map on show needs.
+func (v *TimelineView) snapshot() timelineExport {
+	ids := make([]string, len(v.shown))
+	for i, r := range v.shown {
 		ids[i] = r.ID
 	}
-	rn := ""
+	rn := v.m.lastReq.ReportNumber
 	if c := v.m.Case.Active(); c != nil {
 		rn = c.ReportNumber
-	} else if len(v.m.lastReq.ReportNumber) > 0 {
-		rn = v.m.lastReq.ReportNumber
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if _, err := v.m.sess.Export(ctx, api.ExportRequest{Kind: api.ExportTimelinePNG, SearchID: v.m.searchID, ReadIDs: ids, ReportNumber: rn}); err != nil {
-		return err
+	x := timelineExport{req: api.ExportRequest{Kind: api.ExportTimelinePNG, SearchID: v.m.searchID, ReadIDs: ids, ReportNumber: rn}}
+	if v.rendered != nil {
+		x.image = v.rendered.Image
 	}
-	return png.Encode(w, v.rendered.Image)
+	return x
 }
 
-func (v *TimelineView) exported(path string, err error) {
+// writeTimeline records the export and then encodes the image (off the UI
+// goroutine; it reads only x).
+func writeTimeline(ctx context.Context, sess session.Session, x timelineExport, w io.WriteCloser) error {
+	defer w.Close()
+	if x.image == nil {
+		return inputError("Wait for the map to be drawn before exporting it.")
+	}
+	if _, err := sess.Export(ctx, x.req); err != nil {
+		return err
+	}
+	return png.Encode(w, x.image)
+}
+
+func (v *TimelineView) exported(x timelineExport, err error) {
 	v.export.Enable()
 	if err != nil {
 		setMsg(v.msg, "The map was not exported: "+Words(err))
 		return
 	}
 	v.msg.Importance = widget.SuccessImportance
-	setMsg(v.msg, fmt.Sprintf("Exported to %s. The export is recorded, and its %s are retained for case %s.", path, plural(len(v.reads), "read"), v.m.lastReq.ReportNumber))
+	setMsg(v.msg, fmt.Sprintf("Exported to %s. The export is recorded, and its %s are retained for case %s.", x.path, plural(len(x.req.ReadIDs), "read"), x.req.ReportNumber))
 	v.msg.Importance = widget.DangerImportance
 }
 

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"sort"
 
-	"fyne.io/fyne/v2"
-
 	"alprdesk/api"
 )
 
@@ -33,12 +31,10 @@ func (m *MainScreen) showTimelineAll() {
 	if i := m.Results.Selected(); i >= 0 && i < len(rows) {
 		sel = rows[i].Read.ID
 	}
-	m.center.Objects = []fyne.CanvasObject{m.Timeline.content}
-	m.center.Refresh()
+	m.Timeline.opening = true
+	m.reg.Show(screenTimeline)
+	m.Timeline.opening = false
 	m.Timeline.LoadReads(reads, sel, what)
-	m.nav.OnSelected = nil
-	m.nav.Select(1)
-	m.nav.OnSelected = m.onNav
 }
 
 // LoadReads shows the given reads (of any plates) in time order; selID is

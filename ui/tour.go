@@ -76,7 +76,7 @@ func newTour(m *MainScreen) *Tour {
 	t.frame.Hide()
 	t.card.Hide()
 	t.layer = container.New(tourLayout{t}, t.frame, t.card)
-	t.pending = !m.app.fa.Preferences().BoolWithFallback(prefTourDone, false)
+	t.pending = !m.app.fa.Preferences().BoolWithFallback(prefTourDone, false) && m.reg.Landing() == screenSearch
 	return t
 }
 
@@ -131,6 +131,10 @@ func (t *Tour) show() {
 	t.frame.Show()
 	t.card.Show()
 	t.layer.Refresh()
+	// from the keyboard: Space closes the tour, Tab then Space goes on
+	if c := fyne.CurrentApp().Driver().CanvasForObject(t.layer); c != nil {
+		c.Focus(t.skip)
+	}
 }
 
 // place lays the frame around the current step's target and the card

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -26,6 +25,18 @@ type TrainingView struct {
 	ex      []api.Exercise
 	sel     int
 	loaded  bool
+}
+
+// The training screen (demo sessions): the exercises, with the answer box
+// of training mode; it searches, so the case bar goes with it.
+func init() {
+	registerScreen(ScreenDef{ID: screenTraining, Title: "Training", Icon: theme.HelpIcon(), Order: 80,
+		Roles: api.SearchRoles, Place: Placement{CaseBar: true},
+		Needs: func(d Deps) bool { return d.Demo },
+		New: func(d Deps) Screen {
+			v := d.main.Training
+			return &viewScreen{content: v.content, shown: v.load, focus: func() fyne.Focusable { return v.list }}
+		}})
 }
 
 func newTrainingView(m *MainScreen) *TrainingView {
@@ -66,11 +77,11 @@ func (v *TrainingView) load() {
 	}
 	v.loaded = true
 	s := v.m.sess
+	job := v.m.runs.start("training.load", 20*time.Second)
 	go func() {
-		ctx, cancel := context.WithTimeout(v.m.bg, 20*time.Second)
-		defer cancel()
+		ctx := job.Context()
 		ex, err := s.Exercises(ctx)
-		uiDo(func() {
+		job.apply(func() {
 			if err != nil {
 				v.loaded = false
 				setMsg(v.msg, "The exercises could not be loaded: "+Words(err))

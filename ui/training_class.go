@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"alprdesk/api"
+	"alprdesk/ui/session"
 )
 
 // liveRates are the live simulator's rates on offer, in reads a second.
@@ -24,7 +24,7 @@ var liveRates = []string{"1", "3", "10", "30"}
 // answer on demand, reset for the next class and live mode on/off.
 type ClassView struct {
 	m       *MainScreen
-	ts      TrainingSession
+	ts      session.TrainingSession
 	content fyne.CanvasObject
 
 	table    *widget.Table
@@ -51,6 +51,23 @@ type ClassView struct {
 	ticking bool
 }
 
+// The class view is a trainer's landing screen in a demo session.
+func init() {
+	registerScreen(ScreenDef{ID: screenClass, Title: "Class", Icon: theme.AccountIcon(), Order: 85,
+		Roles: []string{api.RoleTrainer}, Landing: []string{api.RoleTrainer},
+		Needs: func(d Deps) bool { _, ok := session.Training(d.Session); return d.Demo && ok },
+		New: func(d Deps) Screen {
+			m := d.main
+			v := newClassView(m)
+			v.Showing = func() bool { return m.reg.Current() == screenClass }
+			if t := trainingOf(m); t != nil {
+				t.class = v
+				v.OnReset = t.afterReset
+			}
+			return &viewScreen{content: v.content, shown: v.load}
+		}})
+}
+
 // classRefresh is how often the class view refreshes while on screen.
 var classRefresh = 10 * time.Second
 
@@ -61,9 +78,9 @@ func (v *ClassView) tick() {
 	}
 	v.ticking = true
 	time.AfterFunc(classRefresh, func() {
-		uiDo(func() {
+		v.m.runs.onScreen(func() {
 			v.ticking = false
-			if v.m.bg.Err() == nil && v.Showing != nil && v.Showing() {
+			if v.Showing != nil && v.Showing() {
 				v.load()
 			}
 		})
@@ -71,7 +88,7 @@ func (v *ClassView) tick() {
 }
 
 func newClassView(m *MainScreen) *ClassView {
-	v := &ClassView{m: m, ts: training(m.sess), msg: errorText()}
+	v := &ClassView{m: m, ts: trainingOfSession(m.sess), msg: errorText()}
 	v.table = widget.NewTable(v.size, func() fyne.CanvasObject {
 		l := widget.NewLabel("partial-plate-description")
 		l.Truncation = fyne.TextTruncateEllipsis
@@ -197,9 +214,9 @@ func (v *ClassView) load() {
 		return
 	}
 	s := v.m.sess
+	job := v.m.runs.start("training_class.load", 20*time.Second)
 	go func() {
-		ctx, cancel := context.WithTimeout(v.m.bg, 20*time.Second)
-		defer cancel()
+		ctx := job.Context()
 		prog, err := v.ts.Progress(ctx)
 		var ex []api.Exercise
 		var live *api.TrainingLive
@@ -209,7 +226,7 @@ func (v *ClassView) load() {
 		if err == nil {
 			live, err = v.ts.Live(ctx)
 		}
-		uiDo(func() {
+		job.apply(func() {
 			if err != nil {
 				setMsg(v.msg, "The class could not be loaded: "+Words(err))
 				return
@@ -277,11 +294,11 @@ func (v *ClassView) setLive(on bool) {
 		return
 	}
 	rate, _ := strconv.ParseFloat(v.rate.Selected, 64)
+	job, ts := v.m.runs.startAfter("training_class.setLive", 20*time.Second), v.ts
 	go func() {
-		ctx, cancel := context.WithTimeout(v.m.bg, 20*time.Second)
-		defer cancel()
-		l, err := v.ts.SetLive(ctx, on, rate)
-		uiDo(func() {
+		job.wait()
+		l, err := ts.SetLive(job.Context(), on, rate)
+		job.apply(func() {
 			if err != nil {
 				setMsg(v.msg, "Live mode could not be changed: "+Words(err))
 				return
@@ -330,11 +347,11 @@ func (v *ClassView) seedValue() (*int64, error) {
 func (v *ClassView) resetNow(seed *int64) {
 	v.reset.Disable()
 	v.info.SetText("Resetting the world for the next class…")
+	job := v.m.runs.start("training_class.resetNow", 2*time.Minute)
 	go func() {
-		ctx, cancel := context.WithTimeout(v.m.bg, 2*time.Minute)
-		defer cancel()
+		ctx := job.Context()
 		_, err := v.ts.ResetTraining(ctx, seed)
-		uiDo(func() {
+		job.apply(func() {
 			v.reset.Enable()
 			if err != nil {
 				v.info.SetText("")

@@ -5,8 +5,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-
-	"alprdesk/api"
 )
 
 // trainingUI is training mode in a demo session's main screen: the answer
@@ -15,8 +13,7 @@ import (
 type trainingUI struct {
 	m        *MainScreen
 	practice *practicePanel
-	class    *ClassView         // trainers only
-	tabs     *container.AppTabs // trainers only: Exercises | Class
+	class    *ClassView // trainers only, once the Class screen is built
 	tour     *Tour
 	tourBtn  *widget.Button
 }
@@ -43,22 +40,6 @@ func withTraining(m *MainScreen, content fyne.CanvasObject) fyne.CanvasObject {
 		container.NewVBox(t.practice.content, container.NewHBox(t.practice.progress, spacer(), t.tourBtn)),
 		nil, nil, v.content)
 	v.content = exercises
-	if m.sess.User().Role == api.RoleTrainer && t.practice.ts != nil {
-		t.class = newClassView(m)
-		t.class.OnReset = t.afterReset
-		t.class.Showing = func() bool {
-			c := m.center.Objects
-			return len(c) == 1 && c[0] == v.content && t.tabs.Selected() != nil && t.tabs.Selected().Content == t.class.content
-		}
-		t.tabs = container.NewAppTabs(container.NewTabItem("Exercises", exercises),
-			container.NewTabItem("Class", t.class.content))
-		t.tabs.OnSelected = func(ti *container.TabItem) {
-			if ti.Content == t.class.content {
-				t.class.load()
-			}
-		}
-		v.content = t.tabs
-	}
 	t.practice.load()
 	return container.NewStack(content, t.tour.layer)
 }
@@ -100,10 +81,5 @@ func (t *trainingUI) afterReset() {
 	t.practice.load()
 }
 
-// showClass opens the Training screen on the class view (trainers).
-func (t *trainingUI) showClass() {
-	t.m.showTraining()
-	if t.tabs != nil {
-		t.tabs.SelectIndex(1)
-	}
-}
+// showClass opens the class view (trainers).
+func (t *trainingUI) showClass() { t.m.reg.Show(screenClass) }

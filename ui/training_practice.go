@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"fmt"
 	"time"
 
@@ -11,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"alprdesk/api"
+	"alprdesk/ui/session"
 )
 
 // practicePanel is the answer box of the Training screen: the trainee's
@@ -18,7 +18,7 @@ import (
 // the trainee's progress across the exercises.
 type practicePanel struct {
 	v        *TrainingView
-	ts       TrainingSession
+	ts       session.TrainingSession
 	content  fyne.CanvasObject
 	entry    *widget.Entry
 	submit   *widget.Button
@@ -31,7 +31,7 @@ type practicePanel struct {
 }
 
 func newPracticePanel(v *TrainingView) *practicePanel {
-	p := &practicePanel{v: v, ts: training(v.m.sess), mine: map[string]api.ExerciseProgress{}}
+	p := &practicePanel{v: v, ts: trainingOfSession(v.m.sess), mine: map[string]api.ExerciseProgress{}}
 	p.entry = widget.NewEntry()
 	p.entry.SetPlaceHolder("Your answer: a plate, a camera's name or id, or a few words")
 	p.entry.OnSubmitted = func(string) { p.onSubmit() }
@@ -97,11 +97,11 @@ func (p *practicePanel) onSubmit() {
 	}
 	id := p.ex.ID
 	p.submit.Disable()
+	job := p.v.m.runs.startEach("training_practice.onSubmit", 20*time.Second)
 	go func() {
-		ctx, cancel := context.WithTimeout(p.v.m.bg, 20*time.Second)
-		defer cancel()
+		ctx := job.Context()
 		r, err := p.ts.Attempt(ctx, id, answer)
-		uiDo(func() {
+		job.apply(func() {
 			p.submit.Enable()
 			if err != nil {
 				p.showResult(false, "The answer could not be checked: "+Words(err))
@@ -147,11 +147,11 @@ func (p *practicePanel) load() {
 		return
 	}
 	me := p.v.m.sess.User().Username
+	job := p.v.m.runs.start("training_practice.load", 20*time.Second)
 	go func() {
-		ctx, cancel := context.WithTimeout(p.v.m.bg, 20*time.Second)
-		defer cancel()
+		ctx := job.Context()
 		pr, err := p.ts.Progress(ctx)
-		uiDo(func() {
+		job.apply(func() {
 			if err != nil {
 				p.progress.SetText("Your progress could not be loaded: " + Words(err))
 				return

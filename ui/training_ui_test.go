@@ -1,12 +1,13 @@
 package ui
 
 import (
-	"fyne.io/fyne/v2"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"fyne.io/fyne/v2"
 
 	"fyne.io/fyne/v2/test"
 
@@ -171,7 +172,7 @@ func TestFirstRunTour(t *testing.T) {
 	signIn(t, a, "detective", "demo")
 	m := a.Main()
 	tr := trainingOf(m)
-	if tr == nil || tr.class != nil || tr.tabs != nil {
+	if tr == nil || tr.class != nil || m.Screens().Has(screenClass) {
 		t.Fatal("a detective has the class view, or no training mode")
 	}
 	tour := tr.tour
@@ -237,7 +238,7 @@ func TestNoTrainingOutsideDemo(t *testing.T) {
 	a := newApp(t, env.URL, Config{})
 	signIn(t, a, "trainer", storetest.Password)
 	m := a.Main()
-	if slices.Contains(m.navItems, navTraining) || trainingOf(m) != nil {
-		t.Fatalf("training mode outside demo: nav %v", m.navItems)
+	if m.Screens().Has(screenTraining) || m.Screens().Has(screenClass) || trainingOf(m) != nil {
+		t.Fatalf("training mode outside demo: nav %v", m.Screens().IDs())
 	}
 }

@@ -1,29 +1,15 @@
 package ui
 
 import (
-	"context"
 	"fmt"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/widget"
 
-	"alprdesk/api"
 	"alprdesk/api/transparency"
+	"alprdesk/ui/session"
 )
-
-// TransparencySession fetches the public transparency figures.
-type TransparencySession interface {
-	// Transparency fetches the figures of [from, to).
-	Transparency(ctx context.Context, from, to time.Time) (*api.Transparency, error)
-}
-
-// Transparency fetches the public transparency figures.
-func (s *clientSession) Transparency(ctx context.Context, from, to time.Time) (*api.Transparency, error) {
-	t, err := s.cl.Transparency(ctx, from, to)
-	return t, s.note(err)
-}
 
 // onSaveTransparency asks for a folder and saves the transparency report of
 // the dashboard's period there.
@@ -43,7 +29,7 @@ func (v *EfficacyView) onSaveTransparency() {
 // writes. The figures name no person, plate, case or justification.
 func (v *EfficacyView) SaveTransparency(dir string, done func(error)) {
 	from, to, err := v.period()
-	ts, ok := v.m.sess.(TransparencySession)
+	ts, ok := v.m.sess.(session.TransparencySession)
 	switch {
 	case err != nil:
 		setMsg(v.msg, "The transparency report was not saved: "+err.Error()+".")
@@ -58,21 +44,19 @@ func (v *EfficacyView) SaveTransparency(dir string, done func(error)) {
 		return
 	}
 	v.SaveReport.Disable()
+	job := v.m.runs.startEach("transparency_save.SaveTransparency", 60*time.Second)
 	go func() {
-		ctx, cancel := context.WithTimeout(v.m.bg, 60*time.Second)
-		defer cancel()
+		ctx := job.Context()
 		t, err := ts.Transparency(ctx, from, to)
 		if err == nil {
 			err = transparency.WriteDir(dir, *t)
 		}
-		uiDo(func() {
+		job.apply(func() {
 			v.SaveReport.Enable()
 			if err != nil {
 				setMsg(v.msg, "The transparency report was not saved: "+Words(err))
 			} else {
-				v.msg.Importance = widget.SuccessImportance
-				setMsg(v.msg, "The transparency report is in "+dir+" (index.html and transparency.json); it names no person, plate or case.")
-				v.msg.Importance = widget.DangerImportance
+				setSuccess(v.msg, "The transparency report is in "+dir+" (index.html and transparency.json); it names no person, plate or case.")
 			}
 			if done != nil {
 				done(err)

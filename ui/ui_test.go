@@ -31,6 +31,7 @@ import (
 	"alprdesk/client"
 	"alprdesk/store/demo"
 	"alprdesk/store/storetest"
+	"alprdesk/ui/session"
 )
 
 // uiQueue holds the UI updates of background work until the test's
@@ -84,7 +85,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 func newApp(t *testing.T, url string, cfg Config) *App {
 	t.Helper()
 	fa := test.NewTempApp(t)
-	cfg.Connector = &ClientConnector{CacheDir: t.TempDir(), Workstation: "ui-test"}
+	cfg.Connector = &session.ClientConnector{CacheDir: t.TempDir(), Workstation: "ui-test"}
 	cfg.Server = url
 	a := New(fa, cfg)
 	a.Window().Resize(fyne.NewSize(1366, 740))
@@ -173,7 +174,7 @@ func TestGateBlocksEverySearchUntilValidCase(t *testing.T) {
 		// Enter in the plate field and the Search button do nothing.
 		f.onSubmit()
 		test.Tap(f.search)
-		if m.cancel != nil || len(m.Results.Rows()) > 0 {
+		if m.runs.busy(runSearch) || len(m.Results.Rows()) > 0 {
 			t.Fatalf("%s: a search ran", when)
 		}
 	}
@@ -305,7 +306,7 @@ func search(t *testing.T, m *MainScreen, plate string) {
 	m.Form.plate.SetText(plate)
 	m.Form.window.SetSelected(window30d)
 	m.Form.onSubmit()
-	waitFor(t, "the results of "+plate, func() bool { return m.cancel == nil && m.searchID != "" })
+	waitFor(t, "the results of "+plate, func() bool { return !m.runs.busy(runSearch) && m.searchID != "" })
 	if msg := m.ResultMessage(); msg != "" {
 		t.Fatalf("search %s: %s", plate, msg)
 	}
@@ -586,7 +587,7 @@ func TestLockedSessionReopensLockedAfterRestart(t *testing.T) {
 	dir := t.TempDir()
 	start := func() *App {
 		fa := test.NewTempApp(t)
-		a := New(fa, Config{Connector: &ClientConnector{CacheDir: dir, Workstation: "ui-test"}, Server: env.URL})
+		a := New(fa, Config{Connector: &session.ClientConnector{CacheDir: dir, Workstation: "ui-test"}, Server: env.URL})
 		t.Cleanup(func() {
 			if a.main != nil {
 				a.main.close()

@@ -11,25 +11,12 @@ import (
 	"strings"
 
 	"alprdesk/api"
+	"alprdesk/ui/session"
 )
 
-// Extra error classifiers for errors that do not carry an *api.Error
-// (offline, TLS). The adapter over client/ registers its typed errors here so
-// that ui never depends on how the client wraps them.
-var (
-	// IsOffline reports whether err means the store could not be reached.
-	IsOffline = func(err error) bool { return false }
-	// IsTLS reports whether err is a TLS or certificate failure.
-	IsTLS = func(err error) bool { return false }
-)
-
-// inputError is a mistake in what the person typed or configured, found
-// by the workstation before anything is sent to the store. Its text is the
-// sentence shown; it carries no API code, because the store never saw it.
-type inputError string
-
-// Error returns the sentence.
-func (e inputError) Error() string { return string(e) }
+// inputError is a mistake in what the person typed, found before anything
+// is sent (session.InputError).
+type inputError = session.InputError
 
 // inputErrorf builds an inputError from a format.
 func inputErrorf(format string, args ...any) error { return inputError(fmt.Sprintf(format, args...)) }
@@ -67,7 +54,7 @@ func Words(err error) string {
 }
 
 func isTLSError(err error) bool {
-	if IsTLS(err) {
+	if session.IsTLS(err) {
 		return true
 	}
 	var ua x509.UnknownAuthorityError
@@ -79,7 +66,7 @@ func isTLSError(err error) bool {
 }
 
 func isOfflineError(err error) bool {
-	if IsOffline(err) {
+	if session.IsOffline(err) {
 		return true
 	}
 	var ne net.Error

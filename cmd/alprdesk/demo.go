@@ -115,7 +115,7 @@ func startDemo(o demoOptions) (*demoStore, error) {
 	return d, nil
 }
 
-// PrintUsers lists the demo accounts on w (DESIGN.md: printed at start).
+// PrintUsers lists the demo accounts on w (printed at start).
 func (d *demoStore) PrintUsers(w io.Writer) {
 	fmt.Fprintf(w, "alprdesk demo store at %s — DEMO DATA, NOT REAL. Accounts (password %q):\n", d.URL, d.Password)
 	for _, u := range d.Users {

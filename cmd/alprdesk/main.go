@@ -15,6 +15,7 @@ import (
 
 	"alprdesk/assets"
 	"alprdesk/ui"
+	"alprdesk/ui/session"
 )
 
 // AppID is the application id (also in FyneApp.toml).
@@ -34,7 +35,7 @@ func main() {
 	if !*demoMode {
 		applyMachineSettings(server, caFile, &cfg)
 	}
-	cfg.Connector, cfg.Server = &ui.ClientConnector{CAFile: *caFile}, *server
+	cfg.Connector, cfg.Server = &session.ClientConnector{CAFile: *caFile}, *server
 	if *demoMode {
 		d, err := startDemo(demoOptions{Basemap: *basemap, Seed: *seed, Reads: *reads})
 		if err != nil {
@@ -43,7 +44,7 @@ func main() {
 		defer d.Close()
 		cfg.Demo, cfg.Server, cfg.DemoUsers, cfg.DemoPassword, cfg.DemoReady = true, d.URL, d.Users, d.Password, d.ready
 		// One keyring entry and cache for every demo start, whatever port.
-		cfg.Connector = &ui.ClientConnector{CAFile: *caFile, StableName: DemoKeyringName}
+		cfg.Connector = &session.ClientConnector{CAFile: *caFile, StableName: DemoKeyringName}
 		d.PrintUsers(os.Stdout)
 	} else if *server == "" {
 		log.Printf("alprdesk: no --server given; the login screen asks for the store's address")

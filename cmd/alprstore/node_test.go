@@ -207,3 +207,17 @@ func getRead(env *storetest.Env, id string) (*api.Read, error) {
 	})
 	return r, err
 }
+
+// TestShownDBHidesThePassword: the start line never shows a database
+// password.
+func TestShownDBHidesThePassword(t *testing.T) {
+	for in, want := range map[string]string{
+		"/var/lib/alprstore/alprstore.db":                                "/var/lib/alprstore/alprstore.db",
+		"postgres://alpr:s3cret@db1:5432/alpr?sslmode=require":           "postgres://alpr:xxxxx@db1:5432/alpr?sslmode=require",
+		"postgresql://alpr@db1,db2/alpr?target_session_attrs=read-write": "postgresql://alpr@db1,db2/alpr?target_session_attrs=read-write",
+	} {
+		if got := shownDB(in); got != want {
+			t.Errorf("shownDB(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"net/netip"
 	"os"
 	"os/signal"
@@ -278,6 +279,19 @@ func backendOf(o *serveOptions) string {
 	return store.BackendSQLite
 }
 
+// shownDB is the database as logs may show it: a PostgreSQL URL without
+// its password.
+func shownDB(db string) string {
+	if !open.IsURL(db) {
+		return db
+	}
+	u, err := url.Parse(db)
+	if err != nil {
+		return "(a PostgreSQL URL that does not parse)"
+	}
+	return u.Redacted()
+}
+
 // announce prints the URL (and the demo users in demo mode).
 func announce(stdout, stderr io.Writer, srv *store.Server, o *serveOptions, addr string, took time.Duration) {
 	scheme := "http"
@@ -287,7 +301,7 @@ func announce(stdout, stderr io.Writer, srv *store.Server, o *serveOptions, addr
 	if o.tlsCert == "" && !loopbackAddr(addr) {
 		fmt.Fprintf(stderr, "alprstore: plain HTTP accepted only from the trusted proxies %s\n", o.trustedProxy)
 	}
-	fmt.Fprintf(stdout, "alprstore: serving %s://%s (database %s, ready in %s)\n", scheme, addr, srv.DBPath(), took.Round(time.Millisecond))
+	fmt.Fprintf(stdout, "alprstore: serving %s://%s (database %s, ready in %s)\n", scheme, addr, shownDB(srv.DBPath()), took.Round(time.Millisecond))
 	if !o.demo {
 		return
 	}

@@ -1,6 +1,6 @@
 package demo
 
-// Searchable vocabularies (DESIGN.md rule 10; the same words as
+// Searchable vocabularies (docs/POLICY.md, rule 10; the same words as
 // api.DefaultPolicy).
 const (
 	FeatureRoofRack       = "roof_rack"
@@ -60,7 +60,7 @@ var featureOdds = [][7]float64{
 }
 
 // stickerTexts are bumper stickers: drawn in photos, never searchable
-// (DESIGN.md rule 10: they can tie a driver to a group).
+// (docs/POLICY.md, rule 10: they can tie a driver to a group).
 var stickerTexts = []string{
 	"COEXIST", "OAKLAND A'S", "WARRIORS", "I <3 LAKE MERRITT", "BLACK LIVES MATTER",
 	"JESUS SAVES", "UNION STRONG", "26.2", "CAL BEARS", "PROUD PARENT", "SAVE THE BAY",

@@ -88,6 +88,7 @@ func (s *Storage) Listen(ctx context.Context, fn func(event string)) error {
 	if _, err := conn.Exec(ctx, `LISTEN `+eventChannel); err != nil {
 		return classify(err)
 	}
+	s.plates.Clear() // plates may have been purged while nobody listened
 	fn(store.EventResync)
 	for {
 		n, err := conn.WaitForNotification(ctx)
@@ -96,6 +97,10 @@ func (s *Storage) Listen(ctx context.Context, fn func(event string)) error {
 				return ctx.Err()
 			}
 			return classify(err)
+		}
+		if n.Payload == eventPlates {
+			s.plates.Clear()
+			continue
 		}
 		fn(n.Payload)
 	}

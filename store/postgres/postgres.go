@@ -222,6 +222,8 @@ type Tx struct {
 	ctx       context.Context
 	readOnly  bool
 	newPlates map[string]int64
+	// platesPurged is set when the transaction purged dictionary plates.
+	platesPurged bool
 	// locksReads is set once a statement touched reads or photos: from
 	// then on this transaction's locks would stall the creation of a day
 	// partition (ensureDays), so its new days go to the kept partition.
@@ -281,6 +283,12 @@ func classify(err error) error {
 	}
 	if errors.Is(err, pgx.ErrNoRows) {
 		return store.ErrNotFound
+	}
+	// A connection that could not be made is unavailability whatever the
+	// server said (the database refusing connections, too many clients, …).
+	var ce *pgconn.ConnectError
+	if errors.As(err, &ce) {
+		return fmt.Errorf("%w: %s", store.ErrUnavailable, oneLine(err))
 	}
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {

@@ -160,8 +160,13 @@ func (t *Tx) plateID(p string) (int64, error) {
 	return id, nil
 }
 
-// commitPlates adds a committed transaction's plates to the node's cache.
+// commitPlates adds a committed transaction's plates to the node's cache
+// (after a purge of dictionary plates, it empties the cache instead).
 func (t *Tx) commitPlates() {
+	if t.platesPurged {
+		t.s.plates.Clear()
+		return
+	}
 	for p, id := range t.newPlates {
 		t.s.plates.Store(p, id)
 	}
@@ -233,7 +238,7 @@ func (t *Tx) PurgeReads(before time.Time) (int, error) {
 		metaPurgedBefore, fmt.Sprint(dayStart(cut))); err != nil {
 		return n, err
 	}
-	return n + k, nil
+	return n + k, t.purgeOrphanPlates()
 }
 
 // expiredDays lists the day partitions of reads that end at or before cut.
@@ -338,4 +343,23 @@ func (s *Storage) ShiftReadTimes(ctx context.Context, d time.Duration) error {
 		}
 		return nil
 	}))
+}
+
+// eventPlates tells every node that dictionary plates were purged: each
+// empties its plate cache (Listen), so that no node links a new read to a
+// plate id that no longer exists.
+const eventPlates = "plates"
+
+// purgeOrphanPlates deletes the dictionary plates no read names any more
+// (as read or as verified text), so a purged read's plate leaves no trace
+// in the dictionary (docs/POLICY.md); the caches of this node (at commit)
+// and of the others (eventPlates) are emptied.
+func (t *Tx) purgeOrphanPlates() error {
+	tag, err := t.exec(`DELETE FROM plates p WHERE NOT EXISTS (SELECT 1 FROM reads r WHERE r.plate_id = p.id)
+		AND NOT EXISTS (SELECT 1 FROM reads r WHERE r.v_plate_id = p.id)`)
+	if err != nil || tag.RowsAffected() == 0 {
+		return err
+	}
+	t.platesPurged = true
+	return t.notify(eventPlates)
 }

@@ -27,13 +27,22 @@ func (t *Tx) ReadRetained(id string) (bool, error) {
 }
 
 // PurgeSearches deletes unretained searches created before the cut, the
-// reads they returned and their outcomes.
+// reads they returned and their outcomes, and unretained analyses with the
+// reads they returned.
 func (t *Tx) PurgeSearches(before time.Time) (int, error) {
 	const old = `SELECT id FROM searches WHERE created_at < ?
 		AND id NOT IN (SELECT search_id FROM retentions WHERE search_id <> '')`
 	cut := ms(before)
 	for _, table := range []string{"search_returns", "search_outcomes"} {
 		if _, err := t.exec(`DELETE FROM `+table+` WHERE search_id IN (`+old+`)`, cut); err != nil {
+			return 0, err
+		}
+	}
+	const oldAnalyses = `SELECT id FROM analyses WHERE created_at < ?
+		AND id NOT IN (SELECT search_id FROM retentions WHERE search_id <> '')`
+	for _, q := range []string{`DELETE FROM analysis_reads WHERE analysis_id IN (` + oldAnalyses + `)`,
+		`DELETE FROM analyses WHERE id IN (` + oldAnalyses + `)`} {
+		if _, err := t.exec(q, cut); err != nil {
 			return 0, err
 		}
 	}

@@ -40,6 +40,12 @@ func testPolicy(t *testing.T, st store.Storage) {
 				return err
 			}
 		}
+		for _, a := range []store.AnalysisRecord{{ID: "a-old", Kind: "convoy", Username: "dana", CreatedAt: base.Add(-40 * 24 * time.Hour), ReadIDs: []string{"p1"}},
+			{ID: "a-new", Kind: "convoy", Username: "dana", CreatedAt: base.Add(-time.Hour), ReadIDs: []string{"p1"}}} {
+			if err := tx.InsertAnalysis(&a); err != nil {
+				return err
+			}
+		}
 		ret := api.Retention{ReadID: "p2", ReportNumber: "26-001", Category: api.RetainCriminalInvestigation, Reason: "case", By: "dana", At: base}
 		if err := tx.InsertRetention(ret, "s-kept", ""); err != nil {
 			return err
@@ -96,6 +102,14 @@ func testPolicy(t *testing.T, st store.Storage) {
 			}
 		}
 		checkReturned(t, tx, map[[2]string]bool{{"s-old", "p1"}: false, {"s-kept", "p2"}: true})
+		_, err = tx.GetAnalysis("a-old")
+		wantErr(t, "purged analysis", err, store.ErrNotFound)
+		if ok, err := tx.AnalysisReturned("a-new", "p1"); err != nil || !ok {
+			t.Fatalf("recent analysis after purge: %v, %v", ok, err)
+		}
+		if ok, err := tx.AnalysisReturned("a-old", "p1"); err != nil || ok {
+			t.Fatalf("purged analysis still returned p1: %v, %v", ok, err)
+		}
 		return nil
 	})
 	again := sampleRead("p4", base.Add(-time.Minute))

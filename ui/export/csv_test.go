@@ -17,7 +17,7 @@ import (
 // genesis is the prev_hash of the first audit entry.
 var genesis = strings.Repeat("0", 64)
 
-// auditHash computes an entry's hash from DESIGN.md "Audit chain" (SHA-256,
+// auditHash computes an entry's hash as store/audit.go (AuditCanonical) does (SHA-256,
 // hex, over the fields other than hash as JSON in the listed order, no
 // spaces, no HTML escaping), independently of the store's code.
 func auditHash(e api.AuditEntry) string {

@@ -2,14 +2,14 @@
 // evidence packet (PDF and CSV) of selected reads, the audit trail as CSV,
 // and the efficacy report as PDF. It never imports Fyne and does no I/O
 // beyond the writer it is given: the UI records the export with the store
-// (POST /v1/exports, DESIGN.md rule 6) and then calls these functions.
+// (POST /v1/exports, docs/POLICY.md, rule 6) and then calls these functions.
 //
 // Every output is a pure function of its input: the creation date written
 // into a PDF is the Generated time passed in, so the same input gives the
 // same bytes.
 //
 // Reads that no human has verified are marked UNVERIFIED everywhere
-// (DESIGN.md rule 5). CSV cells that a spreadsheet would run as a formula
+// (docs/POLICY.md, rule 5). CSV cells that a spreadsheet would run as a formula
 // are neutralised (see EscapeCell).
 package export
 

@@ -1,4 +1,4 @@
-package ui
+package session
 
 import (
 	"context"
@@ -12,11 +12,6 @@ import (
 	"alprdesk/cache"
 	"alprdesk/client"
 )
-
-func init() {
-	IsOffline = func(err error) bool { return errors.Is(err, client.ErrOffline) }
-	IsTLS = func(err error) bool { return errors.Is(err, client.ErrTLS) }
-}
 
 // ClientConnector opens sessions through client/ and cache/: credentials
 // in the OS keyring, results and photos in the encrypted cache (in memory
@@ -138,13 +133,13 @@ func (c *ClientConnector) open(cl *client.Client, k *client.Keyring, username st
 	return s
 }
 
-// configError turns a client configuration refusal into an inputError
+// configError turns a client configuration refusal into an InputError
 // with a sentence.
 func configError(err error) error {
 	if errors.Is(err, client.ErrInsecure) {
-		return inputError("Plain http:// is allowed only to this computer; use the store's https:// address.")
+		return InputError("Plain http:// is allowed only to this computer; use the store's https:// address.")
 	}
-	return inputError("The store address is not valid: use a full address such as https://alpr.example.gov.")
+	return InputError("The store address is not valid: use a full address such as https://alpr.example.gov.")
 }
 
 // clientSession implements Session over a client.Client and a cache.Cache.
@@ -340,4 +335,143 @@ func (s *clientSession) Logout(ctx context.Context) error {
 		_ = s.cache.Close()
 	}
 	return err
+}
+
+// RequestHotlist sends the request; when the store is unreachable it goes
+// to the outbox and is delivered once the store answers again.
+func (s *clientSession) RequestHotlist(ctx context.Context, b api.HotlistRequestBody) (*api.HotlistRequest, bool, error) {
+	r, err := s.cl.RequestHotlist(ctx, b)
+	if s.note(err) == nil {
+		return r, false, nil
+	}
+	if errors.Is(err, client.ErrOffline) && s.cache != nil {
+		if _, qerr := s.cache.EnqueueHotlistRequest(b); qerr == nil {
+			return nil, true, nil
+		}
+	}
+	return nil, false, err
+}
+
+// HotlistRequests lists the user's requests (an approver's: all).
+func (s *clientSession) HotlistRequests(ctx context.Context) ([]api.HotlistRequest, error) {
+	r, err := s.cl.HotlistRequests(ctx)
+	return r, s.note(err)
+}
+
+// DecideHotlistRequest approves or denies a request.
+func (s *clientSession) DecideHotlistRequest(ctx context.Context, id string, approve bool, reason string) (*api.HotlistRequest, error) {
+	r, err := s.cl.DecideHotlistRequest(ctx, id, approve, reason)
+	return r, s.note(err)
+}
+
+// HotlistEntries lists the active entries the user may see.
+func (s *clientSession) HotlistEntries(ctx context.Context) ([]api.HotlistEntry, error) {
+	r, err := s.cl.HotlistEntries(ctx)
+	return r, s.note(err)
+}
+
+// RemoveHotlistEntry ends an entry early, with a reason.
+func (s *clientSession) RemoveHotlistEntry(ctx context.Context, id, reason string) error {
+	return s.note(s.cl.RemoveHotlistEntry(ctx, id, reason))
+}
+
+// lastAlertSetting keeps the id of the last hit shown, so that a restarted
+// workstation resumes the stream after it and loses no hit.
+const lastAlertSetting = "alerts_last_event_id"
+
+// FollowAlerts follows the stream, resuming after the last hit this
+// workstation showed (kept in the cache) when lastID is empty.
+func (s *clientSession) FollowAlerts(ctx context.Context, lastID string, fn func(api.Alert), state func(bool, error)) error {
+	if lastID == "" && s.cache != nil {
+		if v, ok, err := s.cache.Setting(lastAlertSetting); err == nil && ok {
+			lastID = v
+		}
+	}
+	return s.cl.Subscribe(ctx, lastID, func(a api.Alert) {
+		fn(a)
+		if s.cache != nil {
+			_ = s.cache.SetSetting(lastAlertSetting, a.ID)
+		}
+	}, client.OnStreamState(state))
+}
+
+// AlertPhoto fetches a hit's photo through the alert (audited by the store).
+func (s *clientSession) AlertPhoto(ctx context.Context, readID, alertID string) ([]byte, error) {
+	b, err := s.cl.Photo(ctx, readID, client.ByAlert(alertID))
+	return b, s.note(err)
+}
+
+// VerifyAlert records a verdict on a hit's read through the alert.
+func (s *clientSession) VerifyAlert(ctx context.Context, readID string, req api.VerificationRequest) (*api.AlertCheck, error) {
+	res, err := s.cl.VerifyAlertRead(ctx, readID, req)
+	if s.note(err) != nil {
+		return nil, err
+	}
+	return res.Check, nil
+}
+
+// AckAlert acknowledges a hit the user verified.
+func (s *clientSession) AckAlert(ctx context.Context, alertID, note string) error {
+	return s.note(s.cl.AckAlert(ctx, alertID, note))
+}
+
+// RecordOutcome records what the user did about a hit.
+func (s *clientSession) RecordOutcome(ctx context.Context, alertID string, req api.OutcomeRequest) (*api.AlertOutcome, error) {
+	o, err := s.cl.RecordOutcome(ctx, alertID, req)
+	return o, s.note(err)
+}
+
+func (s *clientSession) Attempt(ctx context.Context, exerciseID, answer string) (*api.AttemptResult, error) {
+	r, err := s.cl.Attempt(ctx, exerciseID, answer)
+	return r, s.note(err)
+}
+
+func (s *clientSession) Progress(ctx context.Context) (*api.TrainingProgress, error) {
+	p, err := s.cl.Progress(ctx)
+	return p, s.note(err)
+}
+
+func (s *clientSession) ResetTraining(ctx context.Context, seed *int64) (*api.TrainingReset, error) {
+	r, err := s.cl.ResetTraining(ctx, seed)
+	return r, s.note(err)
+}
+
+func (s *clientSession) Live(ctx context.Context) (*api.TrainingLive, error) {
+	l, err := s.cl.Live(ctx)
+	return l, s.note(err)
+}
+
+func (s *clientSession) SetLive(ctx context.Context, running bool, rate float64) (*api.TrainingLive, error) {
+	l, err := s.cl.SetLive(ctx, running, rate)
+	return l, s.note(err)
+}
+
+func (s *clientSession) Audit(ctx context.Context, q AuditQuery) (*api.AuditPage, error) {
+	p, err := s.cl.Audit(ctx, client.AuditQuery(q))
+	return p, s.note(err)
+}
+
+func (s *clientSession) AuditSample(ctx context.Context, month string, size int) (*api.AuditSample, error) {
+	r, err := s.cl.AuditSample(ctx, month, size)
+	return r, s.note(err)
+}
+
+func (s *clientSession) ReviewAudit(ctx context.Context, req api.AuditReviewRequest) (*api.AuditReview, error) {
+	r, err := s.cl.ReviewAudit(ctx, req)
+	return r, s.note(err)
+}
+
+func (s *clientSession) AuditReviews(ctx context.Context, month string) ([]api.AuditReview, error) {
+	r, err := s.cl.AuditReviews(ctx, month)
+	return r, s.note(err)
+}
+
+func (s *clientSession) Efficacy(ctx context.Context, from, to time.Time) (*api.Efficacy, error) {
+	r, err := s.cl.Efficacy(ctx, from, to)
+	return r, s.note(err)
+}
+
+func (s *clientSession) SetSearchOutcome(ctx context.Context, searchID, outcome, note string) (*api.SearchOutcomeRecord, error) {
+	r, err := s.cl.SetSearchOutcome(ctx, searchID, outcome, note)
+	return r, s.note(err)
 }

@@ -1,4 +1,4 @@
-package ui
+package session
 
 import (
 	"context"
@@ -7,7 +7,7 @@ import (
 	"alprdesk/client"
 )
 
-// AnalysisSession runs the investigative analyses (DESIGN.md, Analyses);
+// AnalysisSession runs the investigative analyses (api/openapi.yaml, the analyses routes);
 // a Session that implements it gets the Analyses screen.
 type AnalysisSession interface {
 	// CommonPlates runs POST /v1/analyses/common-plates.
@@ -35,4 +35,10 @@ func (s *clientSession) Convoy(ctx context.Context, req api.ConvoyRequest) (*api
 func (s *clientSession) AnalysisPhoto(ctx context.Context, readID, analysisID string) ([]byte, error) {
 	b, err := s.cl.Photo(ctx, readID, client.ByAnalysis(analysisID))
 	return b, s.note(err)
+}
+
+// Analyses returns the analysis side of a session, and whether it has one.
+func Analyses(s Session) (AnalysisSession, bool) {
+	v, ok := s.(AnalysisSession)
+	return v, ok && v != nil
 }
