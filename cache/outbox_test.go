@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -158,7 +159,7 @@ func TestOutboxSurvivesKillAndDeliversExactlyOnce(t *testing.T) {
 		envKey+"="+hex.EncodeToString(key), envKill+"=2")
 	out, err := cmd.CombinedOutput()
 	var exit *exec.ExitError
-	if !errors.As(err, &exit) || !strings.Contains(exit.String(), "killed") {
+	if !errors.As(err, &exit) || !wasKilled(exit) {
 		t.Fatalf("child: %v\n%s", err, out)
 	}
 	// Two items reached the store; only the first was removed before the kill.
@@ -316,4 +317,14 @@ func TestVerifyOrQueue(t *testing.T) {
 	if r, _ := c.Refusals(); len(r) != 0 {
 		t.Fatalf("an inline refusal was kept: %+v", r)
 	}
+}
+
+// wasKilled reports whether the child ended by its kill: SIGKILL on Unix;
+// on Windows TerminateProcess, which os.Process.Kill calls with exit code 1
+// (the child's own failures exit 2 or 3).
+func wasKilled(exit *exec.ExitError) bool {
+	if runtime.GOOS == "windows" {
+		return exit.ExitCode() == 1
+	}
+	return strings.Contains(exit.String(), "killed")
 }

@@ -119,7 +119,9 @@ svc start
 waitfor 600 "the service does not answer /healthz" curl -fsS "http://127.0.0.1:$sport/healthz"
 svc stop
 curl -fsS --max-time 5 "http://127.0.0.1:$sport/healthz" >/dev/null 2>&1 && fail "the stopped service still answers"
-grep -q "alprstore service stopped" "$WINEPREFIX/drive_c/ProgramData/alprdesk/alprstore.log" || fail "no stop in the service log"
+# %ProgramData%\alprdesk\alprstore.log (Wine 8's %ProgramData% is C:\users\Public)
+find "$WINEPREFIX/drive_c" -path '*/alprdesk/alprstore.log' -exec grep -l "alprstore service stopped" {} + | grep -q . ||
+  fail "no stop in the service log"
 svc uninstall
 echo "ok   alprstore.exe service: install, start (answers /healthz), stop (clean, logged), uninstall"
 stage_end "alprstore.exe service"

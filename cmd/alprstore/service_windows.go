@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/sys/windows"
 	"golang.org/x/sys/windows/svc"
 	"golang.org/x/sys/windows/svc/eventlog"
 	"golang.org/x/sys/windows/svc/mgr"
@@ -35,7 +36,7 @@ func serviceCmd(args []string, stdout, stderr io.Writer) error {
 	case "uninstall":
 		return uninstallService(stdout)
 	case "start":
-		return withService(func(s *mgr.Service) error { return s.Start() }, "started", stdout)
+		return withService(startService, "running", stdout)
 	case "stop":
 		return withService(stopService, "stopped", stdout)
 	case "run":
@@ -105,6 +106,16 @@ func withService(do func(*mgr.Service) error, what string, stdout io.Writer) err
 	}
 	fmt.Fprintf(stdout, "alprstore: service %q %s\n", serviceName, what)
 	return nil
+}
+
+// startService starts the service; one already running is no error (the
+// Service Control Manager may have started an automatic service itself).
+func startService(s *mgr.Service) error {
+	err := s.Start()
+	if errors.Is(err, windows.ERROR_SERVICE_ALREADY_RUNNING) {
+		return nil
+	}
+	return err
 }
 
 // stopService asks the service to stop and waits up to 30 s for it.
