@@ -5,7 +5,6 @@ import (
 
 	"alprdesk/api"
 	"alprdesk/store"
-	"alprdesk/store/internal/sqlrows"
 )
 
 // accountMigration adds what accountability keeps: hit outcomes (purged
@@ -20,15 +19,7 @@ CREATE TABLE daily_counts(
 
 // AlertsBetween lists a viewer's alerts of a period, newest first.
 func (t *Tx) AlertsBetween(v store.AlertViewer, from, to time.Time, limit int) ([]store.AlertRecord, error) {
-	return collect(t, `SELECT `+sqlrows.AlertCols+` FROM alerts WHERE at >= $1 AND at < $2 AND
-		(requested_by = $3 OR (list = 'covert' AND $4) OR (list <> 'covert' AND $5)) ORDER BY seq DESC LIMIT $6`,
-		[]any{ms(from), ms(to), v.Username, v.Approver, v.Patrol, limit}, func(sc scanner) (store.AlertRecord, error) {
-			a, err := sqlrows.ScanAlert(sc)
-			if err != nil {
-				return store.AlertRecord{}, err
-			}
-			return *a, nil
-		})
+	return t.visibleAlerts(v, `at >= $1 AND at < $2`, `seq DESC`, limit, ms(from), ms(to))
 }
 
 // AlertAcks lists an alert's acknowledgements, oldest first.

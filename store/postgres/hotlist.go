@@ -160,15 +160,24 @@ func (t *Tx) LastAlertSeq() (int64, error) {
 
 // AlertsAfter lists the alerts after seq that v may see, oldest first.
 func (t *Tx) AlertsAfter(seq int64, v store.AlertViewer, limit int) ([]store.AlertRecord, error) {
-	return collect(t, `SELECT `+sqlrows.AlertCols+` FROM alerts WHERE seq > $1 AND
-		(requested_by = $2 OR (list = 'covert' AND $3) OR (list <> 'covert' AND $4)) ORDER BY seq LIMIT $5`,
-		[]any{seq, v.Username, v.Approver, v.Patrol, limit}, func(sc scanner) (store.AlertRecord, error) {
-			a, err := sqlrows.ScanAlert(sc)
-			if err != nil {
-				return store.AlertRecord{}, err
-			}
-			return *a, nil
-		})
+	return t.visibleAlerts(v, `seq > $1`, `seq`, limit, seq)
+}
+
+// visibleAlerts lists the alerts matching cond (placeholders $1…$n for
+// its n args) that v may see (the stream's routing: own requests, covert
+// to approvers, the rest to patrol roles), in order, at most limit.
+func (t *Tx) visibleAlerts(v store.AlertViewer, cond, order string, limit int, args ...any) ([]store.AlertRecord, error) {
+	n := len(args)
+	q := fmt.Sprintf(`SELECT %s FROM alerts WHERE %s AND
+		(requested_by = $%d OR (list = 'covert' AND $%d) OR (list <> 'covert' AND $%d)) ORDER BY %s LIMIT $%d`,
+		sqlrows.AlertCols, cond, n+1, n+2, n+3, order, n+4)
+	return collect(t, q, append(args, v.Username, v.Approver, v.Patrol, limit), func(sc scanner) (store.AlertRecord, error) {
+		a, err := sqlrows.ScanAlert(sc)
+		if err != nil {
+			return store.AlertRecord{}, err
+		}
+		return *a, nil
+	})
 }
 
 // PurgeOrphanAlerts deletes the alerts (and their verifications and

@@ -6,7 +6,6 @@ import (
 
 	"alprdesk/api"
 	"alprdesk/store"
-	"alprdesk/store/internal/sqlrows"
 )
 
 // accountMigration adds what accountability keeps: hit outcomes (purged with
@@ -22,22 +21,7 @@ CREATE INDEX alerts_at ON alerts(at);`
 
 // AlertsBetween lists a viewer's alerts of a period, newest first.
 func (t *Tx) AlertsBetween(v store.AlertViewer, from, to time.Time, limit int) ([]store.AlertRecord, error) {
-	rows, err := t.query(`SELECT `+sqlrows.AlertCols+` FROM alerts WHERE at >= ? AND at < ? AND
-		(requested_by = ? OR (list = 'covert' AND ?) OR (list <> 'covert' AND ?)) ORDER BY seq DESC LIMIT ?`,
-		ms(from), ms(to), v.Username, v.Approver, v.Patrol, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []store.AlertRecord
-	for rows.Next() {
-		a, err := sqlrows.ScanAlert(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *a)
-	}
-	return out, rows.Err()
+	return t.visibleAlerts(v, `at >= ? AND at < ?`, `seq DESC`, limit, ms(from), ms(to))
 }
 
 // AlertAcks lists an alert's acknowledgements.

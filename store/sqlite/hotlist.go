@@ -225,9 +225,16 @@ func (t *Tx) LastAlertSeq() (int64, error) {
 
 // AlertsAfter lists the alerts after seq that v may see, oldest first.
 func (t *Tx) AlertsAfter(seq int64, v store.AlertViewer, limit int) ([]store.AlertRecord, error) {
-	rows, err := t.query(`SELECT `+sqlrows.AlertCols+` FROM alerts WHERE seq > ? AND
-		(requested_by = ? OR (list = 'covert' AND ?) OR (list <> 'covert' AND ?)) ORDER BY seq LIMIT ?`,
-		seq, v.Username, v.Approver, v.Patrol, limit)
+	return t.visibleAlerts(v, `seq > ?`, `seq`, limit, seq)
+}
+
+// visibleAlerts lists the alerts matching cond (with its args) that v may
+// see (the stream's routing: own requests, covert to approvers, the rest
+// to patrol roles), in order, at most limit.
+func (t *Tx) visibleAlerts(v store.AlertViewer, cond, order string, limit int, args ...any) ([]store.AlertRecord, error) {
+	rows, err := t.query(`SELECT `+sqlrows.AlertCols+` FROM alerts WHERE `+cond+` AND
+		(requested_by = ? OR (list = 'covert' AND ?) OR (list <> 'covert' AND ?)) ORDER BY `+order+` LIMIT ?`,
+		append(args, v.Username, v.Approver, v.Patrol, limit)...)
 	if err != nil {
 		return nil, err
 	}
