@@ -92,11 +92,14 @@ func (s *Server) alertItem(tx ReadTx, a *AlertRecord) (*api.AlertItem, error) {
 }
 
 // periodParams reads from and to (RFC 3339) from the query: to defaults to
-// now and from to back(to); from must be before to.
+// just after now (inclusive of now) and from to back(to); from must be
+// before to.
 func periodParams(r *http.Request, now time.Time, back func(time.Time) time.Time) (time.Time, time.Time, error) {
 	qs := r.URL.Query()
 	var from time.Time
-	to := now
+	// The default end is just after now: what happened in the current
+	// millisecond (an alert stored by the request before this one) is in.
+	to := now.Add(time.Millisecond)
 	for _, p := range []struct {
 		name string
 		dst  *time.Time
