@@ -136,6 +136,8 @@ CREATE INDEX training_attempts_user ON training_attempts(username, id);`,
 	analysisMigration,
 	// 8: leases of the periodic jobs (one node at a time).
 	leasesMigration,
+	// 9: plate searches without visiting every day (search.go).
+	plateKeysMigration,
 }
 
 // SchemaVersion is the schema version this program brings a database to.
