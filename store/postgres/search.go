@@ -120,10 +120,10 @@ func (s *readSearch) where() string {
 }
 
 // order is the result order on the search's table: newest first, ties by
-// storage sequence.
+// read id descending, in byte order (COLLATE "C", as SQLite compares).
 func (s *readSearch) order() string {
 	a := s.tab()
-	return ` ORDER BY ` + a + `.captured_at DESC, ` + a + `.rid DESC`
+	return ` ORDER BY ` + a + `.captured_at DESC, ` + a + `.id COLLATE "C" DESC`
 }
 
 // countSQL counts the matches up to limit.
@@ -139,8 +139,8 @@ func (s *readSearch) pageSQL(limit string) string {
 	case !s.keyed:
 		return `SELECT ` + sqlrows.ReadCols + ` FROM reads r` + readJoins + s.where() + s.order() + ` LIMIT ` + limit
 	case len(s.reads) == 0:
-		return `SELECT ` + sqlrows.ReadCols + ` FROM (SELECT k.captured_at, k.rid FROM read_keys k` + s.where() + s.order() +
-			` LIMIT ` + limit + `) k` + keyJoin + readJoins + ` ORDER BY r.captured_at DESC, r.rid DESC`
+		return `SELECT ` + sqlrows.ReadCols + ` FROM (SELECT k.captured_at, k.rid, k.id FROM read_keys k` + s.where() + s.order() +
+			` LIMIT ` + limit + `) k` + keyJoin + readJoins + ` ORDER BY r.captured_at DESC, r.id COLLATE "C" DESC`
 	default:
 		return `SELECT ` + sqlrows.ReadCols + ` FROM read_keys k` + keyJoin + readJoins + s.where() + s.order() + ` LIMIT ` + limit
 	}
@@ -191,8 +191,8 @@ func (s *readSearch) count(t *Tx, limit int) (int, error) {
 	return n, classify(err)
 }
 
-// SearchReads runs a resolved query: newest first (ties by storage
-// sequence), keyset paging, a total counted up to CountCap.
+// SearchReads runs a resolved query: newest first (ties by read id,
+// descending), keyset paging, a total counted up to CountCap.
 func (t *Tx) SearchReads(q *store.ReadQuery) (*store.ReadPage, error) {
 	s, empty, err := t.readSearch(q)
 	if err != nil {
@@ -211,7 +211,7 @@ func (t *Tx) SearchReads(q *store.ReadQuery) (*store.ReadPage, error) {
 	}
 	if q.After != nil {
 		a := s.tab()
-		s.keys = append(s.keys, `(`+a+`.captured_at, `+a+`.rid) < (`+s.arg(q.After.At)+`, `+s.arg(q.After.Seq)+`)`)
+		s.keys = append(s.keys, `(`+a+`.captured_at, `+a+`.id COLLATE "C") < (`+s.arg(q.After.At)+`, `+s.arg(q.After.ID)+`)`)
 	}
 	rows, err := s.query(t, s.pageSQL(s.arg(q.Limit+1)))
 	if err != nil {
