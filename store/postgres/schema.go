@@ -138,6 +138,8 @@ CREATE INDEX training_attempts_user ON training_attempts(username, id);`,
 	leasesMigration,
 	// 9: plate searches without visiting every day (search.go).
 	plateKeysMigration,
+	// 10: the trigram indexes without a pending list (search.go).
+	trigramMigration,
 }
 
 // SchemaVersion is the schema version this program brings a database to.

@@ -41,6 +41,16 @@ CREATE INDEX plates_canon_trgm ON plates USING gin((canon COLLATE "C") gin_trgm_
 ANALYZE read_keys;
 ANALYZE plates;`
 
+// trigramMigration turns the trigram indexes' pending list off and empties
+// it: with it, a GIN index adds new entries to an unsorted list that every
+// search reads through until VACUUM merges it (after a bulk load, 20,000
+// entries and 5 to 13 ms per wildcard lookup instead of 0.1 ms). New plates
+// now go straight into the index, a cost only new plates pay.
+const trigramMigration = `ALTER INDEX plates_trgm SET (fastupdate = off);
+ALTER INDEX plates_canon_trgm SET (fastupdate = off);
+SELECT gin_clean_pending_list('plates_trgm'::regclass);
+SELECT gin_clean_pending_list('plates_canon_trgm'::regclass);`
+
 // resolvePlates returns the dictionary ids matching the pattern: exact
 // plates by the unique index, fuzzy whole plates by the canonical key,
 // patterns by LIKE over plate (or canon), which the planner answers with
