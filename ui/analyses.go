@@ -80,19 +80,28 @@ type AnalysesView struct {
 	timeline *widget.Button
 	photo    *PhotoPanel
 
+	retain    *widget.Button // analyses_keep.go
+	exportCSV *widget.Button
+	exportPDF *widget.Button
+	keep      keepEnv
+	exporting bool
+
 	cameras    []api.Camera
 	items      []analysisItem
 	selected   int
+	readSel    int // the selected read of the selected plate, or -1
 	analysisID string
+	ranUnder   api.CaseContext // the case the shown analysis ran under
 	runs       int
 	photoFor   string
 }
 
 // newAnalysesView builds the screen; photo is the window's photo panel,
 // which shows the analysis's reads while the screen is open (the caller
-// routes its verdicts to OnVerdict then).
-func newAnalysesView(sess session.Session, an session.AnalysisSession, win fyne.Window, photo *PhotoPanel, active func() *api.CaseContext, tileURL string, rs *runs) *AnalysesView {
-	v := &AnalysesView{sess: sess, an: an, win: win, photo: photo, activeFn: active, tileURL: tileURL, rs: rs, selected: -1, msg: errorText()}
+// routes its verdicts to OnVerdict then); keep serves retain and export.
+func newAnalysesView(sess session.Session, an session.AnalysisSession, win fyne.Window, photo *PhotoPanel, active func() *api.CaseContext, tileURL string, rs *runs, keep keepEnv) *AnalysesView {
+	v := &AnalysesView{sess: sess, an: an, win: win, photo: photo, activeFn: active, tileURL: tileURL, rs: rs, keep: keep,
+		selected: -1, readSel: -1, msg: errorText()}
 	v.summary = widget.NewLabel("Choose scenes (or a target plate) and run the analysis.")
 	v.summary.Wrapping = fyne.TextWrapWord
 	v.notice = widget.NewLabel(coTravelNotice)
@@ -124,7 +133,7 @@ func newAnalysesView(sess session.Session, an session.AnalysisSession, win fyne.
 	v.timeline.Disable()
 	head := container.NewVBox(container.NewBorder(nil, nil, widget.NewLabelWithStyle("Analysis", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		v.run, v.kind), v.forms, widget.NewSeparator(), v.notice, v.summary, v.msg)
-	body := container.NewHSplit(v.plates, container.NewBorder(nil, v.timeline, nil, nil, v.readList))
+	body := container.NewHSplit(v.plates, container.NewBorder(nil, v.buildKeep(), nil, nil, v.readList))
 	body.Offset = 0.45
 	v.content = container.NewBorder(head, nil, nil, nil, body)
 	v.refreshGate()

@@ -16,7 +16,8 @@ func init() {
 		New: func(d Deps) Screen {
 			m := d.main
 			an, _ := session.Analyses(d.Session)
-			m.analyses = newAnalysesView(d.Session, an, d.Window, d.Photo, d.Case.Active, d.Session.TileURL(), d.Runs)
+			m.analyses = newAnalysesView(d.Session, an, d.Window, d.Photo, d.Case.Active, d.Session.TileURL(), d.Runs,
+				keepEnv{categories: d.Policy.RetainCategories, now: m.app.cfg.Now, demo: d.Demo})
 			m.analyses.OnTimeline = m.timelineOfPlate
 			m.analyses.OnActivity = m.app.idle.touch
 			return &viewScreen{content: m.analyses.content, shown: func() {
