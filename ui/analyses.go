@@ -53,6 +53,9 @@ type AnalysesView struct {
 	OnTimeline func(plate string)
 	// OnActivity keeps the idle lock away while the screen is used.
 	OnActivity func()
+	// Current reports whether the screen is the one shown (results then
+	// take the cursor).
+	Current func() bool
 
 	content fyne.CanvasObject
 	kind    *widget.RadioGroup
@@ -159,8 +162,10 @@ func (v *AnalysesView) buildCommon() fyne.CanvasObject {
 func (v *AnalysesView) buildConvoy() fyne.CanvasObject {
 	v.plate = widget.NewEntry()
 	v.plate.SetPlaceHolder("exact plate")
+	v.plate.OnSubmitted = func(string) { v.onRun() }
 	v.from = widget.NewEntry()
 	v.from.SetText(time.Now().Add(-7 * 24 * time.Hour).Truncate(time.Hour).Local().Format(timeLayout))
+	v.from.OnSubmitted = func(string) { v.onRun() }
 	v.days = widget.NewSelect([]string{"1 day", "2 days", "3 days", "5 days", "7 days"}, nil)
 	v.days.SetSelected("7 days")
 	v.within = widget.NewSelect([]string{"30 s", "60 s", "90 s", "120 s"}, nil)
@@ -257,6 +262,18 @@ func (v *AnalysesView) onKind(k string) {
 		v.forms.Objects = []fyne.CanvasObject{v.common}
 	}
 	v.forms.Refresh()
+}
+
+// FocusTarget is where the cursor goes when the screen is shown: the case
+// bar without a case, else the first field of the chosen analysis.
+func (v *AnalysesView) FocusTarget(caseField fyne.Focusable) fyne.Focusable {
+	switch {
+	case v.activeFn() == nil:
+		return caseField
+	case v.kind.Selected == kindConvoy:
+		return v.plate
+	}
+	return v.scenes[0].from
 }
 
 // refreshGate enables Run only under a valid case.

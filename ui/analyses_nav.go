@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
 
 	"alprdesk/api"
@@ -20,10 +21,11 @@ func init() {
 				keepEnv{categories: d.Policy.RetainCategories, now: m.app.cfg.Now, demo: d.Demo})
 			m.analyses.OnTimeline = m.timelineOfPlate
 			m.analyses.OnActivity = m.app.idle.touch
+			m.analyses.Current = func() bool { return m.Screens().Current() == screenAnalyses }
 			return &viewScreen{content: m.analyses.content, shown: func() {
 				m.analyses.SetCameras(m.Form.cameras)
 				m.analyses.refreshGate()
-			}}
+			}, focus: func() fyne.Focusable { return m.analyses.FocusTarget(m.Case.report) }}
 		}})
 }
 

@@ -20,6 +20,9 @@ func (v *AnalysesView) onRun() {
 		v.refreshGate()
 		return
 	}
+	if v.run.Disabled() { // Enter in a field while an analysis runs
+		return
+	}
 	if v.OnActivity != nil {
 		v.OnActivity()
 	}
@@ -118,6 +121,9 @@ func (v *AnalysesView) start(note string, work func(ctx context.Context) (func()
 				return
 			}
 			apply()
+			if len(v.items) > 0 && v.Current != nil && v.Current() {
+				v.win.Canvas().Focus(v.plates) // Up/Down and Space pick a plate
+			}
 		})
 	}()
 }

@@ -230,3 +230,49 @@ func TestAnalysesScreenRetainAndExport(t *testing.T) {
 		t.Fatal("retain or export still enabled after the results were cleared")
 	}
 }
+
+func TestAnalysesScreenFromTheKeyboard(t *testing.T) {
+	env := storetest.Start(t)
+	ingestAt(t, env, "f1", "7KBD111", "cam-1", time.Hour, [3]string{"silver", "Toyota", "sedan"})
+	ingestAt(t, env, "f2", "7KBD111", "cam-2", 2*time.Hour, [3]string{"silver", "Toyota", "sedan"})
+	a := newApp(t, env.URL, Config{})
+	signIn(t, a, "detective", storetest.Password)
+	m := a.Main()
+	waitFor(t, "the cameras", func() bool { return len(m.Form.cameras) == 2 })
+	c := a.win.Canvas()
+	v := openAnalyses(t, m)
+	if c.Focused() != m.Case.report {
+		t.Fatalf("without a case the cursor is in %T, not the case's report number", c.Focused())
+	}
+	setCase(t, m, "26-012345", "robbery", goodPurpose)
+	m.Screens().Show(screenAnalyses)
+	if c.Focused() != v.scenes[0].from {
+		t.Fatalf("under a case the cursor is in %T, not scene 1's start", c.Focused())
+	}
+	start := time.Now().Add(-3 * time.Hour).Local().Format(timeLayout)
+	for i, s := range v.scenes {
+		s.from.SetText(start)
+		s.length.SetSelected("4 h")
+		test.Tap(s.cams)
+		if c.Focused() != s.filter {
+			t.Fatalf("scene %d: the camera dialog opens with the cursor in %T", i+1, c.Focused())
+		}
+		test.Type(s.filter, "nowhere")
+		s.filter.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+		if len(s.cameraIDs) != 0 {
+			t.Fatalf("scene %d: cameras %v from a filter that matches none", i+1, s.cameraIDs)
+		}
+		s.filter.SetText("")
+		test.Type(s.filter, strings.ToUpper(storetest.Cameras[i].Name[:10]))
+		s.filter.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+		if !slices.Equal(s.cameraIDs, []string{storetest.Cameras[i].ID}) || !strings.Contains(s.place.Text, storetest.Cameras[i].Name) {
+			t.Fatalf("scene %d: cameras %v, place %q", i+1, s.cameraIDs, s.place.Text)
+		}
+	}
+	// Enter in a scene's start runs the analysis; the results take the cursor.
+	v.scenes[1].from.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	waitFor(t, "the common plates", func() bool { return v.Items() > 0 || v.msg.Visible() })
+	if v.Items() != 1 || c.Focused() != v.plates {
+		t.Fatalf("items %d (msg %q), cursor in %T", v.Items(), v.msg.Text, c.Focused())
+	}
+}
