@@ -27,6 +27,12 @@ const (
 	kindConvoy = "Convoy"
 )
 
+// Prompts of the summary line before any result.
+const (
+	setCaseFirst = "Set the case first (report number, purpose and justification): every analysis runs under a case and is audited."
+	choosePrompt = "Choose scenes (or a target plate) and run the analysis."
+)
+
 // coTravelNotice is said above every convoy result.
 const coTravelNotice = "Co-travel is not evidence of association. Vehicles share roads, parking and traffic lights by chance; " +
 	"a plate listed here is a lead to check photo by photo, not a finding about anyone in it."
@@ -105,7 +111,7 @@ type AnalysesView struct {
 func newAnalysesView(sess session.Session, an session.AnalysisSession, win fyne.Window, photo *PhotoPanel, active func() *api.CaseContext, tileURL string, rs *runs, keep keepEnv) *AnalysesView {
 	v := &AnalysesView{sess: sess, an: an, win: win, photo: photo, activeFn: active, tileURL: tileURL, rs: rs, keep: keep,
 		selected: -1, readSel: -1, msg: errorText()}
-	v.summary = widget.NewLabel("Choose scenes (or a target plate) and run the analysis.")
+	v.summary = widget.NewLabel(choosePrompt)
 	v.summary.Wrapping = fyne.TextWrapWord
 	v.notice = widget.NewLabel(coTravelNotice)
 	v.notice.Wrapping = fyne.TextWrapWord
@@ -122,13 +128,13 @@ func newAnalysesView(sess session.Session, an session.AnalysisSession, win fyne.
 	v.run.Importance = widget.HighImportance
 	v.plates = widget.NewList(func() int { return len(v.items) },
 		func() fyne.CanvasObject {
-			return widget.NewLabel("7ABC123 CA · scenes 1, 2, 3 · 12 reads · on a hotlist")
+			return truncated(widget.NewLabel("7ABC123 CA · scenes 1, 2, 3 · 12 reads · on a hotlist"))
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) { v.plateLine(i, o.(*widget.Label)) })
 	v.plates.OnSelected = v.onSelectPlate
 	v.readList = widget.NewList(v.readCount,
 		func() fyne.CanvasObject {
-			return widget.NewLabel("Mon Jan 02 15:04:05 · International Blvd & 105th Ave · ?")
+			return truncated(widget.NewLabel("Mon Jan 02 15:04:05 · International Blvd & 105th Ave · ?"))
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) { v.readLine(i, o.(*widget.Label)) })
 	v.readList.OnSelected = v.onSelectRead
@@ -180,6 +186,12 @@ func (v *AnalysesView) buildConvoy() fyne.CanvasObject {
 	gate.Wrapping = fyne.TextWrapWord
 	gate.Importance = widget.LowImportance
 	return container.NewVBox(row1, row2, gate)
+}
+
+// truncated ends l's text with an ellipsis where it does not fit.
+func truncated(l *widget.Label) *widget.Label {
+	l.Truncation = fyne.TextTruncateEllipsis
+	return l
 }
 
 // SetCameras gives the cameras for circles and camera lists.
@@ -254,7 +266,7 @@ func (v *AnalysesView) renumber() {
 // onKind switches between the two forms.
 func (v *AnalysesView) onKind(k string) {
 	if v.plates != nil {
-		v.clear("Choose scenes (or a target plate) and run the analysis.")
+		v.clear(choosePrompt)
 	}
 	if k == kindConvoy {
 		v.forms.Objects = []fyne.CanvasObject{v.convoy}
@@ -280,8 +292,11 @@ func (v *AnalysesView) FocusTarget(caseField fyne.Focusable) fyne.Focusable {
 func (v *AnalysesView) refreshGate() {
 	if v.activeFn() == nil {
 		v.run.Disable()
-		v.summary.SetText("Set the case first (report number, purpose and justification): every analysis runs under a case and is audited.")
+		v.summary.SetText(setCaseFirst)
 		return
 	}
 	v.run.Enable()
+	if v.summary.Text == setCaseFirst {
+		v.summary.SetText(choosePrompt)
+	}
 }

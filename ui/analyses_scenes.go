@@ -66,7 +66,7 @@ func newSceneRow(v *AnalysesView, from time.Time) *sceneRow {
 	r.remove = widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { v.removeScene(r) })
 	r.remove.Importance = widget.LowImportance
 	when := container.NewHBox(widget.NewLabel("from"), fixedWidth(r.from, 150), widget.NewLabel("for"), fixedWidth(r.length, 90))
-	r.content = container.NewBorder(nil, nil, fixedWidth(r.title, 70), container.NewHBox(r.circle, r.cams, r.remove),
+	r.content = container.NewBorder(nil, nil, fixedWidth(r.title, 70), container.NewVBox(container.NewHBox(r.circle, r.cams, r.remove)),
 		container.NewVBox(when, r.place))
 	return r
 }
