@@ -19,7 +19,7 @@ export CGO_ENABLED := 1
 
 DEBIAN_PKGS := gcc libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
 	libxinerama-dev libxi-dev libxxf86vm-dev pkg-config \
-	dbus dbus-x11 gnome-keyring xvfb xdotool imagemagick
+	dbus dbus-x11 gnome-keyring xvfb xdotool imagemagick curl jq iproute2
 # Packages only the tests need (make test installs them, make run does not):
 # PostgreSQL 15 for the store's PostgreSQL backend tests (scripts/pg-test.sh);
 # chromium renders the transparency report's index.html (cmd/alprstore).

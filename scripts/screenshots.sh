@@ -91,6 +91,78 @@ for who in watch_commander supervisor approver trainer admin; do
   key ctrl+shift+q
   sleep 1
 done
+# ==== BEGIN Analyses (issue 14; kept apart from the keyboard path above) ====
+# The detective works the demo world's two analysis exercises from the
+# keyboard: a common-plates analysis of the three robbery scenes ("One car
+# at three robberies"), then a convoy analysis of the shooter's car ("The
+# second car after a shooting"). The scenes and the target plate are read
+# from the exercises' briefs through the demo store's API (curl, jq; as the
+# trainer, since a second sign-in of the detective would end the window's).
+# Starts and ends signed out. Needs curl, jq and ss (iproute2; make deps).
+analyses_shots() {
+  local store tok ex cats serial convoy target i s when cam n t
+  store=$(ss -ltnpH 2>/dev/null | awk -v p="pid=$app," 'index($0, p) {print $4; exit}')
+  tok=$(curl -fsS "http://$store/v1/auth/login" -H 'Content-Type: application/json' \
+    -d '{"username":"trainer","password":"demo"}' | jq -r .access_token)
+  ex=$(curl -fsS "http://$store/v1/training/exercises" -H "Authorization: Bearer $tok")
+  cats=$(curl -fsS "http://$store/v1/policy" -H "Authorization: Bearer $tok" | jq -c .purpose_categories)
+  serial=$(jq -r '.exercises[] | select(.id == "serial-robbery-common-plate") | .brief' <<<"$ex")
+  convoy=$(jq -r '.exercises[] | select(.id == "convoy-second-car") | .brief' <<<"$ex")
+  target=$(grep -oE 'plate [0-9A-Z]+ \(CA\)' <<<"$convoy" | head -1 | cut -d' ' -f2)
+  # "Monday 23 November at about 21:10 near Telegraph Ave & 51st St", one per robbery.
+  mapfile -t scenes < <(grep -oE '[A-Z][a-z]+day [0-9]+ [A-Z][a-z]+ at about [0-9]{2}:[0-9]{2} near [^;.]+' <<<"$serial")
+  [ "${#scenes[@]}" = 3 ] && [ -n "$target" ] || { echo "analyses: exercises not found in the demo store"; return 1; }
+  # casebar REPORT CATEGORY PURPOSE: the case bar from the keyboard (Right
+  # picks the category: its index in the policy, plus one; the purpose is
+  # two Shift+Tab back, and Enter there uses the case).
+  casebar() {
+    n=$(jq --arg c "$2" 'index($c) + 1' <<<"$cats")
+    typ "$1"; key Tab; key --repeat "$n" Right; key shift+Tab; key shift+Tab; typ "$3"; key Return
+  }
+  signin detective again
+  sleep 3; key space                       # closes the tour if it shows (else a blank the case bar trims)
+  key ctrl+3                               # Analyses: the cursor is in the case bar
+  casebar 26-004118 robbery "Three armed robberies of convenience stores; the robber left in a car each time, plate unknown"
+  key ctrl+3                               # the cursor is in scene 1's start
+  key --repeat 8 Tab; key space            # Add scene (a third)
+  key ctrl+3
+  for i in 0 1 2; do
+    s=${scenes[$i]}
+    when=$(sed -E 's/^[A-Z][a-z]+ ([0-9]+) ([A-Z][a-z]+) at about ([0-9:]+) near .*/\2 \1 \3/' <<<"$s")
+    cam=${s##* near }
+    # From 30 minutes before the robbery (Oakland time, in the past year),
+    # for 1 h (the form's default length).
+    t=$(TZ=America/Los_Angeles date -d "$when" +%s)
+    [ "$t" -le "$(date +%s)" ] || t=$(TZ=America/Los_Angeles date -d "$when 1 year ago" +%s)
+    key ctrl+a; typ "$(TZ=America/Los_Angeles date -d "@$((t - 1800))" '+%Y-%m-%d %H:%M')"
+    key Tab; key Tab; key Tab; key space   # length, Circle…, Cameras…
+    typ "$cam"
+    [ "$i" = 0 ] && shot 40-analyses-scene-cameras 0.5
+    key Return; key Tab; key Tab           # remove, the next scene's start
+  done
+  shot 41-analyses-common-plates-form 0.5
+  key ctrl+3; key Return                   # run; the plates take the cursor
+  shot 42-analyses-common-plates 4
+  key space                                # the first plate: its reads and the first photo
+  shot 43-analyses-common-plate-reads 4
+  key ctrl+shift+q
+  signin detective again
+  sleep 3; key space
+  key ctrl+3
+  casebar 26-005207 homicide "Fatal shooting outside a liquor store at Telegraph Ave and 40th St; the shooter left in a black Chevrolet Malibu"
+  key ctrl+3; key shift+Tab; key shift+Tab; key space   # Run, then the Convoy choice
+  key ctrl+3                               # the cursor is in the target plate
+  typ "$target"
+  shot 44-analyses-convoy-form 0.5
+  key Return
+  shot 45-analyses-convoy 4
+  key Down; key space                      # the first companion
+  shot 46-analyses-convoy-companion 4
+  key ctrl+shift+q
+  sleep 1
+}
+analyses_shots
+# ==== END Analyses ====
 signin detective again
 sleep 3; key space
 key ctrl+shift+l
