@@ -25,6 +25,17 @@ import (
 // and sets a valid case.
 func fakeApp(t *testing.T, sess *uitest.Session) *App {
 	t.Helper()
+	a := fakeAppNoCase(t, sess)
+	if m := a.Main(); m.Case != nil {
+		setCase(t, m, "26-012345", "robbery", goodPurpose)
+	}
+	return a
+}
+
+// fakeAppNoCase signs sess's user in over the fake connector and leaves the
+// case bar empty.
+func fakeAppNoCase(t *testing.T, sess *uitest.Session) *App {
+	t.Helper()
 	fa := test.NewTempApp(t)
 	a := New(fa, Config{Connector: uitest.NewConnector(sess), Server: "https://uitest.example"})
 	a.Window().Resize(fyne.NewSize(1366, 740))
@@ -35,9 +46,6 @@ func fakeApp(t *testing.T, sess *uitest.Session) *App {
 		drain()
 	})
 	signIn(t, a, sess.User().Username, uitest.Password)
-	if m := a.Main(); m.Case != nil {
-		setCase(t, m, "26-012345", "robbery", goodPurpose)
-	}
 	return a
 }
 
