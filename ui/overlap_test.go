@@ -205,10 +205,16 @@ func TestSignOutDuringUnlock(t *testing.T) {
 	test.Type(l.password, uitest.Password)
 	l.onUnlock()
 	g.Wait(t, 1)
+	job := l.runs.latest["lock.unlock"]
+	if job == nil {
+		t.Fatal("the unlock is not sent through the lock screen's runs")
+	}
 	a.logout()
 	g.Release()
-	time.Sleep(50 * time.Millisecond)
-	drain()
+	settle(t, job) // the unlock's answer is back: applied or dropped
+	if l.runs.busy("lock.policy") {
+		t.Fatal("the dropped unlock still went on to read the policy")
+	}
 	if a.Login() == nil || a.Main() != nil || a.Lock() != nil {
 		t.Fatalf("after sign-out during unlock: login %v main %v lock %v", a.Login() != nil, a.Main() != nil, a.Lock() != nil)
 	}
