@@ -225,7 +225,7 @@ type Tx struct {
 	// platesPurged is set when the transaction purged dictionary plates.
 	platesPurged bool
 	// generic is set once the transaction plans its statements generically
-	// (Tx.genericPlans).
+	// (genericPlansSQL).
 	generic bool
 	// locksReads is set once a statement touched reads or photos: from
 	// then on this transaction's locks would stall the creation of a day

@@ -57,7 +57,7 @@ SELECT gin_clean_pending_list('plates_canon_trgm'::regclass);`
 // the COLLATE "C" B-tree for a known prefix or the pg_trgm GIN index for a
 // run of three or more known characters. The pattern queries go with
 // their pattern inlined (the simple protocol), so each is planned for its
-// pattern: a generic plan (Tx.genericPlans) could use neither index.
+// pattern: a generic plan (genericPlansSQL) could use neither index.
 func (t *Tx) resolvePlates(p *plate.Pattern, fuzzy bool) ([]int64, error) {
 	var q string
 	var arg string
@@ -156,49 +156,61 @@ func (s *readSearch) pageSQL(limit string) string {
 	}
 }
 
-// genericPlans makes the rest of the transaction use generic plans for the
-// statements pgx prepares (it prepares each once per connection), so that
-// a plate search's statements are planned once per connection instead of
-// at every execution: PostgreSQL's default plans most executions anew for
-// their arguments, and a statement joining reads is planned over every day
-// partition (a few ms each time, more than running it). The generic plan
-// still reads one day per row, pruning the partitions as it runs.
-func (t *Tx) genericPlans() error {
-	if t.generic {
-		return nil
+// genericPlansSQL makes the rest of a transaction use generic plans for
+// the statements pgx prepares (it prepares each once per connection), so
+// that a plate search's statements are planned once per connection instead
+// of at every execution: PostgreSQL's default plans most executions anew
+// for their arguments, and a statement joining reads is planned over every
+// day partition (a few ms each time, more than running it). The generic
+// plan still reads one day per row, pruning the partitions as it runs.
+const genericPlansSQL = `SET LOCAL plan_cache_mode = force_generic_plan`
+
+// stmt is a statement and its arguments.
+type stmt struct {
+	sql  string
+	args []any
+}
+
+// runBatch runs a plate search's statements in one round trip (a batch):
+// generic plans from now on in the transaction (genericPlansSQL), the count
+// when there is one (into n), the page (read by fill).
+func (t *Tx) runBatch(count *stmt, n *int, page stmt, fill func(pgx.Rows) error) error {
+	b := &pgx.Batch{}
+	if !t.generic {
+		b.Queue(genericPlansSQL)
 	}
-	if _, err := t.exec(`SET LOCAL plan_cache_mode = force_generic_plan`); err != nil {
-		return err
+	if count != nil {
+		b.Queue(count.sql, count.args...).QueryRow(func(r pgx.Row) error { return r.Scan(n) })
+	}
+	b.Queue(page.sql, page.args...).Query(fill)
+	t.note(page.sql)
+	if err := t.tx.SendBatch(t.ctx, b).Close(); err != nil {
+		return classify(err)
 	}
 	t.generic = true
 	return nil
 }
 
-// query runs the search's statement: a plate search's prepared with a
-// generic plan (genericPlans), any other's with its arguments inlined
-// (the simple protocol), so it is planned for its time bounds and cameras:
-// only the days in the bounds are planned, and the camera index is chosen
-// when it is the better one.
-func (s *readSearch) query(t *Tx, q string) (pgx.Rows, error) {
-	if s.keyed {
-		if err := t.genericPlans(); err != nil {
-			return nil, err
+// runInline runs any other search's statements with their arguments inlined
+// (the simple protocol), so each is planned for its time bounds and
+// cameras: only the days in the bounds are planned, and the camera index
+// is chosen when it is the better one.
+func (t *Tx) runInline(count *stmt, n *int, page stmt, fill func(pgx.Rows) error) error {
+	inline := func(st stmt) []any { return append([]any{pgx.QueryExecModeSimpleProtocol}, st.args...) }
+	if count != nil {
+		if err := t.row(count.sql, inline(*count)...).Scan(n); err != nil {
+			return err
 		}
-		return t.query(q, s.args...)
 	}
-	return t.query(q, append([]any{pgx.QueryExecModeSimpleProtocol}, s.args...)...)
-}
-
-// count counts the matches up to limit.
-func (s *readSearch) count(t *Tx, limit int) (int, error) {
-	c := *s
-	c.args = slices.Clone(s.args)
-	rows, err := c.query(t, c.countSQL(c.arg(limit)))
+	rows, err := t.query(page.sql, inline(page)...)
 	if err != nil {
-		return 0, err
+		return err
 	}
-	n, err := pgx.CollectExactlyOneRow(rows, pgx.RowTo[int])
-	return n, classify(err)
+	defer rows.Close()
+	if err := fill(rows); err != nil {
+		return classify(err)
+	}
+	return classify(rows.Err())
 }
 
 // SearchReads runs a resolved query: newest first (ties by read id,
@@ -212,26 +224,30 @@ func (t *Tx) SearchReads(q *store.ReadQuery) (*store.ReadPage, error) {
 	if empty {
 		return page, nil
 	}
+	var count *stmt
 	if !q.SkipCount {
-		n, err := s.count(t, q.CountCap+1)
-		if err != nil {
-			return nil, err
-		}
-		page.Total, page.Capped = min(n, q.CountCap), n > q.CountCap
+		c := *s
+		c.args = slices.Clone(s.args)
+		count = &stmt{c.countSQL(c.arg(q.CountCap + 1)), c.args}
 	}
 	if q.After != nil {
 		a := s.tab()
 		s.keys = append(s.keys, `(`+a+`.captured_at, `+a+`.id COLLATE "C") < (`+s.arg(q.After.At)+`, `+s.arg(q.After.ID)+`)`)
 	}
-	rows, err := s.query(t, s.pageSQL(s.arg(q.Limit+1)))
-	if err != nil {
+	pageQ := stmt{s.pageSQL(s.arg(q.Limit + 1)), s.args}
+	fill := func(rows pgx.Rows) error { return sqlrows.FillPage(page, rows, q.Limit) }
+	run := t.runInline
+	if s.keyed {
+		run = t.runBatch
+	}
+	n := 0
+	if err := run(count, &n, pageQ, fill); err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	if err := sqlrows.FillPage(page, rows, q.Limit); err != nil {
-		return nil, classify(err)
+	if count != nil {
+		page.Total, page.Capped = min(n, q.CountCap), n > q.CountCap
 	}
-	return page, classify(rows.Err())
+	return page, nil
 }
 
 // readSearch builds the search's SQL; empty is true when no read can match
