@@ -96,6 +96,11 @@ bench: deps deps-test
 	$(STORE_BENCH) $(GO) test -tags '$(TAGS)' -run '^$$' -bench . -benchtime 200x -timeout 120m ./store/...
 	$(GO) test -tags '$(TEST_TAGS)' -run '^$$' -bench . -timeout 30m ./api/... ./mapview/... ./ui/...
 	$(GO) test -tags '$(TAGS)' -run '^$$' -bench DemoStart -benchtime 3x ./cmd/alprstore/
+	$(MAKE) bench-nodes
+
+## bench-nodes: one and two store nodes (processes) on one PostgreSQL under 16 searchers and 200 reads/s, and a node killed mid-load (docs/PERFORMANCE.md)
+bench-nodes: deps deps-test
+	./scripts/pg-test.sh $(GO) test -tags '$(TAGS)' -run '^$$' -bench Nodes -benchtime 3000x -timeout 30m ./cmd/alprstore/
 
 ## bench-10m: the store's benchmarks at 10M reads on both backends (manual: about 3 GB of disk per backend, tens of minutes)
 bench-10m: deps deps-test

@@ -67,8 +67,9 @@ signin detective
 shot 02-detective-landing-tour 4
 key space                        # the tour opens on its Close button
 shot 03-detective-search-no-case 0.5
-# The case bar: report number, Tab to the category (arrows pick), Tab to the purpose.
-typ "20-042319"; key Tab; key space; key Down; key Down; key Return; key Tab
+# The case bar: report number, Tab to the category (its letters pick it:
+# "c" is Carjacking), Tab to the purpose.
+typ "20-042319"; key Tab; typ c; key Tab
 typ "Attempted carjacking at gunpoint near International Blvd and 82nd Ave; suspect fled in a silver sedan"
 shot 04-case-typed 0.5
 key Return

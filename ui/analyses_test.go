@@ -169,9 +169,9 @@ func auditOf(t *testing.T, env *storetest.Env, action string) api.AuditEntry {
 	return page.Entries[0]
 }
 
-// settle waits (running the UI queue) for a retain or export to answer
+// awaitDone waits (running the UI queue) for a retain or export to answer
 // and returns its error.
-func settle(t *testing.T, what string, start func(done func(error))) error {
+func awaitDone(t *testing.T, what string, start func(done func(error))) error {
 	t.Helper()
 	var finished bool
 	var err error
@@ -194,11 +194,11 @@ func TestAnalysesScreenRetainAndExport(t *testing.T) {
 	read := v.selectedRead().ID
 
 	// Bad input: the store refuses a short reason, and the screen says so.
-	if err := settle(t, "short retain", func(done func(error)) { v.RetainRead(api.RetainLegalObligation, "court", done) }); err == nil ||
+	if err := awaitDone(t, "short retain", func(done func(error)) { v.RetainRead(api.RetainLegalObligation, "court", done) }); err == nil ||
 		!strings.HasPrefix(v.Message(), "The read was not retained: ") || !strings.Contains(v.Message(), "reason") {
 		t.Fatalf("short reason: %v, message %q", err, v.Message())
 	}
-	if err := settle(t, "retain", func(done func(error)) {
+	if err := awaitDone(t, "retain", func(done func(error)) {
 		v.RetainRead(api.RetainCriminalInvestigation, "Seen at both robbery scenes; kept for the case", done)
 	}); err != nil {
 		t.Fatal(err)
@@ -213,7 +213,7 @@ func TestAnalysesScreenRetainAndExport(t *testing.T) {
 
 	for _, kind := range []string{api.ExportEvidenceCSV, api.ExportEvidencePDF} {
 		path := filepath.Join(t.TempDir(), "packet."+kind)
-		if err := settle(t, kind, func(done func(error)) { v.ExportPlate(kind, path, done) }); err != nil {
+		if err := awaitDone(t, kind, func(done func(error)) { v.ExportPlate(kind, path, done) }); err != nil {
 			t.Fatalf("%s: %v", kind, err)
 		}
 		x := auditOf(t, env, "export")
