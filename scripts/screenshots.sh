@@ -101,25 +101,20 @@ done
 # trainer, since a second sign-in of the detective would end the window's).
 # Starts and ends signed out. Needs curl, jq and ss (iproute2; make deps).
 analyses_shots() {
-  local store tok ex cats serial convoy target i s when cam n t
+  local store tok ex serial convoy target i s when cam t
   store=$(ss -ltnpH 2>/dev/null | awk -v p="pid=$app," 'index($0, p) {print $4; exit}')
   tok=$(curl -fsS "http://$store/v1/auth/login" -H 'Content-Type: application/json' \
     -d '{"username":"trainer","password":"demo"}' | jq -r .access_token)
   ex=$(curl -fsS "http://$store/v1/training/exercises" -H "Authorization: Bearer $tok")
-  cats=$(curl -fsS "http://$store/v1/policy" -H "Authorization: Bearer $tok" | jq -c .purpose_categories)
   serial=$(jq -r '.exercises[] | select(.id == "serial-robbery-common-plate") | .brief' <<<"$ex")
   convoy=$(jq -r '.exercises[] | select(.id == "convoy-second-car") | .brief' <<<"$ex")
   target=$(grep -oE 'plate [0-9A-Z]+ \(CA\)' <<<"$convoy" | head -1 | cut -d' ' -f2)
   # "Monday 23 November at about 21:10 near Telegraph Ave & 51st St", one per robbery.
   mapfile -t scenes < <(grep -oE '[A-Z][a-z]+day [0-9]+ [A-Z][a-z]+ at about [0-9]{2}:[0-9]{2} near [^;.]+' <<<"$serial")
   [ "${#scenes[@]}" = 3 ] && [ -n "$target" ] || { echo "analyses: exercises not found in the demo store"; return 1; }
-  # casebar REPORT CATEGORY PURPOSE: the case bar from the keyboard (Right
-  # picks the category: its index in the policy, plus one; the purpose is
-  # two Shift+Tab back, and Enter there uses the case).
-  casebar() {
-    n=$(jq --arg c "$2" 'index($c) + 1' <<<"$cats")
-    typ "$1"; key Tab; key --repeat "$n" Right; key shift+Tab; key shift+Tab; typ "$3"; key Return
-  }
+  # casebar REPORT CATEGORY PURPOSE: the case bar from the keyboard (the
+  # category's name typed picks it; Enter in the purpose uses the case).
+  casebar() { typ "$1"; key Tab; typ "$2"; key Tab; typ "$3"; key Return; }
   signin detective again
   sleep 3; key space                       # closes the tour if it shows (else a blank the case bar trims)
   key ctrl+3                               # Analyses: the cursor is in the case bar

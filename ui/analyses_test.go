@@ -145,6 +145,19 @@ func runSceneAnalysis(t *testing.T, m *MainScreen) *AnalysesView {
 	return v
 }
 
+// twoSceneWorld starts a store where plate was read at cam-1 an hour ago
+// and at cam-2 two hours ago, and signs the detective in.
+func twoSceneWorld(t *testing.T, plate string) (*storetest.Env, *App) {
+	t.Helper()
+	env := storetest.Start(t)
+	ingestAt(t, env, plate+"-1", plate, "cam-1", time.Hour, [3]string{"silver", "Toyota", "sedan"})
+	ingestAt(t, env, plate+"-2", plate, "cam-2", 2*time.Hour, [3]string{"silver", "Toyota", "sedan"})
+	a := newApp(t, env.URL, Config{})
+	signIn(t, a, "detective", storetest.Password)
+	waitFor(t, "the cameras", func() bool { return len(a.Main().Form.cameras) == 2 })
+	return env, a
+}
+
 // auditOf is the newest audit entry of an action.
 func auditOf(t *testing.T, env *storetest.Env, action string) api.AuditEntry {
 	t.Helper()
@@ -168,13 +181,8 @@ func awaitDone(t *testing.T, what string, start func(done func(error))) error {
 }
 
 func TestAnalysesScreenRetainAndExport(t *testing.T) {
-	env := storetest.Start(t)
-	ingestAt(t, env, "k1", "7KEP111", "cam-1", time.Hour, [3]string{"silver", "Toyota", "sedan"})
-	ingestAt(t, env, "k2", "7KEP111", "cam-2", 2*time.Hour, [3]string{"silver", "Toyota", "sedan"})
-	a := newApp(t, env.URL, Config{})
-	signIn(t, a, "detective", storetest.Password)
+	env, a := twoSceneWorld(t, "7KEP111")
 	m := a.Main()
-	waitFor(t, "the cameras", func() bool { return len(m.Form.cameras) == 2 })
 	v := runSceneAnalysis(t, m)
 	if !v.retain.Disabled() || !v.exportCSV.Disabled() || !v.exportPDF.Disabled() {
 		t.Fatal("retain or export enabled before a plate and a read are selected")
@@ -232,13 +240,8 @@ func TestAnalysesScreenRetainAndExport(t *testing.T) {
 }
 
 func TestAnalysesScreenFromTheKeyboard(t *testing.T) {
-	env := storetest.Start(t)
-	ingestAt(t, env, "f1", "7KBD111", "cam-1", time.Hour, [3]string{"silver", "Toyota", "sedan"})
-	ingestAt(t, env, "f2", "7KBD111", "cam-2", 2*time.Hour, [3]string{"silver", "Toyota", "sedan"})
-	a := newApp(t, env.URL, Config{})
-	signIn(t, a, "detective", storetest.Password)
+	_, a := twoSceneWorld(t, "7KBD111")
 	m := a.Main()
-	waitFor(t, "the cameras", func() bool { return len(m.Form.cameras) == 2 })
 	c := a.win.Canvas()
 	v := openAnalyses(t, m)
 	if c.Focused() != m.Case.report {
