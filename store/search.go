@@ -31,7 +31,7 @@ const (
 type cursor struct {
 	SearchID string `json:"s"`
 	At       int64  `json:"a"`
-	Seq      int64  `json:"r"`
+	ReadID   string `json:"i"`
 	Total    int    `json:"t"`
 	Capped   bool   `json:"c,omitempty"`
 }
@@ -162,7 +162,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, sess *sessio
 		if err := s.capPage(tx, rec.ID, q); err != nil {
 			return err
 		}
-		q.After, q.SkipCount = &Keyset{At: c.At, Seq: c.Seq}, true
+		q.After, q.SkipCount = &Keyset{At: c.At, ID: c.ReadID}, true
 		page, err := tx.SearchReads(q)
 		if err != nil {
 			return err
@@ -248,7 +248,7 @@ func (s *Server) finishPage(tx ReadTx, q *ReadQuery, page *ReadPage, id string, 
 	}
 	if page.More && len(page.Keys) > 0 {
 		k := page.Keys[len(page.Keys)-1]
-		resp.NextCursor = cursor{SearchID: id, At: k.At, Seq: k.Seq, Total: total, Capped: capped}.encode()
+		resp.NextCursor = cursor{SearchID: id, At: k.At, ReadID: k.ID, Total: total, Capped: capped}.encode()
 	}
 	return resp, nil
 }

@@ -75,9 +75,9 @@ type ReadTx interface {
 	GetRead(id string) (*api.Read, error)
 	Photo(id string) ([]byte, error)
 	// SearchReads answers a resolved search query, newest first: capture
-	// time to the millisecond, ties by storage sequence (the order reads
-	// were stored) descending, which Keyset.Seq carries; so backends
-	// loaded alike answer alike, read for read.
+	// time to the millisecond, ties by read id descending (byte order),
+	// which Keyset.ID carries; so backends answer alike, read for read,
+	// whatever order the reads were stored in (DESIGN.md, Scaling out).
 	SearchReads(q *ReadQuery) (*ReadPage, error)
 	// SwitchCandidates reports, per plate of reads, whether that plate was
 	// seen in [from, to] on a make or colour other than the read's.
@@ -213,8 +213,8 @@ type ReadQuery struct {
 
 // Keyset is a position in newest-first order.
 type Keyset struct {
-	At  int64 // capture time, Unix milliseconds
-	Seq int64 // storage tie-breaker
+	At int64  // capture time, Unix milliseconds
+	ID string // the read id: the tie-breaker
 }
 
 // ReadPage is one page of search results.

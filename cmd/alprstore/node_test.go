@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -16,6 +18,7 @@ import (
 	"time"
 
 	"alprdesk/api"
+	"alprdesk/api/plate"
 	"alprdesk/store"
 	"alprdesk/store/storetest"
 )
@@ -46,7 +49,7 @@ type node struct {
 
 // startNode starts a node process on the PostgreSQL database dsn and waits
 // for its URL.
-func startNode(t *testing.T, dsn string) *node {
+func startNode(t testing.TB, dsn string) *node {
 	t.Helper()
 	cmd := exec.Command(os.Args[0])
 	cmd.Env = append(os.Environ(), envNodeDB+"="+dsn)
@@ -85,8 +88,9 @@ func startNode(t *testing.T, dsn string) *node {
 // TestKilledNodeLosesNothing: node B, a real alprstore process on the same
 // PostgreSQL database as node A, ingests reads from four cameras' worth of
 // load and is killed with SIGKILL mid-load. Every read B acknowledged is in
-// the database, node A answers throughout, and B restarted serves the
-// session that was opened on it before.
+// the database whole (its row, its photo, and found by a search for its
+// plate), node A answers throughout, and B restarted serves the session
+// that was opened on it before.
 func TestKilledNodeLosesNothing(t *testing.T) {
 	envs := storetest.StartNodes(t, 1, store.Config{})
 	a := envs[0]
@@ -165,14 +169,14 @@ func TestKilledNodeLosesNothing(t *testing.T) {
 
 	missing := 0
 	acked.Range(func(k, _ any) bool {
-		if _, err := getRead(a, k.(string)); err != nil {
+		if err := storedWhole(a, k.(string), jpeg); err != nil {
 			missing++
 			t.Errorf("read %s was acknowledged by the killed node but is not stored: %v", k, err)
 		}
 		return missing < 10
 	})
 
-	t.Logf("%d reads acknowledged by node B before and during its SIGKILL; every one is stored", nAcked.Load())
+	t.Logf("%d reads acknowledged by node B before and during its SIGKILL; every one is stored with its photo and found by its plate", nAcked.Load())
 
 	// A restarted node serves the session opened on the killed one.
 	b2 := startNode(t, a.DBPath)
@@ -181,8 +185,38 @@ func TestKilledNodeLosesNothing(t *testing.T) {
 	}
 }
 
+// storedWhole checks that an acknowledged read is stored whole: the read,
+// its photo (jpeg), and a search for its plate finds it.
+func storedWhole(env *storetest.Env, id string, jpeg []byte) error {
+	return env.Server.Storage().View(context.Background(), func(tx store.ReadTx) error {
+		r, err := tx.GetRead(id)
+		if err != nil {
+			return err
+		}
+		photo, err := tx.Photo(id)
+		if err != nil {
+			return fmt.Errorf("photo: %w", err)
+		}
+		if !bytes.Equal(photo, jpeg) {
+			return fmt.Errorf("photo of %d bytes, sent %d", len(photo), len(jpeg))
+		}
+		p, err := plate.ParsePattern(r.Plate)
+		if err != nil {
+			return err
+		}
+		page, err := tx.SearchReads(&store.ReadQuery{Pattern: p, Limit: 500, CountCap: 1000})
+		if err != nil {
+			return err
+		}
+		if !slices.ContainsFunc(page.Reads, func(x api.Read) bool { return x.ID == id }) {
+			return fmt.Errorf("a search for %s does not find it", r.Plate)
+		}
+		return nil
+	})
+}
+
 // loginAt signs user in at the store at url and returns the access token.
-func loginAt(t *testing.T, url, user string) string {
+func loginAt(t testing.TB, url, user string) string {
 	t.Helper()
 	env := &storetest.Env{URL: url, HTTP: http.DefaultClient}
 	var tr api.TokenResponse
@@ -195,17 +229,6 @@ func getStatus(url, token string) int {
 	req, _ := http.NewRequest("GET", url, nil)
 	req.Header.Set("Authorization", "Bearer "+token)
 	return (&storetest.Env{HTTP: http.DefaultClient}).Status(req)
-}
-
-// getRead looks a read up in env's storage.
-func getRead(env *storetest.Env, id string) (*api.Read, error) {
-	var r *api.Read
-	err := env.Server.Storage().View(context.Background(), func(tx store.ReadTx) error {
-		var err error
-		r, err = tx.GetRead(id)
-		return err
-	})
-	return r, err
 }
 
 // TestShownDBHidesThePassword: the start line never shows a database

@@ -92,7 +92,8 @@ func (s *Storage) bulkChunk(ctx context.Context, rows [][]any) (int, error) {
 				return err
 			}
 		}
-		tag, err := tx.Exec(ctx, `INSERT INTO read_keys(id, rid, captured_at) SELECT id, rid, captured_at FROM bulk_new ORDER BY ord`)
+		tag, err := tx.Exec(ctx, `INSERT INTO read_keys(id, rid, captured_at, plate_id)
+			SELECT b.id, b.rid, b.captured_at, p.id FROM bulk_new b JOIN plates p ON p.plate = b.plate ORDER BY b.ord`)
 		if err != nil {
 			return err
 		}

@@ -224,6 +224,9 @@ type Tx struct {
 	newPlates map[string]int64
 	// platesPurged is set when the transaction purged dictionary plates.
 	platesPurged bool
+	// generic is set once the transaction plans its statements generically
+	// (genericPlansSQL).
+	generic bool
 	// locksReads is set once a statement touched reads or photos: from
 	// then on this transaction's locks would stall the creation of a day
 	// partition (ensureDays), so its new days go to the kept partition.

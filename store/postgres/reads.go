@@ -181,16 +181,16 @@ func (t *Tx) InsertRead(r *store.ReadRecord) (bool, error) {
 			return false, err
 		}
 	}
-	var rid int64
-	err := t.row(`INSERT INTO read_keys(id, rid, captured_at) VALUES ($1, nextval('read_rid'), $2)
-		ON CONFLICT (id) DO NOTHING RETURNING rid`, m.ID, at).Scan(&rid)
-	if errors.Is(err, store.ErrNotFound) {
-		return true, nil
-	}
+	pid, err := t.plateID(m.Plate)
 	if err != nil {
 		return false, err
 	}
-	pid, err := t.plateID(m.Plate)
+	var rid int64
+	err = t.row(`INSERT INTO read_keys(id, rid, captured_at, plate_id) VALUES ($1, nextval('read_rid'), $2, $3)
+		ON CONFLICT (id) DO NOTHING RETURNING rid`, m.ID, at, pid).Scan(&rid)
+	if errors.Is(err, store.ErrNotFound) {
+		return true, nil
+	}
 	if err != nil {
 		return false, err
 	}
@@ -355,8 +355,8 @@ const eventPlates = "plates"
 // in the dictionary (docs/POLICY.md); the caches of this node (at commit)
 // and of the others (eventPlates) are emptied.
 func (t *Tx) purgeOrphanPlates() error {
-	tag, err := t.exec(`DELETE FROM plates p WHERE NOT EXISTS (SELECT 1 FROM reads r WHERE r.plate_id = p.id)
-		AND NOT EXISTS (SELECT 1 FROM reads r WHERE r.v_plate_id = p.id)`)
+	tag, err := t.exec(`DELETE FROM plates p WHERE NOT EXISTS (SELECT 1 FROM read_keys k WHERE k.plate_id = p.id)
+		AND NOT EXISTS (SELECT 1 FROM read_keys k WHERE k.v_plate_id = p.id)`)
 	if err != nil || tag.RowsAffected() == 0 {
 		return err
 	}

@@ -136,6 +136,10 @@ CREATE INDEX training_attempts_user ON training_attempts(username, id);`,
 	analysisMigration,
 	// 8: leases of the periodic jobs (one node at a time).
 	leasesMigration,
+	// 9: plate searches without visiting every day (search.go).
+	plateKeysMigration,
+	// 10: the trigram indexes without a pending list (search.go).
+	trigramMigration,
 }
 
 // SchemaVersion is the schema version this program brings a database to.

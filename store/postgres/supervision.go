@@ -77,15 +77,17 @@ func (t *Tx) AuditReviews(seq int64, from, to time.Time) ([]api.AuditReview, err
 	return out, err
 }
 
-// InsertSearchReturns records returned reads.
+// InsertSearchReturns records returned reads in one statement (one round
+// trip for a page of up to 500 reads).
 func (t *Tx) InsertSearchReturns(searchID string, reads []store.ReturnedRead) error {
-	for _, r := range reads {
-		if _, err := t.exec(`INSERT INTO search_returns(search_id, read_id, captured_at) VALUES ($1,$2,$3) ON CONFLICT DO NOTHING`,
-			searchID, r.ID, ms(r.CapturedAt)); err != nil {
-			return err
-		}
+	ids := make([]string, len(reads))
+	ats := make([]int64, len(reads))
+	for i, r := range reads {
+		ids[i], ats[i] = r.ID, ms(r.CapturedAt)
 	}
-	return nil
+	_, err := t.exec(`INSERT INTO search_returns(search_id, read_id, captured_at)
+		SELECT $1, u.id, u.at FROM unnest($2::text[], $3::bigint[]) AS u(id, at) ON CONFLICT DO NOTHING`, searchID, ids, ats)
+	return err
 }
 
 // SetSearchOutcome upserts a search outcome.

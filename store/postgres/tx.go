@@ -164,10 +164,6 @@ func (t *Tx) Photo(id string) ([]byte, error) {
 // SetVerification records a verdict; a corrected plate joins the dictionary
 // so that it is searchable beside the OCR text.
 func (t *Tx) SetVerification(id string, v api.Verification) error {
-	rid, at, err := t.readKey(id)
-	if err != nil {
-		return err
-	}
 	var vpid any
 	if v.CorrectedPlate != "" {
 		pid, err := t.plateID(v.CorrectedPlate)
@@ -175,6 +171,11 @@ func (t *Tx) SetVerification(id string, v api.Verification) error {
 			return err
 		}
 		vpid = pid
+	}
+	var rid, at int64
+	err := t.row(`UPDATE read_keys SET v_plate_id = $1 WHERE id = $2 RETURNING rid, captured_at`, vpid, id).Scan(&rid, &at)
+	if err != nil {
+		return err
 	}
 	return affected(t.exec(`UPDATE reads SET v_status=$1, v_plate=$2, v_plate_id=$3, v_state=$4, v_by=$5, v_at=$6
 		WHERE captured_at = $7 AND rid = $8`,

@@ -68,8 +68,8 @@ func (t *Tx) resolvePlates(p *plate.Pattern, fuzzy bool) ([]int64, error) {
 	}
 }
 
-// SearchReads runs a resolved query: newest first, keyset paging, a total
-// counted up to CountCap.
+// SearchReads runs a resolved query: newest first (ties by read id,
+// descending), keyset paging, a total counted up to CountCap.
 func (t *Tx) SearchReads(q *store.ReadQuery) (*store.ReadPage, error) {
 	where, args, empty, err := t.searchWhere(q)
 	if err != nil {
@@ -89,11 +89,11 @@ func (t *Tx) SearchReads(q *store.ReadQuery) (*store.ReadPage, error) {
 		page.Total, page.Capped = min(n, q.CountCap), n > q.CountCap
 	}
 	if q.After != nil {
-		where += ` AND (r.captured_at < ? OR (r.captured_at = ? AND r.rid < ?))`
-		args = append(args, q.After.At, q.After.At, q.After.Seq)
+		where += ` AND (r.captured_at < ? OR (r.captured_at = ? AND r.id < ?))`
+		args = append(args, q.After.At, q.After.At, q.After.ID)
 	}
 	rows, err := t.query(`SELECT `+sqlrows.ReadCols+sqlrows.ReadFrom+` WHERE `+where+
-		` ORDER BY r.captured_at DESC, r.rid DESC LIMIT ?`, append(args, q.Limit+1)...)
+		` ORDER BY r.captured_at DESC, r.id DESC LIMIT ?`, append(args, q.Limit+1)...)
 	if err != nil {
 		return nil, fmt.Errorf("store: search: %w", err)
 	}

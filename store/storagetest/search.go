@@ -178,3 +178,51 @@ func testSwitchCandidates(t *testing.T, st store.Storage) {
 func differs(a, b string) bool {
 	return a != "" && b != "" && !strings.EqualFold(a, b)
 }
+
+// testSearchTies: reads captured in the same millisecond come in read id
+// order, descending (DESIGN.md, Scaling out), whatever order they were
+// stored in, on every search path (plate, plate with attributes, no plate)
+// and across pages (the keyset carries the id).
+func testSearchTies(t *testing.T, st store.Storage) {
+	at := base.Add(-time.Hour)
+	update(t, st, func(tx store.Tx) error {
+		if err := tx.InsertCamera(WorldCameras[0], "tok-ties"); err != nil {
+			return err
+		}
+		// Stored in an order that is neither the ids' order nor its reverse.
+		for _, id := range []string{"tie-c", "tie-a", "tie-e", "tie-b", "tie-d"} {
+			m := api.ReadMeta{ID: id, CameraID: WorldCameras[0].ID, CapturedAt: at, Plate: "7TIE123", State: "CA",
+				Confidence: 0.9, Make: "Toyota", Color: "silver", BodyType: "sedan", Features: []string{}}
+			if _, err := tx.InsertRead(&store.ReadRecord{Meta: m}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	want := []string{"tie-e", "tie-d", "tie-c", "tie-b", "tie-a"}
+	for name, q := range map[string]store.ReadQuery{
+		"plate":            {Pattern: mustPattern("7TIE123")},
+		"plate_attributes": {Pattern: mustPattern("7TIE*"), Make: "toyota"},
+		"no_plate":         {CameraIDs: []string{WorldCameras[0].ID}, From: at.Add(-time.Minute), To: at.Add(time.Minute)},
+	} {
+		t.Run(name, func(t *testing.T) {
+			q.Limit, q.CountCap = 5, 100
+			if got := pageIDs(search(t, st, q)); !slices.Equal(got, want) {
+				t.Fatalf("reads %v, want %v", got, want)
+			}
+			q.Limit = 2
+			var got []string
+			for range 3 {
+				page := search(t, st, q)
+				got = append(got, pageIDs(page)...)
+				if !page.More {
+					break
+				}
+				q.After, q.SkipCount = &page.Keys[len(page.Keys)-1], true
+			}
+			if !slices.Equal(got, want) {
+				t.Fatalf("paged by 2: %v, want %v", got, want)
+			}
+		})
+	}
+}

@@ -44,6 +44,7 @@ var parts = []struct {
 	{"Verification", testVerification},
 	{"Search", testSearch},
 	{"SearchPaging", testSearchPaging},
+	{"SearchTies", testSearchTies},
 	{"SwitchCandidates", testSwitchCandidates},
 	{"Purge", testPurge},
 	{"BulkInsert", testBulkInsert},

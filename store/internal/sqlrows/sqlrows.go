@@ -87,13 +87,14 @@ func ScanRead(sc Scanner) (api.Read, store.Keyset, error) {
 	var feats string
 	var vStatus, vPlate, vState, vBy *string
 	var vAt *int64
-	err := sc.Scan(&k.Seq, &r.ID, &r.Plate, &r.State, &r.Confidence, &k.At, &r.Camera.ID,
+	var rid int64
+	err := sc.Scan(&rid, &r.ID, &r.Plate, &r.State, &r.Confidence, &k.At, &r.Camera.ID,
 		&r.Camera.Name, &r.Camera.Lat, &r.Camera.Lon, &r.Make, &r.Color, &r.BodyType, &feats,
 		&r.PlateBox.X, &r.PlateBox.Y, &r.PlateBox.W, &r.PlateBox.H, &vStatus, &vPlate, &vState, &vBy, &vAt)
 	if err != nil {
 		return r, k, err
 	}
-	r.CapturedAt = FromMS(k.At)
+	r.CapturedAt, k.ID = FromMS(k.At), r.ID
 	if err := json.Unmarshal([]byte(feats), &r.Features); err != nil || r.Features == nil {
 		r.Features = []string{}
 	}
