@@ -19,7 +19,7 @@ export CGO_ENABLED := 1
 
 DEBIAN_PKGS := gcc libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
 	libxinerama-dev libxi-dev libxxf86vm-dev pkg-config \
-	dbus dbus-x11 gnome-keyring xvfb xdotool imagemagick
+	dbus dbus-x11 gnome-keyring xvfb xdotool imagemagick curl jq iproute2
 # Packages only the tests need (make test installs them, make run does not):
 # PostgreSQL 15 for the store's PostgreSQL backend tests (scripts/pg-test.sh);
 # chromium renders the transparency report's index.html (cmd/alprstore).
@@ -63,9 +63,10 @@ run: deps build
 run-store: deps build
 	./bin/alprstore --demo --basemap $(BASEMAP)
 
-## screenshots: the real window under Xvfb, driven by xdotool; PNGs in screenshots/
+## screenshots: the real window under Xvfb, driven by xdotool; PNGs in screenshots/ (1366x768) and screenshots/1920x1080/
 screenshots: deps
-	BASEMAP=$(BASEMAP) ./scripts/screenshots.sh
+	BASEMAP=$(BASEMAP) ./scripts/screenshots.sh "" 1366x768
+	BASEMAP=$(BASEMAP) OUT=screenshots/1920x1080 ./scripts/screenshots.sh "" 1920x1080
 
 ## package: Linux package (fyne.io/tools v1.7.4) from the root FyneApp.toml and assets/icon.png
 package: deps

@@ -68,3 +68,18 @@ func (a *App) dialogShown(v any) { a.accountDialog = v }
 // AccountDialog is the enrolment or password form shown from the session.Session
 // menu last (nil when none).
 func (a *App) AccountDialog() any { return a.accountDialog }
+
+// stopAccountWork stops the background work of the enrolment screen and of
+// the Session menu's account form: none of their results is applied once
+// the user signed out.
+func (a *App) stopAccountWork() {
+	if a.enrol != nil {
+		a.enrol.runs.stop()
+	}
+	switch d := a.accountDialog.(type) {
+	case *EnrolScreen:
+		d.runs.stop()
+	case *PasswordForm:
+		d.runs.stop()
+	}
+}

@@ -27,6 +27,12 @@ const (
 	kindConvoy = "Convoy"
 )
 
+// Prompts of the summary line before any result.
+const (
+	setCaseFirst = "Set the case first (report number, purpose and justification): every analysis runs under a case and is audited."
+	choosePrompt = "Choose scenes (or a target plate) and run the analysis."
+)
+
 // coTravelNotice is said above every convoy result.
 const coTravelNotice = "Co-travel is not evidence of association. Vehicles share roads, parking and traffic lights by chance; " +
 	"a plate listed here is a lead to check photo by photo, not a finding about anyone in it."
@@ -53,6 +59,9 @@ type AnalysesView struct {
 	OnTimeline func(plate string)
 	// OnActivity keeps the idle lock away while the screen is used.
 	OnActivity func()
+	// Current reports whether the screen is the one shown (results then
+	// take the cursor).
+	Current func() bool
 
 	content fyne.CanvasObject
 	kind    *widget.RadioGroup
@@ -80,20 +89,29 @@ type AnalysesView struct {
 	timeline *widget.Button
 	photo    *PhotoPanel
 
+	retain    *widget.Button // analyses_keep.go
+	exportCSV *widget.Button
+	exportPDF *widget.Button
+	keep      keepEnv
+	exporting bool
+
 	cameras    []api.Camera
 	items      []analysisItem
 	selected   int
+	readSel    int // the selected read of the selected plate, or -1
 	analysisID string
+	ranUnder   api.CaseContext // the case the shown analysis ran under
 	runs       int
 	photoFor   string
 }
 
 // newAnalysesView builds the screen; photo is the window's photo panel,
 // which shows the analysis's reads while the screen is open (the caller
-// routes its verdicts to OnVerdict then).
-func newAnalysesView(sess session.Session, an session.AnalysisSession, win fyne.Window, photo *PhotoPanel, active func() *api.CaseContext, tileURL string, rs *runs) *AnalysesView {
-	v := &AnalysesView{sess: sess, an: an, win: win, photo: photo, activeFn: active, tileURL: tileURL, rs: rs, selected: -1, msg: errorText()}
-	v.summary = widget.NewLabel("Choose scenes (or a target plate) and run the analysis.")
+// routes its verdicts to OnVerdict then); keep serves retain and export.
+func newAnalysesView(sess session.Session, an session.AnalysisSession, win fyne.Window, photo *PhotoPanel, active func() *api.CaseContext, tileURL string, rs *runs, keep keepEnv) *AnalysesView {
+	v := &AnalysesView{sess: sess, an: an, win: win, photo: photo, activeFn: active, tileURL: tileURL, rs: rs, keep: keep,
+		selected: -1, readSel: -1, msg: errorText()}
+	v.summary = widget.NewLabel(choosePrompt)
 	v.summary.Wrapping = fyne.TextWrapWord
 	v.notice = widget.NewLabel(coTravelNotice)
 	v.notice.Wrapping = fyne.TextWrapWord
@@ -110,13 +128,13 @@ func newAnalysesView(sess session.Session, an session.AnalysisSession, win fyne.
 	v.run.Importance = widget.HighImportance
 	v.plates = widget.NewList(func() int { return len(v.items) },
 		func() fyne.CanvasObject {
-			return widget.NewLabel("7ABC123 CA · scenes 1, 2, 3 · 12 reads · on a hotlist")
+			return truncated(widget.NewLabel("7ABC123 CA · scenes 1, 2, 3 · 12 reads · on a hotlist"))
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) { v.plateLine(i, o.(*widget.Label)) })
 	v.plates.OnSelected = v.onSelectPlate
 	v.readList = widget.NewList(v.readCount,
 		func() fyne.CanvasObject {
-			return widget.NewLabel("Mon Jan 02 15:04:05 · International Blvd & 105th Ave · ?")
+			return truncated(widget.NewLabel("Mon Jan 02 15:04:05 · International Blvd & 105th Ave · ?"))
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) { v.readLine(i, o.(*widget.Label)) })
 	v.readList.OnSelected = v.onSelectRead
@@ -124,7 +142,7 @@ func newAnalysesView(sess session.Session, an session.AnalysisSession, win fyne.
 	v.timeline.Disable()
 	head := container.NewVBox(container.NewBorder(nil, nil, widget.NewLabelWithStyle("Analysis", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		v.run, v.kind), v.forms, widget.NewSeparator(), v.notice, v.summary, v.msg)
-	body := container.NewHSplit(v.plates, container.NewBorder(nil, v.timeline, nil, nil, v.readList))
+	body := container.NewHSplit(v.plates, container.NewBorder(nil, v.buildKeep(), nil, nil, v.readList))
 	body.Offset = 0.45
 	v.content = container.NewBorder(head, nil, nil, nil, body)
 	v.refreshGate()
@@ -150,8 +168,10 @@ func (v *AnalysesView) buildCommon() fyne.CanvasObject {
 func (v *AnalysesView) buildConvoy() fyne.CanvasObject {
 	v.plate = widget.NewEntry()
 	v.plate.SetPlaceHolder("exact plate")
+	v.plate.OnSubmitted = func(string) { v.onRun() }
 	v.from = widget.NewEntry()
 	v.from.SetText(time.Now().Add(-7 * 24 * time.Hour).Truncate(time.Hour).Local().Format(timeLayout))
+	v.from.OnSubmitted = func(string) { v.onRun() }
 	v.days = widget.NewSelect([]string{"1 day", "2 days", "3 days", "5 days", "7 days"}, nil)
 	v.days.SetSelected("7 days")
 	v.within = widget.NewSelect([]string{"30 s", "60 s", "90 s", "120 s"}, nil)
@@ -166,6 +186,12 @@ func (v *AnalysesView) buildConvoy() fyne.CanvasObject {
 	gate.Wrapping = fyne.TextWrapWord
 	gate.Importance = widget.LowImportance
 	return container.NewVBox(row1, row2, gate)
+}
+
+// truncated ends l's text with an ellipsis where it does not fit.
+func truncated(l *widget.Label) *widget.Label {
+	l.Truncation = fyne.TextTruncateEllipsis
+	return l
 }
 
 // SetCameras gives the cameras for circles and camera lists.
@@ -240,7 +266,7 @@ func (v *AnalysesView) renumber() {
 // onKind switches between the two forms.
 func (v *AnalysesView) onKind(k string) {
 	if v.plates != nil {
-		v.clear("Choose scenes (or a target plate) and run the analysis.")
+		v.clear(choosePrompt)
 	}
 	if k == kindConvoy {
 		v.forms.Objects = []fyne.CanvasObject{v.convoy}
@@ -250,12 +276,27 @@ func (v *AnalysesView) onKind(k string) {
 	v.forms.Refresh()
 }
 
+// FocusTarget is where the cursor goes when the screen is shown: the case
+// bar without a case, else the first field of the chosen analysis.
+func (v *AnalysesView) FocusTarget(caseField fyne.Focusable) fyne.Focusable {
+	switch {
+	case v.activeFn() == nil:
+		return caseField
+	case v.kind.Selected == kindConvoy:
+		return v.plate
+	}
+	return v.scenes[0].from
+}
+
 // refreshGate enables Run only under a valid case.
 func (v *AnalysesView) refreshGate() {
 	if v.activeFn() == nil {
 		v.run.Disable()
-		v.summary.SetText("Set the case first (report number, purpose and justification): every analysis runs under a case and is audited.")
+		v.summary.SetText(setCaseFirst)
 		return
 	}
 	v.run.Enable()
+	if v.summary.Text == setCaseFirst {
+		v.summary.SetText(choosePrompt)
+	}
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
 
 	"alprdesk/api"
@@ -16,13 +17,15 @@ func init() {
 		New: func(d Deps) Screen {
 			m := d.main
 			an, _ := session.Analyses(d.Session)
-			m.analyses = newAnalysesView(d.Session, an, d.Window, d.Photo, d.Case.Active, d.Session.TileURL(), d.Runs)
+			m.analyses = newAnalysesView(d.Session, an, d.Window, d.Photo, d.Case.Active, d.Session.TileURL(), d.Runs,
+				keepEnv{categories: d.Policy.RetainCategories, now: m.app.cfg.Now, demo: d.Demo})
 			m.analyses.OnTimeline = m.timelineOfPlate
 			m.analyses.OnActivity = m.app.idle.touch
+			m.analyses.Current = func() bool { return m.Screens().Current() == screenAnalyses }
 			return &viewScreen{content: m.analyses.content, shown: func() {
 				m.analyses.SetCameras(m.Form.cameras)
 				m.analyses.refreshGate()
-			}}
+			}, focus: func() fyne.Focusable { return m.analyses.FocusTarget(m.Case.report) }}
 		}})
 }
 

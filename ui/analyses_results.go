@@ -20,6 +20,9 @@ func (v *AnalysesView) onRun() {
 		v.refreshGate()
 		return
 	}
+	if v.run.Disabled() { // Enter in a field while an analysis runs
+		return
+	}
 	if v.OnActivity != nil {
 		v.OnActivity()
 	}
@@ -50,7 +53,7 @@ func (v *AnalysesView) runCommon(c api.CaseContext) {
 		if err != nil {
 			return nil, err
 		}
-		return func() { v.showCommon(res, len(req.Scenes)) }, nil
+		return func() { v.ranUnder = c; v.showCommon(res, len(req.Scenes)) }, nil
 	})
 }
 
@@ -75,7 +78,7 @@ func (v *AnalysesView) runConvoy(c api.CaseContext) {
 		if err != nil {
 			return nil, err
 		}
-		return func() { v.showConvoy(res, p) }, nil
+		return func() { v.ranUnder = c; v.showConvoy(res, p) }, nil
 	})
 }
 
@@ -86,12 +89,13 @@ func (v *AnalysesView) clear(note string) {
 	}
 	v.photoFor = ""
 	v.runs++
-	v.items, v.selected, v.analysisID = nil, -1, ""
+	v.items, v.selected, v.readSel, v.analysisID = nil, -1, -1, ""
 	v.notice.Hide()
 	v.plates.UnselectAll()
 	v.plates.Refresh()
 	v.readList.Refresh()
 	v.timeline.Disable()
+	v.updateKeep()
 	v.summary.SetText(note)
 	setMsg(v.msg, "")
 }
@@ -117,6 +121,9 @@ func (v *AnalysesView) start(note string, work func(ctx context.Context) (func()
 				return
 			}
 			apply()
+			if len(v.items) > 0 && v.Current != nil && v.Current() {
+				v.win.Canvas().Focus(v.plates) // Up/Down and Space pick a plate
+			}
 		})
 	}()
 }
@@ -216,10 +223,11 @@ func (v *AnalysesView) onSelectPlate(i int) {
 	if i < 0 || i >= len(v.items) {
 		return
 	}
-	v.selected = i
+	v.selected, v.readSel = i, -1
 	v.readList.UnselectAll()
 	v.readList.Refresh()
 	v.timeline.Enable()
+	v.updateKeep()
 	if len(v.items[i].reads) > 0 {
 		v.readList.Select(0)
 	}
@@ -237,6 +245,8 @@ func (v *AnalysesView) onSelectRead(i int) {
 	if v.OnActivity != nil {
 		v.OnActivity()
 	}
+	v.readSel = i
+	v.updateKeep()
 	r := v.items[v.selected].reads[i]
 	v.photo.Show(Row{Read: r}, nil)
 	id, aid, box, an := r.ID, v.analysisID, r.PlateBox, v.an

@@ -42,6 +42,7 @@ type sceneRow struct {
 	cams    *widget.Button
 	remove  *widget.Button
 	picker  *areaPicker
+	filter  *escEntry // the camera dialog's filter, while it is open
 
 	area      *api.Area
 	cameraIDs []string
@@ -53,6 +54,7 @@ func newSceneRow(v *AnalysesView, from time.Time) *sceneRow {
 	r.from = widget.NewEntry()
 	r.from.SetPlaceHolder(timeLayout)
 	r.from.SetText(from.Local().Format(timeLayout))
+	r.from.OnSubmitted = func(string) { v.onRun() }
 	labels := make([]string, len(sceneWindows))
 	for i, d := range sceneWindows {
 		labels[i] = windowLabel(d)
@@ -64,7 +66,7 @@ func newSceneRow(v *AnalysesView, from time.Time) *sceneRow {
 	r.remove = widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { v.removeScene(r) })
 	r.remove.Importance = widget.LowImportance
 	when := container.NewHBox(widget.NewLabel("from"), fixedWidth(r.from, 150), widget.NewLabel("for"), fixedWidth(r.length, 90))
-	r.content = container.NewBorder(nil, nil, fixedWidth(r.title, 70), container.NewHBox(r.circle, r.cams, r.remove),
+	r.content = container.NewBorder(nil, nil, fixedWidth(r.title, 70), container.NewVBox(container.NewHBox(r.circle, r.cams, r.remove)),
 		container.NewVBox(when, r.place))
 	return r
 }
@@ -91,7 +93,9 @@ func (r *sceneRow) setArea(a *api.Area) {
 	r.place.SetText(fmt.Sprintf("%s · %s inside", areaText(a), plural(inside, "camera")))
 }
 
-// onCameras lets the user tick the scene's cameras.
+// onCameras lets the user tick the scene's cameras, or find them from the
+// keyboard: the cursor starts in a filter, and Enter there uses the ticked
+// cameras with those whose name matches.
 func (r *sceneRow) onCameras() {
 	names := make([]string, len(r.v.cameras))
 	for i, c := range r.v.cameras {
@@ -103,20 +107,69 @@ func (r *sceneRow) onCameras() {
 			check.Selected = append(check.Selected, names[i])
 		}
 	}
-	body := container.NewVScroll(check)
-	body.SetMinSize(fyne.NewSize(420, 360))
-	dialog.ShowCustomConfirm(strings.TrimSpace(r.title.Text)+": cameras", "Use these cameras", "Cancel", body, func(ok bool) {
-		if !ok {
-			return
-		}
+	ticked := func(also []string) []string {
 		var ids []string
 		for i, c := range r.v.cameras {
-			if slices.Contains(check.Selected, names[i]) {
+			if slices.Contains(check.Selected, names[i]) || slices.Contains(also, c.ID) {
 				ids = append(ids, c.ID)
 			}
 		}
-		r.setCameras(ids)
+		return ids
+	}
+	var d dialog.Dialog
+	filter := newEscEntry(func() { d.Hide() })
+	r.filter = filter
+	filter.SetPlaceHolder("type part of a camera's name; Enter uses the ticked cameras and the matches")
+	matches := widget.NewLabel("")
+	matches.Wrapping = fyne.TextWrapWord
+	filter.OnChanged = func(q string) { matches.SetText(r.matchText(q)) }
+	filter.OnSubmitted = func(q string) {
+		found := r.matching(q)
+		if len(found) == 0 && len(check.Selected) == 0 {
+			matches.SetText("No camera matches; tick cameras or change the text.")
+			return
+		}
+		r.setCameras(ticked(found))
+		d.Hide()
+	}
+	list := container.NewVScroll(check)
+	list.SetMinSize(fyne.NewSize(420, 320))
+	body := container.NewBorder(container.NewVBox(filter, matches), nil, nil, nil, list)
+	d = dialog.NewCustomConfirm(strings.TrimSpace(r.title.Text)+": cameras", "Use these cameras", "Cancel", body, func(ok bool) {
+		if ok {
+			r.setCameras(ticked(nil))
+		}
 	}, r.v.win)
+	d.Show()
+	r.v.win.Canvas().Focus(filter)
+}
+
+// matching lists the ids of the cameras whose name or id contains q
+// (ignoring case); none for a blank q.
+func (r *sceneRow) matching(q string) []string {
+	q = strings.ToLower(strings.TrimSpace(q))
+	if q == "" {
+		return nil
+	}
+	var ids []string
+	for _, c := range r.v.cameras {
+		if strings.Contains(strings.ToLower(c.Name), q) || strings.Contains(strings.ToLower(c.ID), q) {
+			ids = append(ids, c.ID)
+		}
+	}
+	return ids
+}
+
+// matchText says which cameras the filter q matches.
+func (r *sceneRow) matchText(q string) string {
+	ids := r.matching(q)
+	switch {
+	case strings.TrimSpace(q) == "":
+		return ""
+	case len(ids) == 0:
+		return "No camera matches."
+	}
+	return "Matches: " + r.v.cameraNames(ids) + "."
 }
 
 // setCameras makes the scene a list of cameras.

@@ -128,6 +128,7 @@ func (a *App) showLogin() {
 		a.main.close()
 	}
 	a.leave()
+	a.stopAccountWork()
 	a.main, a.enrol = nil, nil
 	a.win.SetMainMenu(nil)
 	a.idle.stop()

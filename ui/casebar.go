@@ -20,7 +20,7 @@ type CaseBar struct {
 	content fyne.CanvasObject
 
 	report   *widget.Entry
-	category *widget.Select
+	category *Choice
 	purpose  *widget.Entry
 	use      *widget.Button
 	change   *widget.Button
@@ -56,8 +56,9 @@ func newCaseBar(p api.Policy) *CaseBar {
 	for i, c := range p.PurposeCategories {
 		labels[i] = categoryLabel(c)
 	}
-	b.category = widget.NewSelect(labels, func(string) { b.onEdit() })
+	b.category = newChoice(labels, func(string) { b.onEdit() })
 	b.category.PlaceHolder = "Purpose category"
+	b.category.OnSubmitted = b.onUse
 	b.purpose = widget.NewEntry()
 	b.purpose.SetPlaceHolder("Justification: what happened, and why this search helps")
 	b.purpose.OnChanged = func(string) { b.onEdit() }
@@ -74,7 +75,8 @@ func newCaseBar(p api.Policy) *CaseBar {
 
 	caseLbl := widget.NewLabelWithStyle("Case", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	left := container.NewHBox(caseLbl, fixedWidth(b.report, 120), fixedWidth(b.category, 190))
-	b.editing = container.NewBorder(nil, nil, left, container.NewHBox(b.use, b.recent), b.purpose)
+	// Tab goes report number, category, purpose, then the buttons.
+	b.editing = readingBorder(nil, nil, left, container.NewHBox(b.use, b.recent), b.purpose)
 	b.showing = container.NewBorder(nil, nil, widget.NewIcon(theme.ConfirmIcon()), container.NewHBox(b.change, b.recent), b.summary)
 	b.showing.Hide()
 	b.content = container.NewVBox(container.NewStack(b.editing, b.showing), b.msg)

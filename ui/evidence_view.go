@@ -244,8 +244,18 @@ func (v *EvidenceView) ExportFile(kind, path string, done func(error)) {
 
 // evidenceExport records the export (the store retains the reads), fetches
 // the photos and writes the file; it runs off the UI goroutine and reads
-// only the packet built before it started.
+// only the packet built before it started. The reads come from the
+// packet's search.
 func evidenceExport(ctx context.Context, sess session.Session, kind, path string, p *export.Packet) error {
+	return packetExport(ctx, sess, kind, path, p, func(ctx context.Context, id string) ([]byte, error) {
+		return sess.Photo(ctx, id, p.SearchID)
+	})
+}
+
+// packetExport records the export of the packet's reads, reached through
+// its search or analysis, then writes the CSV, or the PDF with each read's
+// photo (fetched by photo) and the timeline map.
+func packetExport(ctx context.Context, sess session.Session, kind, path string, p *export.Packet, photo func(ctx context.Context, readID string) ([]byte, error)) error {
 	if len(p.Reads) == 0 {
 		return inputError("No reads are selected.")
 	}
@@ -253,7 +263,7 @@ func evidenceExport(ctx context.Context, sess session.Session, kind, path string
 	for i, r := range p.Reads {
 		ids[i] = r.ID
 	}
-	r, err := sess.Export(ctx, api.ExportRequest{Kind: kind, SearchID: p.SearchID, ReadIDs: ids, ReportNumber: p.Case.ReportNumber})
+	r, err := sess.Export(ctx, api.ExportRequest{Kind: kind, SearchID: p.SearchID, AnalysisID: p.AnalysisID, ReadIDs: ids, ReportNumber: p.Case.ReportNumber})
 	if err != nil {
 		return err
 	}
@@ -262,7 +272,7 @@ func evidenceExport(ctx context.Context, sess session.Session, kind, path string
 		return writeFile(path, func(w io.Writer) error { return export.EvidenceCSV(w, *p) })
 	}
 	for _, rd := range p.Reads {
-		b, err := sess.Photo(ctx, rd.ID, p.SearchID)
+		b, err := photo(ctx, rd.ID)
 		if err != nil {
 			return fmt.Errorf("the photo of %s could not be fetched: %w", rd.Plate, err)
 		}

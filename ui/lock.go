@@ -186,7 +186,7 @@ func (l *LockScreen) onUnlock() {
 // askCode asks for the second factor's code before unlocking.
 func (l *LockScreen) askCode(need *session.SecondFactorNeeded) {
 	l.password.SetText("")
-	l.code = newCodeStep(need, func(session.Session) { l.code = nil; l.unlocked() }, func() {
+	l.code = newCodeStep(l.runs, need, func(session.Session) { l.code = nil; l.unlocked() }, func() {
 		l.code = nil
 		l.app.setContent(l.content)
 	})

@@ -196,13 +196,12 @@ func (l *LoginScreen) finish(s session.Session, p api.Policy, server, user strin
 // askCode replaces the form with the second factor's code step.
 func (l *LoginScreen) askCode(need *session.SecondFactorNeeded, server, user string) {
 	l.password.SetText("")
-	l.code = newCodeStep(need, func(s session.Session) {
+	l.code = newCodeStep(l.runs, need, func(s session.Session) {
 		l.code = nil
+		job := l.runs.start("login.policy", 20*time.Second)
 		go func() {
-			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-			defer cancel()
-			p, err := sessionPolicy(ctx, s)
-			uiDo(func() {
+			p, err := sessionPolicy(job.Context(), s)
+			job.apply(func() {
 				if err != nil {
 					l.back()
 					l.SetMessage(Words(err))

@@ -25,19 +25,22 @@ type LookupView struct {
 	plate   *widget.Entry
 	msg     *widget.Label
 	recent  []string
-	list    *widget.List
-	alerts  *widget.List
+	list    *emptyList // the last lookups
+	alerts  *emptyList // the live alerts (nil for a session without alerts)
 }
+
+// Sentences of the lookup screen's lists while they are empty.
+const (
+	noLookups = "No lookups yet in this session. Type a plate above and press Enter; it is listed here to run again."
+	noAlerts  = "No hotlist hits yet. New hits appear here as they happen; select one to open it on the Alerts screen."
+)
 
 // The lookup screen: a watch commander lands here.
 func init() {
 	registerScreen(ScreenDef{ID: screenLookup, Title: "Lookup", Icon: theme.SearchReplaceIcon(), Order: 5,
 		Roles: []string{api.RoleWatchCommander}, Landing: []string{api.RoleWatchCommander},
 		Place: Placement{CaseBar: true},
-		New: func(d Deps) Screen {
-			v := newLookupView(d.main)
-			return &viewScreen{content: v.content, focus: v.focus}
-		}})
+		New:   func(d Deps) Screen { return newLookupView(d.main) }})
 }
 
 func newLookupView(m *MainScreen) *LookupView {
@@ -47,15 +50,16 @@ func newLookupView(m *MainScreen) *LookupView {
 	v.plate.OnSubmitted = func(string) { v.lookup(v.plate.Text) }
 	go1 := widget.NewButtonWithIcon("Look up", theme.SearchIcon(), func() { v.lookup(v.plate.Text) })
 	go1.Importance = widget.HighImportance
-	v.list = widget.NewList(func() int { return len(v.recent) },
+	list := widget.NewList(func() int { return len(v.recent) },
 		func() fyne.CanvasObject { return widget.NewLabel("7ABC123") },
 		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(v.recent[i]) })
-	v.list.OnSelected = func(i widget.ListItemID) {
-		v.list.UnselectAll()
+	list.OnSelected = func(i widget.ListItemID) {
+		list.UnselectAll()
 		v.lookup(v.recent[i])
 	}
+	v.list = newEmptyList(list, noLookups)
 	left := container.NewBorder(widget.NewLabelWithStyle("Last lookups", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		nil, nil, nil, v.list)
+		nil, nil, nil, v.list.content)
 	right := v.alertColumn()
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.4
@@ -73,18 +77,19 @@ func (v *LookupView) alertColumn() fyne.CanvasObject {
 	if a == nil {
 		return container.NewBorder(title, nil, nil, nil, widget.NewLabel("This session receives no hotlist alerts."))
 	}
-	v.alerts = widget.NewList(func() int { return len(a.Rows()) },
+	list := widget.NewList(func() int { return len(a.Rows()) },
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("NEW 7ABC123")
 			l.Truncation = fyne.TextTruncateEllipsis
 			return l
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(AlertLine(a.Rows()[i])) })
-	v.alerts.OnSelected = func(i widget.ListItemID) {
-		v.alerts.UnselectAll()
+	list.OnSelected = func(i widget.ListItemID) {
+		list.UnselectAll()
 		v.m.ShowAlerts()
 		a.list.Select(i)
 	}
+	v.alerts = newEmptyList(list, noAlerts)
 	prev := a.OnCount
 	a.OnCount = func(n int) {
 		if prev != nil {
@@ -92,12 +97,14 @@ func (v *LookupView) alertColumn() fyne.CanvasObject {
 		}
 		v.alerts.Refresh()
 	}
-	return container.NewBorder(title, nil, nil, nil, v.alerts)
+	return container.NewBorder(title, nil, nil, nil, v.alerts.content)
 }
 
-// focus puts the cursor in the plate field, or in the case bar while no
-// case is set.
-func (v *LookupView) focus() fyne.Focusable {
+// Content is the screen's widget tree.
+func (v *LookupView) Content() fyne.CanvasObject { return v.content }
+
+// FocusTarget is the plate field, or the case bar while no case is set.
+func (v *LookupView) FocusTarget() fyne.Focusable {
 	if v.m.Case.Active() == nil {
 		return v.m.Case.report
 	}

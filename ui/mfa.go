@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"errors"
 	"strings"
 	"time"
@@ -17,6 +16,7 @@ import (
 // with a second factor: a code from the authenticator app, or a recovery
 // code. It finishes the session.SecondFactorNeeded its screen received.
 type CodeStep struct {
+	runs     *runs // the owning screen's (login or lock): its way back (run.go)
 	content  fyne.CanvasObject
 	code     *widget.Entry
 	recovery *widget.Check
@@ -28,10 +28,19 @@ type CodeStep struct {
 	cancel   func()
 }
 
-// newCodeStep asks for the code of need; done receives the session on the
-// UI goroutine, cancel goes back to the password.
-func newCodeStep(need *session.SecondFactorNeeded, done func(session.Session), cancel func()) *CodeStep {
-	c := &CodeStep{need: need, done: done, cancel: cancel, msg: errorText()}
+// runCode is the run key of a code sent to the store.
+const runCode = "mfa.code"
+
+// newCodeStep asks for the code of need; its answers return through rs, the
+// owning screen's runs. done receives the session on the UI goroutine;
+// cancel goes back to the password, dropping a code still in flight.
+func newCodeStep(rs *runs, need *session.SecondFactorNeeded, done func(session.Session), cancel func()) *CodeStep {
+	c := &CodeStep{runs: rs, need: need, done: done, msg: errorText()}
+	c.cancel = func() {
+		c.runs.drop(runCode) // an answer that comes after Back is not applied
+		c.setBusy(false)
+		cancel()
+	}
 	c.code = widget.NewEntry()
 	c.code.SetPlaceHolder("123456")
 	c.code.OnSubmitted = func(string) { c.onSubmit() }
@@ -83,11 +92,10 @@ func (c *CodeStep) onSubmit() {
 	}
 	setMsg(c.msg, "")
 	c.setBusy(true)
+	job, need := c.runs.start(runCode, 20*time.Second), c.need
 	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		defer cancel()
-		s, err := c.need.Finish(ctx, code, recovery)
-		uiDo(func() {
+		s, err := need.Finish(job.Context(), code, recovery)
+		job.apply(func() {
 			c.setBusy(false)
 			if err != nil {
 				c.code.SetText("")

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"strings"
 	"time"
 
@@ -19,6 +18,7 @@ import (
 // once. It is reached from the session.Session menu, and right after sign-in when
 // the store requires a second factor the user has not set up.
 type EnrolScreen struct {
+	runs     *runs // every goroutine's way back (run.go); stopped when the user leaves
 	content  fyne.CanvasObject
 	acct     session.AccountSession
 	step     *fyne.Container
@@ -33,9 +33,14 @@ type EnrolScreen struct {
 }
 
 // newEnrolScreen starts an enrolment on acct; done runs (on the UI
-// goroutine) when the user leaves, enrolled or not.
+// goroutine) when the user leaves, enrolled or not, after the screen's
+// runs stopped.
 func newEnrolScreen(acct session.AccountSession, done func(enrolled bool)) *EnrolScreen {
-	e := &EnrolScreen{acct: acct, done: done, msg: errorText()}
+	e := &EnrolScreen{acct: acct, msg: errorText(), runs: newRuns()}
+	e.done = func(enrolled bool) {
+		e.runs.stop()
+		done(enrolled)
+	}
 	e.secret = widget.NewLabel("")
 	e.secret.TextStyle = fyne.TextStyle{Monospace: true}
 	e.secret.Wrapping = fyne.TextWrapBreak
@@ -65,15 +70,14 @@ func newEnrolScreen(acct session.AccountSession, done func(enrolled bool)) *Enro
 
 // start asks the store for a new secret.
 func (e *EnrolScreen) start() {
+	job, acct := e.runs.start("mfa_enrol.enrol", 20*time.Second), e.acct
 	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		defer cancel()
-		en, err := e.acct.EnrolMFA(ctx)
+		en, err := acct.EnrolMFA(job.Context())
 		var png []byte
 		if err == nil {
 			png, err = qrcode.Encode(en.OTPAuthURL, qrcode.Medium, 256)
 		}
-		uiDo(func() {
+		job.apply(func() {
 			if err != nil {
 				setMsg(e.msg, Words(err))
 				return
@@ -107,11 +111,10 @@ func (e *EnrolScreen) onConfirm() {
 	}
 	setMsg(e.msg, "")
 	e.confirm.Disable()
+	job, acct := e.runs.start("mfa_enrol.confirm", 20*time.Second), e.acct
 	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		defer cancel()
-		codes, err := e.acct.ConfirmMFA(ctx, code)
-		uiDo(func() {
+		codes, err := acct.ConfirmMFA(job.Context(), code)
+		job.apply(func() {
 			e.confirm.Enable()
 			if err != nil {
 				e.code.SetText("")
@@ -136,6 +139,7 @@ func (e *EnrolScreen) showCodes(codes []string) {
 
 // PasswordForm changes the user's own password (session.Session menu).
 type PasswordForm struct {
+	runs            *runs // every goroutine's way back (run.go); stopped when the form closes
 	content         fyne.CanvasObject
 	current, next   *widget.Entry
 	repeat          *widget.Entry
@@ -147,8 +151,14 @@ type PasswordForm struct {
 }
 
 // newPasswordForm asks for the current password and a new one twice.
+// done runs (on the UI goroutine) when the form closes, after its runs
+// stopped.
 func newPasswordForm(acct session.AccountSession, minLen int, done func(changed bool)) *PasswordForm {
-	p := &PasswordForm{acct: acct, done: done, msg: errorText(), minPasswordRune: minLen}
+	p := &PasswordForm{acct: acct, msg: errorText(), minPasswordRune: minLen, runs: newRuns()}
+	p.done = func(changed bool) {
+		p.runs.stop()
+		done(changed)
+	}
 	p.current, p.next, p.repeat = widget.NewPasswordEntry(), widget.NewPasswordEntry(), widget.NewPasswordEntry()
 	p.repeat.OnSubmitted = func(string) { p.onSave() }
 	p.save = widget.NewButton("Change password", p.onSave)
@@ -185,11 +195,10 @@ func (p *PasswordForm) onSave() {
 	setMsg(p.msg, "")
 	p.save.Disable()
 	cur, next := p.current.Text, p.next.Text
+	job, acct := p.runs.start("mfa_enrol.password", 20*time.Second), p.acct
 	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		defer cancel()
-		err := p.acct.ChangePassword(ctx, cur, next)
-		uiDo(func() {
+		err := acct.ChangePassword(job.Context(), cur, next)
+		job.apply(func() {
 			p.save.Enable()
 			if err != nil {
 				p.current.SetText("")

@@ -14,6 +14,7 @@ import (
 	"alprdesk/api"
 	"alprdesk/store"
 	"alprdesk/store/storetest"
+	"alprdesk/ui/uitest"
 )
 
 // totpCode is the current code of secret on the store's clock.
@@ -169,4 +170,67 @@ func TestChangePasswordFromSessionMenu(t *testing.T) {
 	test.Tap(p.save)
 	waitFor(t, "the change", func() bool { return !p.msg.Visible() && !p.save.Disabled() })
 	env.Do(t, "POST", "/v1/auth/login", "", api.LoginRequest{Username: "detective", Password: "a-long-new-password"}, http.StatusOK, nil)
+}
+
+// settle waits until run r handed its result back, then runs the UI
+// updates: whatever r's result would change has been applied or dropped.
+func settle(t *testing.T, r *run) {
+	t.Helper()
+	select {
+	case <-r.finished:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the run did not finish")
+	}
+	drain()
+}
+
+// A code sent just before Back: its late answer must not sign the user in
+// behind the password form (the code step's result went through uiDo
+// directly, unchecked).
+func TestCodeStepBackDropsTheLateAnswer(t *testing.T) {
+	sess := detectiveSession()
+	sess.RequireCode("123456")
+	fa := test.NewTempApp(t)
+	a := New(fa, Config{Connector: uitest.NewConnector(sess), Server: "https://uitest.example"})
+	l := submitPassword(a, "detective", uitest.Password)
+	waitFor(t, "the code step", func() bool { return l.CodeStep() != nil })
+	c := l.CodeStep()
+	g := sess.Hold("Finish")
+	test.Type(c.code, "123456")
+	test.Tap(c.submit)
+	g.Wait(t, 1)
+	job := l.runs.latest[runCode]
+	if job == nil {
+		t.Fatal("the code is not sent through the login screen's runs")
+	}
+	c.cancel() // Back
+	g.Release()
+	settle(t, job)
+	if l.runs.busy("login.policy") || a.Main() != nil || a.Login() != l || l.CodeStep() != nil {
+		t.Fatalf("after Back, the late answer was applied: main %v, code step %v", a.Main() != nil, l.CodeStep() != nil)
+	}
+	if l.signIn.Disabled() {
+		t.Fatal("the password form is still busy")
+	}
+}
+
+// The enrolment's answer that arrives after Cancel (a secret, or the
+// cancelled call's error) is not applied: the dialog's runs stopped.
+func TestEnrolCancelDropsTheLateSecret(t *testing.T) {
+	sess := detectiveSession()
+	a := fakeApp(t, sess)
+	g := sess.Hold("EnrolMFA")
+	a.showEnrolDialog()
+	e := a.AccountDialog().(*EnrolScreen)
+	g.Wait(t, 1)
+	job := e.runs.latest["mfa_enrol.enrol"]
+	if job == nil {
+		t.Fatal("the enrolment is not started through the screen's runs")
+	}
+	e.done(false) // Cancel
+	g.Release()
+	settle(t, job)
+	if e.secret.Text != "" || !e.confirm.Disabled() || e.msg.Visible() {
+		t.Fatalf("after Cancel, the late answer was applied: secret %q, message %q", e.secret.Text, e.msg.Text)
+	}
 }

@@ -25,6 +25,17 @@ import (
 // and sets a valid case.
 func fakeApp(t *testing.T, sess *uitest.Session) *App {
 	t.Helper()
+	a := fakeAppNoCase(t, sess)
+	if m := a.Main(); m.Case != nil {
+		setCase(t, m, "26-012345", "robbery", goodPurpose)
+	}
+	return a
+}
+
+// fakeAppNoCase signs sess's user in over the fake connector and leaves the
+// case bar empty.
+func fakeAppNoCase(t *testing.T, sess *uitest.Session) *App {
+	t.Helper()
 	fa := test.NewTempApp(t)
 	a := New(fa, Config{Connector: uitest.NewConnector(sess), Server: "https://uitest.example"})
 	a.Window().Resize(fyne.NewSize(1366, 740))
@@ -35,9 +46,6 @@ func fakeApp(t *testing.T, sess *uitest.Session) *App {
 		drain()
 	})
 	signIn(t, a, sess.User().Username, uitest.Password)
-	if m := a.Main(); m.Case != nil {
-		setCase(t, m, "26-012345", "robbery", goodPurpose)
-	}
 	return a
 }
 
@@ -197,10 +205,16 @@ func TestSignOutDuringUnlock(t *testing.T) {
 	test.Type(l.password, uitest.Password)
 	l.onUnlock()
 	g.Wait(t, 1)
+	job := l.runs.latest["lock.unlock"]
+	if job == nil {
+		t.Fatal("the unlock is not sent through the lock screen's runs")
+	}
 	a.logout()
 	g.Release()
-	time.Sleep(50 * time.Millisecond)
-	drain()
+	settle(t, job) // the unlock's answer is back: applied or dropped
+	if l.runs.busy("lock.policy") {
+		t.Fatal("the dropped unlock still went on to read the policy")
+	}
 	if a.Login() == nil || a.Main() != nil || a.Lock() != nil {
 		t.Fatalf("after sign-out during unlock: login %v main %v lock %v", a.Login() != nil, a.Main() != nil, a.Lock() != nil)
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
@@ -33,6 +34,7 @@ type Deps struct {
 	Runs    *runs
 	Window  fyne.Window
 	Nav     *Registry
+	Now     func() time.Time // the workstation's clock
 
 	main *MainScreen // for the screens not yet moved to Deps alone
 }
@@ -231,7 +233,16 @@ func (r *Registry) showIndex(i int) {
 	if sh, ok := s.(Shower); ok {
 		sh.Shown()
 	}
-	if f, ok := s.(Focuser); ok && r.deps.Window != nil {
+	r.Focus()
+}
+
+// Focus gives the keyboard focus to the current screen's own target, as
+// on showing it (an overlay such as the tour closed).
+func (r *Registry) Focus() {
+	if r.current < 0 || r.current >= len(r.entries) || r.deps.Window == nil {
+		return
+	}
+	if f, ok := r.build(r.current).(Focuser); ok {
 		if t := f.FocusTarget(); t != nil {
 			r.deps.Window.Canvas().Focus(t)
 		}

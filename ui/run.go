@@ -35,7 +35,7 @@ type run struct {
 	ctx      context.Context
 	cancel   context.CancelFunc
 	prev     *run          // startAfter: the run this one waits for
-	finished chan struct{} // closed when the goroutine hands back its result
+	finished chan struct{} // closed once the goroutine handed back its result
 }
 
 // newRuns makes the runs of a new screen.
@@ -132,7 +132,6 @@ func (r *run) Context() context.Context { return r.ctx }
 // apply runs fn on the UI goroutine if r is still current then; either way
 // the run ends there (its context is released).
 func (r *run) apply(fn func()) {
-	close(r.finished)
 	uiDo(func() {
 		r.cancel()
 		if !r.current() {
@@ -141,6 +140,7 @@ func (r *run) apply(fn func()) {
 		delete(r.rs.latest, r.key)
 		fn()
 	})
+	close(r.finished) // after the hand-over: a test that waits for it finds fn queued
 }
 
 // onScreen is apply for work that has no key of its own (one run per

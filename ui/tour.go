@@ -98,7 +98,8 @@ func (t *Tour) Next() {
 	t.show()
 }
 
-// Close dismisses the tour and remembers that it was seen.
+// Close dismisses the tour, remembers that it was seen and gives the
+// focus back to the screen.
 func (t *Tour) Close() {
 	t.pending = false
 	t.step = -1
@@ -106,6 +107,7 @@ func (t *Tour) Close() {
 	t.card.Hide()
 	t.layer.Refresh()
 	t.m.app.fa.Preferences().SetBool(prefTourDone, true)
+	t.m.reg.Focus() // the keyboard goes on where work starts
 }
 
 // Step is the step on show (-1 when closed) and its title.

@@ -103,6 +103,9 @@ func TestClassViewForTrainers(t *testing.T) {
 	}
 	tr.showClass()
 	v := tr.class
+	if f := a.Window().Canvas().Focused(); f != v.live {
+		t.Fatalf("class view: focus on %T, want Live cameras (Space switches it)", f)
+	}
 	waitFor(t, "the class", func() bool { return v.Progress() != nil })
 	row := -1
 	for i, tr := range v.Progress().Trainees {
@@ -206,14 +209,18 @@ func TestFirstRunTour(t *testing.T) {
 	if !a.fa.Preferences().Bool(prefTourDone) {
 		t.Fatal("the tour's end is not remembered")
 	}
+	// The keyboard goes on in the case bar (it held the tour's button).
+	if f := a.win.Canvas().Focused(); f != m.Case.report {
+		t.Fatalf("after the tour: focus on %T, want the report number", f)
+	}
 	// The Training screen's Tour button reopens it.
 	test.Tap(tr.tourBtn)
 	if s, _ := tour.Step(); s != 0 {
 		t.Fatal("the Tour button did not reopen the tour")
 	}
 	test.Tap(tour.skip)
-	if s, _ := tour.Step(); s != -1 {
-		t.Fatal("Close tour did not close it")
+	if s, _ := tour.Step(); s != -1 || a.win.Canvas().Focused() != m.Case.report {
+		t.Fatalf("Close tour did not close it, or left the focus on %T", a.win.Canvas().Focused())
 	}
 	// Help ▸ Tour of the workstation reopens it too.
 	var item *fyne.MenuItem

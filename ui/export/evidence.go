@@ -115,6 +115,9 @@ func (e *evidence) cover() {
 	if e.p.SearchID != "" {
 		e.field("Search", e.p.SearchID, "", ink)
 	}
+	if e.p.AnalysisID != "" {
+		e.field("Analysis", e.p.AnalysisID, "", ink)
+	}
 	reads := fmt.Sprintf("%d (%d verified by a human", len(e.reads), len(e.reads)-unverified)
 	if unverified > 0 {
 		reads += fmt.Sprintf(", %d UNVERIFIED)", unverified)

@@ -65,6 +65,9 @@ type Packet struct {
 	ExportID string
 	// SearchID is the search the reads came from, if any.
 	SearchID string
+	// AnalysisID is the analysis the reads came from, if any (instead of a
+	// search).
+	AnalysisID string
 	// Reads are the exported reads; the packet lists them in capture order,
 	// which is also the numbering of the timeline map's markers.
 	Reads []api.Read

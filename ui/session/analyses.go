@@ -16,6 +16,10 @@ type AnalysisSession interface {
 	Convoy(ctx context.Context, req api.ConvoyRequest) (*api.ConvoyResponse, error)
 	// AnalysisPhoto fetches the JPEG of a read the analysis returned.
 	AnalysisPhoto(ctx context.Context, readID, analysisID string) ([]byte, error)
+	// Retain records a retention exception for a read that an analysis
+	// (req.AnalysisID) or a search (req.SearchID) returned (POST
+	// /v1/reads/{id}/retain).
+	Retain(ctx context.Context, readID string, req api.RetainRequest) (*api.Retention, error)
 }
 
 // CommonPlates runs a common-plates analysis.
@@ -35,6 +39,13 @@ func (s *clientSession) Convoy(ctx context.Context, req api.ConvoyRequest) (*api
 func (s *clientSession) AnalysisPhoto(ctx context.Context, readID, analysisID string) ([]byte, error) {
 	b, err := s.cl.Photo(ctx, readID, client.ByAnalysis(analysisID))
 	return b, s.note(err)
+}
+
+// Retain records a retention exception for a read (the store checks that
+// the analysis or search named in req returned it, and audits the retain).
+func (s *clientSession) Retain(ctx context.Context, readID string, req api.RetainRequest) (*api.Retention, error) {
+	r, err := s.cl.Retain(ctx, readID, req)
+	return r, s.note(err)
 }
 
 // Analyses returns the analysis side of a session, and whether it has one.

@@ -52,6 +52,7 @@ type Session struct {
 	calls    map[string][]any
 	locked   bool
 	loggedIn bool
+	code     string // the second factor's code (RequireCode); "" for none
 }
 
 var _ session.Session = (*Session)(nil)
@@ -373,9 +374,15 @@ func (s *Session) Unlock(ctx context.Context, password string) error {
 	if password != Password {
 		return api.E(api.CodeUnauthorized, "The username or password is not correct.")
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.locked = false
+	unlock := func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.locked = false
+	}
+	if err := s.secondFactor(unlock); err != nil {
+		return err
+	}
+	unlock()
 	return nil
 }
 
@@ -422,6 +429,9 @@ func (c *Connector) Login(ctx context.Context, server, username, password string
 	c.mu.Unlock()
 	if !ok || password != Password {
 		return nil, api.E(api.CodeUnauthorized, "The username or password is not correct.")
+	}
+	if err := s.secondFactor(func() {}); err != nil {
+		return nil, err
 	}
 	return s, nil
 }
