@@ -63,9 +63,10 @@ run: deps build
 run-store: deps build
 	./bin/alprstore --demo --basemap $(BASEMAP)
 
-## screenshots: the real window under Xvfb, driven by xdotool; PNGs in screenshots/
+## screenshots: the real window under Xvfb, driven by xdotool; PNGs in screenshots/ (1366x768) and screenshots/1920x1080/
 screenshots: deps
-	BASEMAP=$(BASEMAP) ./scripts/screenshots.sh
+	BASEMAP=$(BASEMAP) ./scripts/screenshots.sh "" 1366x768
+	BASEMAP=$(BASEMAP) OUT=screenshots/1920x1080 ./scripts/screenshots.sh "" 1920x1080
 
 ## package: Linux package (fyne.io/tools v1.7.4) from the root FyneApp.toml and assets/icon.png
 package: deps

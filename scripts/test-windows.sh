@@ -4,7 +4,8 @@
 # something is wrong.
 #   1. make windows (dist/windows/alprstore.exe and alprdesk.exe) and check
 #      alprdesk.exe is a GUI program with a per-monitor-DPI manifest;
-#   2. cross-compile the test binaries of api/..., client, cache and store/...
+#   2. cross-compile the test binaries of api/..., client, cache,
+#      internal/machine and store/...
 #      (`go test -c`, build cache reused) and run each under Wine;
 #   3. alprstore.exe --demo under Wine: /healthz and a login over HTTP;
 #   4. alprstore.exe as a Windows service: install, start, stop, uninstall;
@@ -52,9 +53,11 @@ done
 # --- 1. the programs -------------------------------------------------------
 stage_start "make windows"
 scripts/windows-build.sh "${tags% ci}"
-objdump=x86_64-w64-mingw32-objdump
-$objdump -p dist/windows/alprdesk.exe | grep -q 'Subsystem.*(Windows GUI)' || fail "alprdesk.exe is not a GUI program"
-$objdump -p dist/windows/alprstore.exe | grep -q 'Subsystem.*(Windows CUI)' || fail "alprstore.exe is not a console program"
+# (the headers into a variable first: grep -q stops reading early, and
+# under pipefail objdump's SIGPIPE would fail the check)
+subsystem() { x86_64-w64-mingw32-objdump -p "$1" | sed -n 's/^Subsystem.*(\(.*\))$/\1/p'; }
+[ "$(subsystem dist/windows/alprdesk.exe)" = "Windows GUI" ] || fail "alprdesk.exe is not a GUI program"
+[ "$(subsystem dist/windows/alprstore.exe)" = "Windows CUI" ] || fail "alprstore.exe is not a console program"
 grep -aq 'PerMonitorV2' dist/windows/alprdesk.exe || fail "alprdesk.exe has no per-monitor DPI manifest"
 git diff --quiet -- FyneApp.toml || fail "the build changed FyneApp.toml"
 stage_end "make windows"
@@ -68,7 +71,7 @@ stage_end "Wine prefix"
 stage_start "cross-compile test binaries"
 overlay=$(scripts/windows/removeall-overlay.sh "$work/overlay")
 pkgs=$(go list -tags "$tags" -f '{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}}{{end}}' \
-  ./api/... ./client ./cache ./store/... | grep -v '/store/postgres' || true)
+  ./api/... ./client ./cache ./internal/machine ./store/... | grep -v '/store/postgres' || true)
 [ -n "$pkgs" ] || fail "no test packages"
 mkdir -p "$work/tests"
 GOOS=windows GOARCH=amd64 CGO_ENABLED=1 CC=x86_64-w64-mingw32-gcc \
@@ -82,8 +85,11 @@ for p in $pkgs; do
   exe="$work/tests/$(basename "$p").test.exe"
   [ -f "$exe" ] || fail "no test binary for $p"
   t0=$SECONDS
-  # The keyring tests must use the Credential Manager, not skip.
-  if (cd "$dir" && ALPR_REQUIRE_KEYRING=1 timeout 1200 "$WINE" "$exe" -test.timeout 15m >"$work/$(basename "$p").log" 2>&1); then
+  # The keyring tests must use the Credential Manager, not skip. The store
+  # runs on SQLite here whether or not make test's PostgreSQL is up (the
+  # store-pg stage covers PostgreSQL on Linux).
+  if (cd "$dir" && env -u ALPR_TEST_POSTGRES -u ALPR_REQUIRE_POSTGRES -u ALPR_TEST_STORE_BACKEND \
+    ALPR_REQUIRE_KEYRING=1 timeout 1200 "$WINE" "$exe" -test.timeout 15m >"$work/$(basename "$p").log" 2>&1); then
     echo "ok   $p (Wine, $((SECONDS - t0)) s)"
   else
     echo "FAIL $p (Wine, $((SECONDS - t0)) s):"; tail -40 "$work/$(basename "$p").log"; status=1
@@ -113,6 +119,11 @@ stage_end "alprstore.exe smoke"
 # --- 5. alprstore.exe as a Windows service ----------------------------------
 stage_start "alprstore.exe service"
 sport=$((port + 1))
+# Wine stops its services when the last ordinary Wine process exits (here
+# `service start` itself), so a persistent wineserver keeps the session up
+# for this stage, as Windows' never ends; -k flushes and ends it after.
+wineserver -k 2>/dev/null || true
+wineserver -p
 svc() { timeout 120 "$WINE" dist/windows/alprstore.exe service "$@" >>"$work/service.log" 2>&1 || fail "service $1: $(tail -3 "$work/service.log")"; }
 svc install --demo --demo-reads 2000 --addr "127.0.0.1:$sport" --db "$(winepath -w "$work/service.db")"
 svc start
@@ -123,6 +134,7 @@ curl -fsS --max-time 5 "http://127.0.0.1:$sport/healthz" >/dev/null 2>&1 && fail
 find "$WINEPREFIX/drive_c" -path '*/alprdesk/alprstore.log' -exec grep -l "alprstore service stopped" {} + | grep -q . ||
   fail "no stop in the service log"
 svc uninstall
+wineserver -k
 echo "ok   alprstore.exe service: install, start (answers /healthz), stop (clean, logged), uninstall"
 stage_end "alprstore.exe service"
 

@@ -68,6 +68,9 @@ if [ -n "${ALPR_TEST_POSTGRES:-}" ]; then
   # plain stages ran them on SQLite).
   stage store-pg env ALPR_TEST_STORE_BACKEND=postgres go test -tags "$tags" -timeout 40m ./store/ ./cmd/alprstore/
 fi
+# The Windows programs, the MSI and the test binaries under Wine on Xvfb
+# (scripts/test-windows.sh).
+stage windows "${MAKE:-make}" --no-print-directory test-windows
 stage fuzz fuzz_all
 
 total=$((SECONDS - begin))

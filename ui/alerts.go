@@ -46,12 +46,13 @@ type AlertsView struct {
 	hs      session.HotlistSession
 	content fyne.CanvasObject
 
-	rows   []*AlertRow
-	list   *widget.List
-	image  *canvas.Image
-	detail *widget.Label
-	state  *widget.Label
-	msg    *widget.Label
+	rows      []*AlertRow
+	list      *keyList // 1-4 typed on it are verdicts on the hit on show
+	listEmpty *emptyList
+	image     *canvas.Image
+	detail    *widget.Label
+	state     *widget.Label
+	msg       *widget.Label
 
 	confirm, misread, wrongState, unreadable *widget.Button
 	corrected                                *widget.Entry
@@ -74,8 +75,9 @@ type AlertsView struct {
 
 func newAlertsView(m *MainScreen) *AlertsView {
 	v := &AlertsView{m: m, hs: hotlistsOf(m.sess), sel: -1, msg: errorText(), notify: m.app.fa.SendNotification}
-	v.list = widget.NewList(func() int { return len(v.rows) }, label,
-		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(AlertLine(v.rows[i])) })
+	v.list = newKeyList(func() int { return len(v.rows) }, label,
+		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(AlertLine(v.rows[i])) },
+		func(r rune) { v.KeyVerdict(r) })
 	v.list.OnSelected = v.onSelect
 	v.image = canvas.NewImageFromImage(nil)
 	v.image.FillMode = canvas.ImageFillContain
@@ -91,7 +93,12 @@ func newAlertsView(m *MainScreen) *AlertsView {
 	v.corrected = widget.NewEntry()
 	v.corrected.SetPlaceHolder("Corrected plate (misread) or state (wrong state)")
 	v.note = widget.NewEntry()
-	v.note.SetPlaceHolder("Note: what was done (optional)")
+	v.note.SetPlaceHolder("Note: what was done (optional); Enter acknowledges")
+	v.note.OnSubmitted = func(string) {
+		if !v.ack.Disabled() {
+			v.acknowledge()
+		}
+	}
 	v.ack = widget.NewButton("Acknowledge", v.acknowledge)
 	v.ack.Importance = widget.HighImportance
 	v.check = newCheckPanel()
@@ -107,7 +114,9 @@ func newAlertsView(m *MainScreen) *AlertsView {
 	outcome := container.NewVBox(container.NewBorder(nil, nil, nil, v.record, v.action), v.outcomeNote, v.reason)
 	right := container.NewBorder(nil, container.NewVBox(container.NewBorder(nil, nil, nil, v.ack, v.note), outcome, v.msg),
 		nil, nil, container.NewVScroll(container.NewVBox(v.check.content, verdicts, v.corrected, v.image, v.detail)))
-	split := container.NewHSplit(v.list, right)
+	v.listEmpty = newEmptyRows(v.list, v.list.Length, "No hotlist hits yet. New hits appear here as they happen, newest first, "+
+		"with a desktop notification.")
+	split := container.NewHSplit(v.listEmpty.content, right)
 	split.Offset = 0.4
 	head := widget.NewLabelWithStyle("Live hotlist alerts", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.content = container.NewBorder(container.NewHBox(head, spacer(), v.state), nil, nil, nil, split)
@@ -185,7 +194,7 @@ func (v *AlertsView) add(a api.Alert) {
 		}
 	}
 	v.rows = append([]*AlertRow{{Alert: a, Check: a.Check}}, v.rows...)
-	v.list.Refresh()
+	v.listEmpty.Refresh()
 	if v.sel >= 0 {
 		v.list.Select(v.sel + 1) // the hit on show keeps its highlight
 	}
@@ -342,8 +351,20 @@ func (v *AlertsView) verify(status string) {
 			setMsg(v.msg, "")
 			v.list.Refresh()
 			v.setButtons()
+			v.focusNote(r)
 		})
 	}()
+}
+
+// focusNote puts the cursor in the note once hit r on show is verified:
+// the keyboard goes on to say what was done, and Enter acknowledges.
+func (v *AlertsView) focusNote(r *AlertRow) {
+	if v.current() != r || v.ack.Disabled() {
+		return
+	}
+	if c := fyne.CurrentApp().Driver().CanvasForObject(v.note); c != nil {
+		c.Focus(v.note)
+	}
 }
 
 // acknowledge records that the user acted on the verified hit.

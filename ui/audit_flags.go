@@ -40,7 +40,7 @@ type NeedsReview struct {
 	sel     int
 	Detail  *widget.Label
 	Verdict *widget.RadioGroup
-	Note    *widget.Entry
+	Note    *TextArea
 	Record  *widget.Button
 	msg     *widget.Label
 	// run counts loads, so that an older answer is dropped.
@@ -55,7 +55,7 @@ func newNeedsReview(m *MainScreen, sup session.SupervisionSession) *NeedsReview 
 	q.Detail.Wrapping = fyne.TextWrapWord
 	q.Verdict = widget.NewRadioGroup([]string{verdictLabels[api.ReviewCompliant], verdictLabels[api.ReviewNonCompliant],
 		verdictLabels[api.ReviewNeedsFollowUp]}, nil)
-	q.Note = widget.NewMultiLineEntry()
+	q.Note = newTextArea()
 	q.Note.SetPlaceHolder("Note (required unless compliant)")
 	q.Record = widget.NewButton("Record review", q.onRecord)
 	q.Record.Disable()

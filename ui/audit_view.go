@@ -296,7 +296,7 @@ type ReviewQueue struct {
 	selected    int
 	Detail      *widget.Label
 	Verdict     *widget.RadioGroup
-	Note        *widget.Entry
+	Note        *TextArea
 	Record      *widget.Button
 	msg         *widget.Label
 }
@@ -317,7 +317,7 @@ func newReviewQueue(m *MainScreen, sup session.SupervisionSession) *ReviewQueue 
 	q.Detail.Wrapping = fyne.TextWrapWord
 	q.Verdict = widget.NewRadioGroup([]string{verdictLabels[api.ReviewCompliant], verdictLabels[api.ReviewNonCompliant],
 		verdictLabels[api.ReviewNeedsFollowUp]}, nil)
-	q.Note = widget.NewMultiLineEntry()
+	q.Note = newTextArea()
 	q.Note.SetPlaceHolder("Note (required unless compliant)")
 	q.Record = widget.NewButton("Record review", q.onRecord)
 	q.Record.Disable()
@@ -332,7 +332,8 @@ func newReviewQueue(m *MainScreen, sup session.SupervisionSession) *ReviewQueue 
 	review := container.NewBorder(nil, container.NewVBox(q.Verdict, q.Note, q.Record), nil, nil, container.NewVScroll(q.Detail))
 	split := container.NewHSplit(q.list, review)
 	split.Offset = 0.5
-	q.content = container.NewBorder(container.NewVBox(top, q.Head, q.msg), nil, nil, nil, split)
+	// Tab goes month, size, Draw sample, then the sample and its review.
+	q.content = readingBorder(container.NewVBox(top, q.Head, q.msg), nil, nil, nil, split)
 	return q
 }
 
@@ -427,7 +428,7 @@ func (q *ReviewQueue) Open(i int) {
 
 // reviewInput reads a review's verdict and note from the form; missing
 // says what the reviewer still has to give ("" when the review is complete).
-func reviewInput(verdicts *widget.RadioGroup, noteEntry *widget.Entry) (verdict, note, missing string) {
+func reviewInput(verdicts *widget.RadioGroup, noteEntry *TextArea) (verdict, note, missing string) {
 	verdict, note = verdictOf(verdicts.Selected), strings.TrimSpace(noteEntry.Text)
 	switch {
 	case verdict == "":

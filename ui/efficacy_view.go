@@ -20,7 +20,7 @@ import (
 // GET /v1/reports/efficacy as charts drawn on the canvas, and the efficacy
 // report PDF for the annual surveillance report.
 type EfficacyView struct {
-	m       *MainScreen
+	d       Deps // the session, runs, window, clock and demo mark: no MainScreen
 	sup     session.SupervisionSession
 	content fyne.CanvasObject
 
@@ -36,9 +36,9 @@ type EfficacyView struct {
 	figures    *api.Efficacy
 }
 
-func newEfficacyView(m *MainScreen) *EfficacyView {
-	v := &EfficacyView{m: m, sup: supOf(m.sess)}
-	now := m.app.cfg.Now().UTC()
+func newEfficacyView(d Deps) *EfficacyView {
+	v := &EfficacyView{d: d, sup: supOf(d.Session)}
+	now := d.Now().UTC()
 	v.From, v.To = widget.NewEntry(), widget.NewEntry()
 	v.From.SetText(now.AddDate(-1, 0, 1).Format(time.DateOnly))
 	v.To.SetText(now.Format(time.DateOnly))
@@ -93,7 +93,7 @@ func (v *EfficacyView) onLoad() {
 	}
 	v.Load.Disable()
 	setMsg(v.msg, "")
-	job := v.m.runs.start("efficacy_view.onLoad", 60*time.Second)
+	job := v.d.Runs.start("efficacy_view.onLoad", 60*time.Second)
 	go func() {
 		ctx := job.Context()
 		e, err := v.sup.Efficacy(ctx, from, to)
@@ -237,9 +237,9 @@ func (v *EfficacyView) onExport() {
 	form := widget.NewForm(widget.NewFormItem("Report number", rn))
 	d := dialogConfirm("Export the efficacy report", form, func() {
 		label := v.figures.From.Format("200601") + "-" + v.figures.To.Add(-time.Second).Format("200601")
-		saveAs(v.m.app.win, export.FileName(api.ExportEfficacyPDF, label, v.m.app.cfg.Now()), ".pdf",
+		saveAs(v.d.Window, export.FileName(api.ExportEfficacyPDF, label, v.d.Now()), ".pdf",
 			func(path string) { v.ExportFile(path, rn.Text, nil) })
-	}, v.m.app.win)
+	}, v.d.Window)
 	d.Show()
 }
 
@@ -248,9 +248,9 @@ func (v *EfficacyView) onExport() {
 func (v *EfficacyView) ExportFile(path, reportNumber string, done func(error)) {
 	e := v.figures
 	v.ExportPDF.Disable()
-	meta := export.ReportMeta{PreparedBy: examiner(v.m.sess.User()), Generated: v.m.app.cfg.Now(),
-		Store: v.m.sess.StoreHost(), Demo: v.m.app.cfg.Demo || v.m.app.policy.Demo}
-	job, sess, rn := v.m.runs.startEach("efficacy_view.export", 30*time.Second), v.m.sess, strings.TrimSpace(reportNumber)
+	meta := export.ReportMeta{PreparedBy: examiner(v.d.Session.User()), Generated: v.d.Now(),
+		Store: v.d.Session.StoreHost(), Demo: v.d.Demo}
+	job, sess, rn := v.d.Runs.startEach("efficacy_view.export", 30*time.Second), v.d.Session, strings.TrimSpace(reportNumber)
 	go func() {
 		err := error(nil)
 		if e == nil {

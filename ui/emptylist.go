@@ -10,15 +10,21 @@ import (
 // in its place (what will appear there, and how to get some) instead of a
 // blank area.
 type emptyList struct {
-	list    *widget.List
+	list    fyne.CanvasObject
+	length  func() int
 	empty   *widget.Label
 	content fyne.CanvasObject
 }
 
-// newEmptyList wraps list, which shows list.Length() rows; text is shown
-// while it has none. Call Refresh after the rows change.
+// newEmptyList wraps list; text is shown while it has no rows.
 func newEmptyList(list *widget.List, text string) *emptyList {
-	e := &emptyList{list: list, empty: widget.NewLabel(text)}
+	return newEmptyRows(list, list.Length, text)
+}
+
+// newEmptyRows wraps any list-like object with length rows; text is shown
+// while length is 0. Call Refresh after the rows change.
+func newEmptyRows(list fyne.CanvasObject, length func() int, text string) *emptyList {
+	e := &emptyList{list: list, length: length, empty: widget.NewLabel(text)}
 	e.empty.Wrapping = fyne.TextWrapWord
 	e.empty.Importance = widget.LowImportance
 	e.content = container.NewStack(list, container.NewVBox(e.empty))
@@ -31,7 +37,7 @@ func (e *emptyList) Empty() bool { return e.empty.Visible() }
 
 // Refresh redraws the rows, or the sentence when there are none.
 func (e *emptyList) Refresh() {
-	if e.list.Length() == 0 {
+	if e.length() == 0 {
 		e.empty.Show()
 	} else {
 		e.empty.Hide()

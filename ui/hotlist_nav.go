@@ -48,10 +48,9 @@ func hotlistScreen(d Deps, tab int) Screen {
 	m.Hotlists.OnLoaded = d.Nav.RefreshBadges
 	m.Hotlists.tabs.SelectIndex(tab)
 	m.Hotlists.load()
-	focus := func() fyne.Focusable { return m.Hotlists.reqList }
-	if tab == 2 {
-		focus = func() fyne.Focusable { return m.Hotlists.entList }
-	}
+	// The first field of the tab on show: the form's plate, the queue's
+	// list, the entries' list.
+	focus := func() fyne.Focusable { return firstFocusable(m.Hotlists.tabs.Selected().Content) }
 	return &viewScreen{content: m.Hotlists.content, shown: m.Hotlists.load, badge: m.Hotlists.Waiting, focus: focus}
 }
 

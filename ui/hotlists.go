@@ -31,16 +31,18 @@ type HotlistsView struct {
 	tabs    *container.AppTabs
 
 	// the request form
-	plate, report, desc, explanation, name, serial, days, instructions, contact *widget.Entry
-	state                                                                       *widget.Select
-	list                                                                        *widget.RadioGroup
-	submit                                                                      *widget.Button
-	formMsg                                                                     *widget.Label
-	extends                                                                     string // request id the form extends
+	plate, report, desc, name, serial, days, contact *widget.Entry
+	explanation, instructions                        *TextArea
+	state                                            *widget.Select
+	list                                             *widget.RadioGroup
+	submit                                           *widget.Button
+	formMsg                                          *widget.Label
+	extends                                          string // request id the form extends
 
 	// requests (own, or the approver's queue)
 	reqs      []api.HotlistRequest
 	reqList   *widget.List
+	reqEmpty  *emptyList // reqList, or what appears there while it is empty
 	reqDetail *widget.Label
 	reason    *widget.Entry
 	approve   *widget.Button
@@ -52,6 +54,7 @@ type HotlistsView struct {
 	// active entries
 	entries   []api.HotlistEntry
 	entList   *widget.List
+	entEmpty  *emptyList
 	entReason *widget.Entry
 	remove    *widget.Button
 	entMsg    *widget.Label
@@ -75,7 +78,7 @@ func newHotlistsView(m *MainScreen) *HotlistsView {
 		formMsg: errorText(), reqMsg: errorText(), entMsg: errorText()}
 	form := v.buildForm()
 	v.tabs = container.NewAppTabs(
-		container.NewTabItem("Request", container.NewVScroll(form)),
+		container.NewTabItem("Request", form),
 		container.NewTabItem(v.requestsTitle(), v.buildRequests()),
 		container.NewTabItem("Active entries", v.buildEntries()),
 	)
@@ -109,7 +112,8 @@ func (v *HotlistsView) requestsTitle() string {
 	return "My requests"
 }
 
-// buildForm lays out the request form with every field of the report.
+// buildForm lays out the request form with every field of the report, the
+// fields scrolling above the message and the button.
 func (v *HotlistsView) buildForm() fyne.CanvasObject {
 	p := v.m.app.policy
 	entry := func(ph string) *widget.Entry { e := widget.NewEntry(); e.SetPlaceHolder(ph); return e }
@@ -118,7 +122,7 @@ func (v *HotlistsView) buildForm() fyne.CanvasObject {
 	v.state.SetSelected("CA")
 	v.report = entry("26-012345")
 	v.desc = entry("silver Toyota Camry sedan, dented rear bumper")
-	v.explanation = widget.NewMultiLineEntry()
+	v.explanation = newTextArea()
 	v.explanation.SetPlaceHolder("Why this vehicle belongs on a hotlist: what happened, and its link to the case")
 	v.explanation.SetMinRowsVisible(3)
 	v.list = widget.NewRadioGroup([]string{"Alert (patrol and watch are notified)", "Covert (only you and approvers)"}, nil)
@@ -130,7 +134,7 @@ func (v *HotlistsView) buildForm() fyne.CanvasObject {
 	v.serial.SetText(u.Serial)
 	v.days = entry("1 to 30")
 	v.days.SetText(strconv.Itoa(maxHotlistDays))
-	v.instructions = widget.NewMultiLineEntry()
+	v.instructions = newTextArea()
 	v.instructions.SetPlaceHolder("Optional: what a recipient of a hit should do")
 	v.contact = entry("Optional: whom to contact (default: you)")
 	v.submit = widget.NewButton("File request", v.onSubmit)
@@ -147,7 +151,10 @@ func (v *HotlistsView) buildForm() fyne.CanvasObject {
 		v.submit.Disable()
 		setMsg(v.formMsg, "Your role does not file hotlist requests.")
 	}
-	return container.NewVBox(head, f, v.formMsg, container.NewHBox(spacer(), v.submit))
+	// The fields scroll; the message and File request stay in sight under
+	// them (a keyboard user's Tab does not scroll the form).
+	return readingBorder(nil, container.NewVBox(v.formMsg, container.NewHBox(spacer(), v.submit)), nil, nil,
+		container.NewVScroll(container.NewVBox(head, f)))
 }
 
 // Body returns the request the form describes.

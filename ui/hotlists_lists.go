@@ -43,7 +43,8 @@ func (v *HotlistsView) buildRequests() fyne.CanvasObject {
 		decide.Hide()
 	}
 	right := container.NewBorder(nil, container.NewVBox(v.reqMsg, container.NewHBox(spacer(), v.extend), decide), nil, nil, container.NewVScroll(v.reqDetail))
-	split := container.NewHSplit(v.reqList, right)
+	v.reqEmpty = newEmptyList(v.reqList, v.noRequests())
+	split := container.NewHSplit(v.reqEmpty.content, right)
 	split.Offset = 0.45
 	return split
 }
@@ -149,7 +150,16 @@ func (v *HotlistsView) buildEntries() fyne.CanvasObject {
 	if !v.canRemove() {
 		bottom = container.NewVBox(v.entMsg)
 	}
-	return container.NewBorder(nil, bottom, nil, nil, v.entList)
+	v.entEmpty = newEmptyList(v.entList, "No active hotlist entries.")
+	return container.NewBorder(nil, bottom, nil, nil, v.entEmpty.content)
+}
+
+// noRequests is what the requests tab says while it lists none.
+func (v *HotlistsView) noRequests() string {
+	if v.approver() {
+		return "No requests wait for a decision. New requests appear here, with their count on the tab and in the navigation."
+	}
+	return "You have filed no hotlist requests. File one on the Request tab; an approver decides it."
 }
 
 func (v *HotlistsView) canRemove() bool {
@@ -220,7 +230,7 @@ func (v *HotlistsView) load() {
 				v.reqSel = -1
 				v.reqList.UnselectAll()
 				v.extend.Disable()
-				v.reqList.Refresh()
+				v.reqEmpty.Refresh()
 				v.tabs.Items[1].Text = v.requestsTitle()
 				v.tabs.Refresh()
 			}
@@ -231,7 +241,7 @@ func (v *HotlistsView) load() {
 				v.entSel = -1
 				v.entList.UnselectAll()
 				v.remove.Disable()
-				v.entList.Refresh()
+				v.entEmpty.Refresh()
 			}
 			if v.OnLoaded != nil {
 				v.OnLoaded()

@@ -51,6 +51,20 @@ func TestHotlistFormValidatesAndFilesRequest(t *testing.T) {
 	if hv.name.Text != "Test detective" || hv.serial.Text != "S-detective" || hv.days.Text != "30" {
 		t.Fatalf("defaults: %q %q %q", hv.name.Text, hv.serial.Text, hv.days.Text)
 	}
+	// The form opens with the cursor in the plate (it was put in the
+	// requests' list, on a tab not shown), and Tab leaves the explanation.
+	c := a.Window().Canvas()
+	if c.Focused() != hv.plate {
+		t.Fatalf("the request form: focus on %T, want the plate", c.Focused())
+	}
+	c.Focus(hv.explanation)
+	if hv.explanation.AcceptsTab() {
+		t.Fatal("the explanation keeps the Tab key")
+	}
+	test.FocusNext(c)
+	if c.Focused() == hv.explanation || c.Focused() == nil {
+		t.Fatalf("Tab from the explanation: focus on %T", c.Focused())
+	}
 	for _, tc := range []struct {
 		edit func()
 		want string
@@ -244,4 +258,72 @@ func TestOfflineHotlistRequestGoesThroughOutbox(t *testing.T) {
 		rs, err := appr.HotlistRequests(context.Background())
 		return err == nil && len(rs) == 1 && rs[0].Plate == "5OFF001" && rs[0].RequestedBy == "detective"
 	})
+}
+
+// TestAlertFromTheKeyboard: on the alerts screen the hit list has the
+// focus; 1 confirms the hit on show, the cursor goes to the note, and
+// Enter there acknowledges.
+func TestAlertFromTheKeyboard(t *testing.T) {
+	env, a, m, av := alertsOn(t)
+	if !av.listEmpty.Empty() {
+		t.Fatal("no hit yet, and the list does not say so")
+	}
+	ingest(t, env, "7ABC123", [][3]string{{"silver", "Toyota", "sedan"}}, time.Minute)
+	waitFor(t, "the hit", func() bool { return len(av.Rows()) == 1 })
+	if av.listEmpty.Empty() {
+		t.Fatal("the list of one hit still says it is empty")
+	}
+	m.ShowAlerts()
+	c := a.Window().Canvas()
+	if c.Focused() != av.list {
+		t.Fatalf("alerts screen: focus on %T, want the hit list", c.Focused())
+	}
+	press(t, c, fyne.KeySpace)
+	waitFor(t, "the photo", func() bool { return av.Photo() != nil && !av.confirm.Disabled() })
+	test.Type(av.list, "1")
+	waitFor(t, "the verdict", func() bool { return av.Rows()[0].Verdict == api.VerifyConfirmed })
+	if c.Focused() != av.note {
+		t.Fatalf("after the verdict: focus on %T, want the note", c.Focused())
+	}
+	test.Type(av.note, "Unit 12 notified")
+	press(t, c, fyne.KeyReturn)
+	waitFor(t, "the acknowledgement", func() bool { return av.Rows()[0].Acked })
+}
+
+// TestApprovalQueueSaysWhenEmpty: the approver lands with the cursor in
+// the queue, which says that nothing waits until a request arrives; then
+// Space opens it, and Tab goes to the reason.
+func TestApprovalQueueSaysWhenEmpty(t *testing.T) {
+	env := hotStore(t)
+	a := newApp(t, env.URL, Config{})
+	signIn(t, a, "approver", storetest.Password)
+	m := a.Main()
+	hv := m.Hotlists
+	c := a.Window().Canvas()
+	if c.Focused() != hv.reqList {
+		t.Fatalf("approver's landing: focus on %T, want the queue", c.Focused())
+	}
+	waitFor(t, "the queue", func() bool { return !m.runs.busy("hotlists_lists.load") })
+	if !hv.reqEmpty.Empty() || !strings.Contains(hv.reqEmpty.empty.Text, "No requests wait") {
+		t.Fatalf("empty queue: shown %v, %q", hv.reqEmpty.Empty(), hv.reqEmpty.empty.Text)
+	}
+	if hv.entEmpty.Empty() != (len(hv.Entries()) == 0) {
+		t.Fatalf("%d entries, empty text shown %v", len(hv.Entries()), hv.entEmpty.Empty())
+	}
+	if _, err := storeClient(t, env, "detective").RequestHotlist(context.Background(), api.HotlistRequestBody{Plate: "7ABC123",
+		State: "CA", ReportNumber: "26-012345", VehicleDescription: "silver Toyota Camry",
+		Explanation: "Vehicle used in the armed robbery at 73rd Ave on Nov 20", List: api.ListAlert,
+		RequesterName: "Det. Dana Reyes", RequesterSerial: "D100", Days: 7}); err != nil {
+		t.Fatal(err)
+	}
+	hv.load()
+	waitFor(t, "the request", func() bool { return len(hv.Requests()) == 1 })
+	if hv.reqEmpty.Empty() {
+		t.Fatal("the queue still says it is empty")
+	}
+	press(t, c, fyne.KeySpace)
+	test.FocusNext(c)
+	if hv.approve.Disabled() || c.Focused() != hv.reason {
+		t.Fatalf("Space then Tab: approve enabled %v, focus on %T, want the reason", !hv.approve.Disabled(), c.Focused())
+	}
 }

@@ -29,12 +29,12 @@ func TestLookupListsSayWhenEmpty(t *testing.T) {
 	m.reg.Show(screenLookup)
 	v.plate.SetText("7ABC123")
 	v.plate.OnSubmitted(v.plate.Text)
-	if v.list.Empty() || v.list.list.Length() != 1 {
-		t.Fatalf("after a lookup: empty %v, %d rows", v.list.Empty(), v.list.list.Length())
+	if v.list.Empty() || v.list.length() != 1 {
+		t.Fatalf("after a lookup: empty %v, %d rows", v.list.Empty(), v.list.length())
 	}
 	m.Alerts.add(api.Alert{ID: "al-1", At: time.Now(), List: api.ListStolenVehicles,
 		Read: api.Read{ID: "r-1", Plate: "7ABC123", State: "CA"}})
-	if v.alerts.Empty() || v.alerts.list.Length() != 1 {
-		t.Fatalf("after a hit: empty %v, %d rows", v.alerts.Empty(), v.alerts.list.Length())
+	if v.alerts.Empty() || v.alerts.length() != 1 {
+		t.Fatalf("after a hit: empty %v, %d rows", v.alerts.Empty(), v.alerts.length())
 	}
 }

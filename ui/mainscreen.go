@@ -43,6 +43,7 @@ type MainScreen struct {
 	split    *container.Split // a screen and the photo panel
 	caseTop  fyne.CanvasObject
 	caseSlot *fyne.Container // holds caseTop above the navigation and screen, when the screen searches
+	body     *fyne.Container // the case slot, the navigation and the frame
 	resMsg   *widget.Label
 	results  fyne.CanvasObject
 
@@ -92,12 +93,12 @@ func newMainScreen(a *App) *MainScreen {
 	m.split.Offset = 0.66
 	m.frame = container.NewStack()
 	m.reg = newRegistry(Deps{Session: m.sess, Policy: p, Demo: a.cfg.Demo || p.Demo, Case: m.Case, Photo: m.Photo,
-		Runs: m.runs, Window: a.win, main: m})
+		Runs: m.runs, Window: a.win, Now: a.cfg.Now, main: m})
 	m.reg.OnShow = m.arrange
 	m.caseSlot = container.NewStack()
 	nav := container.NewHBox(fixedWidth(m.reg.list, 120), widget.NewSeparator())
-	body := container.NewBorder(m.caseSlot, nil, nav, nil, m.frame)
-	m.content = withTraining(m, container.NewBorder(nil, m.Status.content, nil, nil, body)) // training_mode.go
+	m.body = container.NewBorder(m.caseSlot, nil, nav, nil, m.frame)
+	m.content = withTraining(m, container.NewBorder(nil, m.Status.content, nil, nil, m.body)) // training_mode.go
 	m.onCaseChange(nil)
 	if m.canSearch() {
 		m.loadCameras()
@@ -118,12 +119,13 @@ func (m *MainScreen) arrange(def ScreenDef, content fyne.CanvasObject) {
 		main = m.split
 	}
 	m.caseSlot.Objects = nil
+	m.caseSlot.Hide()      // no band, not even the border's padding
 	if def.Place.CaseBar { // full width, as the case bar is wide
 		m.caseSlot.Objects = []fyne.CanvasObject{m.caseTop}
+		m.caseSlot.Show()
 	}
-	m.caseSlot.Refresh()
 	m.frame.Objects = []fyne.CanvasObject{main}
-	m.frame.Refresh()
+	m.body.Refresh() // lays the slot out again: a hidden case bar leaves no band
 }
 
 // canSearch reports whether the role has the search screen.
@@ -171,7 +173,12 @@ func (m *MainScreen) installKeys() {
 	password := fyne.NewMenuItem("Change password…", m.app.showPasswordDialog)
 	factor := fyne.NewMenuItem("Set up a second factor…", m.app.showEnrolDialog)
 	factor.Disabled = m.app.sess.User().MFAEnabled
-	menus := []*fyne.Menu{fyne.NewMenu("Session", lock, password, factor, m.themeItem(), out), fyne.NewMenu("Go", m.reg.MenuItems()...)}
+	nextTab := fyne.NewMenuItem("Next tab", func() { m.reg.StepTab(1) })
+	nextTab.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyPageDown, Modifier: fyne.KeyModifierShortcutDefault}
+	prevTab := fyne.NewMenuItem("Previous tab", func() { m.reg.StepTab(-1) })
+	prevTab.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyPageUp, Modifier: fyne.KeyModifierShortcutDefault}
+	goItems := append(m.reg.MenuItems(), fyne.NewMenuItemSeparator(), nextTab, prevTab)
+	menus := []*fyne.Menu{fyne.NewMenu("Session", lock, password, factor, m.themeItem(), out), fyne.NewMenu("Go", goItems...)}
 	if m.canSearch() {
 		menus = append(menus, fyne.NewMenu("Search", quick, timeline, fyne.NewMenuItem("Timeline of all shown results", m.showTimelineAll), change))
 		c.AddShortcut(lookup, func(fyne.Shortcut) { m.focusPlate() })

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
@@ -33,6 +34,7 @@ type Deps struct {
 	Runs    *runs
 	Window  fyne.Window
 	Nav     *Registry
+	Now     func() time.Time // the workstation's clock
 
 	main *MainScreen // for the screens not yet moved to Deps alone
 }

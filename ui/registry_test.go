@@ -55,6 +55,9 @@ func TestRoleWorkspaces(t *testing.T) {
 				if got := shows(m.frame, m.Photo.content); got != def.Place.Photo {
 					t.Errorf("%s: photo panel shown %v", id, got)
 				}
+				if y := m.frame.Position().Y; !def.Place.CaseBar && y > 0 {
+					t.Errorf("%s: the screen starts %v below the top, under an empty case bar", id, y)
+				}
 			}
 			a.logout()
 		})

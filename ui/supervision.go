@@ -39,7 +39,7 @@ func init() {
 	registerScreen(ScreenDef{ID: screenReports, Title: "Reports", Icon: theme.GridIcon(), Order: 70,
 		Roles: []string{api.RoleSupervisor}, Needs: hasSupervision,
 		New: func(d Deps) Screen {
-			v := newEfficacyView(d.main)
+			v := newEfficacyView(d)
 			d.main.sup.reports = v
 			return &viewScreen{content: v.content}
 		}})

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	pdfapi "github.com/pdfcpu/pdfcpu/pkg/api"
 
@@ -229,4 +230,66 @@ func TestDetectiveEvidenceExportAndOutcome(t *testing.T) {
 	if len(page.Entries) != 1 || !strings.Contains(page.Entries[0].Query, `"outcome":"arrest"`) || page.Entries[0].Actor != "detective" {
 		t.Fatalf("outcome audit %+v", page.Entries)
 	}
+}
+
+// TestAuditSampleFromTheKeyboard: Next tab (Ctrl+PageDown) reaches the
+// monthly review with the cursor in the month; Tab goes to the size and
+// to Draw sample, which Space presses.
+func TestAuditSampleFromTheKeyboard(t *testing.T) {
+	_, a := supervisorAfterOneSearch(t)
+	m := a.Main()
+	q := m.Audit().Queue
+	cv := a.Window().Canvas()
+	var next *fyne.MenuItem
+	for _, menu := range a.Window().MainMenu().Items {
+		for _, it := range menu.Items {
+			if it.Label == "Next tab" {
+				next = it
+			}
+		}
+	}
+	if next == nil || next.Shortcut == nil || next.Shortcut.ShortcutName() != "CustomDesktop:Control+Next" {
+		t.Fatalf("no Next tab item with Ctrl+PageDown: %+v", next)
+	}
+	next.Action()
+	if cv.Focused() != q.Month {
+		t.Fatalf("Next tab: focus on %T, want the month", cv.Focused())
+	}
+	test.FocusNext(cv)
+	test.FocusNext(cv)
+	if cv.Focused() != q.Draw {
+		t.Fatalf("Tab twice from the month: focus on %T, want Draw sample", cv.Focused())
+	}
+	press(t, cv, fyne.KeySpace)
+	waitFor(t, "the sample", func() bool { return q.Sample() != nil && len(q.Sample().Entries) == 1 })
+}
+
+// TestReportsNeedOnlyTheirDeps: the efficacy dashboard is built from the
+// registry's Deps alone (session, runs, window, clock), not from the main
+// screen, and loads its figures so.
+func TestReportsNeedOnlyTheirDeps(t *testing.T) {
+	env := storetest.Start(t)
+	a := newApp(t, env.URL, Config{})
+	signIn(t, a, "supervisor", storetest.Password)
+	rs := newRuns()
+	t.Cleanup(rs.stop)
+	v := newEfficacyView(Deps{Session: a.Session(), Runs: rs, Window: a.Window(), Now: time.Now})
+	test.Tap(v.Load)
+	waitFor(t, "the figures", func() bool { return v.Figures() != nil })
+	if !strings.Contains(v.Summary.Text, "allowed") {
+		t.Fatalf("summary %q", v.Summary.Text)
+	}
+}
+
+// supervisorAfterOneSearch starts a store where the detective made one
+// search of 7ABC123 (read once), and signs the supervisor in.
+func supervisorAfterOneSearch(t *testing.T) (*storetest.Env, *App) {
+	t.Helper()
+	env := storetest.Start(t)
+	ingest(t, env, "7ABC123", [][3]string{{"silver", "Toyota", "sedan"}}, time.Hour)
+	c := api.CaseContext{ReportNumber: "26-012345", PurposeCategory: "robbery", Purpose: goodPurpose}
+	env.Do(t, "POST", "/v1/searches", env.Login(t, "detective"), api.SearchRequest{CaseContext: c, Plate: "7ABC123"}, http.StatusOK, nil)
+	a := newApp(t, env.URL, Config{})
+	signIn(t, a, "supervisor", storetest.Password)
+	return env, a
 }

@@ -64,7 +64,7 @@ func init() {
 				t.class = v
 				v.OnReset = t.afterReset
 			}
-			return &viewScreen{content: v.content, shown: v.load}
+			return &viewScreen{content: v.content, shown: v.load, focus: func() fyne.Focusable { return v.live }}
 		}})
 }
 
@@ -119,7 +119,7 @@ func newClassView(m *MainScreen) *ClassView {
 		widget.NewLabel("Seed"), fixedWidth(v.seed, 110), v.reset)
 	top := container.NewVBox(container.NewHBox(head, spacer(), v.refresh), v.msg, v.info)
 	bottom := container.NewVBox(widget.NewSeparator(), answers, v.answer, controls)
-	v.content = container.NewBorder(top, bottom, nil, nil, v.table)
+	v.content = readingBorder(top, bottom, nil, nil, v.table)
 	return v
 }
 

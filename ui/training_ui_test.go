@@ -103,6 +103,9 @@ func TestClassViewForTrainers(t *testing.T) {
 	}
 	tr.showClass()
 	v := tr.class
+	if f := a.Window().Canvas().Focused(); f != v.live {
+		t.Fatalf("class view: focus on %T, want Live cameras (Space switches it)", f)
+	}
 	waitFor(t, "the class", func() bool { return v.Progress() != nil })
 	row := -1
 	for i, tr := range v.Progress().Trainees {

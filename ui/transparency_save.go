@@ -19,7 +19,7 @@ func (v *EfficacyView) onSaveTransparency() {
 			return
 		}
 		v.SaveTransparency(dir.Path(), nil)
-	}, v.m.app.win)
+	}, v.d.Window)
 	d.Show()
 }
 
@@ -29,7 +29,7 @@ func (v *EfficacyView) onSaveTransparency() {
 // writes. The figures name no person, plate, case or justification.
 func (v *EfficacyView) SaveTransparency(dir string, done func(error)) {
 	from, to, err := v.period()
-	ts, ok := v.m.sess.(session.TransparencySession)
+	ts, ok := v.d.Session.(session.TransparencySession)
 	switch {
 	case err != nil:
 		setMsg(v.msg, "The transparency report was not saved: "+err.Error()+".")
@@ -44,7 +44,7 @@ func (v *EfficacyView) SaveTransparency(dir string, done func(error)) {
 		return
 	}
 	v.SaveReport.Disable()
-	job := v.m.runs.startEach("transparency_save.SaveTransparency", 60*time.Second)
+	job := v.d.Runs.startEach("transparency_save.SaveTransparency", 60*time.Second)
 	go func() {
 		ctx := job.Context()
 		t, err := ts.Transparency(ctx, from, to)

@@ -1,6 +1,8 @@
 # Sourced by scripts/test-windows.sh and scripts/screenshots-windows.sh:
 # wine_up WORKDIR starts Xvfb (1366x768) and a fresh 64-bit Wine prefix in
-# WORKDIR/prefix with the stand-in bcryptprimitives.dll (see
+# WORKDIR/prefix (no Mono, Gecko or crash debugger: a winedbg waiting on a
+# crashed program would keep wineserver up forever) with the stand-in
+# bcryptprimitives.dll (see
 # scripts/windows/bcryptprimitives.c), and exports WINEPREFIX, DISPLAY and
 # WINE; wine_down stops them. Needs fail() from the caller.
 wine_pids=()
@@ -8,7 +10,7 @@ WINE=$(command -v wine || command -v wine64 || echo /usr/lib/wine/wine64)
 
 wine_up() {
   local work=$1
-  export WINEPREFIX="$work/prefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" WINEARCH=win64
+  export WINEPREFIX="$work/prefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=;winedbg.exe=d" WINEARCH=win64
   Xvfb -displayfd 3 -screen 0 1366x768x24 -nolisten tcp 3>"$work/display" >/dev/null 2>&1 &
   wine_pids+=($!)
   for _ in $(seq 20); do [ -s "$work/display" ] && break; sleep 1; done

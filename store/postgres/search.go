@@ -51,34 +51,42 @@ ALTER INDEX plates_canon_trgm SET (fastupdate = off);
 SELECT gin_clean_pending_list('plates_trgm'::regclass);
 SELECT gin_clean_pending_list('plates_canon_trgm'::regclass);`
 
-// resolvePlates returns the dictionary ids matching the pattern: exact
-// plates by the unique index, fuzzy whole plates by the canonical key,
-// patterns by LIKE over plate (or canon), which the planner answers with
-// the COLLATE "C" B-tree for a known prefix or the pg_trgm GIN index for a
-// run of three or more known characters. The pattern queries go with
-// their pattern inlined (the simple protocol), so each is planned for its
-// pattern: a generic plan (Tx.genericPlans) could use neither index.
+// resolvePlates returns the dictionary ids matching a wildcard pattern:
+// LIKE over plate (or canon, for fuzzy), which the planner answers with the
+// COLLATE "C" B-tree for a known prefix or the pg_trgm GIN index for a run
+// of three or more known characters. The query goes with its pattern
+// inlined (the simple protocol), so it is planned for its pattern: a
+// generic plan (genericPlansSQL) could use neither index. Whole plates are
+// looked up inside the search's statements (readSearch.plateIDs).
 func (t *Tx) resolvePlates(p *plate.Pattern, fuzzy bool) ([]int64, error) {
-	var q string
-	var arg string
-	switch {
-	case p.IsExact() && !fuzzy:
-		q, arg = `SELECT id FROM plates WHERE plate = $1`, p.String()
-	case p.IsExact():
-		q, arg = `SELECT id FROM plates WHERE canon COLLATE "C" = $1`, plate.Canonical(p.String())
-	case fuzzy:
+	q, arg := `SELECT id FROM plates WHERE plate COLLATE "C" LIKE $1`, like(p.GLOB())
+	if fuzzy {
 		q, arg = `SELECT id FROM plates WHERE canon COLLATE "C" LIKE $1`, like(p.CanonicalGLOB())
-	default:
-		q, arg = `SELECT id FROM plates WHERE plate COLLATE "C" LIKE $1`, like(p.GLOB())
 	}
-	args := []any{arg}
-	if !p.IsExact() {
-		args = []any{pgx.QueryExecModeSimpleProtocol, arg}
-	}
+	args := []any{pgx.QueryExecModeSimpleProtocol, arg}
 	return collect(t, q, args, func(sc scanner) (int64, error) {
 		var id int64
 		return id, sc.Scan(&id)
 	})
+}
+
+// plateIDs is the SQL array of the dictionary ids a pattern names: for a
+// whole plate (exact or fuzzy) a subquery of the search's own statements,
+// so the lookup costs no round trip of its own (an unknown plate simply
+// matches nothing); for a wildcard the ids found by resolvePlates, planned
+// for its pattern. "" when a wildcard matches no plate.
+func (s *readSearch) plateIDs(t *Tx, p *plate.Pattern, fuzzy bool) (string, error) {
+	switch {
+	case p.IsExact() && !fuzzy:
+		return `ARRAY(SELECT id FROM plates WHERE plate = ` + s.arg(p.String()) + `)`, nil
+	case p.IsExact():
+		return `ARRAY(SELECT id FROM plates WHERE canon COLLATE "C" = ` + s.arg(plate.Canonical(p.String())) + `)`, nil
+	}
+	ids, err := t.resolvePlates(p, fuzzy)
+	if err != nil || len(ids) == 0 {
+		return "", err
+	}
+	return s.arg(ids) + `::bigint[]`, nil
 }
 
 // readJoins joins reads r with their plate p and camera c (for
@@ -156,49 +164,61 @@ func (s *readSearch) pageSQL(limit string) string {
 	}
 }
 
-// genericPlans makes the rest of the transaction use generic plans for the
-// statements pgx prepares (it prepares each once per connection), so that
-// a plate search's statements are planned once per connection instead of
-// at every execution: PostgreSQL's default plans most executions anew for
-// their arguments, and a statement joining reads is planned over every day
-// partition (a few ms each time, more than running it). The generic plan
-// still reads one day per row, pruning the partitions as it runs.
-func (t *Tx) genericPlans() error {
-	if t.generic {
-		return nil
+// genericPlansSQL makes the rest of a transaction use generic plans for
+// the statements pgx prepares (it prepares each once per connection), so
+// that a plate search's statements are planned once per connection instead
+// of at every execution: PostgreSQL's default plans most executions anew
+// for their arguments, and a statement joining reads is planned over every
+// day partition (a few ms each time, more than running it). The generic
+// plan still reads one day per row, pruning the partitions as it runs.
+const genericPlansSQL = `SET LOCAL plan_cache_mode = force_generic_plan`
+
+// stmt is a statement and its arguments.
+type stmt struct {
+	sql  string
+	args []any
+}
+
+// runBatch runs a plate search's statements in one round trip (a batch):
+// generic plans from now on in the transaction (genericPlansSQL), the count
+// when there is one (into n), the page (read by fill).
+func (t *Tx) runBatch(count *stmt, n *int, page stmt, fill func(pgx.Rows) error) error {
+	b := &pgx.Batch{}
+	if !t.generic {
+		b.Queue(genericPlansSQL)
 	}
-	if _, err := t.exec(`SET LOCAL plan_cache_mode = force_generic_plan`); err != nil {
-		return err
+	if count != nil {
+		b.Queue(count.sql, count.args...).QueryRow(func(r pgx.Row) error { return r.Scan(n) })
+	}
+	b.Queue(page.sql, page.args...).Query(fill)
+	t.note(page.sql)
+	if err := t.tx.SendBatch(t.ctx, b).Close(); err != nil {
+		return classify(err)
 	}
 	t.generic = true
 	return nil
 }
 
-// query runs the search's statement: a plate search's prepared with a
-// generic plan (genericPlans), any other's with its arguments inlined
-// (the simple protocol), so it is planned for its time bounds and cameras:
-// only the days in the bounds are planned, and the camera index is chosen
-// when it is the better one.
-func (s *readSearch) query(t *Tx, q string) (pgx.Rows, error) {
-	if s.keyed {
-		if err := t.genericPlans(); err != nil {
-			return nil, err
+// runInline runs any other search's statements with their arguments inlined
+// (the simple protocol), so each is planned for its time bounds and
+// cameras: only the days in the bounds are planned, and the camera index
+// is chosen when it is the better one.
+func (t *Tx) runInline(count *stmt, n *int, page stmt, fill func(pgx.Rows) error) error {
+	inline := func(st stmt) []any { return append([]any{pgx.QueryExecModeSimpleProtocol}, st.args...) }
+	if count != nil {
+		if err := t.row(count.sql, inline(*count)...).Scan(n); err != nil {
+			return err
 		}
-		return t.query(q, s.args...)
 	}
-	return t.query(q, append([]any{pgx.QueryExecModeSimpleProtocol}, s.args...)...)
-}
-
-// count counts the matches up to limit.
-func (s *readSearch) count(t *Tx, limit int) (int, error) {
-	c := *s
-	c.args = slices.Clone(s.args)
-	rows, err := c.query(t, c.countSQL(c.arg(limit)))
+	rows, err := t.query(page.sql, inline(page)...)
 	if err != nil {
-		return 0, err
+		return err
 	}
-	n, err := pgx.CollectExactlyOneRow(rows, pgx.RowTo[int])
-	return n, classify(err)
+	defer rows.Close()
+	if err := fill(rows); err != nil {
+		return classify(err)
+	}
+	return classify(rows.Err())
 }
 
 // SearchReads runs a resolved query: newest first (ties by read id,
@@ -212,26 +232,30 @@ func (t *Tx) SearchReads(q *store.ReadQuery) (*store.ReadPage, error) {
 	if empty {
 		return page, nil
 	}
+	var count *stmt
 	if !q.SkipCount {
-		n, err := s.count(t, q.CountCap+1)
-		if err != nil {
-			return nil, err
-		}
-		page.Total, page.Capped = min(n, q.CountCap), n > q.CountCap
+		c := *s
+		c.args = slices.Clone(s.args)
+		count = &stmt{c.countSQL(c.arg(q.CountCap + 1)), c.args}
 	}
 	if q.After != nil {
 		a := s.tab()
 		s.keys = append(s.keys, `(`+a+`.captured_at, `+a+`.id COLLATE "C") < (`+s.arg(q.After.At)+`, `+s.arg(q.After.ID)+`)`)
 	}
-	rows, err := s.query(t, s.pageSQL(s.arg(q.Limit+1)))
-	if err != nil {
+	pageQ := stmt{s.pageSQL(s.arg(q.Limit + 1)), s.args}
+	fill := func(rows pgx.Rows) error { return sqlrows.FillPage(page, rows, q.Limit) }
+	run := t.runInline
+	if s.keyed {
+		run = t.runBatch
+	}
+	n := 0
+	if err := run(count, &n, pageQ, fill); err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	if err := sqlrows.FillPage(page, rows, q.Limit); err != nil {
-		return nil, classify(err)
+	if count != nil {
+		page.Total, page.Capped = min(n, q.CountCap), n > q.CountCap
 	}
-	return page, classify(rows.Err())
+	return page, nil
 }
 
 // readSearch builds the search's SQL; empty is true when no read can match
@@ -239,12 +263,11 @@ func (t *Tx) SearchReads(q *store.ReadQuery) (*store.ReadPage, error) {
 func (t *Tx) readSearch(q *store.ReadQuery) (*readSearch, bool, error) {
 	s := &readSearch{keyed: q.Pattern != nil}
 	if q.Pattern != nil {
-		ids, err := t.resolvePlates(q.Pattern, q.Fuzzy)
-		if err != nil || len(ids) == 0 {
+		ids, err := s.plateIDs(t, q.Pattern, q.Fuzzy)
+		if err != nil || ids == "" {
 			return nil, true, err
 		}
-		a := s.arg(ids)
-		s.keys = append(s.keys, `(k.plate_id = ANY(`+a+`) OR k.v_plate_id = ANY(`+a+`))`)
+		s.keys = append(s.keys, `(k.plate_id = ANY(`+ids+`) OR k.v_plate_id = ANY(`+ids+`))`)
 	}
 	a := s.tab()
 	if !q.From.IsZero() {
