@@ -19,11 +19,15 @@ export CGO_ENABLED := 1
 
 DEBIAN_PKGS := gcc libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
 	libxinerama-dev libxi-dev libxxf86vm-dev pkg-config \
-	dbus dbus-x11 gnome-keyring xvfb xdotool imagemagick curl jq iproute2
+	dbus dbus-x11 gnome-keyring
+# The real window under Xvfb, driven by xdotool and shot by ImageMagick
+# (make screenshots, the Wine smoke checks); curl, jq and ss read the demo
+# store's exercises for the Analyses shots. Not needed by make run.
+DEBIAN_SHOT_PKGS := xvfb xdotool imagemagick curl jq iproute2
 # Packages only the tests need (make test installs them, make run does not):
 # PostgreSQL 15 for the store's PostgreSQL backend tests (scripts/pg-test.sh);
 # chromium renders the transparency report's index.html (cmd/alprstore).
-DEBIAN_TEST_PKGS := postgresql chromium
+DEBIAN_TEST_PKGS := $(DEBIAN_SHOT_PKGS) postgresql chromium
 # npm installs the OpenAPI linter; Debian's npm only where no npm is on the
 # PATH (a machine with Node.js from elsewhere keeps its own).
 NPM_PKG := $(if $(shell command -v npm 2>/dev/null),,npm)
@@ -65,6 +69,7 @@ run-store: deps build
 
 ## screenshots: the real window under Xvfb, driven by xdotool; PNGs in screenshots/ (1366x768) and screenshots/1920x1080/
 screenshots: deps
+	@./scripts/deps.sh $(DEBIAN_SHOT_PKGS)
 	BASEMAP=$(BASEMAP) ./scripts/screenshots.sh "" 1366x768
 	BASEMAP=$(BASEMAP) OUT=screenshots/1920x1080 ./scripts/screenshots.sh "" 1920x1080
 

@@ -149,6 +149,7 @@ key space
 sleep 3
 shot 43-watch-hit 0.5
 key 1
+sleep 1.5 # the verdict is recorded, and the cursor moves to the note (what is typed before would go to the list)
 typ "Unit 12 notified; the plate matches the photo"
 shot 44-watch-verified 1
 key Return

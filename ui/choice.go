@@ -24,9 +24,9 @@ const typeAheadPause = time.Second
 // back to the Choice either way. Enter calls OnSubmitted (the case bar's
 // "Use this case"), or opens the list when there is none.
 //
-// It stands in for widget.Select, whose list leaves the keyboard focus
-// nowhere once it closes (a keyboard-only user's next Tab started over at
-// the top of the window). Its fields and methods are Select's.
+// It stands in for widget.Select, which ignores typed letters and opens
+// its list on Up/Down (twelve categories are quicker picked by their
+// initials); its fields and methods are Select's.
 type Choice struct {
 	widget.DisableableWidget
 

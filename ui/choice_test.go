@@ -86,24 +86,17 @@ func TestChoiceTypeAhead(t *testing.T) {
 	c.Focus(ch)
 	var changes []string
 	ch.OnChanged = func(s string) { changes = append(changes, s) }
-	test.Type(ch, "se")
-	if ch.Selected != "Sexual assault" {
-		t.Fatalf("typed se: %q", ch.Selected)
-	}
-	now = now.Add(2 * time.Second)
-	test.Type(ch, "s")
-	if ch.Selected != "Stolen vehicle" {
-		t.Fatalf("s after a pause: %q", ch.Selected)
-	}
-	now = now.Add(2 * time.Second)
-	test.Type(ch, "r")
-	if ch.Selected != "Robbery" {
-		t.Fatalf("r: %q", ch.Selected)
-	}
-	now = now.Add(2 * time.Second)
-	test.Type(ch, "x")
-	if ch.Selected != "Robbery" {
-		t.Fatalf("x matches nothing, yet the choice became %q", ch.Selected)
+	for _, step := range []struct{ typed, want string }{
+		{"se", "Sexual assault"},
+		{"s", "Stolen vehicle"}, // after a pause: the next with that initial
+		{"r", "Robbery"},
+		{"x", "Robbery"}, // matches nothing: no change
+	} {
+		test.Type(ch, step.typed)
+		if ch.Selected != step.want {
+			t.Fatalf("typed %q: %q, want %q", step.typed, ch.Selected, step.want)
+		}
+		now = now.Add(2 * time.Second)
 	}
 	if want := []string{"Stolen vehicle", "Sexual assault", "Stolen vehicle", "Robbery"}; !slices.Equal(changes, want) {
 		t.Fatalf("OnChanged calls %q, want %q", changes, want)

@@ -384,7 +384,8 @@ func cellText(row Row, col int) string {
 // whose 1-4 keys record verdicts.
 type resultTable struct {
 	widget.Table
-	v *ResultsView
+	v      *ResultsView
+	widths [numCols]float32 // the column widths set (fitColumns)
 }
 
 func newResultTable(v *ResultsView) *resultTable {
@@ -447,7 +448,32 @@ func newResultTable(v *ResultsView) *resultTable {
 	for i, w := range colWidths {
 		t.SetColumnWidth(i, w)
 	}
+	t.widths = colWidths
 	return t
+}
+
+// Resize gives the width beyond the columns' own to Camera and Vehicle,
+// which truncate first: a wide window (1920x1080) shows them whole
+// instead of leaving the table's right side empty.
+func (t *resultTable) Resize(s fyne.Size) {
+	t.fitColumns(s.Width)
+	t.Table.Resize(s)
+}
+
+// fitColumns sets the column widths for a table width wide.
+func (t *resultTable) fitColumns(width float32) {
+	base := theme.ScrollBarSize() + float32(numCols)*theme.Padding()
+	for _, w := range colWidths {
+		base += w
+	}
+	extra := max(0, width-base)
+	cam, veh := colWidths[colCamera]+extra*0.55, colWidths[colVehicle]+extra*0.45
+	if cam == t.widths[colCamera] && veh == t.widths[colVehicle] {
+		return // a relayout at the same width changes nothing
+	}
+	t.widths[colCamera], t.widths[colVehicle] = cam, veh
+	t.SetColumnWidth(colCamera, cam)
+	t.SetColumnWidth(colVehicle, veh)
 }
 
 // TypedKey moves the selection with Up/Down (and Page keys).

@@ -236,12 +236,7 @@ func TestDetectiveEvidenceExportAndOutcome(t *testing.T) {
 // monthly review with the cursor in the month; Tab goes to the size and
 // to Draw sample, which Space presses.
 func TestAuditSampleFromTheKeyboard(t *testing.T) {
-	env := storetest.Start(t)
-	ingest(t, env, "7ABC123", [][3]string{{"silver", "Toyota", "sedan"}}, time.Hour)
-	c := api.CaseContext{ReportNumber: "26-012345", PurposeCategory: "robbery", Purpose: goodPurpose}
-	env.Do(t, "POST", "/v1/searches", env.Login(t, "detective"), api.SearchRequest{CaseContext: c, Plate: "7ABC123"}, http.StatusOK, nil)
-	a := newApp(t, env.URL, Config{})
-	signIn(t, a, "supervisor", storetest.Password)
+	_, a := supervisorAfterOneSearch(t)
 	m := a.Main()
 	q := m.Audit().Queue
 	cv := a.Window().Canvas()
@@ -284,4 +279,17 @@ func TestReportsNeedOnlyTheirDeps(t *testing.T) {
 	if !strings.Contains(v.Summary.Text, "allowed") {
 		t.Fatalf("summary %q", v.Summary.Text)
 	}
+}
+
+// supervisorAfterOneSearch starts a store where the detective made one
+// search of 7ABC123 (read once), and signs the supervisor in.
+func supervisorAfterOneSearch(t *testing.T) (*storetest.Env, *App) {
+	t.Helper()
+	env := storetest.Start(t)
+	ingest(t, env, "7ABC123", [][3]string{{"silver", "Toyota", "sedan"}}, time.Hour)
+	c := api.CaseContext{ReportNumber: "26-012345", PurposeCategory: "robbery", Purpose: goodPurpose}
+	env.Do(t, "POST", "/v1/searches", env.Login(t, "detective"), api.SearchRequest{CaseContext: c, Plate: "7ABC123"}, http.StatusOK, nil)
+	a := newApp(t, env.URL, Config{})
+	signIn(t, a, "supervisor", storetest.Password)
+	return env, a
 }

@@ -2,27 +2,19 @@ package ui
 
 import (
 	"encoding/json"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"alprdesk/api"
-	"alprdesk/store/storetest"
 )
 
 // TestReportsSaveTransparency: the Reports screen saves the public report
 // of its period, the same figures the store answers, with no username,
 // plate or report number in it.
 func TestReportsSaveTransparency(t *testing.T) {
-	env := storetest.Start(t)
-	ingest(t, env, "7ABC123", [][3]string{{"silver", "Toyota", "sedan"}}, time.Hour)
-	c := api.CaseContext{ReportNumber: "26-012345", PurposeCategory: "robbery", Purpose: goodPurpose}
-	env.Do(t, "POST", "/v1/searches", env.Login(t, "detective"), api.SearchRequest{CaseContext: c, Plate: "7ABC123"}, http.StatusOK, nil)
-	a := newApp(t, env.URL, Config{})
-	signIn(t, a, "supervisor", storetest.Password)
+	_, a := supervisorAfterOneSearch(t)
 	v := a.Main().Reports()
 	waitFor(t, "the figures", func() bool { return v.Figures() != nil })
 	dir := filepath.Join(t.TempDir(), "public")

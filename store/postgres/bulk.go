@@ -69,6 +69,12 @@ func (s *Storage) bulkChunk(ctx context.Context, rows [][]any) (int, error) {
 	}
 	var added int64
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		// The plates lock, shared: the purge of orphan plates waits for
+		// this chunk's reads (guardPlates). The ids come from the
+		// dictionary itself here, not from the node's cache.
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock_shared($1)`, int64(lockPlates)); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE bulk_stage(ord bigint, id text, camera_id text, captured_at bigint,
 			plate text, canon text, state text, confidence double precision, make text, color text, body_type text,
 			features text, feature_mask bigint, box_x integer, box_y integer, box_w integer, box_h integer, jpeg bytea)

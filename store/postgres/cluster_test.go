@@ -3,10 +3,13 @@ package postgres_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
 
+	"alprdesk/api"
+	"alprdesk/api/plate"
 	"alprdesk/store"
 	"alprdesk/store/postgres"
 	"alprdesk/store/postgres/pgtest"
@@ -42,17 +45,20 @@ func TestLeases(t *testing.T) {
 		}
 		return ok
 	}
-	if !lease(a, "node-a", 300*time.Millisecond) {
+	// Long leases while the test checks that they hold (a loaded machine
+	// once took more than a short lease's 300 ms between two calls); the
+	// holder's renewal sets a short one, whose expiry the test then waits for.
+	if !lease(a, "node-a", time.Minute) {
 		t.Fatal("a free lease was refused")
 	}
 	if lease(b, "node-b", time.Minute) {
 		t.Fatal("a running lease was taken by another node")
 	}
-	if !lease(a, "node-a", 300*time.Millisecond) {
-		t.Fatal("the holder could not renew its lease")
-	}
 	if ok, err := b.TryLease(ctx, "import", "node-b", time.Minute); err != nil || !ok {
 		t.Fatalf("another job's lease: %v %v", ok, err)
+	}
+	if !lease(a, "node-a", 300*time.Millisecond) {
+		t.Fatal("the holder could not renew its lease")
 	}
 	time.Sleep(400 * time.Millisecond)
 	if !lease(b, "node-b", time.Minute) {
@@ -155,4 +161,101 @@ func TestListenDeliversCommittedEvents(t *testing.T) {
 	if err := <-done; !errors.Is(err, context.Canceled) {
 		t.Fatalf("Listen ended with %v", err)
 	}
+}
+
+// racePlate stores one read of plate p captured at at through st.
+func racePlate(t *testing.T, st *postgres.Storage, id, p string, at time.Time) {
+	t.Helper()
+	err := st.Update(context.Background(), func(tx store.Tx) error {
+		_, err := tx.InsertRead(&store.ReadRecord{Meta: api.ReadMeta{ID: id, CameraID: "cam-a", CapturedAt: at, Plate: p, State: "CA"}})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// purgeBefore purges the reads before cut through st.
+func purgeBefore(st *postgres.Storage, cut time.Time) error {
+	return st.Update(context.Background(), func(tx store.Tx) error {
+		_, err := tx.PurgeReads(cut)
+		return err
+	})
+}
+
+// foundByPlate checks that read id is stored and that a search for its
+// plate finds it (a read naming a deleted plate id is neither).
+func foundByPlate(t *testing.T, st *postgres.Storage, id, p string) {
+	t.Helper()
+	err := st.View(context.Background(), func(tx store.ReadTx) error {
+		if _, err := tx.GetRead(id); err != nil {
+			return err
+		}
+		pat, _ := plate.ParsePattern(p)
+		page, err := tx.SearchReads(&store.ReadQuery{Pattern: pat, Limit: 10, CountCap: 10})
+		if err != nil {
+			return err
+		}
+		if len(page.Reads) != 1 || page.Reads[0].ID != id {
+			return fmt.Errorf("a search for %s found %d reads", p, len(page.Reads))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("read %s of %s after the purge of orphan plates: %v", id, p, err)
+	}
+}
+
+// TestPlatePurgeAgainstIngestOnOtherNodes: the purge of orphan plates on
+// one node never leaves a read stored on another node naming a deleted
+// plate id, whether that node's cache still holds the id (it has not heard
+// of the purge) or its transaction was storing the read while the purge
+// ran.
+func TestPlatePurgeAgainstIngestOnOtherNodes(t *testing.T) {
+	a, b := openPair(t)
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	old, cut := now.AddDate(0, 0, -40), now.AddDate(0, 0, -30)
+
+	t.Run("stale_cache", func(t *testing.T) {
+		// A caches 7RACE01's id; B purges its only read, and the plate.
+		racePlate(t, a, "old-1", "7RACE01", old)
+		if err := purgeBefore(b, cut); err != nil {
+			t.Fatal(err)
+		}
+		racePlate(t, a, "new-1", "7RACE01", now.Add(-time.Hour))
+		foundByPlate(t, a, "new-1", "7RACE01")
+	})
+
+	t.Run("in_flight", func(t *testing.T) {
+		racePlate(t, a, "old-2", "7RACE02", old)
+		stored, release := make(chan struct{}), make(chan struct{})
+		let := sync.OnceFunc(func() { close(release) })
+		defer let() // a failure below must not leave the transaction open
+		ingest := make(chan error, 1)
+		go func() {
+			ingest <- a.Update(context.Background(), func(tx store.Tx) error {
+				_, err := tx.InsertRead(&store.ReadRecord{Meta: api.ReadMeta{ID: "new-2", CameraID: "cam-a",
+					CapturedAt: now.Add(-time.Hour), Plate: "7RACE02", State: "CA"}})
+				close(stored)
+				<-release
+				return err
+			})
+		}()
+		<-stored
+		purge := make(chan error, 1)
+		go func() { purge <- purgeBefore(b, cut) }()
+		select {
+		case err := <-purge:
+			t.Fatalf("the purge of orphan plates ended (%v) while a read naming one was being stored", err)
+		case <-time.After(500 * time.Millisecond):
+		}
+		let()
+		if err := <-ingest; err != nil {
+			t.Fatal(err)
+		}
+		if err := <-purge; err != nil {
+			t.Fatal(err)
+		}
+		foundByPlate(t, a, "new-2", "7RACE02")
+	})
 }

@@ -17,6 +17,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -37,6 +38,7 @@ const (
 	lockMigrate   = 0x616c7072_0001 // schema migrations
 	lockAuditHead = 0x616c7072_0002 // the audit chain's append
 	lockAlerts    = 0x616c7072_0003 // alert inserts: sequence order is commit order
+	lockPlates    = 0x616c7072_0004 // dictionary ids: shared by ingest, taken alone by the orphan purge
 )
 
 // defaultMaxConns is the pool size of a node unless the URL sets
@@ -52,8 +54,12 @@ const connectTimeout = 10 * time.Second
 type Storage struct {
 	pool *pgxpool.Pool
 	host string
-	// plates caches committed plate ids (they never change).
+	// plates caches committed plate ids (an id never changes, but the
+	// purge of orphan plates deletes some: see guardPlates).
 	plates sync.Map // plate -> int64
+	// platesGen is the dictionary's purge generation the cache was filled
+	// under (metaPlatesGen).
+	platesGen atomic.Int64
 	// days caches the day partitions known to exist, or known to be
 	// impossible (start ms -> true).
 	days sync.Map
@@ -187,6 +193,9 @@ func (s *Storage) Update(ctx context.Context, fn func(store.Tx) error) error {
 		return classify(err)
 	}
 	t.commitPlates()
+	if t.purgedReads {
+		return s.purgeOrphanPlates(ctx)
+	}
 	return nil
 }
 
@@ -222,8 +231,13 @@ type Tx struct {
 	ctx       context.Context
 	readOnly  bool
 	newPlates map[string]int64
-	// platesPurged is set when the transaction purged dictionary plates.
-	platesPurged bool
+	// purgedReads is set when the transaction purged reads: once it
+	// commits, the plates no read names any more go (purgeOrphanPlates).
+	purgedReads bool
+	// platesGuarded is set once the transaction holds the shared plates
+	// lock (guardPlates), under the purge generation platesGen.
+	platesGuarded bool
+	platesGen     int64
 	// generic is set once the transaction plans its statements generically
 	// (genericPlansSQL).
 	generic bool

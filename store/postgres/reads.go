@@ -136,6 +136,9 @@ func (s *Storage) createDay(ctx context.Context, lo int64, lockWait time.Duratio
 
 // plateID returns the dictionary id of a normalised plate, creating it.
 func (t *Tx) plateID(p string) (int64, error) {
+	if err := t.guardPlates(); err != nil {
+		return 0, err
+	}
 	if id, ok := t.s.plates.Load(p); ok {
 		return id.(int64), nil
 	}
@@ -160,11 +163,10 @@ func (t *Tx) plateID(p string) (int64, error) {
 	return id, nil
 }
 
-// commitPlates adds a committed transaction's plates to the node's cache
-// (after a purge of dictionary plates, it empties the cache instead).
+// commitPlates adds a committed transaction's plates to the node's cache,
+// unless a purge of plates was seen since the transaction read its ids.
 func (t *Tx) commitPlates() {
-	if t.platesPurged {
-		t.s.plates.Clear()
+	if len(t.newPlates) == 0 || t.s.platesGen.Load() != t.platesGen {
 		return
 	}
 	for p, id := range t.newPlates {
@@ -238,7 +240,8 @@ func (t *Tx) PurgeReads(before time.Time) (int, error) {
 		metaPurgedBefore, fmt.Sprint(dayStart(cut))); err != nil {
 		return n, err
 	}
-	return n + k, t.purgeOrphanPlates()
+	t.purgedReads = true
+	return n + k, nil
 }
 
 // expiredDays lists the day partitions of reads that end at or before cut.
@@ -346,20 +349,75 @@ func (s *Storage) ShiftReadTimes(ctx context.Context, d time.Duration) error {
 }
 
 // eventPlates tells every node that dictionary plates were purged: each
-// empties its plate cache (Listen), so that no node links a new read to a
-// plate id that no longer exists.
+// empties its plate cache (Listen) without waiting for its next ingest to
+// notice the new purge generation (guardPlates).
 const eventPlates = "plates"
+
+// metaPlatesGen is the meta key of the dictionary's purge generation: each
+// purge that deletes plates moves it on.
+const metaPlatesGen = "plates_generation"
+
+// guardPlates makes the plate ids a writing transaction uses safe from the
+// purge of orphan plates, the one deletion of dictionary ids. It takes the
+// plates lock shared (the purge takes it alone, so it waits for this
+// transaction, and cannot delete a plate between this transaction's
+// reading its id and the commit of the read that names it), then, the lock
+// held, reads the purge generation: if a purge deleted plates since the
+// node's cache was filled, the cache is emptied (that purge's notification
+// may not have reached this node yet, and its cached ids may be gone).
+// Both statements go in one round trip, each with its own snapshot.
+func (t *Tx) guardPlates() error {
+	if t.platesGuarded {
+		return nil
+	}
+	var gen int64
+	b := &pgx.Batch{}
+	b.Queue(`SELECT pg_advisory_xact_lock_shared($1)`, int64(lockPlates))
+	b.Queue(`SELECT coalesce((SELECT value::bigint FROM meta WHERE key = $1), 0)`, metaPlatesGen).QueryRow(func(r pgx.Row) error {
+		return r.Scan(&gen)
+	})
+	if err := t.tx.SendBatch(t.ctx, b).Close(); err != nil {
+		return classify(err)
+	}
+	if t.s.platesGen.Swap(gen) != gen {
+		t.s.plates.Clear()
+	}
+	t.platesGuarded, t.platesGen = true, gen
+	return nil
+}
 
 // purgeOrphanPlates deletes the dictionary plates no read names any more
 // (as read or as verified text), so a purged read's plate leaves no trace
-// in the dictionary (docs/POLICY.md); the caches of this node (at commit)
-// and of the others (eventPlates) are emptied.
-func (t *Tx) purgeOrphanPlates() error {
-	tag, err := t.exec(`DELETE FROM plates p WHERE NOT EXISTS (SELECT 1 FROM read_keys k WHERE k.plate_id = p.id)
-		AND NOT EXISTS (SELECT 1 FROM read_keys k WHERE k.v_plate_id = p.id)`)
-	if err != nil || tag.RowsAffected() == 0 {
+// in the dictionary (docs/POLICY.md). It runs in a transaction of its own
+// after the purge of reads committed, holding the plates lock alone: it
+// waits for the writing transactions that hold ids (guardPlates) and sees
+// their reads, and those that start meanwhile wait for it. It moves the
+// purge generation on and tells the other nodes (eventPlates); this node's
+// cache is emptied at once.
+func (s *Storage) purgeOrphanPlates(ctx context.Context) error {
+	var deleted int64
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(lockPlates)); err != nil {
+			return err
+		}
+		tag, err := tx.Exec(ctx, `DELETE FROM plates p WHERE NOT EXISTS (SELECT 1 FROM read_keys k WHERE k.plate_id = p.id)
+			AND NOT EXISTS (SELECT 1 FROM read_keys k WHERE k.v_plate_id = p.id)`)
+		if err != nil || tag.RowsAffected() == 0 {
+			return err
+		}
+		deleted = tag.RowsAffected()
+		if _, err := tx.Exec(ctx, `INSERT INTO meta(key, value) VALUES ($1, '1')
+			ON CONFLICT(key) DO UPDATE SET value = (meta.value::bigint + 1)::text`, metaPlatesGen); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `SELECT pg_notify($1, $2)`, eventChannel, eventPlates)
 		return err
+	})
+	if err != nil {
+		return fmt.Errorf("store: purge orphan plates (the reads are purged; the next purge retries): %w", classify(err))
 	}
-	t.platesPurged = true
-	return t.notify(eventPlates)
+	if deleted > 0 {
+		s.plates.Clear()
+	}
+	return nil
 }

@@ -51,34 +51,42 @@ ALTER INDEX plates_canon_trgm SET (fastupdate = off);
 SELECT gin_clean_pending_list('plates_trgm'::regclass);
 SELECT gin_clean_pending_list('plates_canon_trgm'::regclass);`
 
-// resolvePlates returns the dictionary ids matching the pattern: exact
-// plates by the unique index, fuzzy whole plates by the canonical key,
-// patterns by LIKE over plate (or canon), which the planner answers with
-// the COLLATE "C" B-tree for a known prefix or the pg_trgm GIN index for a
-// run of three or more known characters. The pattern queries go with
-// their pattern inlined (the simple protocol), so each is planned for its
-// pattern: a generic plan (genericPlansSQL) could use neither index.
+// resolvePlates returns the dictionary ids matching a wildcard pattern:
+// LIKE over plate (or canon, for fuzzy), which the planner answers with the
+// COLLATE "C" B-tree for a known prefix or the pg_trgm GIN index for a run
+// of three or more known characters. The query goes with its pattern
+// inlined (the simple protocol), so it is planned for its pattern: a
+// generic plan (genericPlansSQL) could use neither index. Whole plates are
+// looked up inside the search's statements (readSearch.plateIDs).
 func (t *Tx) resolvePlates(p *plate.Pattern, fuzzy bool) ([]int64, error) {
-	var q string
-	var arg string
-	switch {
-	case p.IsExact() && !fuzzy:
-		q, arg = `SELECT id FROM plates WHERE plate = $1`, p.String()
-	case p.IsExact():
-		q, arg = `SELECT id FROM plates WHERE canon COLLATE "C" = $1`, plate.Canonical(p.String())
-	case fuzzy:
+	q, arg := `SELECT id FROM plates WHERE plate COLLATE "C" LIKE $1`, like(p.GLOB())
+	if fuzzy {
 		q, arg = `SELECT id FROM plates WHERE canon COLLATE "C" LIKE $1`, like(p.CanonicalGLOB())
-	default:
-		q, arg = `SELECT id FROM plates WHERE plate COLLATE "C" LIKE $1`, like(p.GLOB())
 	}
-	args := []any{arg}
-	if !p.IsExact() {
-		args = []any{pgx.QueryExecModeSimpleProtocol, arg}
-	}
+	args := []any{pgx.QueryExecModeSimpleProtocol, arg}
 	return collect(t, q, args, func(sc scanner) (int64, error) {
 		var id int64
 		return id, sc.Scan(&id)
 	})
+}
+
+// plateIDs is the SQL array of the dictionary ids a pattern names: for a
+// whole plate (exact or fuzzy) a subquery of the search's own statements,
+// so the lookup costs no round trip of its own (an unknown plate simply
+// matches nothing); for a wildcard the ids found by resolvePlates, planned
+// for its pattern. "" when a wildcard matches no plate.
+func (s *readSearch) plateIDs(t *Tx, p *plate.Pattern, fuzzy bool) (string, error) {
+	switch {
+	case p.IsExact() && !fuzzy:
+		return `ARRAY(SELECT id FROM plates WHERE plate = ` + s.arg(p.String()) + `)`, nil
+	case p.IsExact():
+		return `ARRAY(SELECT id FROM plates WHERE canon COLLATE "C" = ` + s.arg(plate.Canonical(p.String())) + `)`, nil
+	}
+	ids, err := t.resolvePlates(p, fuzzy)
+	if err != nil || len(ids) == 0 {
+		return "", err
+	}
+	return s.arg(ids) + `::bigint[]`, nil
 }
 
 // readJoins joins reads r with their plate p and camera c (for
@@ -255,12 +263,11 @@ func (t *Tx) SearchReads(q *store.ReadQuery) (*store.ReadPage, error) {
 func (t *Tx) readSearch(q *store.ReadQuery) (*readSearch, bool, error) {
 	s := &readSearch{keyed: q.Pattern != nil}
 	if q.Pattern != nil {
-		ids, err := t.resolvePlates(q.Pattern, q.Fuzzy)
-		if err != nil || len(ids) == 0 {
+		ids, err := s.plateIDs(t, q.Pattern, q.Fuzzy)
+		if err != nil || ids == "" {
 			return nil, true, err
 		}
-		a := s.arg(ids)
-		s.keys = append(s.keys, `(k.plate_id = ANY(`+a+`) OR k.v_plate_id = ANY(`+a+`))`)
+		s.keys = append(s.keys, `(k.plate_id = ANY(`+ids+`) OR k.v_plate_id = ANY(`+ids+`))`)
 	}
 	a := s.tab()
 	if !q.From.IsZero() {
