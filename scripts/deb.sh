@@ -9,6 +9,9 @@ tags="${1:-sqlite_fts5}"
 version=$(sed -n 's/^ *Version *= *"\([0-9.]*\)".*/\1/p' FyneApp.toml)
 arch=$(dpkg --print-architecture)
 root=$(mktemp -d)
+# mktemp makes the folder 0700; a package's ./ entry is 0755, as in every
+# Debian package.
+chmod 0755 "$root"
 trap 'rm -rf "$root"' EXIT
 mkdir -p "$root/DEBIAN" "$root/usr/bin" "$root/usr/share/applications" \
   "$root/usr/share/icons/hicolor/256x256/apps" "$root/etc/alprdesk" "$root/usr/share/doc/alprdesk"
