@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -70,13 +71,16 @@ func (s *Server) openDemo(ctx context.Context) error {
 		reads = demo.DefaultReads
 	}
 	now := s.now()
-	if s.cfg.DBPath == "" {
+	cached := s.cfg.DBPath == ""
+	if cached {
 		p, err := demoCachePath(s.cfg.DemoSeed, reads, now)
 		if err != nil {
 			return err
 		}
 		s.cfg.DBPath = p
 	}
+	_, statErr := os.Stat(s.cfg.DBPath)
+	existed := statErr == nil
 	st, err := s.cfg.Open(ctx, s.cfg.DBPath)
 	if err != nil {
 		return err
@@ -99,12 +103,8 @@ func (s *Server) openDemo(ctx context.Context) error {
 		s.demo.world.Store(demo.New(demo.Options{Seed: seed, Reads: reads, Now: at}))
 		return nil
 	}
-	var users []UserRecord
-	if users, err = s.Admin("").Users(ctx); err != nil {
+	if err := s.emptyForDemo(ctx, cached, existed); err != nil {
 		return err
-	}
-	if len(users) > 0 {
-		return fmt.Errorf("store: %s holds a store that is not a demo world; give another --db for the demo", s.cfg.DBPath)
 	}
 	start := time.Now()
 	w := demo.New(demo.Options{Seed: s.cfg.DemoSeed, Reads: reads, Now: now})
@@ -115,7 +115,50 @@ func (s *Server) openDemo(ctx context.Context) error {
 		return fmt.Errorf("store: generate demo world: %w", err)
 	}
 	s.cfg.Logf("store: demo world generated: %d reads in %s (%s)", n, time.Since(start).Round(time.Millisecond), s.cfg.DBPath)
-	return st.SetMeta(ctx, metaDemoGenerated, w.Now().Format(time.RFC3339))
+	return s.st.SetMeta(ctx, metaDemoGenerated, w.Now().Format(time.RFC3339))
+}
+
+// emptyForDemo makes sure a database without the demo generation mark is
+// empty before the world is generated into it. The cached file is the
+// store's own: without the mark it is new or half-built (a start stopped
+// while it generated the world, as by Ctrl+C in the first seconds of make
+// run), and it starts again from nothing. A database given by --db that
+// holds users is refused.
+func (s *Server) emptyForDemo(ctx context.Context, cached, existed bool) error {
+	if cached {
+		if existed {
+			s.cfg.Logf("store: %s: the last generation of the demo world was interrupted; generating it again", s.cfg.DBPath)
+		}
+		return s.reopenEmptyDemo(ctx)
+	}
+	users, err := s.Admin("").Users(ctx)
+	if err != nil {
+		return err
+	}
+	if len(users) > 0 {
+		return fmt.Errorf("store: %s holds a store that is not a demo world, or a demo world whose generation was "+
+			"interrupted; give another --db for the demo", s.cfg.DBPath)
+	}
+	return nil
+}
+
+// reopenEmptyDemo closes the cached demo database, removes its files and
+// opens it again, empty.
+func (s *Server) reopenEmptyDemo(ctx context.Context) error {
+	if err := s.st.Close(); err != nil {
+		return err
+	}
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		if err := os.Remove(s.cfg.DBPath + suffix); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("store: remove the interrupted demo database: %w", err)
+		}
+	}
+	st, err := s.cfg.Open(ctx, s.cfg.DBPath)
+	if err != nil {
+		return err
+	}
+	s.st = st
+	return nil
 }
 
 // generateDemo loads the world's search history (demo_history.go, first

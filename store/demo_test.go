@@ -3,6 +3,7 @@ package store_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image/jpeg"
 	"net/http"
 	"strings"
@@ -114,5 +115,46 @@ func TestDemoDatabaseIsCached(t *testing.T) {
 	users, err := srv2.Admin("t").Users(context.Background())
 	if err != nil || len(users) != len(srv2.DemoUsers()) {
 		t.Fatalf("cached demo users: %d, %v", len(users), err)
+	}
+}
+
+// TestInterruptedDemoGenerationStartsAgain: a cached demo database left
+// without its generation mark (the first start of make run stopped while
+// it generated the world) is generated again on the next start instead of
+// being refused as "not a demo world".
+func TestInterruptedDemoGenerationStartsAgain(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	cfg := store.Config{Demo: true, DemoSeed: 5, DemoReads: 2000, Open: open.Open, PasswordCost: 4, Logf: t.Logf}
+	srv, err := store.Open(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := srv.DBPath()
+	srv.Close()
+	// What an interrupted generation leaves: users, cameras and reads, no mark.
+	st, err := open.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetMeta(context.Background(), "demo_generated_at", ""); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	var logged []string
+	cfg.Logf = func(f string, a ...any) { logged = append(logged, fmt.Sprintf(f, a...)) }
+	srv, err = store.Open(cfg)
+	if err != nil {
+		t.Fatalf("the half-built demo database was refused: %v", err)
+	}
+	defer srv.Close()
+	if srv.DBPath() != path || !strings.Contains(strings.Join(logged, "\n"), "interrupted; generating it again") {
+		t.Fatalf("path %s (was %s), log %q", srv.DBPath(), path, logged)
+	}
+	if u := srv.DemoUsers(); len(u) == 0 {
+		t.Fatal("no demo users after the new generation")
+	}
+	users, err := srv.Admin("").Users(context.Background())
+	if err != nil || len(users) != len(srv.DemoUsers()) {
+		t.Fatalf("users %d, %v: the world was generated twice into one file", len(users), err)
 	}
 }
