@@ -126,9 +126,10 @@ func (s *Server) openDemo(ctx context.Context) error {
 // holds users is refused.
 func (s *Server) emptyForDemo(ctx context.Context, cached, existed bool) error {
 	if cached {
-		if existed {
-			s.cfg.Logf("store: %s: the last generation of the demo world was interrupted; generating it again", s.cfg.DBPath)
+		if !existed {
+			return nil // just created: empty
 		}
+		s.cfg.Logf("store: %s: the last generation of the demo world was interrupted; generating it again", s.cfg.DBPath)
 		return s.reopenEmptyDemo(ctx)
 	}
 	users, err := s.Admin("").Users(ctx)
