@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -69,20 +68,46 @@ func (t *Tx) resolvePlates(p *plate.Pattern, fuzzy bool) ([]int64, error) {
 }
 
 // SearchReads runs a resolved query: newest first (ties by read id,
-// descending), keyset paging, a total counted up to CountCap.
+// descending), keyset paging, a total counted up to CountCap. A plate
+// search with no condition on the read's row (searchByIndex) is ordered,
+// cut and counted on the plate indexes alone; any other goes through
+// searchRows.
 func (t *Tx) SearchReads(q *store.ReadQuery) (*store.ReadPage, error) {
-	where, args, empty, err := t.searchWhere(q)
-	if err != nil {
-		return nil, err
+	var ids []int64
+	if q.Pattern != nil {
+		var err error
+		if ids, err = t.resolvePlates(q.Pattern, q.Fuzzy); err != nil {
+			return nil, err
+		}
+		if len(ids) == 0 {
+			return &store.ReadPage{Reads: []api.Read{}}, nil
+		}
+		if indexOnly(q) {
+			return t.searchByIndex(q, idList(ids))
+		}
 	}
+	return t.searchRows(q, ids)
+}
+
+// indexOnly reports whether every condition of q but the plate is on the
+// capture time, which the plate indexes hold.
+func indexOnly(q *store.ReadQuery) bool {
+	return q.CameraIDs == nil && q.State == "" && q.Make == "" && q.Color == "" && q.BodyType == "" &&
+		featureMask(q.Features) == 0
+}
+
+// searchRows answers a query by filtering the reads' rows (ids: the
+// matching plates when q has a pattern).
+func (t *Tx) searchRows(q *store.ReadQuery, ids []int64) (*store.ReadPage, error) {
+	where, args, empty := searchWhere(q, ids)
 	page := &store.ReadPage{Reads: []api.Read{}}
 	if empty {
 		return page, nil
 	}
 	if !q.SkipCount {
 		n := 0
-		err := t.row(`SELECT count(*) FROM (SELECT 1 FROM reads r WHERE `+where+` LIMIT ?)`,
-			append(slices.Clone(args), q.CountCap+1)...).Scan(&n)
+		err := t.row(`SELECT count(*) FROM (SELECT 1 FROM reads r WHERE `+where+` LIMIT `+strconv.Itoa(q.CountCap+1)+`)`,
+			args...).Scan(&n)
 		if err != nil {
 			return nil, fmt.Errorf("store: count: %w", err)
 		}
@@ -93,7 +118,7 @@ func (t *Tx) SearchReads(q *store.ReadQuery) (*store.ReadPage, error) {
 		args = append(args, q.After.At, q.After.At, q.After.ID)
 	}
 	rows, err := t.query(`SELECT `+sqlrows.ReadCols+sqlrows.ReadFrom+` WHERE `+where+
-		` ORDER BY r.captured_at DESC, r.id DESC LIMIT ?`, append(args, q.Limit+1)...)
+		` ORDER BY r.captured_at DESC, r.id DESC LIMIT `+strconv.Itoa(q.Limit+1), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: search: %w", err)
 	}
@@ -104,20 +129,13 @@ func (t *Tx) SearchReads(q *store.ReadQuery) (*store.ReadPage, error) {
 	return page, rows.Err()
 }
 
-// searchWhere builds the WHERE clause over reads r; empty is true when no
-// read can match (the pattern names no known plate).
-func (t *Tx) searchWhere(q *store.ReadQuery) (string, []any, bool, error) {
+// searchWhere builds the WHERE clause over reads r (ids: the matching
+// plates when q has a pattern); empty is true when no read can match.
+func searchWhere(q *store.ReadQuery, ids []int64) (string, []any, bool) {
 	conds := []string{"1=1"}
 	var args []any
 	add := func(c string, v ...any) { conds = append(conds, c); args = append(args, v...) }
 	if q.Pattern != nil {
-		ids, err := t.resolvePlates(q.Pattern, q.Fuzzy)
-		if err != nil {
-			return "", nil, false, err
-		}
-		if len(ids) == 0 {
-			return "", nil, true, nil
-		}
 		l := idList(ids)
 		if len(ids) == 1 {
 			add(`r.rid IN (SELECT rid FROM reads WHERE plate_id = ? UNION ALL SELECT rid FROM reads WHERE v_plate_id = ?)`, ids[0], ids[0])
@@ -128,7 +146,7 @@ func (t *Tx) searchWhere(q *store.ReadQuery) (string, []any, bool, error) {
 	}
 	if q.CameraIDs != nil {
 		if len(q.CameraIDs) == 0 {
-			return "", nil, true, nil
+			return "", nil, true
 		}
 		b, _ := json.Marshal(q.CameraIDs)
 		add(`r.camera_id IN (SELECT value FROM json_each(?))`, string(b))
@@ -154,7 +172,7 @@ func (t *Tx) searchWhere(q *store.ReadQuery) (string, []any, bool, error) {
 	if m := featureMask(q.Features); m != 0 {
 		add(`(r.feature_mask & ?) = ?`, m, m)
 	}
-	return strings.Join(conds, " AND "), args, false, nil
+	return strings.Join(conds, " AND "), args, false
 }
 
 // SwitchCandidates reports for each read id whether its plate was seen in
