@@ -31,8 +31,8 @@ func idList(ids []int64) string {
 
 // resolvePlates returns the dictionary ids matching the pattern: exact
 // plates by map, fuzzy whole plates by canonical key, patterns with a run of
-// three known characters through the trigram index, the rest by a scan of
-// the in-memory dictionary.
+// three known characters through the trigram index (trigramPlates), the
+// rest by a scan of the in-memory dictionary.
 func (t *Tx) resolvePlates(p *plate.Pattern, fuzzy bool) ([]int64, error) {
 	d := t.s.dict
 	switch {
@@ -44,27 +44,41 @@ func (t *Tx) resolvePlates(p *plate.Pattern, fuzzy bool) ([]int64, error) {
 	case p.IsExact():
 		return d.canon(plate.Canonical(p.String())), nil
 	case len(p.LongestRun()) >= 3:
-		col, glob := "plate", p.GLOB()
-		if fuzzy {
-			col, glob = "canon", p.CanonicalGLOB()
-		}
-		rows, err := t.query(`SELECT rowid FROM plates_fts WHERE `+col+` GLOB ?`, glob)
-		if err != nil {
-			return nil, fmt.Errorf("store: trigram lookup: %w", err)
-		}
-		defer rows.Close()
-		var ids []int64
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				return nil, err
-			}
-			ids = append(ids, id)
-		}
-		return ids, rows.Err()
+		return t.trigramPlates(p, fuzzy)
 	default:
 		return d.scan(p, fuzzy), nil
 	}
+}
+
+// trigramPlates looks a pattern with a run of three or more known
+// characters up in the trigram index (fuzzy: on the canonical forms). A
+// pattern that is only that run between two `*` is the run as an FTS5
+// phrase, which the index answers alone (the trigram tokenizer matches a
+// phrase as a substring); any other pattern is a GLOB, which FTS5 checks
+// on each candidate's plate, read from the plates table.
+func (t *Tx) trigramPlates(p *plate.Pattern, fuzzy bool) ([]int64, error) {
+	col, glob, run := "plate", p.GLOB(), p.LongestRun()
+	if fuzzy {
+		col, glob, run = "canon", p.CanonicalGLOB(), plate.Canonical(run)
+	}
+	q, arg := `SELECT rowid FROM plates_fts WHERE `+col+` GLOB ?`, glob
+	if glob == "*"+run+"*" {
+		q, arg = `SELECT rowid FROM plates_fts WHERE plates_fts MATCH ?`, col+`:"`+run+`"`
+	}
+	rows, err := t.query(q, arg)
+	if err != nil {
+		return nil, fmt.Errorf("store: trigram lookup: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
 }
 
 // SearchReads runs a resolved query: newest first (ties by read id,
