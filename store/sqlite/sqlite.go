@@ -189,11 +189,7 @@ func OpenWith(path string, o Options) (*Storage, error) {
 		w.Close()
 		return nil, err
 	}
-	r, err := sql.Open("sqlite3", base+"?"+common+"&_query_only=1&_cache_size=-65536&_stmt_cache_size="+strconv.Itoa(stmtCacheSize))
-	if err != nil {
-		w.Close()
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
-	}
+	r := openReaders(base + "?" + common + "&_query_only=1&_cache_size=-65536&_stmt_cache_size=" + strconv.Itoa(stmtCacheSize))
 	r.SetMaxOpenConns(max(4, runtime.NumCPU()))
 	s.r = r
 	if err := s.startCheckpoints(base + "?" + common); err != nil {
