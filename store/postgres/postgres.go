@@ -70,6 +70,9 @@ type Storage struct {
 	// (cluster.go), made on first use.
 	locks   *pgxpool.Pool
 	locksMu sync.Mutex
+	// dict is the node's copy of the plate dictionary for the patterns
+	// no index narrows (dict.go).
+	dict *plateCopy
 }
 
 // Open connects to the database dsn (a postgres:// or postgresql:// URL)
@@ -92,7 +95,7 @@ func Open(ctx context.Context, dsn string) (*Storage, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: postgres %s: %v", host, cause(err))
 	}
-	s := &Storage{pool: pool, host: host}
+	s := &Storage{pool: pool, host: host, dict: newPlateCopy(pool)}
 	pctx, cancel := context.WithTimeout(ctx, connectTimeout)
 	defer cancel()
 	if err := pool.Ping(pctx); err != nil {
@@ -175,8 +178,10 @@ func (s *Storage) migrate(ctx context.Context) error {
 	}))
 }
 
-// Close closes the connection pool.
+// Close stops the plate dictionary's refresher and closes the connection
+// pool.
 func (s *Storage) Close() error {
+	s.dict.close()
 	s.closeLockPool()
 	s.pool.Close()
 	return nil
