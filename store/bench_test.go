@@ -333,6 +333,13 @@ var queryKinds = []struct {
 	{"fuzzy_wildcard", func(w *benchWorld, p string, _ *rand.Rand) api.SearchRequest {
 		return api.SearchRequest{Plate: lookAlike(p[:4]) + "*", Fuzzy: true}
 	}},
+	{"fuzzy_wildcard_norun", func(w *benchWorld, p string, _ *rand.Rand) api.SearchRequest {
+		b := []byte(lookAlike(p))
+		for i := 1; i < len(b); i += 2 {
+			b[i] = '?'
+		}
+		return api.SearchRequest{Plate: string(b), Fuzzy: true}
+	}},
 	{"attrs_24h_1km", func(w *benchWorld, p string, r *rand.Rand) api.SearchRequest {
 		c := w.cams[r.IntN(len(w.cams))]
 		from := w.now.Add(-time.Duration(r.IntN(27*24)+24) * time.Hour)
