@@ -151,7 +151,7 @@ func (c *plateCopy) step(ctx context.Context) (bool, error) {
 	c.busy = 0
 	if reload {
 		c.stale.Store(false) // a purge from now on asks again
-		fresh := &copyState{d: platedict.New(0)}
+		fresh := &copyState{d: platedict.New(c.estimate(ctx))}
 		if err := c.read(ctx, fresh.d, 0, m); err != nil {
 			c.stale.Store(st != nil)
 			return false, err
@@ -206,6 +206,17 @@ func (c *plateCopy) settled(ctx context.Context, wait bool) (m int64, ok bool, e
 
 // errLockBusy ends a transaction whose wait for the plates lock timed out.
 var errLockBusy = errors.New("store: the plates lock is busy")
+
+// estimate is the planner's count of plates, with a little room: the
+// copy's slices are made that large at once instead of growing (and
+// holding up to a quarter more than they need) while it loads.
+func (c *plateCopy) estimate(ctx context.Context) int {
+	var n float64
+	if err := c.pool.QueryRow(ctx, `SELECT reltuples FROM pg_class WHERE oid = 'plates'::regclass`).Scan(&n); err != nil || n < 0 {
+		return 0
+	}
+	return int(n * 1.05)
+}
 
 // read adds the plates of id in (lo, hi] to d.
 func (c *plateCopy) read(ctx context.Context, d *platedict.Dict, lo, hi int64) error {
