@@ -150,18 +150,30 @@ func (d *Dict) Scan(p *plate.Pattern, fuzzy bool) []int64 {
 }
 
 // scanFixed matches a pattern of known characters and `?` only (so of
-// fixed length, at most Stride) against the packed copy: same length, the
-// same character (through cls) at every known position. For such patterns
-// this is exactly plate.Pattern's Match (or, with canonOf, MatchFuzzy).
+// fixed length n, at most Stride) against the packed copy: the known
+// characters (through cls) at their positions and, for the length, a zero
+// byte at position n (plates are zero-padded, and a longer plate's row is
+// all zeros) and a plate character at n-1 when the pattern ends with `?`.
+// For such patterns this is exactly plate.Pattern's Match (or, with
+// canonOf, MatchFuzzy).
 func (v view) scanFixed(text string, cls *[256]byte) []int64 {
 	f := newFilter(text, cls)
-	n := uint64(len(text))
+	n := len(text)
+	if n < Stride {
+		f.mask |= 0xFF << (8 * n) // want has 0 there
+	}
+	last := -1
+	if text[n-1] == '?' {
+		last = (n - 1) * 8
+	}
 	var ids []int64
-	for k, l := range v.lens {
-		w := binary.LittleEndian.Uint64(v.packed[k*Stride:])
-		if (w&f.mask)^f.want|(uint64(l)^n) == 0 && f.rest(v.packed[k*Stride:]) {
-			ids = append(ids, v.ids[k])
+	p := v.packed
+	for k := 0; k+Stride <= len(p); k += Stride {
+		w := binary.LittleEndian.Uint64(p[k : k+Stride])
+		if (w&f.mask)^f.want != 0 || (last >= 0 && (w>>last)&0xFF == 0) || !f.rest(p[k:k+Stride]) {
+			continue
 		}
+		ids = append(ids, v.ids[k/Stride])
 	}
 	return ids
 }
@@ -200,8 +212,8 @@ func (v view) scanAny(text string, cls *[256]byte, match func(string) bool) []in
 			li++
 			continue
 		}
-		row := v.packed[k*Stride:]
-		if l < minLen || (binary.LittleEndian.Uint64(row)&f.mask)^f.want != 0 || !f.rest(row) {
+		row := v.packed[k*Stride : k*Stride+Stride]
+		if (binary.LittleEndian.Uint64(row)&f.mask)^f.want != 0 || l < minLen || !f.rest(row) {
 			continue
 		}
 		test(k, unsafe.String(&row[0], int(l)))
