@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strconv"
+	"sync/atomic"
 	"testing"
 
 	"alprdesk/api/plate"
@@ -157,5 +158,54 @@ func BenchmarkScan(b *testing.B) {
 			}
 			b.ReportMetric(float64(d.Footprint())/(1<<20), "MiB")
 		})
+	}
+}
+
+// TestScanWhileAdding scans while plates are added and one removed (run
+// with -race): every scan finds at least the matching plates added before
+// it started.
+func TestScanWhileAdding(t *testing.T) {
+	dict := &Dict{}
+	var es []Entry
+	for i := range 20000 {
+		es = append(es, Entry{ID: int64(i + 1), Plate: fmt.Sprintf("1%cB%04d", 'A'+i%26, i)})
+	}
+	var added atomic.Int64
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		d := es
+		for len(d) > 0 {
+			n := min(500, len(d))
+			dict.Add(d[:n])
+			d = d[n:]
+			added.Add(int64(n))
+		}
+		dict.Remove(map[int64]bool{es[len(es)-1].ID: true}) // 1?B9999 matches no pattern below
+	}()
+	check := func(pattern string, fuzzy bool) {
+		p, err := plate.ParsePattern(pattern)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := int(added.Load())
+		got := map[int64]bool{}
+		for _, id := range dict.Scan(p, fuzzy) {
+			got[id] = true
+		}
+		for _, e := range es[:before] {
+			if p.Match(e.Plate) && !got[e.ID] {
+				t.Fatalf("%s fuzzy %v: a scan after %d plates were added missed %s", pattern, fuzzy, before, e.Plate)
+			}
+		}
+	}
+	for scans := 0; ; scans++ {
+		select {
+		case <-done:
+			check("1?B0???", false)
+			return
+		default:
+		}
+		check([]string{"1?B0???", "1?B0*"}[scans%2], scans%3 == 0)
 	}
 }
