@@ -3,11 +3,9 @@ package postgres_test
 import (
 	"context"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
-	"alprdesk/api"
 	"alprdesk/api/plate"
 	"alprdesk/store"
 	"alprdesk/store/postgres"
@@ -101,22 +99,11 @@ func TestPlateCopyOutOfOrderCommits(t *testing.T) {
 	warm(t, a)
 	h := postgres.PlateCopyHorizon(a)
 	now := time.Now().UTC().Truncate(time.Millisecond)
-	stored, release := make(chan struct{}), make(chan struct{})
-	let := sync.OnceFunc(func() { close(release) })
-	defer let() // a failure below must not leave the transaction open
-	slow := make(chan error, 1)
-	go func() {
-		slow <- b.Update(context.Background(), func(tx store.Tx) error {
-			_, err := tx.InsertRead(&store.ReadRecord{Meta: api.ReadMeta{ID: "r-low", CameraID: "cam-a",
-				CapturedAt: now.Add(-time.Hour), Plate: "7AB21C3", State: "CA"}})
-			close(stored)
-			<-release
-			return err
-		})
-	}()
-	<-stored
+	let, slow := heldPlate(t, b, "r-low", "7AB21C3", now.Add(-time.Hour))
+	defer let()                                               // a failure below must not leave the transaction open
 	racePlate(t, b, "r-high", "7DB31E3", now.Add(-time.Hour)) // a higher id, committed first
-	for range 4 {                                             // tries, then a bounded wait for the lock
+	// Tries, then a bounded wait for the lock.
+	for range 4 {
 		if _, err := postgres.RefreshPlateCopy(context.Background(), a); err != nil {
 			t.Fatal(err)
 		}

@@ -98,11 +98,12 @@ func (d *Dict) Remove(gone map[int64]bool) {
 	defer d.mu.Unlock()
 	old, n := d.v, max(0, len(d.v.ids)-len(gone))
 	fresh := view{ids: make([]int64, 0, n), packed: make([]byte, 0, n*Stride), lens: make([]uint8, 0, n)}
-	old.each(func(k int, p string) {
-		if !gone[old.ids[k]] {
-			fresh.addOne(old.ids[k], p)
+	li := 0
+	for k, id := range old.ids {
+		if p := old.plate(k, &li); !gone[id] {
+			fresh.addOne(id, p)
 		}
-	})
+	}
 	d.v = fresh
 }
 
@@ -207,16 +208,13 @@ func (v view) scanAny(text string, cls *[256]byte, match func(string) bool) []in
 	}
 	li := 0
 	for k, l := range v.lens {
-		if l == 0 {
-			test(k, v.long[li].plate)
-			li++
-			continue
+		if l != 0 {
+			row := v.packed[k*Stride : k*Stride+Stride]
+			if (binary.LittleEndian.Uint64(row)&f.mask)^f.want != 0 || l < minLen || !f.rest(row) {
+				continue
+			}
 		}
-		row := v.packed[k*Stride : k*Stride+Stride]
-		if (binary.LittleEndian.Uint64(row)&f.mask)^f.want != 0 || l < minLen || !f.rest(row) {
-			continue
-		}
-		test(k, unsafe.String(&row[0], int(l)))
+		test(k, v.plate(k, &li))
 	}
 	return ids
 }
@@ -259,18 +257,16 @@ func (f *filter) rest(row []byte) bool {
 	return true
 }
 
-// each calls fn with every slot and its plate. The plate shares the
-// packed bytes (no copy): fn must not keep it, unless it clones it.
-func (v view) each(fn func(k int, p string)) {
-	li := 0
-	for k, l := range v.lens {
-		if l == 0 {
-			fn(k, v.long[li].plate)
-			li++
-			continue
-		}
-		fn(k, unsafe.String(&v.packed[k*Stride], int(l)))
+// plate returns slot k's plate, sharing the packed bytes (no copy: the
+// caller must not keep it unless it clones it). li is the index in long
+// of the next long plate: slots are visited in order, every long one
+// (lens 0) through plate, which moves li past it.
+func (v view) plate(k int, li *int) string {
+	if v.lens[k] == 0 {
+		*li++
+		return v.long[*li-1].plate
 	}
+	return unsafe.String(&v.packed[k*Stride], int(v.lens[k]))
 }
 
 // identity maps every byte to itself.
