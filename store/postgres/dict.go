@@ -26,11 +26,12 @@ import (
 // come from a sequence and transactions commit out of order, so H is the
 // highest id read while holding the plates lock alone (lockPlates; every
 // writer of plates holds it shared from before it takes an id until it
-// commits). A background refresher raises H about every second; it starts
-// with the first wildcard search (or Warm), so nothing is loaded at
-// start-up. Plates deleted by the purge of orphan plates are harmless in
-// the copy (their ids name no read); the copy is loaded anew after a
-// purge, to drop them.
+// commits; the id sequence hands out values in order across sessions, as
+// it does with its default CACHE 1). A background refresher raises H
+// about every second; it starts with the first wildcard search (or Warm),
+// so nothing is loaded at start-up. Plates deleted by the purge of orphan
+// plates are harmless in the copy (their ids name no read); the copy is
+// loaded anew after a purge, to drop them.
 type plateCopy struct {
 	pool *pgxpool.Pool
 	// state is the loaded copy and its horizon; nil until loaded.
@@ -69,6 +70,8 @@ const (
 	loadBatch = 8192
 )
 
+// newPlateCopy returns a node's copy, not loaded and its refresher not
+// started.
 func newPlateCopy(pool *pgxpool.Pool) *plateCopy {
 	return &plateCopy{pool: pool, done: make(chan struct{})}
 }
@@ -119,7 +122,7 @@ func (c *plateCopy) refresh(ctx context.Context) {
 	tick := time.NewTicker(refreshEvery)
 	defer tick.Stop()
 	for {
-		c.locked(ctx)
+		c.locked(ctx) // a failure waits for the next tick
 		select {
 		case <-ctx.Done():
 			return

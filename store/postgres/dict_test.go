@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"alprdesk/api/plate"
 	"alprdesk/store"
 	"alprdesk/store/postgres"
@@ -202,4 +204,27 @@ func TestPlateCopyAnswersAsReference(t *testing.T) {
 		t.Fatal("the refresh took no plate in")
 	}
 	check("all in the copy")
+}
+
+// TestPlateIDsInOrder: the plate id sequence hands out values in order
+// across sessions (it caches none per session), which the copy's horizon
+// relies on: with a per-session cache, a session could store a plate below
+// a horizon set after another session's higher id.
+func TestPlateIDsInOrder(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	st, err := postgres.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	c, err := pgx.Connect(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(context.Background())
+	var cache int64
+	err = c.QueryRow(context.Background(), `SELECT seqcache FROM pg_sequence WHERE seqrelid = pg_get_serial_sequence('plates', 'id')::regclass`).Scan(&cache)
+	if err != nil || cache != 1 {
+		t.Fatalf("the plates id sequence caches %d values per session (%v), want 1", cache, err)
+	}
 }
