@@ -88,7 +88,9 @@ func (s *Storage) Listen(ctx context.Context, fn func(event string)) error {
 	if _, err := conn.Exec(ctx, `LISTEN `+eventChannel); err != nil {
 		return classify(err)
 	}
-	s.plates.Clear() // plates may have been purged while nobody listened
+	// Plates may have been purged while nobody listened.
+	s.plates.Clear()
+	s.dict.invalidate()
 	fn(store.EventResync)
 	for {
 		n, err := conn.WaitForNotification(ctx)
@@ -100,6 +102,7 @@ func (s *Storage) Listen(ctx context.Context, fn func(event string)) error {
 		}
 		if n.Payload == eventPlates {
 			s.plates.Clear()
+			s.dict.invalidate()
 			continue
 		}
 		fn(n.Payload)

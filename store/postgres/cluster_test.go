@@ -175,6 +175,28 @@ func racePlate(t *testing.T, st *postgres.Storage, id, p string, at time.Time) {
 	}
 }
 
+// heldPlate stores one read of plate p through st in a transaction that
+// stays open, holding its plate id uncommitted, until let is called; the
+// transaction's outcome then comes on done.
+func heldPlate(t *testing.T, st *postgres.Storage, id, p string, at time.Time) (let func(), done <-chan error) {
+	t.Helper()
+	stored, release, out := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+	go func() {
+		out <- st.Update(context.Background(), func(tx store.Tx) error {
+			_, err := tx.InsertRead(&store.ReadRecord{Meta: api.ReadMeta{ID: id, CameraID: "cam-a", CapturedAt: at, Plate: p, State: "CA"}})
+			close(stored)
+			<-release
+			return err
+		})
+	}()
+	select {
+	case <-stored:
+	case err := <-out:
+		t.Fatalf("storing %s: %v", id, err)
+	}
+	return sync.OnceFunc(func() { close(release) }), out
+}
+
 // purgeBefore purges the reads before cut through st.
 func purgeBefore(st *postgres.Storage, cut time.Time) error {
 	return st.Update(context.Background(), func(tx store.Tx) error {
@@ -228,20 +250,8 @@ func TestPlatePurgeAgainstIngestOnOtherNodes(t *testing.T) {
 
 	t.Run("in_flight", func(t *testing.T) {
 		racePlate(t, a, "old-2", "7RACE02", old)
-		stored, release := make(chan struct{}), make(chan struct{})
-		let := sync.OnceFunc(func() { close(release) })
+		let, ingest := heldPlate(t, a, "new-2", "7RACE02", now.Add(-time.Hour))
 		defer let() // a failure below must not leave the transaction open
-		ingest := make(chan error, 1)
-		go func() {
-			ingest <- a.Update(context.Background(), func(tx store.Tx) error {
-				_, err := tx.InsertRead(&store.ReadRecord{Meta: api.ReadMeta{ID: "new-2", CameraID: "cam-a",
-					CapturedAt: now.Add(-time.Hour), Plate: "7RACE02", State: "CA"}})
-				close(stored)
-				<-release
-				return err
-			})
-		}()
-		<-stored
 		purge := make(chan error, 1)
 		go func() { purge <- purgeBefore(b, cut) }()
 		select {

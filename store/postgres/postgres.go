@@ -2,8 +2,9 @@
 // for an agency's production store: any number of alprstore nodes may share
 // one database. Reads and photos are partitioned by day, so retention drops
 // whole days; the plate dictionary is searched through a pg_trgm index
-// (wildcards), a COLLATE "C" B-tree (prefixes) and the look-alike canonical
-// key (fuzzy); audit appends are serialised by a transaction-scoped advisory
+// (wildcards with a run of three known characters), a COLLATE "C" B-tree
+// (prefixes), the look-alike canonical key (fuzzy) and, for the other
+// wildcards, each node's in-memory copy of it (dict.go); audit appends are serialised by a transaction-scoped advisory
 // lock; bulk loads use COPY. Connection failures come back wrapped in
 // store.ErrUnavailable.
 package postgres
@@ -38,7 +39,11 @@ const (
 	lockMigrate   = 0x616c7072_0001 // schema migrations
 	lockAuditHead = 0x616c7072_0002 // the audit chain's append
 	lockAlerts    = 0x616c7072_0003 // alert inserts: sequence order is commit order
-	lockPlates    = 0x616c7072_0004 // dictionary ids: shared by ingest, taken alone by the orphan purge
+	// lockPlates guards dictionary ids: every writer of plates holds it
+	// shared from before it takes an id until it commits; the orphan
+	// purge, and the plate copy's refresher (dict.go) to move its horizon,
+	// take it alone. A new INSERT INTO plates must take it shared first.
+	lockPlates = 0x616c7072_0004
 )
 
 // defaultMaxConns is the pool size of a node unless the URL sets
@@ -50,7 +55,8 @@ const defaultMaxConns = 32
 const connectTimeout = 10 * time.Second
 
 // Storage is the PostgreSQL store.Storage: a pgx connection pool plus the
-// node's cache of plate ids and of the day partitions known to exist.
+// node's cache of plate ids, its copy of the plate dictionary and the day
+// partitions known to exist.
 type Storage struct {
 	pool *pgxpool.Pool
 	host string
@@ -70,6 +76,9 @@ type Storage struct {
 	// (cluster.go), made on first use.
 	locks   *pgxpool.Pool
 	locksMu sync.Mutex
+	// dict is the node's copy of the plate dictionary for the patterns
+	// no index narrows (dict.go).
+	dict *plateCopy
 }
 
 // Open connects to the database dsn (a postgres:// or postgresql:// URL)
@@ -92,7 +101,7 @@ func Open(ctx context.Context, dsn string) (*Storage, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: postgres %s: %v", host, cause(err))
 	}
-	s := &Storage{pool: pool, host: host}
+	s := &Storage{pool: pool, host: host, dict: newPlateCopy(pool)}
 	pctx, cancel := context.WithTimeout(ctx, connectTimeout)
 	defer cancel()
 	if err := pool.Ping(pctx); err != nil {
@@ -175,8 +184,10 @@ func (s *Storage) migrate(ctx context.Context) error {
 	}))
 }
 
-// Close closes the connection pool.
+// Close stops the plate dictionary's refresher and closes the connection
+// pool.
 func (s *Storage) Close() error {
+	s.dict.close()
 	s.closeLockPool()
 	s.pool.Close()
 	return nil

@@ -418,6 +418,7 @@ func (s *Storage) purgeOrphanPlates(ctx context.Context) error {
 	}
 	if deleted > 0 {
 		s.plates.Clear()
+		s.dict.invalidate()
 	}
 	return nil
 }

@@ -51,19 +51,38 @@ ALTER INDEX plates_canon_trgm SET (fastupdate = off);
 SELECT gin_clean_pending_list('plates_trgm'::regclass);
 SELECT gin_clean_pending_list('plates_canon_trgm'::regclass);`
 
-// resolvePlates returns the dictionary ids matching a wildcard pattern:
-// LIKE over plate (or canon, for fuzzy), which the planner answers with the
-// COLLATE "C" B-tree for a known prefix or the pg_trgm GIN index for a run
-// of three or more known characters. The query goes with its pattern
-// inlined (the simple protocol), so it is planned for its pattern: a
-// generic plan (genericPlansSQL) could use neither index. Whole plates are
-// looked up inside the search's statements (readSearch.plateIDs).
+// resolvePlates returns the dictionary ids matching a wildcard pattern.
+// A pattern without a run of three known characters is answered by the
+// node's copy of the dictionary and its tail (plateCopy), once loaded;
+// any other, and those until then, by platesLike.
 func (t *Tx) resolvePlates(p *plate.Pattern, fuzzy bool) ([]int64, error) {
+	if len(p.LongestRun()) < 3 {
+		if ids, ok, err := t.s.dict.resolve(t, p, fuzzy); ok || err != nil {
+			return ids, err
+		}
+	} else {
+		t.s.dict.run() // loaded ahead of the first pattern that needs it
+	}
+	return t.platesLike(p, fuzzy, 0)
+}
+
+// platesLike returns the ids above after of the plates matching a pattern:
+// LIKE over plate (or canon, for fuzzy), which the planner answers with
+// the primary key for a range of recent ids, the COLLATE "C" B-tree for a
+// known prefix or the pg_trgm GIN index for a run of three or more known
+// characters. The query goes with its pattern inlined (the simple
+// protocol), so it is planned for its pattern: a generic plan
+// (genericPlansSQL) could use none of these. Whole plates are looked up
+// inside the search's statements (readSearch.plateIDs).
+func (t *Tx) platesLike(p *plate.Pattern, fuzzy bool, after int64) ([]int64, error) {
 	q, arg := `SELECT id FROM plates WHERE plate COLLATE "C" LIKE $1`, like(p.GLOB())
 	if fuzzy {
 		q, arg = `SELECT id FROM plates WHERE canon COLLATE "C" LIKE $1`, like(p.CanonicalGLOB())
 	}
 	args := []any{pgx.QueryExecModeSimpleProtocol, arg}
+	if after > 0 {
+		q, args = q+` AND id > $2`, append(args, after)
+	}
 	return collect(t, q, args, func(sc scanner) (int64, error) {
 		var id int64
 		return id, sc.Scan(&id)

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -97,31 +98,30 @@ func (t *Tx) purgeOrphanPlates() error {
 			return err
 		}
 	}
-	if t.gonePlates == nil {
-		t.gonePlates = map[int64]bool{}
-	}
-	for _, e := range gone {
-		t.gonePlates[e.id] = true
-	}
+	t.gonePlates = append(t.gonePlates, gone...)
 	return nil
 }
 
 // remove drops plates from the in-memory dictionary (a purge removed
 // them from the database).
-func (d *plateDict) remove(gone map[int64]bool) {
+func (d *plateDict) remove(gone []dictEntry) {
 	if len(gone) == 0 {
 		return
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	kept := make([]dictEntry, 0, len(d.entries))
-	for _, e := range d.entries {
-		if !gone[e.id] {
-			kept = append(kept, e)
+	ids := make(map[int64]bool, len(gone))
+	for _, e := range gone {
+		ids[e.id] = true
+		if d.ids[e.plate] == e.id {
+			delete(d.ids, e.plate)
+		}
+		kept := slices.DeleteFunc(d.byCanon[e.canon], func(id int64) bool { return id == e.id })
+		if len(kept) == 0 {
+			delete(d.byCanon, e.canon)
+		} else {
+			d.byCanon[e.canon] = kept
 		}
 	}
-	fresh := &plateDict{ids: map[string]int64{}, byCanon: map[string][]int64{}}
-	fresh.addLocked(kept)
-	d.ids, d.byCanon, d.entries = fresh.ids, fresh.byCanon, fresh.entries
-	d.packed, d.canonPacked, d.lens = fresh.packed, fresh.canonPacked, fresh.lens
+	d.packed.Remove(ids)
 }

@@ -20,6 +20,7 @@ import (
 
 	"alprdesk/api/plate"
 	"alprdesk/store"
+	"alprdesk/store/internal/platedict"
 	"alprdesk/store/internal/sqlrows"
 )
 
@@ -132,6 +133,7 @@ var (
 	_ store.Storage      = (*Storage)(nil)
 	_ store.Tx           = (*Tx)(nil)
 	_ store.BackendNamer = (*Storage)(nil)
+	_ store.Scrubber     = (*Storage)(nil)
 )
 
 // Durability levels of OpenWith: how SQLite syncs commits to disk.
@@ -174,7 +176,10 @@ func OpenWith(path string, o Options) (*Storage, error) {
 	}
 	base := "file:" + (&url.URL{Path: path}).EscapedPath()
 	common := "_journal_mode=WAL&_synchronous=" + sync + "&_busy_timeout=10000&_foreign_keys=0"
-	w, err := sql.Open("sqlite3", base+"?"+common+"&_txlock=immediate&_cache_size=-262144")
+	// secure_delete on the writer: deleted rows and freed pages are
+	// overwritten with zeros, so a purged plate does not stay readable in
+	// the file's free space (docs/POLICY.md, rule 6).
+	w, err := sql.Open("sqlite3", base+"?"+common+"&_txlock=immediate&_cache_size=-262144&_secure_delete=on")
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
@@ -266,6 +271,23 @@ func (s *Storage) startCheckpoints(dsn string) error {
 			}
 		}
 	}()
+	return nil
+}
+
+// Scrub checkpoints the write-ahead log into the database file and
+// truncates it (store.Scrubber): its older frames still hold pages as they
+// were before a purge. It fails while a reader still uses those frames.
+func (s *Storage) Scrub(ctx context.Context) error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	var busy, logFrames, done int
+	err := s.w.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logFrames, &done)
+	if err != nil {
+		return fmt.Errorf("store: checkpoint: %w", err)
+	}
+	if busy != 0 {
+		return errors.New("store: checkpoint: readers still use the write-ahead log")
+	}
 	return nil
 }
 
@@ -361,21 +383,14 @@ func (s *Storage) ShiftReadTimes(ctx context.Context, d time.Duration) error {
 }
 
 // plateDict is the in-memory copy of the plate dictionary: exact and
-// canonical lookups by map, pattern scans over a packed slice.
+// canonical lookups by map, pattern scans over the packed copy
+// (platedict).
 type plateDict struct {
 	mu      sync.RWMutex
 	ids     map[string]int64
 	byCanon map[string][]int64
-	entries []dictEntry
-	// packed and canonPacked hold each plate (and its canonical form) in
-	// packStride bytes, lens its length (0 when longer than packStride):
-	// a compact copy that fixed-length patterns scan quickly.
-	packed, canonPacked []byte
-	lens                []uint8
+	packed  platedict.Dict
 }
-
-// packStride is the bytes per plate of the packed dictionary copy.
-const packStride = 8
 
 type dictEntry struct {
 	id           int64
@@ -407,26 +422,13 @@ func (d *plateDict) add(es []dictEntry) {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.addLocked(es)
-}
-
-// addLocked adds entries; the caller holds d.mu (or owns d alone).
-func (d *plateDict) addLocked(es []dictEntry) {
-	for _, e := range es {
+	packed := make([]platedict.Entry, len(es))
+	for i, e := range es {
 		d.ids[e.plate] = e.id
 		d.byCanon[e.canon] = append(d.byCanon[e.canon], e.id)
-		d.entries = append(d.entries, e)
-		var row, crow [packStride]byte
-		n := len(e.plate)
-		if n > packStride {
-			n = 0
-		}
-		copy(row[:], e.plate[:n])
-		copy(crow[:], e.canon[:min(n, len(e.canon))])
-		d.packed = append(d.packed, row[:]...)
-		d.canonPacked = append(d.canonPacked, crow[:]...)
-		d.lens = append(d.lens, uint8(n))
+		packed[i] = platedict.Entry{ID: e.id, Plate: e.plate}
 	}
+	d.packed.Add(packed)
 }
 
 func (d *plateDict) lookup(p string) (int64, bool) {
@@ -445,68 +447,7 @@ func (d *plateDict) canon(c string) []int64 {
 // scan returns the ids of the plates that match p (fuzzy: by canonical
 // form).
 func (d *plateDict) scan(p *plate.Pattern, fuzzy bool) []int64 {
-	d.mu.RLock()
-	entries, packed, canonPacked, lens := d.entries, d.packed, d.canonPacked, d.lens
-	d.mu.RUnlock()
-	text := p.GLOB()
-	if fuzzy {
-		text, packed = p.CanonicalGLOB(), canonPacked
-	}
-	if !strings.Contains(text, "*") && len(text) <= packStride {
-		return scanFixed(text, entries, packed, lens)
-	}
-	var ids []int64
-	if fuzzy {
-		cp, err := plate.ParsePattern(p.CanonicalGLOB())
-		if err != nil {
-			return nil
-		}
-		for i := range entries {
-			if cp.Match(entries[i].canon) {
-				ids = append(ids, entries[i].id)
-			}
-		}
-		return ids
-	}
-	for i := range entries {
-		if p.Match(entries[i].plate) {
-			ids = append(ids, entries[i].id)
-		}
-	}
-	return ids
-}
-
-// scanFixed matches a pattern of known characters and `?` only (so of
-// fixed length) against the packed copy: same length, same character at
-// every known position. For such patterns this is exactly plate.Pattern's
-// Match (or, on canonical forms, MatchFuzzy).
-func scanFixed(text string, entries []dictEntry, packed []byte, lens []uint8) []int64 {
-	var pos []int
-	var want []byte
-	for i := 0; i < len(text); i++ {
-		if text[i] != '?' {
-			pos, want = append(pos, i), append(want, text[i])
-		}
-	}
-	n := uint8(len(text))
-	var ids []int64
-	for k, l := range lens {
-		if l != n {
-			continue
-		}
-		row := packed[k*packStride : k*packStride+packStride]
-		ok := true
-		for j, i := range pos {
-			if row[i] != want[j] {
-				ok = false
-				break
-			}
-		}
-		if ok {
-			ids = append(ids, entries[k].id)
-		}
-	}
-	return ids
+	return d.packed.Scan(p, fuzzy)
 }
 
 // Tx is one transaction (a store.Tx; View's are read-only); newPlates are dictionary entries that join
@@ -519,7 +460,7 @@ type Tx struct {
 	newPlates []dictEntry
 	// gonePlates are plates a purge deleted, dropped from the in-memory
 	// dictionary when the transaction commits.
-	gonePlates map[int64]bool
+	gonePlates []dictEntry
 	pending    map[string]int64
 	plateStmt  *sql.Stmt // prepared on first use; closed with the transaction
 }
