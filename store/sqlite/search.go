@@ -119,25 +119,39 @@ func (t *Tx) searchRows(q *store.ReadQuery, ids []int64) (*store.ReadPage, error
 		return page, nil
 	}
 	if !q.SkipCount {
-		n := 0
-		err := t.row(`SELECT count(*) FROM (SELECT 1 FROM reads r WHERE `+where+` LIMIT `+strconv.Itoa(q.CountCap+1)+`)`,
-			args...).Scan(&n)
-		if err != nil {
-			return nil, fmt.Errorf("store: count: %w", err)
+		count := `SELECT count(*) FROM (SELECT 1 FROM reads r WHERE ` + where + ` LIMIT ` + strconv.Itoa(q.CountCap+1) + `)`
+		if _, err := t.count(page, q, count, args...); err != nil {
+			return nil, err
 		}
-		page.Total, page.Capped = min(n, q.CountCap), n > q.CountCap
 	}
 	if q.After != nil {
 		where += ` AND (r.captured_at < ? OR (r.captured_at = ? AND r.id < ?))`
 		args = append(args, q.After.At, q.After.At, q.After.ID)
 	}
-	rows, err := t.query(`SELECT `+sqlrows.ReadCols+sqlrows.ReadFrom+` WHERE `+where+
+	return t.fillPage(page, q.Limit, `SELECT `+sqlrows.ReadCols+sqlrows.ReadFrom+` WHERE `+where+
 		` ORDER BY r.captured_at DESC, r.id DESC LIMIT `+strconv.Itoa(q.Limit+1), args...)
+}
+
+// count runs a count of the matches (up to q.CountCap+1) and sets page's
+// total from it, returning it.
+func (t *Tx) count(page *store.ReadPage, q *store.ReadQuery, count string, args ...any) (int, error) {
+	n := 0
+	if err := t.row(count, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count: %w", err)
+	}
+	page.Total, page.Capped = min(n, q.CountCap), n > q.CountCap
+	return n, nil
+}
+
+// fillPage runs a page query (sqlrows.ReadCols, newest first, limit+1
+// rows) into page.
+func (t *Tx) fillPage(page *store.ReadPage, limit int, query string, args ...any) (*store.ReadPage, error) {
+	rows, err := t.query(query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: search: %w", err)
 	}
 	defer rows.Close()
-	if err := sqlrows.FillPage(page, rows, q.Limit); err != nil {
+	if err := sqlrows.FillPage(page, rows, limit); err != nil {
 		return nil, notFound(err)
 	}
 	return page, rows.Err()

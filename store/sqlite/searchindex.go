@@ -83,11 +83,10 @@ func (t *Tx) searchByIndex(q *store.ReadQuery, plates string) (*store.ReadPage, 
 	page := &store.ReadPage{Reads: []api.Read{}}
 	cut := true
 	if !q.SkipCount {
-		n := 0
-		if err := t.row(indexCountSQL(q.CountCap+1), plates, lo, hi).Scan(&n); err != nil {
-			return nil, fmt.Errorf("store: count: %w", err)
+		n, err := t.count(page, q, indexCountSQL(q.CountCap+1), plates, lo, hi)
+		if err != nil {
+			return nil, err
 		}
-		page.Total, page.Capped = min(n, q.CountCap), n > q.CountCap
 		cut = n > q.Limit || n > q.CountCap // n is exact up to CountCap
 	}
 	args := []any{plates, lo, hi}
@@ -95,13 +94,5 @@ func (t *Tx) searchByIndex(q *store.ReadQuery, plates string) (*store.ReadPage, 
 		args[2] = min(hi, q.After.At)
 		args = append(args, q.After.At, q.After.ID)
 	}
-	rows, err := t.query(indexPageSQL(q.Limit, q.After != nil, cut), args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: search: %w", err)
-	}
-	defer rows.Close()
-	if err := sqlrows.FillPage(page, rows, q.Limit); err != nil {
-		return nil, notFound(err)
-	}
-	return page, rows.Err()
+	return t.fillPage(page, q.Limit, indexPageSQL(q.Limit, q.After != nil, cut), args...)
 }
