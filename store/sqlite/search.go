@@ -97,7 +97,7 @@ func (t *Tx) SearchReads(q *store.ReadQuery) (*store.ReadPage, error) {
 			return &store.ReadPage{Reads: []api.Read{}}, nil
 		}
 		if indexOnly(q) {
-			return t.searchByIndex(q, idList(ids))
+			return t.searchByIndex(q, ids)
 		}
 	}
 	return t.searchRows(q, ids)
@@ -124,6 +124,12 @@ func (t *Tx) searchRows(q *store.ReadQuery, ids []int64) (*store.ReadPage, error
 			return nil, err
 		}
 	}
+	return t.rowsPage(page, q, where, args)
+}
+
+// rowsPage fills page with the reads of where (over reads r) after q's
+// keyset, newest first.
+func (t *Tx) rowsPage(page *store.ReadPage, q *store.ReadQuery, where string, args []any) (*store.ReadPage, error) {
 	if q.After != nil {
 		where += ` AND (r.captured_at < ? OR (r.captured_at = ? AND r.id < ?))`
 		args = append(args, q.After.At, q.After.At, q.After.ID)
