@@ -179,3 +179,46 @@ func TestConcurrentBulkLoadsOfOverlappingIDs(t *testing.T) {
 	}
 	wantCounts(t, dsn, "both", 45000, 45000)
 }
+
+// TestBulkLoadFirstOfAnIDWinsAcrossChunks: an id put again in a later
+// chunk of the same load (the earlier chunk perhaps not committed yet when
+// the later one looks) keeps its first read.
+func TestBulkLoadFirstOfAnIDWinsAcrossChunks(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	st, err := postgres.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	n, err := st.BulkInsertReads(ctx, func(put func(*store.ReadRecord) error) error {
+		for i := range 50000 {
+			id, p := i, "7FIRST1"
+			if i >= 30000 { // again: ids 0 to 19,999, in later chunks
+				id, p = i-30000, "7AGAIN1"
+			}
+			m := api.ReadMeta{ID: fmt.Sprintf("dup%06d", id), CameraID: "cam-a", Plate: p, State: "CA",
+				CapturedAt: now.Add(-time.Duration(i) * time.Second)}
+			if err := put(&store.ReadRecord{Meta: m, Photo: []byte{1}}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil || n != 30000 {
+		t.Fatalf("bulk load with ids put twice: %d reads, %v; want 30000", n, err)
+	}
+	wantCounts(t, dsn, "dup", 30000, 30000)
+	c, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(ctx)
+	var again int
+	if err := c.QueryRow(ctx, `SELECT count(*) FROM read_keys k JOIN plates p ON p.id = k.plate_id WHERE p.plate = '7AGAIN1'`).Scan(&again); err != nil {
+		t.Fatal(err)
+	}
+	if again != 0 {
+		t.Fatalf("%d reads put second kept their id", again)
+	}
+}
