@@ -12,7 +12,6 @@ import (
 	"alprdesk/api"
 	"alprdesk/store"
 	"alprdesk/store/postgres"
-	"alprdesk/store/postgres/pgtest"
 )
 
 // bulkLoad loads reads id prefix+i (i from lo to hi-1) of plate p through
@@ -58,17 +57,8 @@ func waitForLockWait(t *testing.T, dsn string) {
 // wins) and the rest of the chunk is stored, nothing twice. The load's
 // copy of the ids fails on the key here: this is its fallback.
 func TestBulkLoadAgainstAnUncommittedID(t *testing.T) {
-	dsn := pgtest.DSN(t)
-	a, err := postgres.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	b, err := postgres.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	dsn, nodes := openNodes(t, 2)
+	a, b := nodes[0], nodes[1]
 	now := time.Now().UTC().Truncate(time.Millisecond)
 	stored, release := make(chan struct{}), make(chan struct{})
 	let := sync.OnceFunc(func() { close(release) })
@@ -101,7 +91,7 @@ func TestBulkLoadAgainstAnUncommittedID(t *testing.T) {
 	if r := <-bulk; r.err != nil || r.n != 9 {
 		t.Fatalf("bulk load beside a committed id: %d reads, %v; want 9", r.n, r.err)
 	}
-	err = a.View(ctx, func(tx store.ReadTx) error {
+	err := a.View(ctx, func(tx store.ReadTx) error {
 		for i := range 10 {
 			id, want := fmt.Sprintf("race%06d", i), "7BULK01"
 			if i == 3 {
@@ -153,17 +143,8 @@ func wantCounts(t *testing.T, dsn, prefix string, reads, photos int) {
 // overlapping read ids at once (chunks racing chunks) store every id once,
 // and together report exactly the reads stored.
 func TestConcurrentBulkLoadsOfOverlappingIDs(t *testing.T) {
-	dsn := pgtest.DSN(t)
-	a, err := postgres.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	b, err := postgres.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	dsn, nodes := openNodes(t, 2)
+	a, b := nodes[0], nodes[1]
 	now := time.Now().UTC().Truncate(time.Millisecond)
 	var wg sync.WaitGroup
 	var na, nb int
@@ -184,12 +165,8 @@ func TestConcurrentBulkLoadsOfOverlappingIDs(t *testing.T) {
 // chunk of the same load (the earlier chunk perhaps not committed yet when
 // the later one looks) keeps its first read.
 func TestBulkLoadFirstOfAnIDWinsAcrossChunks(t *testing.T) {
-	dsn := pgtest.DSN(t)
-	st, err := postgres.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	dsn, nodes := openNodes(t, 1)
+	st := nodes[0]
 	now := time.Now().UTC().Truncate(time.Millisecond)
 	n, err := st.BulkInsertReads(ctx, func(put func(*store.ReadRecord) error) error {
 		for i := range 50000 {
