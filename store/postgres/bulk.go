@@ -113,6 +113,22 @@ type bulkLoad struct {
 // leaves the chunk's reads to copy and commit in the background. The
 // chunk's rows are not kept.
 func (l *bulkLoad) add(rows []bulkRead) error {
+	ats := make([]int64, len(rows))
+	for i := range rows {
+		ats[i] = rows[i].at
+	}
+	if l.s.newDays(ats) {
+		// Making a day's partitions waits for the transactions writing
+		// reads, this load's chunk in the background among them (for a
+		// while, then the day's reads go to the kept partition): that
+		// chunk commits first.
+		if err := l.wait(); err != nil {
+			return err
+		}
+		if err := l.s.ensureDays(l.ctx, freeWait, ats...); err != nil {
+			return err
+		}
+	}
 	tx, kept, err := l.s.keysChunk(l.ctx, rows)
 	if werr := l.wait(); err == nil {
 		err = werr
@@ -165,13 +181,6 @@ func (l *bulkLoad) finish(err error) (int, error) {
 // transaction that inserts the ids with ON CONFLICT DO NOTHING, so the id
 // stored first keeps its read and the rest of the chunk goes in.
 func (s *Storage) keysChunk(ctx context.Context, rows []bulkRead) (pgx.Tx, []bulkRead, error) {
-	ats := make([]int64, len(rows))
-	for i := range rows {
-		ats[i] = rows[i].at
-	}
-	if err := s.ensureDays(ctx, freeWait, ats...); err != nil {
-		return nil, nil, err
-	}
 	for racing := false; ; racing = true {
 		tx, err := s.pool.Begin(ctx)
 		if err != nil {
@@ -189,6 +198,17 @@ func (s *Storage) keysChunk(ctx context.Context, rows []bulkRead) (pgx.Tx, []bul
 			return nil, nil, classify(err)
 		}
 	}
+}
+
+// newDays reports whether some of the capture times ats fall on a day this
+// node has not made (or found) the partitions of.
+func (s *Storage) newDays(ats []int64) bool {
+	for _, at := range ats {
+		if _, ok := s.days.Load(dayStart(at)); !ok {
+			return true
+		}
+	}
+	return false
 }
 
 // idTaken reports a unique violation of read_keys' primary key: a read id
