@@ -1,10 +1,14 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -57,6 +61,11 @@ func TestNothingOutlivesRetention(t *testing.T) {
 	if got := tablesHolding(t, env, "4OLD777"); len(got) < want {
 		t.Fatalf("before aging the plate is only in %v; the scan does not see the tables", got)
 	}
+	if !env.Postgres() {
+		if raw, kept := fileOccurrences(t, env.DBPath, "4OLD777"), keptOccurrences(t, env, "4OLD777"); raw <= kept {
+			t.Fatalf("before aging the files hold the plate %d times, the tables kept on file %d: the byte scan does not see the rows", raw, kept)
+		}
+	}
 	env.Clock.Advance(31 * 24 * time.Hour)
 	if _, err := env.Server.Purge(context.Background()); err != nil {
 		t.Fatal(err)
@@ -69,6 +78,13 @@ func TestNothingOutlivesRetention(t *testing.T) {
 	if got := tablesHolding(t, env, "5KEEP55"); !slices.Contains(got, "plates") || !slices.Contains(got, "searches") {
 		t.Errorf("the retained read's plate should stay with its search; found in %v", got)
 	}
+	if !env.Postgres() {
+		for _, p := range []string{"4OLD777", "4OLD778"} {
+			if raw, kept := fileOccurrences(t, env.DBPath, p), keptOccurrences(t, env, p); raw != kept {
+				t.Errorf("31 days on, the files of the database hold %s %d times, the tables kept on file %d times", p, raw, kept)
+			}
+		}
+	}
 	// A new read of a purged plate is stored and found again (the
 	// dictionary forgot the purged plate consistently).
 	env.Ingest(t, read(env, "new1", "4OLD777", time.Hour), nil)
@@ -76,6 +92,61 @@ func TestNothingOutlivesRetention(t *testing.T) {
 	if len(res.Results) != 1 || res.Results[0].ID != "new1" {
 		t.Fatalf("a new read of a purged plate: %v", ids(res))
 	}
+}
+
+// fileOccurrences counts text in the raw bytes of a SQLite database file
+// and its write-ahead log: rows, free pages and log frames alike.
+func fileOccurrences(t *testing.T, path, text string) int {
+	t.Helper()
+	n := 0
+	for _, f := range []string{path, path + "-wal"} {
+		b, err := os.ReadFile(f)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			t.Fatal(err)
+		}
+		n += bytes.Count(b, []byte(text))
+	}
+	return n
+}
+
+// keptOccurrences counts text in the cells of the tables kept past the
+// retention period (agingExceptions: the audit chain names the plate a
+// search looked for, a hotlist request and its entry name their plate).
+func keptOccurrences(t *testing.T, env *storetest.Env, text string) int {
+	t.Helper()
+	db := rawDB(t, env)
+	defer db.Close()
+	n := 0
+	for _, table := range agingExceptions {
+		n += cellOccurrences(t, db, table, text)
+	}
+	return n
+}
+
+// cellOccurrences counts text in the cells of a table.
+func cellOccurrences(t *testing.T, db *sql.DB, table, text string) int {
+	t.Helper()
+	rows, err := db.Query(fmt.Sprintf(`SELECT * FROM "%s"`, table))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	cells := make([]sql.RawBytes, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range cells {
+		ptrs[i] = &cells[i]
+	}
+	n := 0
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cells {
+			n += bytes.Count(c, []byte(text))
+		}
+	}
+	return n
 }
 
 // tablesHolding lists the tables (other than the named exceptions) with a

@@ -266,13 +266,16 @@ const IdempotencyKeep = 24 * time.Hour
 // retained ones (with the dictionary plates and the alerts of those reads),
 // the searches created before then that no retention names (with the reads
 // they returned and their outcomes), and idempotent answers older than
-// IdempotencyKeep. It audits the purge when it removed anything and
-// returns how many reads were removed.
+// IdempotencyKeep. It audits the purge when it removed anything, then lets
+// the backend wipe the deleted data's copies outside its tables (Scrubber),
+// and returns how many reads were removed.
 func (s *Server) Purge(ctx context.Context) (int, error) {
 	now := s.now()
 	cut := now.AddDate(0, 0, -s.cfg.RetentionDays)
 	var n int
+	removed := false
 	err := s.st.Update(ctx, func(tx Tx) error {
+		removed = false
 		if err := tx.DeleteTokensBefore(now); err != nil {
 			return err
 		}
@@ -295,6 +298,7 @@ func (s *Server) Purge(ctx context.Context) (int, error) {
 		if err != nil || n+alerts+searches+answers == 0 {
 			return err
 		}
+		removed = true
 		q, _ := json.Marshal(map[string]any{"captured_before": cut.Format(time.RFC3339), "searches": searches,
 			"alerts": alerts, "idempotent_answers": answers})
 		return AppendAudit(tx, &api.AuditEntry{At: now, Actor: "system", Role: "system", Action: ActionPurge,
@@ -303,5 +307,18 @@ func (s *Server) Purge(ctx context.Context) (int, error) {
 	if errors.Is(err, context.Canceled) {
 		return n, nil
 	}
+	if err == nil && removed {
+		s.scrub(ctx)
+	}
 	return n, err
+}
+
+// scrub wipes what the purge deleted from the backend's places outside its
+// live rows (Scrubber); a failure is logged and left to the next purge.
+func (s *Server) scrub(ctx context.Context) {
+	if sc, ok := s.st.(Scrubber); ok {
+		if err := sc.Scrub(ctx); err != nil {
+			s.cfg.Logf("store: purge: scrub: %v", err)
+		}
+	}
 }

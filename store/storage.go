@@ -49,6 +49,17 @@ type Storage interface {
 	Close() error
 }
 
+// Scrubber is a Storage that can also wipe what a purge deleted from places
+// outside its live rows (SQLite: the write-ahead log's older frames, which
+// still hold the pages as they were before the purge). Server.Purge calls
+// Scrub after a purge that removed anything; a backend without such places
+// does not implement it.
+type Scrubber interface {
+	// Scrub wipes the copies of deleted data the backend keeps outside its
+	// tables; it may fail while readers hold them (the next purge retries).
+	Scrub(ctx context.Context) error
+}
+
 // ReadTx is what a read-only transaction offers (Storage.View); every Tx
 // offers it too. In a write transaction GetUser, GetToken and
 // GetHotlistRequest also lock the row they return until the transaction

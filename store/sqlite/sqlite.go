@@ -126,6 +126,7 @@ var (
 	_ store.Storage      = (*Storage)(nil)
 	_ store.Tx           = (*Tx)(nil)
 	_ store.BackendNamer = (*Storage)(nil)
+	_ store.Scrubber     = (*Storage)(nil)
 )
 
 // Durability levels of OpenWith: how SQLite syncs commits to disk.
@@ -168,7 +169,10 @@ func OpenWith(path string, o Options) (*Storage, error) {
 	}
 	base := "file:" + (&url.URL{Path: path}).EscapedPath()
 	common := "_journal_mode=WAL&_synchronous=" + sync + "&_busy_timeout=10000&_foreign_keys=0"
-	w, err := sql.Open("sqlite3", base+"?"+common+"&_txlock=immediate&_cache_size=-262144")
+	// secure_delete on the writer: deleted rows and freed pages are
+	// overwritten with zeros, so a purged plate does not stay readable in
+	// the file's free space (docs/POLICY.md, rule 6).
+	w, err := sql.Open("sqlite3", base+"?"+common+"&_txlock=immediate&_cache_size=-262144&_secure_delete=on")
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
@@ -264,6 +268,23 @@ func (s *Storage) startCheckpoints(dsn string) error {
 			}
 		}
 	}()
+	return nil
+}
+
+// Scrub checkpoints the write-ahead log into the database file and
+// truncates it (store.Scrubber): its older frames still hold pages as they
+// were before a purge. It fails while a reader still uses those frames.
+func (s *Storage) Scrub(ctx context.Context) error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	var busy, logFrames, done int
+	err := s.w.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logFrames, &done)
+	if err != nil {
+		return fmt.Errorf("store: checkpoint: %w", err)
+	}
+	if busy != 0 {
+		return errors.New("store: checkpoint: readers still use the write-ahead log")
+	}
 	return nil
 }
 
