@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -32,8 +31,8 @@ func idList(ids []int64) string {
 
 // resolvePlates returns the dictionary ids matching the pattern: exact
 // plates by map, fuzzy whole plates by canonical key, patterns with a run of
-// three known characters through the trigram index, the rest by a scan of
-// the in-memory dictionary.
+// three known characters through the trigram index (trigramPlates), the
+// rest by a scan of the in-memory dictionary.
 func (t *Tx) resolvePlates(p *plate.Pattern, fuzzy bool) ([]int64, error) {
 	d := t.s.dict
 	switch {
@@ -45,79 +44,126 @@ func (t *Tx) resolvePlates(p *plate.Pattern, fuzzy bool) ([]int64, error) {
 	case p.IsExact():
 		return d.canon(plate.Canonical(p.String())), nil
 	case len(p.LongestRun()) >= 3:
-		col, glob := "plate", p.GLOB()
-		if fuzzy {
-			col, glob = "canon", p.CanonicalGLOB()
-		}
-		rows, err := t.query(`SELECT rowid FROM plates_fts WHERE `+col+` GLOB ?`, glob)
-		if err != nil {
-			return nil, fmt.Errorf("store: trigram lookup: %w", err)
-		}
-		defer rows.Close()
-		var ids []int64
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				return nil, err
-			}
-			ids = append(ids, id)
-		}
-		return ids, rows.Err()
+		return t.trigramPlates(p, fuzzy)
 	default:
 		return d.scan(p, fuzzy), nil
 	}
 }
 
-// SearchReads runs a resolved query: newest first (ties by read id,
-// descending), keyset paging, a total counted up to CountCap.
-func (t *Tx) SearchReads(q *store.ReadQuery) (*store.ReadPage, error) {
-	where, args, empty, err := t.searchWhere(q)
-	if err != nil {
-		return nil, err
+// trigramPlates looks a pattern with a run of three or more known
+// characters up in the trigram index (fuzzy: on the canonical forms). A
+// pattern that is only that run between two `*` is the run as an FTS5
+// phrase, which the index answers alone (the trigram tokenizer matches a
+// phrase as a substring); any other pattern is a GLOB, which FTS5 checks
+// on each candidate's plate, read from the plates table.
+func (t *Tx) trigramPlates(p *plate.Pattern, fuzzy bool) ([]int64, error) {
+	col, glob, run := "plate", p.GLOB(), p.LongestRun()
+	if fuzzy {
+		col, glob, run = "canon", p.CanonicalGLOB(), plate.Canonical(run)
 	}
+	q, arg := `SELECT rowid FROM plates_fts WHERE `+col+` GLOB ?`, glob
+	if glob == "*"+run+"*" {
+		q, arg = `SELECT rowid FROM plates_fts WHERE plates_fts MATCH ?`, col+`:"`+run+`"`
+	}
+	rows, err := t.query(q, arg)
+	if err != nil {
+		return nil, fmt.Errorf("store: trigram lookup: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// SearchReads runs a resolved query: newest first (ties by read id,
+// descending), keyset paging, a total counted up to CountCap. A plate
+// search with no condition on the read's row (searchByIndex) is ordered,
+// cut and counted on the plate indexes alone; any other goes through
+// searchRows.
+func (t *Tx) SearchReads(q *store.ReadQuery) (*store.ReadPage, error) {
+	var ids []int64
+	if q.Pattern != nil {
+		var err error
+		if ids, err = t.resolvePlates(q.Pattern, q.Fuzzy); err != nil {
+			return nil, err
+		}
+		if len(ids) == 0 {
+			return &store.ReadPage{Reads: []api.Read{}}, nil
+		}
+		if indexOnly(q) {
+			return t.searchByIndex(q, idList(ids))
+		}
+	}
+	return t.searchRows(q, ids)
+}
+
+// indexOnly reports whether every condition of q but the plate is on the
+// capture time, which the plate indexes hold.
+func indexOnly(q *store.ReadQuery) bool {
+	return q.CameraIDs == nil && q.State == "" && q.Make == "" && q.Color == "" && q.BodyType == "" &&
+		featureMask(q.Features) == 0
+}
+
+// searchRows answers a query by filtering the reads' rows (ids: the
+// matching plates when q has a pattern).
+func (t *Tx) searchRows(q *store.ReadQuery, ids []int64) (*store.ReadPage, error) {
+	where, args, empty := searchWhere(q, ids)
 	page := &store.ReadPage{Reads: []api.Read{}}
 	if empty {
 		return page, nil
 	}
 	if !q.SkipCount {
-		n := 0
-		err := t.row(`SELECT count(*) FROM (SELECT 1 FROM reads r WHERE `+where+` LIMIT ?)`,
-			append(slices.Clone(args), q.CountCap+1)...).Scan(&n)
-		if err != nil {
-			return nil, fmt.Errorf("store: count: %w", err)
+		count := `SELECT count(*) FROM (SELECT 1 FROM reads r WHERE ` + where + ` LIMIT ` + strconv.Itoa(q.CountCap+1) + `)`
+		if _, err := t.count(page, q, count, args...); err != nil {
+			return nil, err
 		}
-		page.Total, page.Capped = min(n, q.CountCap), n > q.CountCap
 	}
 	if q.After != nil {
 		where += ` AND (r.captured_at < ? OR (r.captured_at = ? AND r.id < ?))`
 		args = append(args, q.After.At, q.After.At, q.After.ID)
 	}
-	rows, err := t.query(`SELECT `+sqlrows.ReadCols+sqlrows.ReadFrom+` WHERE `+where+
-		` ORDER BY r.captured_at DESC, r.id DESC LIMIT ?`, append(args, q.Limit+1)...)
+	return t.fillPage(page, q.Limit, `SELECT `+sqlrows.ReadCols+sqlrows.ReadFrom+` WHERE `+where+
+		` ORDER BY r.captured_at DESC, r.id DESC LIMIT `+strconv.Itoa(q.Limit+1), args...)
+}
+
+// count runs a count of the matches (up to q.CountCap+1) and sets page's
+// total from it, returning it.
+func (t *Tx) count(page *store.ReadPage, q *store.ReadQuery, count string, args ...any) (int, error) {
+	n := 0
+	if err := t.row(count, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count: %w", err)
+	}
+	page.Total, page.Capped = min(n, q.CountCap), n > q.CountCap
+	return n, nil
+}
+
+// fillPage runs a page query (sqlrows.ReadCols, newest first, limit+1
+// rows) into page.
+func (t *Tx) fillPage(page *store.ReadPage, limit int, query string, args ...any) (*store.ReadPage, error) {
+	rows, err := t.query(query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: search: %w", err)
 	}
 	defer rows.Close()
-	if err := sqlrows.FillPage(page, rows, q.Limit); err != nil {
+	if err := sqlrows.FillPage(page, rows, limit); err != nil {
 		return nil, notFound(err)
 	}
 	return page, rows.Err()
 }
 
-// searchWhere builds the WHERE clause over reads r; empty is true when no
-// read can match (the pattern names no known plate).
-func (t *Tx) searchWhere(q *store.ReadQuery) (string, []any, bool, error) {
+// searchWhere builds the WHERE clause over reads r (ids: the matching
+// plates when q has a pattern); empty is true when no read can match.
+func searchWhere(q *store.ReadQuery, ids []int64) (string, []any, bool) {
 	conds := []string{"1=1"}
 	var args []any
 	add := func(c string, v ...any) { conds = append(conds, c); args = append(args, v...) }
 	if q.Pattern != nil {
-		ids, err := t.resolvePlates(q.Pattern, q.Fuzzy)
-		if err != nil {
-			return "", nil, false, err
-		}
-		if len(ids) == 0 {
-			return "", nil, true, nil
-		}
 		l := idList(ids)
 		if len(ids) == 1 {
 			add(`r.rid IN (SELECT rid FROM reads WHERE plate_id = ? UNION ALL SELECT rid FROM reads WHERE v_plate_id = ?)`, ids[0], ids[0])
@@ -128,7 +174,7 @@ func (t *Tx) searchWhere(q *store.ReadQuery) (string, []any, bool, error) {
 	}
 	if q.CameraIDs != nil {
 		if len(q.CameraIDs) == 0 {
-			return "", nil, true, nil
+			return "", nil, true
 		}
 		b, _ := json.Marshal(q.CameraIDs)
 		add(`r.camera_id IN (SELECT value FROM json_each(?))`, string(b))
@@ -154,7 +200,7 @@ func (t *Tx) searchWhere(q *store.ReadQuery) (string, []any, bool, error) {
 	if m := featureMask(q.Features); m != 0 {
 		add(`(r.feature_mask & ?) = ?`, m, m)
 	}
-	return strings.Join(conds, " AND "), args, false, nil
+	return strings.Join(conds, " AND "), args, false
 }
 
 // SwitchCandidates reports for each read id whether its plate was seen in

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net/url"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -119,6 +120,11 @@ type Storage struct {
 	closeErr  error
 }
 
+// stmtCacheSize is the prepared statements each reader connection keeps,
+// by SQL text: a search's statements are a few fixed texts, and preparing
+// one costs more than running it on a small result.
+const stmtCacheSize = 64
+
 // checkpointEvery is the interval of background WAL checkpoints.
 const checkpointEvery = time.Second
 
@@ -188,11 +194,7 @@ func OpenWith(path string, o Options) (*Storage, error) {
 		w.Close()
 		return nil, err
 	}
-	r, err := sql.Open("sqlite3", base+"?"+common+"&_query_only=1&_cache_size=-65536")
-	if err != nil {
-		w.Close()
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
-	}
+	r := openReaders(base + "?" + common + "&_query_only=1&_cache_size=-65536&_stmt_cache_size=" + strconv.Itoa(stmtCacheSize))
 	r.SetMaxOpenConns(max(4, runtime.NumCPU()))
 	s.r = r
 	if err := s.startCheckpoints(base + "?" + common); err != nil {

@@ -226,3 +226,57 @@ func testSearchTies(t *testing.T, st store.Storage) {
 		})
 	}
 }
+
+// testSearchTiesAcrossPlates: a plate pattern matching several plates
+// whose reads share one capture time (one read matching by its corrected
+// plate only) gives them in read id order, descending, on pages of every
+// size, wherever a page ends among the ties, and counts each read once.
+func testSearchTiesAcrossPlates(t *testing.T, st store.Storage) {
+	at := base.Add(-2 * time.Hour)
+	type tie struct {
+		id, plate string
+		at        time.Time
+	}
+	reads := []tie{{"tp-c", "7TIF121", at}, {"tp-a", "7TIF122", at}, {"tp-old", "7TIF128", at.Add(-time.Second)},
+		{"tp-f", "8ZZY999", at}, {"tp-e", "7TIF123", at}, {"tp-new", "7TIF120", at.Add(time.Second)},
+		{"tp-b", "7TIF124", at}, {"tp-d", "7TIF121", at}, {"tp-g", "7TIF125", at}}
+	update(t, st, func(tx store.Tx) error {
+		if err := tx.InsertCamera(WorldCameras[0], "tok-ties"); err != nil {
+			return err
+		}
+		for _, r := range reads {
+			m := api.ReadMeta{ID: r.id, CameraID: WorldCameras[0].ID, CapturedAt: r.at, Plate: r.plate, State: "CA",
+				Confidence: 0.9, Make: "Toyota", Color: "silver", BodyType: "sedan", Features: []string{}}
+			if _, err := tx.InsertRead(&store.ReadRecord{Meta: m}); err != nil {
+				return err
+			}
+		}
+		// tp-f matches by its corrected plate, tp-g by both plates.
+		for id, p := range map[string]string{"tp-f": "7TIF126", "tp-g": "7TIF127"} {
+			v := api.Verification{Status: api.VerifyMisread, CorrectedPlate: p, CorrectedState: "CA", By: "verifier", At: base}
+			if err := tx.SetVerification(id, v); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	want := []string{"tp-new", "tp-g", "tp-f", "tp-e", "tp-d", "tp-c", "tp-b", "tp-a", "tp-old"}
+	for limit := 1; limit <= len(want)+1; limit++ {
+		q := store.ReadQuery{Pattern: mustPattern("7TIF*"), Limit: limit, CountCap: 100}
+		var got []string
+		for pages := 0; pages <= len(want); pages++ {
+			page := search(t, st, q)
+			if pages == 0 && page.Total != len(want) {
+				t.Fatalf("limit %d: total %d, want %d", limit, page.Total, len(want))
+			}
+			got = append(got, pageIDs(page)...)
+			if !page.More {
+				break
+			}
+			q.After, q.SkipCount = &page.Keys[len(page.Keys)-1], true
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("limit %d: %v, want %v", limit, got, want)
+		}
+	}
+}

@@ -45,6 +45,7 @@ var parts = []struct {
 	{"Search", testSearch},
 	{"SearchPaging", testSearchPaging},
 	{"SearchTies", testSearchTies},
+	{"SearchTiesAcrossPlates", testSearchTiesAcrossPlates},
 	{"SwitchCandidates", testSwitchCandidates},
 	{"Purge", testPurge},
 	{"BulkInsert", testBulkInsert},

@@ -1,0 +1,41 @@
+package sqlite
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"alprdesk/store"
+)
+
+// TestReadersSettings checks what every reader connection is opened with:
+// query-only and memory-mapped I/O (capped by SQLite's compiled-in maximum,
+// but on); the writer maps nothing.
+func TestReadersSettings(t *testing.T) {
+	s, err := Open(filepath.Join(t.TempDir(), "store.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	err = s.View(context.Background(), func(rt store.ReadTx) error {
+		tx := rt.(*Tx)
+		var mmap, queryOnly int64
+		if err := tx.row(`PRAGMA mmap_size`).Scan(&mmap); err != nil {
+			return err
+		}
+		if err := tx.row(`PRAGMA query_only`).Scan(&queryOnly); err != nil {
+			return err
+		}
+		if mmap <= 0 || mmap > readerMmap || queryOnly != 1 {
+			t.Errorf("reader mmap_size %d (asked %d), query_only %d", mmap, int64(readerMmap), queryOnly)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var writerMmap int64
+	if err := s.w.QueryRow(`PRAGMA mmap_size`).Scan(&writerMmap); err != nil || writerMmap != 0 {
+		t.Fatalf("writer mmap_size %d (%v), want 0", writerMmap, err)
+	}
+}
