@@ -3,8 +3,11 @@ package postgres
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"slices"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"alprdesk/api/plate"
 	"alprdesk/store"
@@ -13,113 +16,429 @@ import (
 // bulkChunk is the reads of one bulk transaction.
 const bulkChunk = 20000
 
-// stageCols are the columns of the bulk staging table, in COPY order.
-var stageCols = []string{"ord", "id", "camera_id", "captured_at", "plate", "canon", "state", "confidence", "make", "color",
-	"body_type", "features", "feature_mask", "box_x", "box_y", "box_w", "box_h", "jpeg"}
+// pendingListMigration gives the trigram indexes of the plate dictionary a
+// pending list again (trigramMigration had turned it off): a plate added
+// with fastupdate off pays its trigrams' GIN insertions one by one, about
+// three quarters of a bulk chunk's time when one read in five is of a new
+// plate (4,000 new plates: 0.76-0.90 s against 0.10-0.27 s appended to
+// the list and merged in bulk, on the loaded 2-core machine). The list
+// stays short for searches, which read through it: this program's
+// sessions run with gin_pending_list_limit at its minimum (pendingListLimit,
+// set by Open), so a read stored alone leaves at most 64 kB of it (the
+// inserter that passes the limit merges it; a wildcard lookup through a
+// full list took 0.18 to 0.28 ms against 0.18 ms through an empty one); a
+// bulk chunk lets its new plates pile up (bulkPendingList) and merges them
+// itself before it commits (cleanPendingLists). A connection pooler that
+// refuses unknown start-up parameters (PgBouncer) needs
+// gin_pending_list_limit in its ignore_startup_parameters, and then the
+// limit set on the database instead (ALTER DATABASE … SET
+// gin_pending_list_limit = '64kB').
+const pendingListMigration = `ALTER INDEX plates_trgm SET (fastupdate = on);
+ALTER INDEX plates_canon_trgm SET (fastupdate = on);`
+
+// pendingListLimit is the GIN pending list limit of this program's
+// sessions (the smallest PostgreSQL takes), unless the URL sets one.
+const pendingListLimit = "64kB"
+
+// bulkPendingList is the pending list limit inside a bulk chunk, above
+// what a chunk's new plates add: they are merged once, at the chunk's end.
+const bulkPendingList = "64MB"
+
+// cleanPendingLists merges the trigram indexes' pending lists into the
+// indexes, for each index the session's user may clean (its owner, as for
+// VACUUM); another user's chunk leaves its plates to the next merge.
+const cleanPendingLists = `SELECT gin_clean_pending_list(i) FROM unnest(ARRAY['plates_trgm'::regclass, 'plates_canon_trgm'::regclass]) i
+	WHERE pg_has_role((SELECT relowner FROM pg_class WHERE oid = i), 'USAGE')`
+
+// bulkRead is one put read of a bulk load, with the numbers the chunk
+// gives it (its plate's dictionary id, its rid).
+type bulkRead struct {
+	id, camera, plate, state, make, color, body, features string
+	at, mask                                              int64
+	confidence                                            float64
+	box                                                   [4]int32
+	jpeg                                                  []byte
+	plateID, rid                                          int64
+}
+
+// newBulkRead takes what a chunk stores of a read record.
+func newBulkRead(r *store.ReadRecord) bulkRead {
+	m := &r.Meta
+	feats, _ := json.Marshal(nonNil(m.Features))
+	return bulkRead{id: m.ID, camera: m.CameraID, plate: m.Plate, state: m.State, make: m.Make, color: m.Color,
+		body: m.BodyType, features: string(feats), at: ms(m.CapturedAt), mask: featureMask(m.Features),
+		confidence: m.Confidence, box: [4]int32{int32(m.PlateBox.X), int32(m.PlateBox.Y), int32(m.PlateBox.W), int32(m.PlateBox.H)},
+		jpeg: r.Photo}
+}
 
 // BulkInsertReads loads the reads produce puts in transactions of
-// bulkChunk reads: each chunk is copied (COPY) into a temporary table, and
-// set-based statements add the new plates, the read ids (skipping
-// duplicates, the first of an id winning), the reads and their photos, in
-// the order they were put. It returns how many reads were committed.
+// bulkChunk reads, two chunks in flight (bulkLoad): while one copies its
+// reads and photos and commits, the next resolves its plates and stores
+// its read ids. It returns how many reads were committed.
 func (s *Storage) BulkInsertReads(ctx context.Context, produce func(put func(*store.ReadRecord) error) error) (int, error) {
-	n := 0
-	var chunk [][]any
-	flush := func() error {
-		k, err := s.bulkChunk(ctx, chunk)
-		n += k
+	l := &bulkLoad{s: s, ctx: ctx}
+	chunk := make([]bulkRead, 0, bulkChunk)
+	err := produce(func(r *store.ReadRecord) error {
+		chunk = append(chunk, newBulkRead(r))
+		if len(chunk) < bulkChunk {
+			return nil
+		}
+		err := l.add(chunk)
 		chunk = chunk[:0]
 		return err
-	}
-	err := produce(func(r *store.ReadRecord) error {
-		m := &r.Meta
-		feats, _ := json.Marshal(nonNil(m.Features))
-		chunk = append(chunk, []any{int64(len(chunk)), m.ID, m.CameraID, ms(m.CapturedAt), m.Plate, plate.Canonical(m.Plate),
-			m.State, m.Confidence, m.Make, m.Color, m.BodyType, string(feats), featureMask(m.Features),
-			int32(m.PlateBox.X), int32(m.PlateBox.Y), int32(m.PlateBox.W), int32(m.PlateBox.H), photoOrNil(r.Photo)})
-		if len(chunk) == bulkChunk {
-			return flush()
-		}
-		return nil
 	})
-	if err != nil {
-		return n, err
+	if err == nil && len(chunk) > 0 {
+		err = l.add(chunk)
 	}
-	if len(chunk) > 0 {
-		err = flush()
-	}
-	return n, err
+	return l.finish(err)
 }
 
-func photoOrNil(b []byte) any {
-	if len(b) == 0 {
+// bulkLoad runs the chunks of one bulk load in put order, each in a
+// transaction of its own: the first reads of ids not stored yet, numbered
+// (rid) in put order, with their photos. A chunk stores its read ids
+// (keysChunk) only once the previous chunk's are in, so that the first of
+// a duplicate id wins across chunks too; then, while it copies its reads
+// and commits in the background (rowsChunk), the next chunk does the same.
+type bulkLoad struct {
+	s   *Storage
+	ctx context.Context
+	n   int // reads committed
+	// committing is the commit of the chunk in the background (nil when
+	// none), of reads reads.
+	committing chan error
+	reads      int
+}
+
+// add stores a chunk's read ids, waits for the previous chunk's commit and
+// leaves the chunk's reads to copy and commit in the background. The
+// chunk's rows are not kept.
+func (l *bulkLoad) add(rows []bulkRead) error {
+	ats := make([]int64, len(rows))
+	for i := range rows {
+		ats[i] = rows[i].at
+	}
+	if l.s.newDays(ats) {
+		// Making a day's partitions waits for the transactions writing
+		// reads, this load's chunk in the background among them (for a
+		// while, then the day's reads go to the kept partition): that
+		// chunk commits first.
+		if err := l.wait(); err != nil {
+			return err
+		}
+		if err := l.s.ensureDays(l.ctx, freeWait, ats...); err != nil {
+			return err
+		}
+	}
+	tx, kept, err := l.s.keysChunk(l.ctx, rows)
+	if werr := l.wait(); err == nil {
+		err = werr
+	}
+	if err != nil {
+		if tx != nil {
+			tx.Rollback(l.ctx)
+		}
+		return err
+	}
+	if tx == nil {
 		return nil
 	}
-	return b
+	done := make(chan error, 1)
+	go func() { done <- l.s.rowsChunk(l.ctx, tx, kept) }()
+	l.committing, l.reads = done, len(kept)
+	return nil
 }
 
-// bulkChunk commits one chunk and returns how many reads it added.
-func (s *Storage) bulkChunk(ctx context.Context, rows [][]any) (int, error) {
-	ats := make([]int64, len(rows))
-	for i, r := range rows {
-		ats[i] = r[3].(int64)
+// wait waits for the chunk in the background, if any, and counts its reads
+// once committed.
+func (l *bulkLoad) wait() error {
+	if l.committing == nil {
+		return nil
 	}
-	if err := s.ensureDays(ctx, freeWait, ats...); err != nil {
-		return 0, err
+	err := <-l.committing
+	l.committing = nil
+	if err == nil {
+		l.n += l.reads
 	}
-	var added int64
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		// The plates lock, shared: the purge of orphan plates waits for
-		// this chunk's reads (guardPlates). The ids come from the
-		// dictionary itself here, not from the node's cache.
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock_shared($1)`, int64(lockPlates)); err != nil {
-			return err
+	return err
+}
+
+// finish waits for the last chunk and returns how many reads were
+// committed, with err or else that chunk's error.
+func (l *bulkLoad) finish(err error) (int, error) {
+	if werr := l.wait(); err == nil {
+		err = werr
+	}
+	return l.n, err
+}
+
+// keysChunk opens a chunk's transaction and stores its read ids (copyKeys)
+// there; it returns the transaction and the reads to store, or no
+// transaction when every read was stored already. The chunk's plates and
+// ids are resolved in a few set-wide statements and the ids go in with
+// COPY. A read id that another transaction stored after the chunk looked
+// (the previous chunk of the load, or a load on another node) makes the
+// COPY fail on read_keys' primary key: the chunk then runs again in a new
+// transaction that inserts the ids with ON CONFLICT DO NOTHING, so the id
+// stored first keeps its read and the rest of the chunk goes in.
+func (s *Storage) keysChunk(ctx context.Context, rows []bulkRead) (pgx.Tx, []bulkRead, error) {
+	for racing := false; ; racing = true {
+		tx, err := s.pool.Begin(ctx)
+		if err != nil {
+			return nil, nil, classify(err)
 		}
-		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE bulk_stage(ord bigint, id text, camera_id text, captured_at bigint,
-			plate text, canon text, state text, confidence double precision, make text, color text, body_type text,
-			features text, feature_mask bigint, box_x integer, box_y integer, box_w integer, box_h integer, jpeg bytea)
-			ON COMMIT DROP`); err != nil {
-			return err
+		kept, err := copyKeys(ctx, tx, rows, racing)
+		if err == nil && len(kept) > 0 {
+			return tx, kept, nil
 		}
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"bulk_stage"}, stageCols, pgx.CopyFromRows(rows)); err != nil {
-			return err
+		tx.Rollback(ctx)
+		if err == nil {
+			return nil, nil, nil
 		}
-		for _, q := range []string{
-			`INSERT INTO plates(plate, canon) SELECT plate, min(canon) FROM bulk_stage GROUP BY plate ORDER BY min(ord) ON CONFLICT (plate) DO NOTHING`,
-			// The first of each id not stored yet, numbered in put order.
-			`CREATE TEMP TABLE bulk_new ON COMMIT DROP AS
-				SELECT nextval('read_rid') AS rid, f.* FROM (
-					SELECT DISTINCT ON (s.id) s.* FROM bulk_stage s
-					WHERE NOT EXISTS (SELECT 1 FROM read_keys k WHERE k.id = s.id)
-					ORDER BY s.id, s.ord) f
-				ORDER BY f.ord`,
-		} {
-			if _, err := tx.Exec(ctx, q); err != nil {
-				return err
-			}
+		if racing || !idTaken(err) {
+			return nil, nil, classify(err)
 		}
-		tag, err := tx.Exec(ctx, `INSERT INTO read_keys(id, rid, captured_at, plate_id)
-			SELECT b.id, b.rid, b.captured_at, p.id FROM bulk_new b JOIN plates p ON p.plate = b.plate ORDER BY b.ord`)
+	}
+}
+
+// newDays reports whether some of the capture times ats fall on a day this
+// node has not made (or found) the partitions of.
+func (s *Storage) newDays(ats []int64) bool {
+	for _, at := range ats {
+		if _, ok := s.days.Load(dayStart(at)); !ok {
+			return true
+		}
+	}
+	return false
+}
+
+// idTaken reports a unique violation of read_keys' primary key: a read id
+// stored by another transaction meanwhile.
+func idTaken(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505" && pe.ConstraintName == "read_keys_pkey"
+}
+
+// copyKeys stores a chunk's read ids in tx, with their plates, and
+// returns the reads to store: the first of each id not stored yet, each
+// with its plate id and rid. racing inserts the ids with ON CONFLICT DO
+// NOTHING (keeping only the reads whose id went in) instead of copying
+// them.
+func copyKeys(ctx context.Context, tx pgx.Tx, rows []bulkRead, racing bool) ([]bulkRead, error) {
+	rows = firstOfEachID(rows)
+	ids := make([]string, len(rows))
+	for i := range rows {
+		ids[i] = rows[i].id
+	}
+	// The plates lock, shared: the purge of orphan plates waits for this
+	// chunk's reads (guardPlates). The ids come from the dictionary itself
+	// here, not from the node's cache.
+	var stored []string
+	b := &pgx.Batch{}
+	b.Queue(`SELECT pg_advisory_xact_lock_shared($1)`, int64(lockPlates))
+	b.Queue(`SELECT set_config('gin_pending_list_limit', $1, true)`, bulkPendingList)
+	b.Queue(`SELECT id FROM read_keys WHERE id = ANY($1)`, ids).Query(func(rs pgx.Rows) error {
+		var err error
+		stored, err = pgx.CollectRows(rs, pgx.RowTo[string])
+		return err
+	})
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return nil, err
+	}
+	rows = withoutIDs(rows, stored)
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	if err := numberChunk(ctx, tx, rows); err != nil {
+		return nil, err
+	}
+	if racing {
+		return insertKeys(ctx, tx, rows)
+	}
+	_, err := tx.CopyFrom(ctx, pgx.Identifier{"read_keys"}, []string{"id", "rid", "captured_at", "plate_id"},
+		copyRows(rows, func(r *bulkRead) []any { return []any{r.id, r.rid, r.at, r.plateID} }))
+	return rows, err
+}
+
+// rowsChunk copies a chunk's reads and photos in its transaction (whose
+// read ids are in) and commits it; on error it rolls back.
+func (s *Storage) rowsChunk(ctx context.Context, tx pgx.Tx, rows []bulkRead) error {
+	err := copyReads(ctx, tx, rows)
+	if err == nil {
+		err = tx.Commit(ctx)
+	}
+	if err != nil {
+		tx.Rollback(ctx)
+	}
+	return classify(err)
+}
+
+// copyReads copies reads and their photos.
+func copyReads(ctx context.Context, tx pgx.Tx, rows []bulkRead) error {
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"reads"}, readCopyCols, copyRows(rows, readCopyRow)); err != nil {
+		return err
+	}
+	var photos []bulkRead
+	for _, r := range rows {
+		if len(r.jpeg) > 0 {
+			photos = append(photos, r)
+		}
+	}
+	if len(photos) == 0 {
+		return nil
+	}
+	_, err := tx.CopyFrom(ctx, pgx.Identifier{"photos"}, []string{"rid", "captured_at", "jpeg"},
+		copyRows(photos, func(r *bulkRead) []any { return []any{r.rid, r.at, r.jpeg} }))
+	return err
+}
+
+// readCopyCols are the columns of reads a chunk copies, in readCopyRow's
+// order.
+var readCopyCols = []string{"rid", "id", "camera_id", "captured_at", "plate_id", "state", "confidence", "make", "color",
+	"body_type", "features", "feature_mask", "box_x", "box_y", "box_w", "box_h"}
+
+func readCopyRow(r *bulkRead) []any {
+	return []any{r.rid, r.id, r.camera, r.at, r.plateID, r.state, r.confidence, r.make, r.color,
+		r.body, r.features, r.mask, r.box[0], r.box[1], r.box[2], r.box[3]}
+}
+
+// copyRows is the COPY source of rows, one row each.
+func copyRows(rows []bulkRead, row func(*bulkRead) []any) pgx.CopyFromSource {
+	i := 0
+	return pgx.CopyFromFunc(func() ([]any, error) {
+		if i == len(rows) {
+			return nil, nil
+		}
+		i++
+		return row(&rows[i-1]), nil
+	})
+}
+
+// firstOfEachID keeps the first read of each id, in put order.
+func firstOfEachID(rows []bulkRead) []bulkRead {
+	seen := make(map[string]struct{}, len(rows))
+	out := make([]bulkRead, 0, len(rows))
+	for _, r := range rows {
+		if _, dup := seen[r.id]; !dup {
+			seen[r.id] = struct{}{}
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// withoutIDs drops the reads whose id is in ids, in place.
+func withoutIDs(rows []bulkRead, ids []string) []bulkRead {
+	if len(ids) == 0 {
+		return rows
+	}
+	drop := make(map[string]struct{}, len(ids))
+	for _, id := range ids {
+		drop[id] = struct{}{}
+	}
+	return slices.DeleteFunc(rows, func(r bulkRead) bool {
+		_, ok := drop[r.id]
+		return ok
+	})
+}
+
+// numberChunk gives each read its plate's dictionary id (adding the new
+// plates, in put order) and a rid from read_rid, increasing in put order.
+func numberChunk(ctx context.Context, tx pgx.Tx, rows []bulkRead) error {
+	pids, err := plateIDs(ctx, tx, rows)
+	if err != nil {
+		return err
+	}
+	rs, err := tx.Query(ctx, `SELECT nextval('read_rid') FROM generate_series(1, $1::integer)`, len(rows))
+	if err != nil {
+		return err
+	}
+	rids, err := pgx.CollectRows(rs, pgx.RowTo[int64])
+	if err != nil {
+		return err
+	}
+	slices.Sort(rids)
+	for i := range rows {
+		rows[i].plateID, rows[i].rid = pids[rows[i].plate], rids[i]
+	}
+	return nil
+}
+
+// plateIDs returns the dictionary ids of the chunk's plates, adding the
+// missing ones in put order. A plate another transaction added meanwhile
+// (its insert skipped on conflict) is read again, by a new statement that
+// sees that transaction's commit.
+func plateIDs(ctx context.Context, tx pgx.Tx, rows []bulkRead) (map[string]int64, error) {
+	var plates []string
+	seen := map[string]bool{}
+	for _, r := range rows {
+		if !seen[r.plate] {
+			seen[r.plate] = true
+			plates = append(plates, r.plate)
+		}
+	}
+	ids := make(map[string]int64, len(plates))
+	lookup := func(q string, args ...any) error {
+		rs, err := tx.Query(ctx, q, args...)
 		if err != nil {
 			return err
 		}
-		added = tag.RowsAffected()
-		for _, q := range []string{
-			`INSERT INTO reads(rid, id, camera_id, captured_at, plate_id, state, confidence, make, color, body_type,
-				features, feature_mask, box_x, box_y, box_w, box_h)
-				SELECT b.rid, b.id, b.camera_id, b.captured_at, p.id, b.state, b.confidence, b.make, b.color, b.body_type,
-				b.features, b.feature_mask, b.box_x, b.box_y, b.box_w, b.box_h
-				FROM bulk_new b JOIN plates p ON p.plate = b.plate ORDER BY b.ord`,
-			`INSERT INTO photos(rid, captured_at, jpeg) SELECT rid, captured_at, jpeg FROM bulk_new WHERE jpeg IS NOT NULL`,
-		} {
-			if _, err := tx.Exec(ctx, q); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, classify(err)
+		var id int64
+		var p string
+		_, err = pgx.ForEachRow(rs, []any{&id, &p}, func() error {
+			ids[p] = id
+			return nil
+		})
+		return err
 	}
-	return int(added), nil
+	if err := lookup(`SELECT id, plate FROM plates WHERE plate = ANY($1)`, plates); err != nil {
+		return nil, err
+	}
+	missing := func() []string {
+		return slices.DeleteFunc(plates, func(p string) bool { _, ok := ids[p]; return ok })
+	}
+	if plates = missing(); len(plates) == 0 {
+		return ids, nil
+	}
+	canons := make([]string, len(plates))
+	for i, p := range plates {
+		canons[i] = plate.Canonical(p)
+	}
+	if err := lookup(`INSERT INTO plates(plate, canon) SELECT * FROM unnest($1::text[], $2::text[])
+		ON CONFLICT (plate) DO NOTHING RETURNING id, plate`, plates, canons); err != nil {
+		return nil, err
+	}
+	if _, err := tx.Exec(ctx, cleanPendingLists); err != nil {
+		return nil, err
+	}
+	if plates = missing(); len(plates) > 0 {
+		if err := lookup(`SELECT id, plate FROM plates WHERE plate = ANY($1)`, plates); err != nil {
+			return nil, err
+		}
+	}
+	return ids, nil
+}
+
+// insertKeys inserts the chunk's read ids, skipping those stored
+// meanwhile (the first stored keeps its id), and returns the reads whose
+// id went in.
+func insertKeys(ctx context.Context, tx pgx.Tx, rows []bulkRead) ([]bulkRead, error) {
+	ids, rids, ats, pids := make([]string, len(rows)), make([]int64, len(rows)), make([]int64, len(rows)), make([]int64, len(rows))
+	for i, r := range rows {
+		ids[i], rids[i], ats[i], pids[i] = r.id, r.rid, r.at, r.plateID
+	}
+	rs, err := tx.Query(ctx, `INSERT INTO read_keys(id, rid, captured_at, plate_id)
+		SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[])
+		ON CONFLICT (id) DO NOTHING RETURNING rid`, ids, rids, ats, pids)
+	if err != nil {
+		return nil, err
+	}
+	in, err := pgx.CollectRows(rs, pgx.RowTo[int64])
+	if err != nil {
+		return nil, err
+	}
+	slices.Sort(in)
+	return slices.DeleteFunc(rows, func(r bulkRead) bool {
+		_, found := slices.BinarySearch(in, r.rid)
+		return !found
+	}), nil
 }

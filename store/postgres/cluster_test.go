@@ -18,18 +18,25 @@ import (
 // openPair opens two storages (two nodes) on one fresh database.
 func openPair(t *testing.T) (a, b *postgres.Storage) {
 	t.Helper()
+	_, nodes := openNodes(t, 2)
+	return nodes[0], nodes[1]
+}
+
+// openNodes opens n storages (nodes) on one fresh database, closed when t
+// ends, and returns the database's URL with them.
+func openNodes(t *testing.T, n int) (string, []*postgres.Storage) {
+	t.Helper()
 	dsn := pgtest.DSN(t)
-	ctx := context.Background()
-	var err error
-	if a, err = postgres.Open(ctx, dsn); err != nil {
-		t.Fatal(err)
+	nodes := make([]*postgres.Storage, n)
+	for i := range nodes {
+		st, err := postgres.Open(context.Background(), dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		nodes[i] = st
 	}
-	t.Cleanup(func() { a.Close() })
-	if b, err = postgres.Open(ctx, dsn); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { b.Close() })
-	return a, b
+	return dsn, nodes
 }
 
 // TestLeases: a job's lease has one holder at a time; the holder renews

@@ -97,6 +97,9 @@ func Open(ctx context.Context, dsn string) (*Storage, error) {
 	if cfg.ConnConfig.ConnectTimeout == 0 {
 		cfg.ConnConfig.ConnectTimeout = connectTimeout
 	}
+	if _, set := cfg.ConnConfig.RuntimeParams["gin_pending_list_limit"]; !set {
+		cfg.ConnConfig.RuntimeParams["gin_pending_list_limit"] = pendingListLimit
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("store: postgres %s: %v", host, cause(err))

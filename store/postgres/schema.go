@@ -140,6 +140,8 @@ CREATE INDEX training_attempts_user ON training_attempts(username, id);`,
 	plateKeysMigration,
 	// 10: the trigram indexes without a pending list (search.go).
 	trigramMigration,
+	// 11: the trigram indexes with a short pending list (bulk.go).
+	pendingListMigration,
 }
 
 // SchemaVersion is the schema version this program brings a database to.
