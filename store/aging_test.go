@@ -94,6 +94,42 @@ func TestNothingOutlivesRetention(t *testing.T) {
 	}
 }
 
+// TestScrubOwedAfterAReaderHeldTheLog purges while a reader holds an old
+// snapshot, so the write-ahead log cannot be truncated and still holds the
+// purged plate; the next purge, which removes nothing, scrubs again and
+// the files no longer hold it.
+func TestScrubOwedAfterAReaderHeldTheLog(t *testing.T) {
+	env := storetest.StartWith(t, store.Config{PurgeEvery: -1, HotlistEvery: -1})
+	if env.Postgres() {
+		t.Skip("SQLite only: a PostgreSQL store has no write-ahead log file of its own to scrub")
+	}
+	env.Ingest(t, read(env, "gone1", "4GONE11", time.Hour), nil)
+	db := rawDB(t, env)
+	defer db.Close()
+	reader, err := db.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := reader.QueryRow(`SELECT count(*) FROM reads`).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("reader: %d reads, %v", n, err)
+	}
+	env.Clock.Advance(31 * 24 * time.Hour)
+	if _, err := env.Server.Purge(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if raw, kept := fileOccurrences(t, env.DBPath, "4GONE11"), keptOccurrences(t, env, "4GONE11"); raw <= kept {
+		t.Fatalf("with a reader in the log the files hold the plate %d times, the kept tables %d: the scrub was not held up", raw, kept)
+	}
+	reader.Rollback()
+	if n, err := env.Server.Purge(context.Background()); err != nil || n != 0 {
+		t.Fatalf("second purge: %d reads, %v", n, err)
+	}
+	if raw, kept := fileOccurrences(t, env.DBPath, "4GONE11"), keptOccurrences(t, env, "4GONE11"); raw != kept {
+		t.Errorf("after the owed scrub the files hold the plate %d times, the kept tables %d", raw, kept)
+	}
+}
+
 // fileOccurrences counts text in the raw bytes of a SQLite database file
 // and its write-ahead log: rows, free pages and log frames alike.
 func fileOccurrences(t *testing.T, path, text string) int {

@@ -15,6 +15,7 @@ import (
 	"net/netip"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -116,6 +117,9 @@ type Server struct {
 	// dummyHash is checked against the password of an unknown username, so
 	// that a wrong password takes the same time whether the user exists.
 	dummyHash []byte
+	// scrubOwed: the last scrub after a purge failed, so the next purge
+	// scrubs even when it removes nothing (Scrubber).
+	scrubOwed atomic.Bool
 }
 
 // Open opens the database, prepares the demo world when asked, and starts
@@ -267,8 +271,9 @@ const IdempotencyKeep = 24 * time.Hour
 // the searches created before then that no retention names (with the reads
 // they returned and their outcomes), and idempotent answers older than
 // IdempotencyKeep. It audits the purge when it removed anything, then lets
-// the backend wipe the deleted data's copies outside its tables (Scrubber),
-// and returns how many reads were removed.
+// the backend wipe the deleted data's copies outside its tables (Scrubber;
+// also after a purge that removed nothing when the last wipe failed), and
+// returns how many reads were removed.
 func (s *Server) Purge(ctx context.Context) (int, error) {
 	now := s.now()
 	cut := now.AddDate(0, 0, -s.cfg.RetentionDays)
@@ -307,18 +312,22 @@ func (s *Server) Purge(ctx context.Context) (int, error) {
 	if errors.Is(err, context.Canceled) {
 		return n, nil
 	}
-	if err == nil && removed {
+	if err == nil && (removed || s.scrubOwed.Load()) {
 		s.scrub(ctx)
 	}
 	return n, err
 }
 
 // scrub wipes what the purge deleted from the backend's places outside its
-// live rows (Scrubber); a failure is logged and left to the next purge.
+// live rows (Scrubber); a failure is logged and owed to the next purge.
 func (s *Server) scrub(ctx context.Context) {
-	if sc, ok := s.st.(Scrubber); ok {
-		if err := sc.Scrub(ctx); err != nil {
-			s.cfg.Logf("store: purge: scrub: %v", err)
-		}
+	sc, ok := s.st.(Scrubber)
+	if !ok {
+		return
+	}
+	err := sc.Scrub(ctx)
+	s.scrubOwed.Store(err != nil)
+	if err != nil {
+		s.cfg.Logf("store: purge: scrub: %v", err)
 	}
 }

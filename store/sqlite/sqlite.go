@@ -274,15 +274,26 @@ func (s *Storage) startCheckpoints(dsn string) error {
 	return nil
 }
 
+// scrubWait bounds how long a scrub waits for readers and the writer to
+// leave the write-ahead log; writers wait behind it meanwhile.
+const scrubWait = time.Second
+
 // Scrub checkpoints the write-ahead log into the database file and
 // truncates it (store.Scrubber): its older frames still hold pages as they
-// were before a purge. It fails while a reader still uses those frames.
+// were before a purge. It runs on the checkpoint connection and waits at
+// most scrubWait, failing while a reader still uses those frames (the next
+// purge tries again).
 func (s *Storage) Scrub(ctx context.Context) error {
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
-	var busy, logFrames, done int
-	err := s.w.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logFrames, &done)
+	c, err := s.ckpt.Conn(ctx)
 	if err != nil {
+		return fmt.Errorf("store: checkpoint: %w", err)
+	}
+	defer c.Close()
+	if _, err := c.ExecContext(ctx, fmt.Sprintf(`PRAGMA busy_timeout = %d`, scrubWait.Milliseconds())); err != nil {
+		return fmt.Errorf("store: checkpoint: %w", err)
+	}
+	var busy, logFrames, done int
+	if err := c.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logFrames, &done); err != nil {
 		return fmt.Errorf("store: checkpoint: %w", err)
 	}
 	if busy != 0 {
