@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -72,11 +73,13 @@ func newBulkRead(r *store.ReadRecord) bulkRead {
 }
 
 // BulkInsertReads loads the reads produce puts in transactions of
-// bulkChunk reads, two chunks in flight (bulkLoad): while one copies its
-// reads and photos and commits, the next resolves its plates and stores
-// its read ids. It returns how many reads were committed.
+// bulkChunk reads, three stages at once (bulkLoad): while produce fills
+// the next chunk, the chunk before resolves its plates and stores its read
+// ids, and the one before that copies its reads and photos and commits. It
+// returns how many reads were committed: always the first reads put (a
+// chunk commits only after the chunks before it did).
 func (s *Storage) BulkInsertReads(ctx context.Context, produce func(put func(*store.ReadRecord) error) error) (int, error) {
-	l := &bulkLoad{s: s, ctx: ctx}
+	l := startBulkLoad(ctx, s)
 	chunk := make([]bulkRead, 0, bulkChunk)
 	err := produce(func(r *store.ReadRecord) error {
 		chunk = append(chunk, newBulkRead(r))
@@ -84,7 +87,7 @@ func (s *Storage) BulkInsertReads(ctx context.Context, produce func(put func(*st
 			return nil
 		}
 		err := l.add(chunk)
-		chunk = chunk[:0]
+		chunk = make([]bulkRead, 0, bulkChunk)
 		return err
 	})
 	if err == nil && len(chunk) > 0 {
@@ -95,78 +98,149 @@ func (s *Storage) BulkInsertReads(ctx context.Context, produce func(put func(*st
 
 // bulkLoad runs the chunks of one bulk load in put order, each in a
 // transaction of its own: the first reads of ids not stored yet, numbered
-// (rid) in put order, with their photos. A chunk stores its read ids
-// (keysChunk) only once the previous chunk's are in, so that the first of
-// a duplicate id wins across chunks too; then, while it copies its reads
-// and commits in the background (rowsChunk), the next chunk does the same.
+// (rid) in put order, with their photos. A pipeline of two goroutines
+// beside the producer: the keys stage (keysStage) stores a chunk's read
+// ids (keysChunk) only once the previous chunk's are in, so that the first
+// of a duplicate id wins across chunks too, then hands the open
+// transaction to the rows stage (rowsStage), which copies the chunk's
+// reads and commits, in order, while the keys stage goes on with the next
+// chunk. At most two of the load's transactions are open at once.
 type bulkLoad struct {
 	s   *Storage
 	ctx context.Context
-	n   int // reads committed
-	// committing is the commit of the chunk in the background (nil when
-	// none), of reads reads.
-	committing chan error
-	reads      int
+	// in carries the producer's chunks to the keys stage; staged carries
+	// the keys stage's open transactions to the rows stage.
+	in     chan []bulkRead
+	staged chan stagedChunk
+	// open counts the chunks handed to the rows stage and not yet
+	// committed or rolled back.
+	open sync.WaitGroup
+	// failed is closed at the load's first error, err.
+	failed   chan struct{}
+	failOnce sync.Once
+	err      error
+	// done is closed when the rows stage has ended; n is then the reads
+	// committed.
+	done chan struct{}
+	n    int
 }
 
-// add stores a chunk's read ids, waits for the previous chunk's commit and
-// leaves the chunk's reads to copy and commit in the background. The
-// chunk's rows are not kept.
+// stagedChunk is a chunk whose read ids are stored in tx, not committed:
+// rows are the reads to copy.
+type stagedChunk struct {
+	tx   pgx.Tx
+	rows []bulkRead
+}
+
+// startBulkLoad starts the keys and rows stages of a bulk load.
+func startBulkLoad(ctx context.Context, s *Storage) *bulkLoad {
+	l := &bulkLoad{s: s, ctx: ctx, in: make(chan []bulkRead), staged: make(chan stagedChunk),
+		failed: make(chan struct{}), done: make(chan struct{})}
+	go l.keysStage()
+	go l.rowsStage()
+	return l
+}
+
+// add hands a chunk to the keys stage (the chunk is the load's from then
+// on), or returns the load's error once it failed.
 func (l *bulkLoad) add(rows []bulkRead) error {
+	select {
+	case l.in <- rows:
+		return nil
+	case <-l.failed:
+		return l.err
+	}
+}
+
+// fail records the load's first error and stops the stages' further work.
+func (l *bulkLoad) fail(err error) {
+	l.failOnce.Do(func() {
+		l.err = err
+		close(l.failed)
+	})
+}
+
+// keysStage stores each chunk's read ids, in put order, and hands the
+// chunk's open transaction to the rows stage.
+func (l *bulkLoad) keysStage() {
+	defer close(l.staged)
+	for rows := range l.in {
+		select {
+		case <-l.failed:
+			return
+		default:
+		}
+		tx, kept, err := l.keys(rows)
+		if err != nil {
+			l.fail(err)
+			return
+		}
+		if tx == nil {
+			continue
+		}
+		l.open.Add(1)
+		select {
+		case l.staged <- stagedChunk{tx, kept}:
+		case <-l.failed:
+			tx.Rollback(l.ctx)
+			l.open.Done()
+			return
+		}
+	}
+}
+
+// keys makes the chunk's days' partitions if needed and stores its read
+// ids (keysChunk).
+func (l *bulkLoad) keys(rows []bulkRead) (pgx.Tx, []bulkRead, error) {
 	ats := make([]int64, len(rows))
 	for i := range rows {
 		ats[i] = rows[i].at
 	}
 	if l.s.newDays(ats) {
 		// Making a day's partitions waits for the transactions writing
-		// reads, this load's chunk in the background among them (for a
-		// while, then the day's reads go to the kept partition): that
-		// chunk commits first.
-		if err := l.wait(); err != nil {
-			return err
-		}
+		// reads, this load's chunks in the rows stage among them (for a
+		// while, then the day's reads go to the kept partition): those
+		// commit first.
+		l.open.Wait()
 		if err := l.s.ensureDays(l.ctx, freeWait, ats...); err != nil {
-			return err
+			return nil, nil, err
 		}
 	}
-	tx, kept, err := l.s.keysChunk(l.ctx, rows)
-	if werr := l.wait(); err == nil {
-		err = werr
-	}
-	if err != nil {
-		if tx != nil {
-			tx.Rollback(l.ctx)
+	return l.s.keysChunk(l.ctx, rows)
+}
+
+// rowsStage copies each staged chunk's reads and commits it, in put
+// order. Once a chunk failed here it rolls the later ones back, so the
+// reads committed are always the first put; a chunk staged before an error
+// of the keys stage or of the producer (both about later reads) commits.
+func (l *bulkLoad) rowsStage() {
+	defer close(l.done)
+	failed := false
+	for c := range l.staged {
+		if failed {
+			c.tx.Rollback(l.ctx)
+		} else if err := l.s.rowsChunk(l.ctx, c.tx, c.rows); err != nil {
+			failed = true
+			l.fail(err)
+		} else {
+			l.n += len(c.rows)
 		}
-		return err
+		l.open.Done()
 	}
-	if tx == nil {
-		return nil
-	}
-	done := make(chan error, 1)
-	go func() { done <- l.s.rowsChunk(l.ctx, tx, kept) }()
-	l.committing, l.reads = done, len(kept)
-	return nil
 }
 
-// wait waits for the chunk in the background, if any, and counts its reads
-// once committed.
-func (l *bulkLoad) wait() error {
-	if l.committing == nil {
-		return nil
-	}
-	err := <-l.committing
-	l.committing = nil
-	if err == nil {
-		l.n += l.reads
-	}
-	return err
-}
-
-// finish waits for the last chunk and returns how many reads were
-// committed, with err or else that chunk's error.
+// finish ends the load: the chunks handed over are committed (unless the
+// load failed), and it returns how many reads were committed, with err or
+// else the load's first error.
 func (l *bulkLoad) finish(err error) (int, error) {
-	if werr := l.wait(); err == nil {
-		err = werr
+	close(l.in)
+	<-l.done
+	select {
+	case <-l.failed:
+		if err == nil {
+			err = l.err
+		}
+	default:
 	}
 	return l.n, err
 }
@@ -260,9 +334,16 @@ func copyKeys(ctx context.Context, tx pgx.Tx, rows []bulkRead, racing bool) ([]b
 }
 
 // rowsChunk copies a chunk's reads and photos in its transaction (whose
-// read ids are in) and commits it; on error it rolls back.
+// read ids are in), merges the trigram indexes' pending lists (the chunk's
+// new plates among them) and commits; on error it rolls back. The merge is
+// here rather than in the keys stage, beside the plates it merges, to even
+// out the two stages: with it, the keys stage took twice the rows stage's
+// time, and the load goes at the pace of the slower one.
 func (s *Storage) rowsChunk(ctx context.Context, tx pgx.Tx, rows []bulkRead) error {
 	err := copyReads(ctx, tx, rows)
+	if err == nil {
+		_, err = tx.Exec(ctx, cleanPendingLists)
+	}
 	if err == nil {
 		err = tx.Commit(ctx)
 	}
@@ -296,6 +377,7 @@ func copyReads(ctx context.Context, tx pgx.Tx, rows []bulkRead) error {
 var readCopyCols = []string{"rid", "id", "camera_id", "captured_at", "plate_id", "state", "confidence", "make", "color",
 	"body_type", "features", "feature_mask", "box_x", "box_y", "box_w", "box_h"}
 
+// readCopyRow is r's row of reads, in readCopyCols' order.
 func readCopyRow(r *bulkRead) []any {
 	return []any{r.rid, r.id, r.camera, r.at, r.plateID, r.state, r.confidence, r.make, r.color,
 		r.body, r.features, r.mask, r.box[0], r.box[1], r.box[2], r.box[3]}
@@ -405,9 +487,6 @@ func plateIDs(ctx context.Context, tx pgx.Tx, rows []bulkRead) (map[string]int64
 	}
 	if err := lookup(`INSERT INTO plates(plate, canon) SELECT * FROM unnest($1::text[], $2::text[])
 		ON CONFLICT (plate) DO NOTHING RETURNING id, plate`, plates, canons); err != nil {
-		return nil, err
-	}
-	if _, err := tx.Exec(ctx, cleanPendingLists); err != nil {
 		return nil, err
 	}
 	if plates = missing(); len(plates) > 0 {

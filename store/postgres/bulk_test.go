@@ -255,3 +255,50 @@ func TestBulkLoadMergesTrigramPendingLists(t *testing.T) {
 	}
 	foundByPlate(t, st, "many0123", "8NEW123")
 }
+
+// TestBulkLoadStopsAtAFailedChunk: a chunk that fails while its reads are
+// copied (its ids went in) stops the load: the chunks before it are
+// committed, the one whose ids were stored meanwhile is rolled back, the
+// producer is told to stop, and the load reports exactly the reads
+// committed, the first ones put.
+func TestBulkLoadStopsAtAFailedChunk(t *testing.T) {
+	dsn, nodes := openNodes(t, 1)
+	st := nodes[0]
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	const chunks = 5
+	bad := postgres.BulkChunk + 10 // in the second chunk
+	puts := 0
+	n, err := st.BulkInsertReads(ctx, func(put func(*store.ReadRecord) error) error {
+		for i := range chunks * postgres.BulkChunk {
+			m := api.ReadMeta{ID: fmt.Sprintf("stop%06d", i), CameraID: "cam-a", Plate: "7STOP01", State: "CA",
+				CapturedAt: now.Add(-time.Duration(i) * time.Second)}
+			if i == bad {
+				m.Make = "bad\x00" // PostgreSQL text takes no NUL: the COPY into reads fails
+			}
+			if err := put(&store.ReadRecord{Meta: m, Photo: []byte{1}}); err != nil {
+				return err
+			}
+			puts++
+		}
+		return nil
+	})
+	if err == nil || n != postgres.BulkChunk {
+		t.Fatalf("bulk load with a bad read in its second chunk: %d reads, %v; want %d and an error", n, err, postgres.BulkChunk)
+	}
+	if puts >= chunks*postgres.BulkChunk {
+		t.Fatalf("the producer put all %d reads: it was not stopped", puts)
+	}
+	wantCounts(t, dsn, "stop", postgres.BulkChunk, postgres.BulkChunk)
+	c, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(ctx)
+	var last string
+	if err := c.QueryRow(ctx, `SELECT max(id) FROM read_keys WHERE id LIKE 'stop%'`).Scan(&last); err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprintf("stop%06d", postgres.BulkChunk-1); last != want {
+		t.Fatalf("the last read committed is %s, want %s (the first chunk's last)", last, want)
+	}
+}

@@ -34,3 +34,6 @@ func PausePlateCopy(s *Storage) (resume func()) {
 	s.dict.stepMu.Lock()
 	return sync.OnceFunc(s.dict.stepMu.Unlock)
 }
+
+// BulkChunk is the number of reads of one bulk transaction.
+const BulkChunk = bulkChunk
