@@ -249,18 +249,22 @@ func (l *bulkLoad) finish(err error) (int, error) {
 // there; it returns the transaction and the reads to store, or no
 // transaction when every read was stored already. The chunk's plates and
 // ids are resolved in a few set-wide statements and the ids go in with
-// COPY. A read id that another transaction stored after the chunk looked
-// (the previous chunk of the load, or a load on another node) makes the
-// COPY fail on read_keys' primary key: the chunk then runs again in a new
-// transaction that inserts the ids with ON CONFLICT DO NOTHING, so the id
-// stored first keeps its read and the rest of the chunk goes in.
+// COPY, first without looking for stored ids (keysCopy): new ids, the
+// usual case, cost no look-up. An id stored already (a read sent again),
+// or stored by another transaction meanwhile (the previous chunk of the
+// load, or a load on another node), makes the COPY fail on read_keys'
+// primary key: the chunk then runs again in a new transaction that leaves
+// out the stored ids first (keysLookUp), and if the COPY still fails (an
+// id stored after the look-up), once more inserting the ids with ON
+// CONFLICT DO NOTHING (keysRacing), so the id stored first keeps its read
+// and the rest of the chunk goes in.
 func (s *Storage) keysChunk(ctx context.Context, rows []bulkRead) (pgx.Tx, []bulkRead, error) {
-	for racing := false; ; racing = true {
+	for try := keysCopy; ; try++ {
 		tx, err := s.pool.Begin(ctx)
 		if err != nil {
 			return nil, nil, classify(err)
 		}
-		kept, err := copyKeys(ctx, tx, rows, racing)
+		kept, err := copyKeys(ctx, tx, rows, try)
 		if err == nil && len(kept) > 0 {
 			return tx, kept, nil
 		}
@@ -268,11 +272,24 @@ func (s *Storage) keysChunk(ctx context.Context, rows []bulkRead) (pgx.Tx, []bul
 		if err == nil {
 			return nil, nil, nil
 		}
-		if racing || !idTaken(err) {
+		if try == keysRacing || !idTaken(err) {
 			return nil, nil, classify(err)
 		}
 	}
 }
+
+// keysTry is how a chunk stores its read ids, each try after a failed one.
+type keysTry int
+
+const (
+	// keysCopy copies the ids, without a look-up.
+	keysCopy keysTry = iota
+	// keysLookUp leaves out the ids stored already, then copies the rest.
+	keysLookUp
+	// keysRacing leaves out the ids stored already, then inserts the rest
+	// with ON CONFLICT DO NOTHING, keeping the reads whose id went in.
+	keysRacing
+)
 
 // newDays reports whether some of the capture times ats fall on a day this
 // node has not made (or found) the partitions of.
@@ -292,17 +309,11 @@ func idTaken(err error) bool {
 	return errors.As(err, &pe) && pe.Code == "23505" && pe.ConstraintName == "read_keys_pkey"
 }
 
-// copyKeys stores a chunk's read ids in tx, with their plates, and
-// returns the reads to store: the first of each id not stored yet, each
-// with its plate id and rid. racing inserts the ids with ON CONFLICT DO
-// NOTHING (keeping only the reads whose id went in) instead of copying
-// them.
-func copyKeys(ctx context.Context, tx pgx.Tx, rows []bulkRead, racing bool) ([]bulkRead, error) {
+// copyKeys stores a chunk's read ids in tx, with their plates, the way
+// try says, and returns the reads to store: the first of each id (not
+// stored yet, after a look-up), each with its plate id and rid.
+func copyKeys(ctx context.Context, tx pgx.Tx, rows []bulkRead, try keysTry) ([]bulkRead, error) {
 	rows = firstOfEachID(rows)
-	ids := make([]string, len(rows))
-	for i := range rows {
-		ids[i] = rows[i].id
-	}
 	// The plates lock, shared: the purge of orphan plates waits for this
 	// chunk's reads (guardPlates). The ids come from the dictionary itself
 	// here, not from the node's cache.
@@ -310,11 +321,17 @@ func copyKeys(ctx context.Context, tx pgx.Tx, rows []bulkRead, racing bool) ([]b
 	b := &pgx.Batch{}
 	b.Queue(`SELECT pg_advisory_xact_lock_shared($1)`, int64(lockPlates))
 	b.Queue(`SELECT set_config('gin_pending_list_limit', $1, true)`, bulkPendingList)
-	b.Queue(`SELECT id FROM read_keys WHERE id = ANY($1)`, ids).Query(func(rs pgx.Rows) error {
-		var err error
-		stored, err = pgx.CollectRows(rs, pgx.RowTo[string])
-		return err
-	})
+	if try >= keysLookUp {
+		ids := make([]string, len(rows))
+		for i := range rows {
+			ids[i] = rows[i].id
+		}
+		b.Queue(`SELECT id FROM read_keys WHERE id = ANY($1)`, ids).Query(func(rs pgx.Rows) error {
+			var err error
+			stored, err = pgx.CollectRows(rs, pgx.RowTo[string])
+			return err
+		})
+	}
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return nil, err
 	}
@@ -325,7 +342,7 @@ func copyKeys(ctx context.Context, tx pgx.Tx, rows []bulkRead, racing bool) ([]b
 	if err := numberChunk(ctx, tx, rows); err != nil {
 		return nil, err
 	}
-	if racing {
+	if try == keysRacing {
 		return insertKeys(ctx, tx, rows)
 	}
 	_, err := tx.CopyFrom(ctx, pgx.Identifier{"read_keys"}, []string{"id", "rid", "captured_at", "plate_id"},
