@@ -119,6 +119,9 @@ type bulkLoad struct {
 	failed   chan struct{}
 	failOnce sync.Once
 	err      error
+	// plates are the plate ids the keys stage's last chunk resolved (nil
+	// before the first); only the keys stage uses them.
+	plates *chunkPlates
 	// done is closed when the rows stage has ended; n is then the reads
 	// committed.
 	done chan struct{}
@@ -206,7 +209,26 @@ func (l *bulkLoad) keys(rows []bulkRead) (pgx.Tx, []bulkRead, error) {
 			return nil, nil, err
 		}
 	}
-	return l.s.keysChunk(l.ctx, rows)
+	tx, kept, plates, err := l.s.keysChunk(l.ctx, rows, l.plates)
+	if plates != nil {
+		l.plates = plates
+	}
+	return tx, kept, err
+}
+
+// chunkPlates are the plate ids a chunk resolved, for the next chunk of the
+// load: a plate the chunk before added is taken from here rather than
+// inserted again, which would wait for that chunk's commit (half the chunks
+// of the benchmark did, a third of the time, with the stages idle in
+// turn), and a plate it looked up is not looked up again. The ids are
+// valid for the next chunk when no purge of plates (the only deletion of
+// plates) ran between: the chunk read gen, the plates' purge generation,
+// holding the plates lock, and the next chunk compares it with the one it
+// reads holding the lock. A plate added by a chunk that then rolls back
+// is used only by later chunks, which roll back too (rowsStage).
+type chunkPlates struct {
+	gen int64
+	ids map[string]int64
 }
 
 // rowsStage copies each staged chunk's reads and commits it, in put
@@ -246,8 +268,9 @@ func (l *bulkLoad) finish(err error) (int, error) {
 }
 
 // keysChunk opens a chunk's transaction and stores its read ids (copyKeys)
-// there; it returns the transaction and the reads to store, or no
-// transaction when every read was stored already. The chunk's plates and
+// there; it returns the transaction, the reads to store and the plate ids
+// it resolved, or no transaction when every read was stored already. prev
+// are the plate ids of the load's chunk before (nil for none). The chunk's plates and
 // ids are resolved in a few set-wide statements and the ids go in with
 // COPY, first without looking for stored ids (keysCopy): new ids, the
 // usual case, cost no look-up. An id stored already (a read sent again),
@@ -258,22 +281,22 @@ func (l *bulkLoad) finish(err error) (int, error) {
 // id stored after the look-up), once more inserting the ids with ON
 // CONFLICT DO NOTHING (keysRacing), so the id stored first keeps its read
 // and the rest of the chunk goes in.
-func (s *Storage) keysChunk(ctx context.Context, rows []bulkRead) (pgx.Tx, []bulkRead, error) {
+func (s *Storage) keysChunk(ctx context.Context, rows []bulkRead, prev *chunkPlates) (pgx.Tx, []bulkRead, *chunkPlates, error) {
 	for try := keysCopy; ; try++ {
 		tx, err := s.pool.Begin(ctx)
 		if err != nil {
-			return nil, nil, classify(err)
+			return nil, nil, nil, classify(err)
 		}
-		kept, err := copyKeys(ctx, tx, rows, try)
+		kept, plates, err := copyKeys(ctx, tx, rows, try, prev)
 		if err == nil && len(kept) > 0 {
-			return tx, kept, nil
+			return tx, kept, plates, nil
 		}
 		tx.Rollback(ctx)
 		if err == nil {
-			return nil, nil, nil
+			return nil, nil, nil, nil
 		}
 		if try == keysRacing || !idTaken(err) {
-			return nil, nil, classify(err)
+			return nil, nil, nil, classify(err)
 		}
 	}
 }
@@ -311,15 +334,20 @@ func idTaken(err error) bool {
 
 // copyKeys stores a chunk's read ids in tx, with their plates, the way
 // try says, and returns the reads to store: the first of each id (not
-// stored yet, after a look-up), each with its plate id and rid.
-func copyKeys(ctx context.Context, tx pgx.Tx, rows []bulkRead, try keysTry) ([]bulkRead, error) {
+// stored yet, after a look-up), each with its plate id and rid; and the
+// plate ids it resolved, taking those of prev while valid (chunkPlates).
+func copyKeys(ctx context.Context, tx pgx.Tx, rows []bulkRead, try keysTry, prev *chunkPlates) ([]bulkRead, *chunkPlates, error) {
 	rows = firstOfEachID(rows)
 	// The plates lock, shared: the purge of orphan plates waits for this
 	// chunk's reads (guardPlates). The ids come from the dictionary itself
 	// here, not from the node's cache.
 	var stored []string
+	plates := &chunkPlates{}
 	b := &pgx.Batch{}
 	b.Queue(`SELECT pg_advisory_xact_lock_shared($1)`, int64(lockPlates))
+	b.Queue(`SELECT coalesce((SELECT value::bigint FROM meta WHERE key = $1), 0)`, metaPlatesGen).QueryRow(func(r pgx.Row) error {
+		return r.Scan(&plates.gen)
+	})
 	b.Queue(`SELECT set_config('gin_pending_list_limit', $1, true)`, bulkPendingList)
 	if try >= keysLookUp {
 		ids := make([]string, len(rows))
@@ -333,21 +361,27 @@ func copyKeys(ctx context.Context, tx pgx.Tx, rows []bulkRead, try keysTry) ([]b
 		})
 	}
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	rows = withoutIDs(rows, stored)
 	if len(rows) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
-	if err := numberChunk(ctx, tx, rows); err != nil {
-		return nil, err
+	var known map[string]int64
+	if prev != nil && prev.gen == plates.gen {
+		known = prev.ids
+	}
+	var err error
+	if plates.ids, err = numberChunk(ctx, tx, rows, known); err != nil {
+		return nil, nil, err
 	}
 	if try == keysRacing {
-		return insertKeys(ctx, tx, rows)
+		rows, err = insertKeys(ctx, tx, rows)
+		return rows, plates, err
 	}
-	_, err := tx.CopyFrom(ctx, pgx.Identifier{"read_keys"}, []string{"id", "rid", "captured_at", "plate_id"},
+	_, err = tx.CopyFrom(ctx, pgx.Identifier{"read_keys"}, []string{"id", "rid", "captured_at", "plate_id"},
 		copyRows(rows, func(r *bulkRead) []any { return []any{r.id, r.rid, r.at, r.plateID} }))
-	return rows, err
+	return rows, plates, err
 }
 
 // rowsChunk copies a chunk's reads and photos in its transaction (whose
@@ -441,41 +475,51 @@ func withoutIDs(rows []bulkRead, ids []string) []bulkRead {
 }
 
 // numberChunk gives each read its plate's dictionary id (adding the new
-// plates, in put order) and a rid from read_rid, increasing in put order.
-func numberChunk(ctx context.Context, tx pgx.Tx, rows []bulkRead) error {
-	pids, err := plateIDs(ctx, tx, rows)
+// plates, in put order; known ids taken as they are) and a rid from
+// read_rid, increasing in put order. It returns the chunk's plate ids.
+func numberChunk(ctx context.Context, tx pgx.Tx, rows []bulkRead, known map[string]int64) (map[string]int64, error) {
+	pids, err := plateIDs(ctx, tx, rows, known)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	rs, err := tx.Query(ctx, `SELECT nextval('read_rid') FROM generate_series(1, $1::integer)`, len(rows))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	rids, err := pgx.CollectRows(rs, pgx.RowTo[int64])
 	if err != nil {
-		return err
+		return nil, err
 	}
 	slices.Sort(rids)
 	for i := range rows {
 		rows[i].plateID, rows[i].rid = pids[rows[i].plate], rids[i]
 	}
-	return nil
+	return pids, nil
 }
 
-// plateIDs returns the dictionary ids of the chunk's plates, adding the
-// missing ones in put order. A plate another transaction added meanwhile
+// plateIDs returns the dictionary ids of the chunk's plates: those in
+// known (the chunk before's, chunkPlates) without a look-up, the others
+// looked up, adding the missing ones in put order. A plate another transaction added meanwhile
 // (its insert skipped on conflict) is read again, by a new statement that
 // sees that transaction's commit.
-func plateIDs(ctx context.Context, tx pgx.Tx, rows []bulkRead) (map[string]int64, error) {
+func plateIDs(ctx context.Context, tx pgx.Tx, rows []bulkRead, known map[string]int64) (map[string]int64, error) {
 	var plates []string
+	ids := map[string]int64{}
 	seen := map[string]bool{}
 	for _, r := range rows {
-		if !seen[r.plate] {
-			seen[r.plate] = true
+		if seen[r.plate] {
+			continue
+		}
+		seen[r.plate] = true
+		if id, ok := known[r.plate]; ok {
+			ids[r.plate] = id
+		} else {
 			plates = append(plates, r.plate)
 		}
 	}
-	ids := make(map[string]int64, len(plates))
+	if len(plates) == 0 {
+		return ids, nil
+	}
 	lookup := func(q string, args ...any) error {
 		rs, err := tx.Query(ctx, q, args...)
 		if err != nil {

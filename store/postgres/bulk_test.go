@@ -302,3 +302,68 @@ func TestBulkLoadStopsAtAFailedChunk(t *testing.T) {
 		t.Fatalf("the last read committed is %s, want %s (the first chunk's last)", last, want)
 	}
 }
+
+// TestBulkChunkPlatesAfterAPurge: a chunk takes the plate ids the chunk
+// before it resolved only while no purge of plates ran between. Here the
+// first chunk's reads of a plate expire and a purge deletes them and the
+// plate before the second chunk, of the same plate, is stored: the second
+// chunk adds the plate again instead of naming the deleted id, and its
+// reads name it. A chunk of the same plate right after (no purge) takes
+// the id.
+func TestBulkChunkPlatesAfterAPurge(t *testing.T) {
+	dsn, nodes := openNodes(t, 1)
+	st := nodes[0]
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	old := now.Add(-40 * 24 * time.Hour)
+	c, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(ctx)
+	committed := func(prefix string) int {
+		var n int
+		if err := c.QueryRow(ctx, `SELECT count(*) FROM read_keys WHERE id LIKE $1`, prefix+"%").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	const chunk = postgres.BulkChunk
+	n, err := st.BulkInsertReads(ctx, func(put func(*store.ReadRecord) error) error {
+		for i := range 3 * chunk {
+			prefix, at := "gen-a", old
+			switch {
+			case i == chunk:
+				// The first chunk is handed over: once committed, its
+				// reads (expired) and then its plate are purged.
+				for committed("gen-a") < chunk {
+					time.Sleep(10 * time.Millisecond)
+				}
+				if err := purgeBefore(st, now.Add(-30*24*time.Hour)); err != nil {
+					return err
+				}
+				fallthrough
+			case i > chunk:
+				prefix, at = "gen-b", now
+			}
+			m := api.ReadMeta{ID: fmt.Sprintf("%s%06d", prefix, i), CameraID: "cam-a", Plate: "7PURGE1", State: "CA", CapturedAt: at}
+			if err := put(&store.ReadRecord{Meta: m}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil || n != 3*chunk {
+		t.Fatalf("bulk load across a purge: %d reads, %v; want %d", n, err, 3*chunk)
+	}
+	if left := committed("gen-a"); left != 0 {
+		t.Fatalf("%d expired reads left after the purge", left)
+	}
+	var named, plates int
+	if err := c.QueryRow(ctx, `SELECT (SELECT count(*) FROM read_keys k JOIN plates p ON p.id = k.plate_id
+		WHERE k.id LIKE 'gen-b%' AND p.plate = '7PURGE1'), (SELECT count(*) FROM plates WHERE plate = '7PURGE1')`).Scan(&named, &plates); err != nil {
+		t.Fatal(err)
+	}
+	if named != 2*chunk || plates != 1 {
+		t.Fatalf("after the purge: %d reads name the stored plate (want %d), %d plates 7PURGE1 (want 1)", named, 2*chunk, plates)
+	}
+}
