@@ -3,6 +3,8 @@ package postgres
 import (
 	"context"
 	"sync"
+
+	"alprdesk/store"
 )
 
 // RefreshPlateCopy runs one step of the plate dictionary copy's refresher
@@ -33,4 +35,19 @@ func PlateCopyLen(s *Storage) int {
 func PausePlateCopy(s *Storage) (resume func()) {
 	s.dict.stepMu.Lock()
 	return sync.OnceFunc(s.dict.stepMu.Unlock)
+}
+
+// SearchSQL returns the statements a search runs, as SearchReads builds
+// them: the count's (empty with SkipCount) and the page's, each with its
+// arguments; no statements when no read can match.
+func SearchSQL(ctx context.Context, s *Storage, q *store.ReadQuery) (countSQL string, countArgs []any, pageSQL string, pageArgs []any, err error) {
+	err = s.View(ctx, func(tx store.ReadTx) error {
+		_, count, page, err := tx.(*Tx).searchStmts(q)
+		if count != nil {
+			countSQL, countArgs = count.sql, count.args
+		}
+		pageSQL, pageArgs = page.sql, page.args
+		return err
+	})
+	return
 }

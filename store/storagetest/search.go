@@ -279,4 +279,68 @@ func testSearchTiesAcrossPlates(t *testing.T, st store.Storage) {
 			t.Fatalf("limit %d: %v, want %v", limit, got, want)
 		}
 	}
+	// Capped counts: tp-g, matching by both plates, is counted once
+	// whatever the cap.
+	for limit := 1; limit <= len(want)+1; limit++ {
+		page := search(t, st, store.ReadQuery{Pattern: mustPattern("7TIF*"), Limit: 3, CountCap: limit})
+		if page.Total != min(len(want), limit) || page.Capped != (len(want) > limit) {
+			t.Fatalf("count cap %d: total %d capped %v, want %d of %d", limit, page.Total, page.Capped, min(len(want), limit), len(want))
+		}
+	}
+}
+
+// testSearchBothPlatesOnce: a read whose corrected plate and OCR plate
+// both match a search (look-alikes under a fuzzy search, or both under a
+// wildcard) is returned and counted once, on every page size.
+func testSearchBothPlatesOnce(t *testing.T, st store.Storage) {
+	at := base.Add(-3 * time.Hour)
+	reads := []struct {
+		id, plate string
+		at        time.Time
+	}{{"bo-misread", "8FZO123", at}, {"bo-plain", "8FZ0123", at.Add(-time.Minute)}, {"bo-other", "8FZO124", at.Add(time.Minute)}}
+	update(t, st, func(tx store.Tx) error {
+		if err := tx.InsertCamera(WorldCameras[0], "tok-both"); err != nil {
+			return err
+		}
+		for _, r := range reads {
+			m := api.ReadMeta{ID: r.id, CameraID: WorldCameras[0].ID, CapturedAt: r.at, Plate: r.plate, State: "CA",
+				Confidence: 0.9, Make: "Ford", Color: "blue", BodyType: "sedan", Features: []string{}}
+			if _, err := tx.InsertRead(&store.ReadRecord{Meta: m}); err != nil {
+				return err
+			}
+		}
+		v := api.Verification{Status: api.VerifyMisread, CorrectedPlate: "8FZ0123", CorrectedState: "CA", By: "verifier", At: base}
+		return tx.SetVerification("bo-misread", v)
+	})
+	for _, c := range []struct {
+		pattern string
+		fuzzy   bool
+		want    []string
+	}{
+		{"8FZO123", true, []string{"bo-misread", "bo-plain"}}, // both plates of bo-misread are look-alikes
+		{"8FZ0123", false, []string{"bo-misread", "bo-plain"}},
+		{"8FZO123", false, []string{"bo-misread"}},
+		{"8FZ*", false, []string{"bo-other", "bo-misread", "bo-plain"}},
+		{"8?Z?12?", false, []string{"bo-other", "bo-misread", "bo-plain"}},
+	} {
+		for limit := 1; limit <= len(c.want)+1; limit++ {
+			q := store.ReadQuery{Pattern: mustPattern(c.pattern), Fuzzy: c.fuzzy, Limit: limit, CountCap: limit}
+			var got []string
+			for pages := 0; pages <= len(c.want); pages++ {
+				page := search(t, st, q)
+				if pages == 0 && (page.Total != min(len(c.want), limit) || page.Capped != (len(c.want) > limit)) {
+					t.Fatalf("%s (fuzzy %v) count cap %d: total %d capped %v, want %d of %d",
+						c.pattern, c.fuzzy, limit, page.Total, page.Capped, min(len(c.want), limit), len(c.want))
+				}
+				got = append(got, pageIDs(page)...)
+				if !page.More {
+					break
+				}
+				q.After, q.SkipCount = &page.Keys[len(page.Keys)-1], true
+			}
+			if !slices.Equal(got, c.want) {
+				t.Fatalf("%s (fuzzy %v) limit %d: %v, want %v", c.pattern, c.fuzzy, limit, got, c.want)
+			}
+		}
+	}
 }
