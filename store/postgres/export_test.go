@@ -3,6 +3,8 @@ package postgres
 import (
 	"context"
 	"sync"
+
+	"alprdesk/store"
 )
 
 // RefreshPlateCopy runs one step of the plate dictionary copy's refresher
@@ -37,3 +39,18 @@ func PausePlateCopy(s *Storage) (resume func()) {
 
 // BulkChunk is the number of reads of one bulk transaction.
 const BulkChunk = bulkChunk
+
+// SearchSQL returns the statements a search runs, as SearchReads builds
+// them: the count's (empty with SkipCount) and the page's, each with its
+// arguments; no statements when no read can match.
+func SearchSQL(ctx context.Context, s *Storage, q *store.ReadQuery) (countSQL string, countArgs []any, pageSQL string, pageArgs []any, err error) {
+	err = s.View(ctx, func(tx store.ReadTx) error {
+		_, count, page, err := tx.(*Tx).searchStmts(q)
+		if count != nil {
+			countSQL, countArgs = count.sql, count.args
+		}
+		pageSQL, pageArgs = page.sql, page.args
+		return err
+	})
+	return
+}

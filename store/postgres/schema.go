@@ -142,6 +142,8 @@ CREATE INDEX training_attempts_user ON training_attempts(username, id);`,
 	trigramMigration,
 	// 11: the trigram indexes with a short pending list (bulk.go).
 	pendingListMigration,
+	// 12: plate pages cut and counted on covering indexes (search.go).
+	coveringKeysMigration,
 }
 
 // SchemaVersion is the schema version this program brings a database to.

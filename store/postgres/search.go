@@ -41,6 +41,36 @@ CREATE INDEX plates_canon_trgm ON plates USING gin((canon COLLATE "C") gin_trgm_
 ANALYZE read_keys;
 ANALYZE plates;`
 
+// coveringKeysMigration lets a plate search cut its page and count its
+// matches on read_keys' indexes alone (index-only scans, readSearch.union):
+// the (plate, time) and (corrected plate, time) B-trees of migration 9 are
+// replaced by the same keys carrying the read's id and rid (INCLUDE), all
+// that a page cut and a count read of a match, so a plate search visits
+// read_keys' table for none of its matches, where it visited one table
+// page per match (at 10M reads, a 3-run wildcard's 608 matches sat on 606
+// pages: 507 of its 521 ms were 73 of them read from the disk). id is an
+// INCLUDE column, not a key: a search orders on it (COLLATE "C") only among
+// the matches, after the scan, and a key column would widen every inner
+// page of the tree.
+//
+// An index-only scan skips the table only for the pages the visibility map
+// marks all-visible, which VACUUM does: read_keys is only appended to
+// between purges, so PostgreSQL's defaults would vacuum it after 20 % of
+// its rows were added (2M reads at 10M), leaving the newest reads, the
+// first of every page, to the table; its own setting vacuums it after
+// every 20,000 inserted rows (a bulk chunk), which costs a scan of the
+// pages added since (the indexes are not read when nothing was deleted).
+// Building the two indexes holds read_keys' share lock (writers wait,
+// searches go on): 0.8 to 1.5 s at 1M reads, estimated at 10 to 30 s at
+// 10M (docs/PERFORMANCE.md, "Index-only plate pages on PostgreSQL");
+// CREATE INDEX CONCURRENTLY cannot run in the migration's transaction.
+const coveringKeysMigration = `SET LOCAL maintenance_work_mem = '256MB';
+CREATE INDEX read_keys_plate_cover ON read_keys(plate_id, captured_at) INCLUDE (id, rid);
+CREATE INDEX read_keys_vplate_cover ON read_keys(v_plate_id, captured_at) INCLUDE (id, rid) WHERE v_plate_id IS NOT NULL;
+DROP INDEX read_keys_plate;
+DROP INDEX read_keys_vplate;
+ALTER TABLE read_keys SET (autovacuum_vacuum_insert_threshold = 20000, autovacuum_vacuum_insert_scale_factor = 0);`
+
 // trigramMigration turns the trigram indexes' pending list off and empties
 // it: with it, a GIN index adds new entries to an unsorted list that every
 // search reads through until VACUUM merges it (after a bulk load, 20,000
@@ -121,10 +151,11 @@ const keyJoin = ` JOIN reads r ON r.captured_at = k.captured_at AND r.rid = k.ri
 // r, joined only when there are any (or for the page's rows). Any other
 // search reads reads r alone, pruned to the days of its time bounds.
 type readSearch struct {
-	keyed bool
-	keys  []string // conditions on the ordering table (k, or r when not keyed)
-	reads []string // conditions on reads r
-	args  []any
+	keyed  bool
+	plates string   // the SQL array of the plate ids a keyed search matches
+	keys   []string // other conditions on the ordering table (k, or r when not keyed)
+	reads  []string // conditions on reads r
+	args   []any
 }
 
 // arg adds an argument and returns its placeholder.
@@ -141,47 +172,77 @@ func (s *readSearch) tab() string {
 	return "r"
 }
 
-// source is the FROM clause over which the conditions hold.
+// keysOnly reports a plate search without conditions on reads: it is cut
+// and counted on read_keys' covering indexes alone (union).
+func (s *readSearch) keysOnly() bool {
+	return s.keyed && len(s.reads) == 0
+}
+
+// source is the FROM clause over which the conditions hold, for the
+// searches that are not keysOnly.
 func (s *readSearch) source() string {
-	switch {
-	case !s.keyed:
+	if !s.keyed {
 		return ` FROM reads r`
-	case len(s.reads) == 0:
-		return ` FROM read_keys k`
-	default:
-		return ` FROM read_keys k` + keyJoin
 	}
+	return ` FROM read_keys k` + keyJoin
 }
 
+// where is the WHERE clause of a search that is not keysOnly: a keyed one
+// matches the plate or the corrected plate.
 func (s *readSearch) where() string {
-	return " WHERE " + strings.Join(append(slices.Clone(s.keys), s.reads...), " AND ")
+	var c []string
+	if s.keyed {
+		c = append(c, `(k.plate_id = ANY(`+s.plates+`) OR k.v_plate_id = ANY(`+s.plates+`))`)
+	}
+	c = append(append(c, s.keys...), s.reads...)
+	if len(c) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(c, " AND ")
 }
 
-// order is the result order on the search's table: newest first, ties by
-// read id descending, in byte order (COLLATE "C", as SQLite compares).
-func (s *readSearch) order() string {
-	a := s.tab()
+// order is the result order on alias a: newest first, ties by read id
+// descending, in byte order (COLLATE "C", as SQLite compares).
+func order(a string) string {
 	return ` ORDER BY ` + a + `.captured_at DESC, ` + a + `.id COLLATE "C" DESC`
 }
 
-// countSQL counts the matches up to limit.
+// union selects cols of the read_keys rows k of a keysOnly search: those
+// whose plate matches UNION those whose corrected plate matches, each
+// selection followed by tail (an order, a cut) and answered by an
+// index-only scan of its covering index (coveringKeysMigration); an OR of
+// the two conditions could not be (it needs a bitmap scan, which reads
+// the table). UNION removes the duplicates, so a read matching by both
+// plates counts and shows once; cols must hold the read's id for that.
+func (s *readSearch) union(cols, tail string) string {
+	var sel []string
+	for _, col := range []string{"k.plate_id", "k.v_plate_id"} {
+		c := append([]string{col + ` = ANY(` + s.plates + `)`}, s.keys...)
+		sel = append(sel, `(SELECT `+cols+` FROM read_keys k WHERE `+strings.Join(c, " AND ")+tail+`)`)
+	}
+	return strings.Join(sel, ` UNION `)
+}
+
+// countSQL counts the matches up to limit. keysOnly: each selection of the
+// union is cut at limit too (if one reaches it, the union does).
 func (s *readSearch) countSQL(limit string) string {
+	if s.keysOnly() {
+		return `SELECT count(*) FROM (` + s.union(`k.id`, ` LIMIT `+limit) + ` LIMIT ` + limit + `) x`
+	}
 	return `SELECT count(*) FROM (SELECT 1` + s.source() + s.where() + ` LIMIT ` + limit + `) x`
 }
 
-// pageSQL selects the first limit matches in result order. A keyed search
-// without conditions on reads orders and cuts read_keys first, so only the
-// page's reads are fetched.
+// pageSQL selects the first limit matches in result order. A keysOnly
+// search orders and cuts each selection of its union and then the union
+// on read_keys' indexes alone (the first limit of the union are among the
+// first limit of each), so only the page's reads are fetched.
 func (s *readSearch) pageSQL(limit string) string {
-	switch {
-	case !s.keyed:
-		return `SELECT ` + sqlrows.ReadCols + ` FROM reads r` + readJoins + s.where() + s.order() + ` LIMIT ` + limit
-	case len(s.reads) == 0:
-		return `SELECT ` + sqlrows.ReadCols + ` FROM (SELECT k.captured_at, k.rid, k.id FROM read_keys k` + s.where() + s.order() +
-			` LIMIT ` + limit + `) k` + keyJoin + readJoins + ` ORDER BY r.captured_at DESC, r.id COLLATE "C" DESC`
-	default:
-		return `SELECT ` + sqlrows.ReadCols + ` FROM read_keys k` + keyJoin + readJoins + s.where() + s.order() + ` LIMIT ` + limit
+	if !s.keysOnly() {
+		return `SELECT ` + sqlrows.ReadCols + s.source() + readJoins + s.where() + order(s.tab()) + ` LIMIT ` + limit
 	}
+	cut := order("k") + ` LIMIT ` + limit
+	return `SELECT ` + sqlrows.ReadCols + ` FROM (SELECT * FROM (` + s.union(`k.captured_at, k.rid, k.id`, cut) + `) k` + cut + `) k` +
+		keyJoin + readJoins + order("r")
 }
 
 // genericPlansSQL makes the rest of a transaction use generic plans for
@@ -244,25 +305,11 @@ func (t *Tx) runInline(count *stmt, n *int, page stmt, fill func(pgx.Rows) error
 // SearchReads runs a resolved query: newest first (ties by read id,
 // descending), keyset paging, a total counted up to CountCap.
 func (t *Tx) SearchReads(q *store.ReadQuery) (*store.ReadPage, error) {
-	s, empty, err := t.readSearch(q)
-	if err != nil {
-		return nil, err
-	}
+	s, count, pageQ, err := t.searchStmts(q)
 	page := &store.ReadPage{Reads: []api.Read{}}
-	if empty {
-		return page, nil
+	if err != nil || s == nil {
+		return page, err
 	}
-	var count *stmt
-	if !q.SkipCount {
-		c := *s
-		c.args = slices.Clone(s.args)
-		count = &stmt{c.countSQL(c.arg(q.CountCap + 1)), c.args}
-	}
-	if q.After != nil {
-		a := s.tab()
-		s.keys = append(s.keys, `(`+a+`.captured_at, `+a+`.id COLLATE "C") < (`+s.arg(q.After.At)+`, `+s.arg(q.After.ID)+`)`)
-	}
-	pageQ := stmt{s.pageSQL(s.arg(q.Limit + 1)), s.args}
 	fill := func(rows pgx.Rows) error { return sqlrows.FillPage(page, rows, q.Limit) }
 	run := t.runInline
 	if s.keyed {
@@ -278,6 +325,29 @@ func (t *Tx) SearchReads(q *store.ReadQuery) (*store.ReadPage, error) {
 	return page, nil
 }
 
+// searchStmts builds a search's statements: its count (nil with
+// SkipCount) and its page. A nil search means no read can match.
+func (t *Tx) searchStmts(q *store.ReadQuery) (*readSearch, *stmt, stmt, error) {
+	s, empty, err := t.readSearch(q)
+	if err != nil || empty {
+		return nil, nil, stmt{}, err
+	}
+	var count *stmt
+	if !q.SkipCount {
+		c := *s
+		c.args = slices.Clone(s.args)
+		count = &stmt{c.countSQL(c.arg(q.CountCap + 1)), c.args}
+	}
+	if q.After != nil {
+		// The bound on the time alone is implied, but it is what an index
+		// range (and partition pruning) can start from.
+		a, at := s.tab(), s.arg(q.After.At)
+		s.keys = append(s.keys, a+`.captured_at <= `+at,
+			`(`+a+`.captured_at, `+a+`.id COLLATE "C") < (`+at+`, `+s.arg(q.After.ID)+`)`)
+	}
+	return s, count, stmt{s.pageSQL(s.arg(q.Limit + 1)), s.args}, nil
+}
+
 // readSearch builds the search's SQL; empty is true when no read can match
 // (the pattern names no known plate, or no camera).
 func (t *Tx) readSearch(q *store.ReadQuery) (*readSearch, bool, error) {
@@ -287,7 +357,7 @@ func (t *Tx) readSearch(q *store.ReadQuery) (*readSearch, bool, error) {
 		if err != nil || ids == "" {
 			return nil, true, err
 		}
-		s.keys = append(s.keys, `(k.plate_id = ANY(`+ids+`) OR k.v_plate_id = ANY(`+ids+`))`)
+		s.plates = ids
 	}
 	a := s.tab()
 	if !q.From.IsZero() {
@@ -313,9 +383,6 @@ func (t *Tx) readSearch(q *store.ReadQuery) (*readSearch, bool, error) {
 	if m := featureMask(q.Features); m != 0 {
 		p := s.arg(m)
 		s.reads = append(s.reads, `(r.feature_mask & `+p+`) = `+p)
-	}
-	if len(s.keys)+len(s.reads) == 0 {
-		s.keys = append(s.keys, "true")
 	}
 	return s, false, nil
 }

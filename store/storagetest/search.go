@@ -227,21 +227,18 @@ func testSearchTies(t *testing.T, st store.Storage) {
 	}
 }
 
-// testSearchTiesAcrossPlates: a plate pattern matching several plates
-// whose reads share one capture time (one read matching by its corrected
-// plate only) gives them in read id order, descending, on pages of every
-// size, wherever a page ends among the ties, and counts each read once.
-func testSearchTiesAcrossPlates(t *testing.T, st store.Storage) {
-	at := base.Add(-2 * time.Hour)
-	type tie struct {
-		id, plate string
-		at        time.Time
-	}
-	reads := []tie{{"tp-c", "7TIF121", at}, {"tp-a", "7TIF122", at}, {"tp-old", "7TIF128", at.Add(-time.Second)},
-		{"tp-f", "8ZZY999", at}, {"tp-e", "7TIF123", at}, {"tp-new", "7TIF120", at.Add(time.Second)},
-		{"tp-b", "7TIF124", at}, {"tp-d", "7TIF121", at}, {"tp-g", "7TIF125", at}}
+// plateRead is a read of the plate search parts: id, plate, capture time.
+type plateRead struct {
+	id, plate string
+	at        time.Time
+}
+
+// insertPlateReads stores reads at the first world camera, then corrects
+// the plate of each read in corrected (read id: corrected plate).
+func insertPlateReads(t *testing.T, st store.Storage, reads []plateRead, corrected map[string]string) {
+	t.Helper()
 	update(t, st, func(tx store.Tx) error {
-		if err := tx.InsertCamera(WorldCameras[0], "tok-ties"); err != nil {
+		if err := tx.InsertCamera(WorldCameras[0], "tok-plates"); err != nil {
 			return err
 		}
 		for _, r := range reads {
@@ -251,8 +248,7 @@ func testSearchTiesAcrossPlates(t *testing.T, st store.Storage) {
 				return err
 			}
 		}
-		// tp-f matches by its corrected plate, tp-g by both plates.
-		for id, p := range map[string]string{"tp-f": "7TIF126", "tp-g": "7TIF127"} {
+		for id, p := range corrected {
 			v := api.Verification{Status: api.VerifyMisread, CorrectedPlate: p, CorrectedState: "CA", By: "verifier", At: base}
 			if err := tx.SetVerification(id, v); err != nil {
 				return err
@@ -260,23 +256,87 @@ func testSearchTiesAcrossPlates(t *testing.T, st store.Storage) {
 		}
 		return nil
 	})
+}
+
+// pageThrough runs q page by page with the keyset, at most maxPages
+// pages, and returns the read ids in order and the first page.
+func pageThrough(t *testing.T, st store.Storage, q store.ReadQuery, maxPages int) ([]string, *store.ReadPage) {
+	t.Helper()
+	var got []string
+	var first *store.ReadPage
+	for pages := 0; pages < maxPages; pages++ {
+		page := search(t, st, q)
+		if first == nil {
+			first = page
+		}
+		got = append(got, pageIDs(page)...)
+		if !page.More {
+			break
+		}
+		q.After, q.SkipCount = &page.Keys[len(page.Keys)-1], true
+	}
+	return got, first
+}
+
+// testSearchTiesAcrossPlates: a plate pattern matching several plates
+// whose reads share one capture time (one read matching by its corrected
+// plate only) gives them in read id order, descending, on pages of every
+// size, wherever a page ends among the ties, and counts each read once.
+func testSearchTiesAcrossPlates(t *testing.T, st store.Storage) {
+	at := base.Add(-2 * time.Hour)
+	insertPlateReads(t, st, []plateRead{{"tp-c", "7TIF121", at}, {"tp-a", "7TIF122", at}, {"tp-old", "7TIF128", at.Add(-time.Second)},
+		{"tp-f", "8ZZY999", at}, {"tp-e", "7TIF123", at}, {"tp-new", "7TIF120", at.Add(time.Second)},
+		{"tp-b", "7TIF124", at}, {"tp-d", "7TIF121", at}, {"tp-g", "7TIF125", at}},
+		// tp-f matches by its corrected plate, tp-g by both plates.
+		map[string]string{"tp-f": "7TIF126", "tp-g": "7TIF127"})
 	want := []string{"tp-new", "tp-g", "tp-f", "tp-e", "tp-d", "tp-c", "tp-b", "tp-a", "tp-old"}
 	for limit := 1; limit <= len(want)+1; limit++ {
-		q := store.ReadQuery{Pattern: mustPattern("7TIF*"), Limit: limit, CountCap: 100}
-		var got []string
-		for pages := 0; pages <= len(want); pages++ {
-			page := search(t, st, q)
-			if pages == 0 && page.Total != len(want) {
-				t.Fatalf("limit %d: total %d, want %d", limit, page.Total, len(want))
-			}
-			got = append(got, pageIDs(page)...)
-			if !page.More {
-				break
-			}
-			q.After, q.SkipCount = &page.Keys[len(page.Keys)-1], true
+		got, first := pageThrough(t, st, store.ReadQuery{Pattern: mustPattern("7TIF*"), Limit: limit, CountCap: 100}, len(want)+1)
+		if first.Total != len(want) {
+			t.Fatalf("limit %d: total %d, want %d", limit, first.Total, len(want))
 		}
 		if !slices.Equal(got, want) {
 			t.Fatalf("limit %d: %v, want %v", limit, got, want)
+		}
+	}
+	// Capped counts: tp-g, matching by both plates, is counted once
+	// whatever the cap.
+	for limit := 1; limit <= len(want)+1; limit++ {
+		page := search(t, st, store.ReadQuery{Pattern: mustPattern("7TIF*"), Limit: 3, CountCap: limit})
+		if page.Total != min(len(want), limit) || page.Capped != (len(want) > limit) {
+			t.Fatalf("count cap %d: total %d capped %v, want %d of %d", limit, page.Total, page.Capped, min(len(want), limit), len(want))
+		}
+	}
+}
+
+// testSearchBothPlatesOnce: a read whose corrected plate and OCR plate
+// both match a search (look-alikes under a fuzzy search, or both under a
+// wildcard) is returned and counted once, on every page size.
+func testSearchBothPlatesOnce(t *testing.T, st store.Storage) {
+	at := base.Add(-3 * time.Hour)
+	insertPlateReads(t, st, []plateRead{{"bo-misread", "8FZO123", at}, {"bo-plain", "8FZ0123", at.Add(-time.Minute)},
+		{"bo-other", "8FZO124", at.Add(time.Minute)}}, map[string]string{"bo-misread": "8FZ0123"})
+	for _, c := range []struct {
+		pattern string
+		fuzzy   bool
+		want    []string
+	}{
+		{"8FZO123", true, []string{"bo-misread", "bo-plain"}}, // both plates of bo-misread are look-alikes
+		{"8FZ0123", false, []string{"bo-misread", "bo-plain"}},
+		{"8FZO123", false, []string{"bo-misread"}},
+		{"8FZ*", false, []string{"bo-other", "bo-misread", "bo-plain"}},
+		{"8?Z?12?", false, []string{"bo-other", "bo-misread", "bo-plain"}},
+	} {
+		for limit := 1; limit <= len(c.want)+1; limit++ {
+			q := store.ReadQuery{Pattern: mustPattern(c.pattern), Fuzzy: c.fuzzy, Limit: limit, CountCap: limit}
+			got, first := pageThrough(t, st, q, len(c.want)+1)
+			if first.Total != min(len(c.want), limit) || first.Capped != (len(c.want) > limit) {
+				t.Fatalf("%s (fuzzy %v) count cap %d: total %d capped %v, want %d of %d",
+					c.pattern, c.fuzzy, limit, first.Total, first.Capped, min(len(c.want), limit), len(c.want))
+			}
+			if !slices.Equal(got, c.want) {
+				t.Fatalf("%s (fuzzy %v) limit %d: %v, want %v", c.pattern, c.fuzzy, limit, got, c.want)
+			}
 		}
 	}
 }

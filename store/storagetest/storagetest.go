@@ -46,6 +46,7 @@ var parts = []struct {
 	{"SearchPaging", testSearchPaging},
 	{"SearchTies", testSearchTies},
 	{"SearchTiesAcrossPlates", testSearchTiesAcrossPlates},
+	{"SearchBothPlatesOnce", testSearchBothPlatesOnce},
 	{"SwitchCandidates", testSwitchCandidates},
 	{"Purge", testPurge},
 	{"BulkInsert", testBulkInsert},
