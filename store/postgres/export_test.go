@@ -4,6 +4,9 @@ import (
 	"context"
 	"sync"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"alprdesk/store"
 )
 
@@ -54,3 +57,12 @@ func SearchSQL(ctx context.Context, s *Storage, q *store.ReadQuery) (countSQL st
 	})
 	return
 }
+
+// OpenTraced is Open with tr tracing every connection's statements and
+// batches.
+func OpenTraced(ctx context.Context, dsn string, tr pgx.QueryTracer) (*Storage, error) {
+	return open(ctx, dsn, func(c *pgxpool.Config) { c.ConnConfig.Tracer = tr })
+}
+
+// AcquiredConns is the number of the pool's connections in use.
+func AcquiredConns(s *Storage) int32 { return s.pool.Stat().AcquiredConns() }

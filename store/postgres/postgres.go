@@ -86,6 +86,12 @@ type Storage struct {
 // refused. Errors are one line naming the host and the cause; nothing is
 // created when the server cannot be reached.
 func Open(ctx context.Context, dsn string) (*Storage, error) {
+	return open(ctx, dsn, nil)
+}
+
+// open is Open with a hook that adjusts the pool's configuration before
+// it connects (the tests trace the statements a call sends).
+func open(ctx context.Context, dsn string, adjust func(*pgxpool.Config)) (*Storage, error) {
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("store: postgres URL: %v", oneLine(err))
@@ -99,6 +105,9 @@ func Open(ctx context.Context, dsn string) (*Storage, error) {
 	}
 	if _, set := cfg.ConnConfig.RuntimeParams["gin_pending_list_limit"]; !set {
 		cfg.ConnConfig.RuntimeParams["gin_pending_list_limit"] = pendingListLimit
+	}
+	if adjust != nil {
+		adjust(cfg)
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
@@ -213,14 +222,6 @@ func (s *Storage) Update(ctx context.Context, fn func(store.Tx) error) error {
 	return nil
 }
 
-// View runs fn in a read-only repeatable-read transaction (one snapshot).
-func (s *Storage) View(ctx context.Context, fn func(store.ReadTx) error) error {
-	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		return fn(&Tx{tx: tx, s: s, ctx: ctx, readOnly: true})
-	})
-	return classify(err)
-}
-
 // Meta returns a setting of the meta table.
 func (s *Storage) Meta(ctx context.Context, key string) (string, error) {
 	var v string
@@ -240,7 +241,10 @@ func (s *Storage) SetMeta(ctx context.Context, key, value string) error {
 // Tx is one transaction (a store.Tx; View's are read-only). newPlates are
 // dictionary entries that join the node's cache when it commits.
 type Tx struct {
-	tx        pgx.Tx
+	tx conn
+	// begin is the BEGIN a View has yet to send (view.go): "" once sent,
+	// and in Update's transactions.
+	begin     string
 	s         *Storage
 	ctx       context.Context
 	readOnly  bool
@@ -272,18 +276,27 @@ func (t *Tx) note(q string) {
 
 func (t *Tx) exec(q string, args ...any) (pgconn.CommandTag, error) {
 	t.note(q)
+	if err := t.begun(); err != nil {
+		return pgconn.CommandTag{}, err
+	}
 	tag, err := t.tx.Exec(t.ctx, q, args...)
 	return tag, classify(err)
 }
 
 func (t *Tx) query(q string, args ...any) (pgx.Rows, error) {
 	t.note(q)
+	if err := t.begun(); err != nil {
+		return nil, err
+	}
 	rows, err := t.tx.Query(t.ctx, q, args...)
 	return rows, classify(err)
 }
 
 func (t *Tx) row(q string, args ...any) pgx.Row {
 	t.note(q)
+	if err := t.begun(); err != nil {
+		return errRow{err}
+	}
 	return classifiedRow{t.tx.QueryRow(t.ctx, q, args...)}
 }
 

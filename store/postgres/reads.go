@@ -371,13 +371,13 @@ func (t *Tx) guardPlates() error {
 		return nil
 	}
 	var gen int64
-	b := &pgx.Batch{}
+	b := t.batch()
 	b.Queue(`SELECT pg_advisory_xact_lock_shared($1)`, int64(lockPlates))
 	b.Queue(`SELECT coalesce((SELECT value::bigint FROM meta WHERE key = $1), 0)`, metaPlatesGen).QueryRow(func(r pgx.Row) error {
 		return r.Scan(&gen)
 	})
-	if err := t.tx.SendBatch(t.ctx, b).Close(); err != nil {
-		return classify(err)
+	if err := t.sendBatch(b); err != nil {
+		return err
 	}
 	if t.s.platesGen.Swap(gen) != gen {
 		t.s.plates.Clear()

@@ -261,10 +261,11 @@ type stmt struct {
 }
 
 // runBatch runs a plate search's statements in one round trip (a batch):
-// generic plans from now on in the transaction (genericPlansSQL), the count
-// when there is one (into n), the page (read by fill).
+// a View's BEGIN if it has not begun (view.go), generic plans from now on
+// in the transaction (genericPlansSQL), the count when there is one (into
+// n), the page (read by fill).
 func (t *Tx) runBatch(count *stmt, n *int, page stmt, fill func(pgx.Rows) error) error {
-	b := &pgx.Batch{}
+	b := t.batch()
 	if !t.generic {
 		b.Queue(genericPlansSQL)
 	}
@@ -273,8 +274,8 @@ func (t *Tx) runBatch(count *stmt, n *int, page stmt, fill func(pgx.Rows) error)
 	}
 	b.Queue(page.sql, page.args...).Query(fill)
 	t.note(page.sql)
-	if err := t.tx.SendBatch(t.ctx, b).Close(); err != nil {
-		return classify(err)
+	if err := t.sendBatch(b); err != nil {
+		return err
 	}
 	t.generic = true
 	return nil
