@@ -28,26 +28,27 @@ const viewEndTimeout = 10 * time.Second
 
 // View runs fn in a read-only repeatable-read transaction (one snapshot).
 //
-// Its round trips are the statements' own: the BEGIN goes with the first
-// of them (in the same batch for a plate search, runBatch, so an exact
-// search is one round trip), and the transaction, which has nothing to
-// commit, is rolled back after View returns, in the background, before
-// the connection goes back to the pool (endView). Where a BEGIN and a
-// COMMIT of their own cost a round trip each, on a busy machine each is a
-// chance to wait for a core.
+// The BEGIN costs no round trip of its own: it goes with the first
+// statement, in the same batch for a plate search (runBatch), so an exact
+// search is two round trips (the batch, and the ROLLBACK that ends the
+// transaction, which has nothing to commit) where it was three; on a busy
+// machine each round trip is a chance to wait for a core. (Ending the
+// transaction in the background after View returned was measured slower:
+// docs/PERFORMANCE.md, "One round trip less for a View".)
 func (s *Storage) View(ctx context.Context, fn func(store.ReadTx) error) error {
 	c, err := s.pool.Acquire(ctx)
 	if err != nil {
 		return classify(err)
 	}
-	defer func() { go endView(c) }()
+	defer endView(c)
 	return classify(fn(&Tx{tx: c, s: s, ctx: ctx, readOnly: true, begin: viewBegin}))
 }
 
 // endView ends a View's transaction if one began (the connection is in a
 // transaction, or in a failed one) and gives the connection back to the
 // pool, which closes it instead if it is still in a transaction (the
-// ROLLBACK failed: the connection was lost or timed out).
+// ROLLBACK failed: the connection was lost or timed out). The ROLLBACK
+// has a context of its own: fn's may be cancelled.
 func endView(c *pgxpool.Conn) {
 	defer c.Release()
 	if c.Conn().PgConn().TxStatus() == 'I' {
