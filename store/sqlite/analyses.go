@@ -18,17 +18,30 @@ const analysisMigration = `CREATE TABLE analyses(
 CREATE TABLE analysis_reads(
 	analysis_id TEXT NOT NULL, read_id TEXT NOT NULL, PRIMARY KEY(analysis_id, read_id)) WITHOUT ROWID;`
 
+// windowReadsSQL selects WindowReads' reads: cameras (a JSON array),
+// from, to, limit.
+const windowReadsSQL = `SELECT r.id, r.camera_id, r.captured_at, p.plate, r.state, coalesce(r.v_plate, ''), coalesce(r.v_state, '')
+		FROM reads r JOIN plates p ON p.id = r.plate_id
+		WHERE r.camera_id IN (SELECT value FROM json_each(?)) AND r.captured_at >= ? AND r.captured_at < ?
+		ORDER BY r.captured_at DESC, r.id DESC LIMIT ?`
+
+// nearReadsSQL selects NearReads' reads: the windows as a JSON array of
+// {"c": camera, "F": from, "T": to}.
+const nearReadsSQL = `SELECT w.key, r.id, r.camera_id, r.captured_at, p.plate, r.state, coalesce(r.v_plate, ''), coalesce(r.v_state, '')
+		FROM json_each(?) w
+		JOIN reads r ON r.camera_id = json_extract(w.value, '$.c')
+			AND r.captured_at >= json_extract(w.value, '$.F') AND r.captured_at < json_extract(w.value, '$.T')
+		JOIN plates p ON p.id = r.plate_id
+		ORDER BY w.key, r.captured_at DESC, r.id DESC`
+
 // WindowReads lists the reads at cameraIDs in [from, to), newest first,
-// through the (camera_id, captured_at) index.
+// through the camera index (camera_id, captured_at, …).
 func (t *Tx) WindowReads(cameraIDs []string, from, to time.Time, limit int) ([]store.ReadKey, error) {
 	if len(cameraIDs) == 0 || limit <= 0 {
 		return nil, nil
 	}
 	cams, _ := json.Marshal(cameraIDs)
-	rows, err := t.query(`SELECT r.id, r.camera_id, r.captured_at, p.plate, r.state, coalesce(r.v_plate, ''), coalesce(r.v_state, '')
-		FROM reads r JOIN plates p ON p.id = r.plate_id
-		WHERE r.camera_id IN (SELECT value FROM json_each(?)) AND r.captured_at >= ? AND r.captured_at < ?
-		ORDER BY r.captured_at DESC, r.id DESC LIMIT ?`, string(cams), ms(from), ms(to), limit)
+	rows, err := t.query(windowReadsSQL, string(cams), ms(from), ms(to), limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: window reads: %w", err)
 	}
@@ -47,7 +60,8 @@ func (t *Tx) WindowReads(cameraIDs []string, from, to time.Time, limit int) ([]s
 }
 
 // NearReads answers every window in one query: a join of the windows
-// (as JSON) with reads through the (camera_id, captured_at) index.
+// (as JSON) with reads through the camera index (camera_id, captured_at,
+// …).
 func (t *Tx) NearReads(windows []store.CameraWindow) ([][]store.ReadKey, error) {
 	out := make([][]store.ReadKey, len(windows))
 	if len(windows) == 0 {
@@ -62,12 +76,7 @@ func (t *Tx) NearReads(windows []store.CameraWindow) ([][]store.ReadKey, error) 
 		ws[i] = win{C: w.CameraID, F: ms(w.From), T: ms(w.To)}
 	}
 	list, _ := json.Marshal(ws)
-	rows, err := t.query(`SELECT w.key, r.id, r.camera_id, r.captured_at, p.plate, r.state, coalesce(r.v_plate, ''), coalesce(r.v_state, '')
-		FROM json_each(?) w
-		JOIN reads r ON r.camera_id = json_extract(w.value, '$.c')
-			AND r.captured_at >= json_extract(w.value, '$.F') AND r.captured_at < json_extract(w.value, '$.T')
-		JOIN plates p ON p.id = r.plate_id
-		ORDER BY w.key, r.captured_at DESC, r.id DESC`, string(list))
+	rows, err := t.query(nearReadsSQL, string(list))
 	if err != nil {
 		return nil, fmt.Errorf("store: near reads: %w", err)
 	}

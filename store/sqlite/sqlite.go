@@ -102,6 +102,9 @@ INSERT INTO plates_fts(plates_fts) VALUES ('rebuild');`,
 	accountMigration,
 	// 8 (analyses): analyses and the reads each returned.
 	analysisMigration,
+	// 9 (attribute search): the camera index carries make, colour and
+	// body type.
+	cameraAttrsMigration,
 }
 
 // Storage is the embedded SQLite store.Storage: one writer connection (writes
