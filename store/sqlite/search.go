@@ -36,8 +36,8 @@ import (
 // new one reuses its pages and the database keeps one camera index; both
 // statements run in the migration's transaction. The migration took 1.5 to
 // 2.3 s at 1M reads (tmpfs, 2 vCPUs at load average 1.3; 6 to 8 s at load
-// 5); it sorts every read, so expect a minute or more at 30M (not
-// measured). See docs/PERFORMANCE.md, "Make and colour in SQLite's camera
+// 5) and about 31 s at 10M; it sorts every read, so expect a few
+// minutes at 30M (not measured). See docs/PERFORMANCE.md, "Make and colour in SQLite's camera
 // index".
 const cameraAttrsMigration = `DROP INDEX reads_camera;
 CREATE INDEX reads_camera_attrs ON reads(camera_id, captured_at, make, color, body_type);`
