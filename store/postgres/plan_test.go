@@ -84,21 +84,12 @@ func loadPlanWorld(t *testing.T, st *postgres.Storage) []string {
 	}
 	now := time.Now().Truncate(time.Millisecond)
 	const n = 30000
-	_, err := st.BulkInsertReads(ctx, func(put func(*store.ReadRecord) error) error {
-		for i := range n {
-			m := api.ReadMeta{ID: "pl" + strconv.Itoa(i), CameraID: "cam-1", Plate: plates[r.IntN(len(plates))],
-				CapturedAt: now.Add(-time.Duration(r.Int64N(int64(72 * time.Hour)))), State: "CA", Confidence: 0.9,
-				Make: "Ford", Color: "blue", BodyType: "sedan", Features: []string{}}
-			if err := put(&store.ReadRecord{Meta: m}); err != nil {
-				return err
-			}
-		}
-		return nil
+	bulkReads(t, st, n, func(i int) api.ReadMeta {
+		return api.ReadMeta{ID: "pl" + strconv.Itoa(i), CameraID: "cam-1", Plate: plates[r.IntN(len(plates))],
+			CapturedAt: now.Add(-time.Duration(r.Int64N(int64(72 * time.Hour)))), State: "CA", Confidence: 0.9,
+			Make: "Ford", Color: "blue", BodyType: "sedan", Features: []string{}}
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = st.Update(ctx, func(tx store.Tx) error {
+	err := st.Update(ctx, func(tx store.Tx) error {
 		for i := 0; i < n; i += 100 {
 			v := api.Verification{Status: api.VerifyMisread, CorrectedPlate: plates[(i/100)%len(plates)], By: "verifier", At: now}
 			if err := tx.SetVerification("pl"+strconv.Itoa(i), v); err != nil {

@@ -83,12 +83,19 @@ func viewWorld(t *testing.T) (*postgres.Storage, *exchanges, string, int) {
 func putReads(t *testing.T, st *postgres.Storage, prefix string, n int) {
 	t.Helper()
 	now := time.Now().Truncate(time.Millisecond)
+	bulkReads(t, st, n, func(i int) api.ReadMeta {
+		return api.ReadMeta{ID: prefix + string(rune('0'+i)), CameraID: "cam-1", Plate: "7ABC123",
+			CapturedAt: now.Add(-time.Duration(i+1) * time.Minute), State: "CA", Confidence: 0.9,
+			Make: "Ford", Color: "blue", BodyType: "sedan", Features: []string{}}
+	})
+}
+
+// bulkReads stores n reads in one bulk load, the i-th as meta(i) makes it.
+func bulkReads(t *testing.T, st *postgres.Storage, n int, meta func(i int) api.ReadMeta) {
+	t.Helper()
 	_, err := st.BulkInsertReads(ctx, func(put func(*store.ReadRecord) error) error {
 		for i := range n {
-			m := api.ReadMeta{ID: prefix + string(rune('0'+i)), CameraID: "cam-1", Plate: "7ABC123",
-				CapturedAt: now.Add(-time.Duration(i+1) * time.Minute), State: "CA", Confidence: 0.9,
-				Make: "Ford", Color: "blue", BodyType: "sedan", Features: []string{}}
-			if err := put(&store.ReadRecord{Meta: m}); err != nil {
+			if err := put(&store.ReadRecord{Meta: meta(i)}); err != nil {
 				return err
 			}
 		}
