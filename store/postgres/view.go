@@ -34,7 +34,8 @@ const viewEndTimeout = 10 * time.Second
 // transaction, which has nothing to commit) where it was three; on a busy
 // machine each round trip is a chance to wait for a core. (Ending the
 // transaction in the background after View returned was measured slower:
-// docs/PERFORMANCE.md, "One round trip less for a View".)
+// docs/PERFORMANCE.md, "Fresh plates for every pass, and one round trip
+// less for a View".)
 func (s *Storage) View(ctx context.Context, fn func(store.ReadTx) error) error {
 	c, err := s.pool.Acquire(ctx)
 	if err != nil {
