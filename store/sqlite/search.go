@@ -28,17 +28,18 @@ import (
 // so they filter entries and are never a seek key, and a NOCASE comparison
 // reads the stored value whatever the index's collation. Body type is the
 // search's third attribute filter; state and feature_mask are left out
-// (3.8 MB more at 1M, and no measured search needs them). Measured at 1M
-// reads: the index 39.5 MB as CREATE INDEX builds it (the old one 21.0 MB
-// built the same way, 33.2 MB without body type), bulk ingest about 10 %
-// slower (8 % without body type). The analyses' window statements (WindowReads, NearReads) search
-// the same leading columns. The old index is dropped first, so that the
-// new one reuses its pages and the database keeps one camera index; both
-// statements run in the migration's transaction. The migration took 1.5 to
-// 2.3 s at 1M reads (tmpfs, 2 vCPUs at load average 1.3; 6 to 8 s at load
-// 5) and about 31 s at 10M; it sorts every read, so expect a few
-// minutes at 30M (not measured). See docs/PERFORMANCE.md, "Make and colour in SQLite's camera
-// index".
+// (3.8 MB more at 1M, and no measured search needs them). The analyses'
+// window statements (WindowReads, NearReads) search the same leading
+// columns. The old index is dropped first, so that the new one reuses its
+// pages and the database keeps one camera index; both statements run in
+// the migration's transaction.
+//
+// Measured (docs/PERFORMANCE.md, "Make and colour in SQLite's camera
+// index"): the index 39.5 MB at 1M reads as CREATE INDEX builds it (the
+// old one 21.0 MB, 33.2 MB without body type); bulk ingest about 10 %
+// slower at 1M, no difference beyond the noise at 10M; the migration 1.5
+// to 2.3 s at 1M (6 to 8 s at load 5) and about 31 s at 10M. It sorts
+// every read, so expect a few minutes at 30M (not measured).
 const cameraAttrsMigration = `DROP INDEX reads_camera;
 CREATE INDEX reads_camera_attrs ON reads(camera_id, captured_at, make, color, body_type);`
 
