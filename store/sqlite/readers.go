@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	"runtime"
 
 	"github.com/mattn/go-sqlite3"
 )
@@ -39,3 +40,7 @@ func openReaders(dsn string) *sql.DB {
 	}}
 	return sql.OpenDB(connector{dsn: dsn, drv: drv})
 }
+
+// readerConns is the number of reader connections: one per CPU, at least
+// four.
+func readerConns() int { return max(4, runtime.NumCPU()) }

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"alprdesk/store"
@@ -37,5 +38,42 @@ func TestReadersSettings(t *testing.T) {
 	var writerMmap int64
 	if err := s.w.QueryRow(`PRAGMA mmap_size`).Scan(&writerMmap); err != nil || writerMmap != 0 {
 		t.Fatalf("writer mmap_size %d (%v), want 0", writerMmap, err)
+	}
+}
+
+// TestReadersStayOpen runs as many Views at once as there are reader
+// connections, several times over, and checks that no reader was closed
+// for being idle: each keeps its page cache, prepared statements and
+// memory mapping between searches.
+func TestReadersStayOpen(t *testing.T) {
+	s, err := Open(filepath.Join(t.TempDir(), "store.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	n := readerConns()
+	for round := range 5 {
+		var entered sync.WaitGroup
+		entered.Add(n)
+		errs := make(chan error, n)
+		for range n {
+			go func() {
+				errs <- s.View(context.Background(), func(rt store.ReadTx) error {
+					entered.Done()
+					entered.Wait() // every reader is in use at once
+					var one int
+					return rt.(*Tx).row(`SELECT 1`).Scan(&one)
+				})
+			}()
+		}
+		for range n {
+			if err := <-errs; err != nil {
+				t.Fatalf("round %d: %v", round, err)
+			}
+		}
+	}
+	st := s.r.Stats()
+	if st.MaxIdleClosed != 0 || st.OpenConnections != n {
+		t.Fatalf("readers: %d open (want %d), %d closed for being idle (want 0)", st.OpenConnections, n, st.MaxIdleClosed)
 	}
 }

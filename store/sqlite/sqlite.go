@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -198,7 +197,12 @@ func OpenWith(path string, o Options) (*Storage, error) {
 		return nil, err
 	}
 	r := openReaders(base + "?" + common + "&_query_only=1&_cache_size=-65536&_stmt_cache_size=" + strconv.Itoa(stmtCacheSize))
-	r.SetMaxOpenConns(max(4, runtime.NumCPU()))
+	// Every reader stays open once opened: database/sql keeps two idle
+	// connections unless told, and closing the others when more than two
+	// searches ran at once threw away their page caches, prepared
+	// statements and memory mappings, to open them again cold.
+	r.SetMaxOpenConns(readerConns())
+	r.SetMaxIdleConns(readerConns())
 	s.r = r
 	if err := s.startCheckpoints(base + "?" + common); err != nil {
 		s.Close()
