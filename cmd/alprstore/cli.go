@@ -27,6 +27,7 @@ const usage = `alprstore — the alprdesk cloud store
                     [--checkpoint-dir DIR --checkpoint-key KEY] [--allow-broken-chain]
                     [--timezone America/Los_Angeles]   the review queue's after-hours rule
                     [--durability normal|full]   full: fsync every SQLite commit (power-loss safe)
+                    [--sqlite-mmap MiB]   memory-map that much of the SQLite file per reader (default 0)
                     a non-loopback --addr needs --tls-cert/--tls-key or --trusted-proxy
   alprstore service install [serve flags] | uninstall | start | stop
                     (Windows) a Windows service running serve; log in

@@ -116,3 +116,18 @@ func TestServeFlagsFromEnvironment(t *testing.T) {
 		t.Fatalf("bad env value: %v", err)
 	}
 }
+
+// TestServeSQLiteMmapFlag checks --sqlite-mmap: MiB, 0 by default, and a
+// negative size refused as a usage error.
+func TestServeSQLiteMmapFlag(t *testing.T) {
+	o, err := serveFlags([]string{"--db", "x.db"})
+	if err != nil || o.sqliteMmapMiB != 0 {
+		t.Fatalf("default: %v, %+v", err, o)
+	}
+	if o, err = serveFlags([]string{"--db", "x.db", "--sqlite-mmap", "2048"}); err != nil || o.sqliteMmapMiB != 2048 {
+		t.Fatalf("--sqlite-mmap 2048: %v, %+v", err, o)
+	}
+	if _, err := serveFlags([]string{"--db", "x.db", "--sqlite-mmap", "-1"}); !errors.Is(err, errUsage) || !strings.Contains(err.Error(), "--sqlite-mmap") {
+		t.Fatalf("--sqlite-mmap -1: %v", err)
+	}
+}

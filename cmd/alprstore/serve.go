@@ -19,12 +19,14 @@ import (
 
 	"alprdesk/store"
 	"alprdesk/store/open"
+	"alprdesk/store/sqlite"
 )
 
 // serveOptions are the flags of `alprstore serve`.
 type serveOptions struct {
 	addr, db, tlsCert, tlsKey, basemap string
 	durability                         string
+	sqliteMmapMiB                      int
 	retentionDays                      int
 	demo, live                         bool
 	demoSeed                           int64
@@ -65,6 +67,7 @@ func serveFlags(args []string) (*serveOptions, error) {
 	fs.StringVar(&o.checkpointKey, "checkpoint-key", "", "ed25519 private key (PEM) that signs the checkpoints (alprstore audit keygen)")
 	fs.BoolVar(&o.allowBrokenChain, "allow-broken-chain", false, "start even though the audit chain does not verify, serving only audit reads")
 	fs.StringVar(&o.durability, "durability", "normal", "SQLite commit syncing: normal (a power loss can lose the last commits) or full (fsync every commit); see docs/SECURITY.md")
+	fs.IntVar(&o.sqliteMmapMiB, "sqlite-mmap", 0, "MiB of the SQLite file each reader connection memory-maps (0: none, read through its page cache); see docs/DEPLOY.md")
 	tz := fs.String("timezone", "", "IANA time zone of the review queue's after-hours rule (default: the machine's)")
 	if err := parse(fs, args); err != nil {
 		return nil, err
@@ -98,6 +101,8 @@ func serveFlags(args []string) (*serveOptions, error) {
 		return nil, usageErr("--auth-rate must be at least 1")
 	case o.durability != "normal" && o.durability != "full":
 		return nil, usageErr("--durability must be normal or full")
+	case o.sqliteMmapMiB < 0:
+		return nil, usageErr("--sqlite-mmap must be 0 or more (MiB)")
 	case (o.checkpointDir == "") != (o.checkpointKey == ""):
 		return nil, usageErr("--checkpoint-dir and --checkpoint-key go together")
 	case o.requireMFA && o.demo:
@@ -232,7 +237,7 @@ func serveUntil(parent context.Context, args []string, stdout, stderr io.Writer)
 			errc <- hs.Serve(ln)
 		}
 	}()
-	srv, err := store.Open(store.Config{DBPath: o.db, Open: open.WithDurability(o.durability), RetentionDays: o.retentionDays, Demo: o.demo,
+	srv, err := store.Open(store.Config{DBPath: o.db, Open: open.WithSQLite(sqlite.Options{Durability: o.durability, ReaderMmap: int64(o.sqliteMmapMiB) << 20}), RetentionDays: o.retentionDays, Demo: o.demo,
 		DemoSeed: o.demoSeed, DemoReads: o.demoReads, DemoLive: o.live, DemoLiveRate: o.liveRate,
 		BasemapPath: o.basemap, Logf: logf, ImportDir: o.importDir, ImportEvery: o.importEvery,
 		AuthRate: o.authRate, TrustedProxies: o.proxies, RequireMFA: o.requireMFA,

@@ -22,13 +22,13 @@ func IsURL(dsn string) bool {
 // a PostgreSQL database, anything else the path of an SQLite file
 // (created when missing).
 func Open(ctx context.Context, dsn string) (store.Storage, error) {
-	return WithDurability("")(ctx, dsn)
+	return WithSQLite(sqlite.Options{})(ctx, dsn)
 }
 
-// WithDurability returns an Open whose SQLite files sync as durability
-// says (sqlite.DurabilityNormal, the default, or sqlite.DurabilityFull).
-// PostgreSQL's durability is the server's (synchronous_commit).
-func WithDurability(durability string) func(ctx context.Context, dsn string) (store.Storage, error) {
+// WithSQLite returns an Open whose SQLite files are opened with o
+// (durability, the readers' memory map); a PostgreSQL URL opens as Open
+// does.
+func WithSQLite(o sqlite.Options) func(ctx context.Context, dsn string) (store.Storage, error) {
 	return func(ctx context.Context, dsn string) (store.Storage, error) {
 		if IsURL(dsn) {
 			return postgres.Open(ctx, dsn)
@@ -36,6 +36,6 @@ func WithDurability(durability string) func(ctx context.Context, dsn string) (st
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		return sqlite.OpenWith(dsn, sqlite.Options{Durability: durability})
+		return sqlite.OpenWith(dsn, o)
 	}
 }

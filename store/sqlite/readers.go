@@ -24,18 +24,12 @@ func (c connector) Connect(context.Context) (driver.Conn, error) { return c.drv.
 // Driver is the connector's driver.
 func (c connector) Driver() driver.Driver { return c.drv }
 
-// readerMmap is the memory-mapped I/O each reader connection asks for:
-// pages of the mapped part of the file are read in place, without a
-// system call and a copy each. SQLite caps it at its compiled-in maximum,
-// 2 GiB in this build (SQLITE_MAX_MMAP_SIZE), so of a larger file the rest
-// is read as before. Only the readers map the file; the writer does not.
-const readerMmap = 1 << 36
-
-// openReaders opens the reader pool of dsn, with readerMmap bytes of
-// memory-mapped I/O on each connection.
-func openReaders(dsn string) *sql.DB {
+// openReaders opens the reader pool of dsn, each connection asking for
+// mmap bytes of memory-mapped I/O (Options.ReaderMmap; 0 maps nothing).
+// Only the readers may map the file; the writer does not.
+func openReaders(dsn string, mmap int64) *sql.DB {
 	drv := &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
-		_, err := c.Exec(fmt.Sprintf("PRAGMA mmap_size = %d", int64(readerMmap)), nil)
+		_, err := c.Exec(fmt.Sprintf("PRAGMA mmap_size = %d", mmap), nil)
 		return err
 	}}
 	return sql.OpenDB(connector{dsn: dsn, drv: drv})

@@ -157,6 +157,17 @@ type Options struct {
 	// Durability is DurabilityNormal (default when empty) or
 	// DurabilityFull.
 	Durability string
+	// ReaderMmap is the memory-mapped I/O, in bytes, of each reader
+	// connection (PRAGMA mmap_size; SQLite caps it at its compiled-in
+	// maximum, 2 GiB in this build). 0, the default, maps nothing: each
+	// reader reads pages into its own page cache. A mapped page is read in
+	// place, without a system call and a copy, but the first touch of each
+	// page by each connection is a page fault, and where faults are dear
+	// (measured 45 us each on this project's virtual machines, against
+	// 0.06 us for a mapped page) a node's first thousands of searches and
+	// every row-heavy analysis were slower mapped than read
+	// (docs/PERFORMANCE.md, "Page faults and SQLite's memory map").
+	ReaderMmap int64
 }
 
 // Open opens (creating when missing) the SQLite database at path and
@@ -175,6 +186,9 @@ func OpenWith(path string, o Options) (*Storage, error) {
 		sync = "FULL"
 	default:
 		return nil, fmt.Errorf("store: durability %q is not %s or %s", o.Durability, DurabilityNormal, DurabilityFull)
+	}
+	if o.ReaderMmap < 0 {
+		return nil, fmt.Errorf("store: reader mmap size %d is negative", o.ReaderMmap)
 	}
 	base := "file:" + (&url.URL{Path: path}).EscapedPath()
 	common := "_journal_mode=WAL&_synchronous=" + sync + "&_busy_timeout=10000&_foreign_keys=0"
@@ -196,7 +210,7 @@ func OpenWith(path string, o Options) (*Storage, error) {
 		w.Close()
 		return nil, err
 	}
-	r := openReaders(base + "?" + common + "&_query_only=1&_cache_size=-65536&_stmt_cache_size=" + strconv.Itoa(stmtCacheSize))
+	r := openReaders(base+"?"+common+"&_query_only=1&_cache_size=-65536&_stmt_cache_size="+strconv.Itoa(stmtCacheSize), o.ReaderMmap)
 	// Every reader stays open once opened: database/sql keeps two idle
 	// connections unless told, and closing the others when more than two
 	// searches ran at once threw away their page caches, prepared
