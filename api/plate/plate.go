@@ -197,6 +197,49 @@ func (p *Pattern) GLOB() string { return p.text }
 // canonical plates.
 func (p *Pattern) CanonicalGLOB() string { return p.canon }
 
+// LookAlikeRegexp returns an anchored POSIX regular expression that matches
+// a normalised plate exactly when MatchFuzzy would: each known character
+// becomes the bracket expression of its look-alike class (itself when it
+// has none), `?` any one character and `*` any run. The store uses it where
+// a trigram index of the plates themselves can answer it (PostgreSQL's
+// pg_trgm expands small classes into alternative trigrams), so that fuzzy
+// patterns need no second trigram index over canonical plates.
+func (p *Pattern) LookAlikeRegexp() string {
+	var b strings.Builder
+	b.WriteByte('^')
+	for i := 0; i < len(p.text); i++ {
+		switch c := p.text[i]; c {
+		case '*':
+			b.WriteString(".*")
+		case '?':
+			b.WriteByte('.')
+		default:
+			b.WriteString(lookAlikes[classOf[c]])
+		}
+	}
+	b.WriteByte('$')
+	return b.String()
+}
+
+// lookAlikes maps each class representative to the regular expression of
+// its class: a bracket expression of the class, or the character alone.
+var lookAlikes = func() map[byte]string {
+	members := map[byte]string{}
+	const plateChars = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	for i := 0; i < len(plateChars); i++ {
+		c := plateChars[i]
+		members[classOf[c]] += string(c)
+	}
+	m := map[byte]string{}
+	for r, cs := range members {
+		m[r] = cs
+		if len(cs) > 1 {
+			m[r] = "[" + cs + "]"
+		}
+	}
+	return m
+}()
+
 // Prefix returns the known characters before the first wildcard ("" when
 // the pattern starts with one): a GLOB with a prefix can use a B-tree index.
 func (p *Pattern) Prefix() string {

@@ -2,6 +2,7 @@ package plate
 
 import (
 	"errors"
+	"math/rand/v2"
 	"reflect"
 	"regexp"
 	"strings"
@@ -341,4 +342,85 @@ func TestLookAlike(t *testing.T) {
 			t.Errorf("LookAlike(%c, %c) = true", p[0], p[1])
 		}
 	}
+}
+
+// TestLookAlikeRegexp checks the look-alike regular expression: its text
+// for a few patterns, and that it matches exactly the plates MatchFuzzy
+// matches, on random patterns and plates over characters rich in
+// look-alikes.
+func TestLookAlikeRegexp(t *testing.T) {
+	for pattern, want := range map[string]string{
+		"7AB*":    "^7A[8B].*$",
+		"*C12*":   "^.*C[1IL][2Z].*$",
+		"OQD0":    "^[0DOQ][0DOQ][0DOQ][0DOQ]$",
+		"7?B?1?3": "^7.[8B].[1IL].3$",
+		"5SLG*X":  "^[5S][5S][1IL][6G].*X$",
+	} {
+		p, err := ParsePattern(pattern)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := p.LookAlikeRegexp(); got != want {
+			t.Errorf("%q.LookAlikeRegexp() = %q, want %q", pattern, got, want)
+		}
+	}
+	r := rand.New(rand.NewPCG(7, 11))
+	const chars = "0ODQ8B1IL5S2Z6GAXY7"
+	pick := func(n int, extra string) string {
+		b := make([]byte, n)
+		for i := range b {
+			all := chars + extra
+			b[i] = all[r.IntN(len(all))]
+		}
+		return string(b)
+	}
+	checked, matched := 0, 0
+	for range 20000 {
+		p, err := ParsePattern(pick(2+r.IntN(6), "*?"))
+		if err != nil {
+			continue // too broad
+		}
+		re := regexp.MustCompile(p.LookAlikeRegexp())
+		plate := plateFor(r, p.String(), chars)
+		ok, _ := p.MatchFuzzy(plate)
+		if ok != re.MatchString(plate) {
+			t.Fatalf("%q on %q: MatchFuzzy %v, %s %v", p.String(), plate, ok, re, !ok)
+		}
+		checked++
+		if ok {
+			matched++
+		}
+	}
+	if checked < 5000 || matched < 200 {
+		t.Fatalf("only %d patterns parsed, %d matched: the check says little", checked, matched)
+	}
+}
+
+// plateFor makes a plate near pattern pat: each known character replaced
+// by a random look-alike of it (sometimes by any character of chars), each
+// `?` by any character and each `*` by up to three.
+func plateFor(r *rand.Rand, pat, chars string) string {
+	var b []byte
+	any := func() byte { return chars[r.IntN(len(chars))] }
+	for i := 0; i < len(pat); i++ {
+		switch c := pat[i]; {
+		case c == '?':
+			b = append(b, any())
+		case c == '*':
+			for range r.IntN(4) {
+				b = append(b, any())
+			}
+		case r.IntN(8) == 0:
+			b = append(b, any())
+		default:
+			var alike []byte
+			for j := 0; j < len(chars); j++ {
+				if Canonical(chars[j:j+1]) == Canonical(string(c)) {
+					alike = append(alike, chars[j])
+				}
+			}
+			b = append(b, alike[r.IntN(len(alike))])
+		}
+	}
+	return string(b)
 }

@@ -45,10 +45,11 @@ const pendingListLimit = "64kB"
 // what a chunk's new plates add: they are merged once, at the chunk's end.
 const bulkPendingList = "64MB"
 
-// cleanPendingLists merges the trigram indexes' pending lists into the
-// indexes, for each index the session's user may clean (its owner, as for
-// VACUUM); another user's chunk leaves its plates to the next merge.
-const cleanPendingLists = `SELECT gin_clean_pending_list(i) FROM unnest(ARRAY['plates_trgm'::regclass, 'plates_canon_trgm'::regclass]) i
+// cleanPendingLists merges the trigram index's pending list into the
+// index, if the session's user may clean it (its owner, as for VACUUM);
+// another user's chunk leaves its plates to the next merge. (There were
+// two trigram indexes before canonTrigramMigration.)
+const cleanPendingLists = `SELECT gin_clean_pending_list(i) FROM unnest(ARRAY['plates_trgm'::regclass]) i
 	WHERE pg_has_role((SELECT relowner FROM pg_class WHERE oid = i), 'USAGE')`
 
 // bulkRead is one put read of a bulk load, with the numbers the chunk
@@ -385,7 +386,7 @@ func copyKeys(ctx context.Context, tx pgx.Tx, rows []bulkRead, try keysTry, prev
 }
 
 // rowsChunk copies a chunk's reads and photos in its transaction (whose
-// read ids are in), merges the trigram indexes' pending lists (the chunk's
+// read ids are in), merges the trigram index's pending list (the chunk's
 // new plates among them) and commits; on error it rolls back. The merge is
 // here rather than in the keys stage, beside the plates it merges, to even
 // out the two stages: with it, the keys stage took twice the rows stage's

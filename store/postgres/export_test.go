@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"alprdesk/api/plate"
 	"alprdesk/store"
 )
 
@@ -66,3 +67,9 @@ func OpenTraced(ctx context.Context, dsn string, tr pgx.QueryTracer) (*Storage, 
 
 // AcquiredConns is the number of the pool's connections in use.
 func AcquiredConns(s *Storage) int32 { return s.pool.Stat().AcquiredConns() }
+
+// PlatesLikeSQL is the statement (and its arguments) that looks up the
+// plates of a wildcard pattern in the database.
+func PlatesLikeSQL(p *plate.Pattern, fuzzy bool, after int64) (string, []any) {
+	return platesLikeSQL(p, fuzzy, after)
+}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -70,6 +71,70 @@ func TestPlateSearchIndexOnly(t *testing.T) {
 			checkIndexOnly(t, "page", genericPlan(t, dsn, pageSQL, pageArgs))
 		})
 	}
+}
+
+// TestFuzzyPatternIndexes: a fuzzy pattern's plate look-up is answered by
+// an index, with no second trigram index over the canonical plates
+// (migration 13): a run of three known characters by the plates' own
+// trigram index through the look-alike regular expression, a known prefix
+// by either that or the canonical B-tree, a run of three above a horizon
+// by the primary key.
+func TestFuzzyPatternIndexes(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	st, err := postgres.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	plates := loadPlanWorld(t, st)
+	execSQL(t, dsn, `ANALYZE plates`)
+	var canonTrgm bool
+	execQueryRow(t, dsn, `SELECT to_regclass('plates_canon_trgm') IS NOT NULL`, &canonTrgm)
+	if canonTrgm {
+		t.Fatal("plates_canon_trgm still exists after migration 13")
+	}
+	p := plates[11]
+	for _, c := range []struct {
+		pattern string
+		after   int64
+		indexes []string
+	}{
+		{"*" + p[1:4] + "*", 0, []string{"plates_trgm"}},
+		{p[:4] + "*", 0, []string{"plates_canon", "plates_trgm"}},
+		{"*" + p[1:4] + "*", 2990, []string{"plates_pkey"}},
+	} {
+		q, args := postgres.PlatesLikeSQL(parsePattern(t, c.pattern), true, c.after)
+		nodes := customPlan(t, dsn, q, args)
+		used := ""
+		for _, n := range nodes {
+			if n.IndexName != "" {
+				used = n.IndexName
+			}
+			if n.NodeType == "Seq Scan" {
+				t.Fatalf("%s (after %d): a sequential scan of %s", c.pattern, c.after, n.RelationName)
+			}
+		}
+		if !slices.Contains(c.indexes, used) {
+			t.Fatalf("%s (after %d): index %q, want one of %v", c.pattern, c.after, used, c.indexes)
+		}
+	}
+}
+
+// customPlan runs a statement with its arguments inlined (the simple
+// protocol, as platesLike runs it) under EXPLAIN and returns the plan's
+// nodes, flattened.
+func customPlan(t *testing.T, dsn, sql string, args []any) []planNode {
+	t.Helper()
+	c, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(ctx)
+	var out string
+	if err := c.QueryRow(ctx, `EXPLAIN (FORMAT JSON) `+sql, append([]any{pgx.QueryExecModeSimpleProtocol}, args...)...).Scan(&out); err != nil {
+		t.Fatalf("explain %s: %v", sql, err)
+	}
+	return flattenPlan(t, out)
 }
 
 // loadPlanWorld bulk-loads 30,000 reads of 3,000 plates over three days
@@ -144,6 +209,12 @@ func genericPlan(t *testing.T, dsn, sql string, args []any) []planNode {
 	if err := c.QueryRow(ctx, explain, append([]any{pgx.QueryExecModeSimpleProtocol}, args...)...).Scan(&out); err != nil {
 		t.Fatalf("explain %s: %v", sql, err)
 	}
+	return flattenPlan(t, out)
+}
+
+// flattenPlan returns the nodes of EXPLAIN's JSON output out, flattened.
+func flattenPlan(t *testing.T, out string) []planNode {
+	t.Helper()
 	var plans []struct{ Plan planNode }
 	if err := json.Unmarshal([]byte(out), &plans); err != nil || len(plans) != 1 {
 		t.Fatalf("plan %s: %v", out, err)

@@ -89,6 +89,19 @@ func execSQL(t *testing.T, dsn, q string) {
 	}
 }
 
+// execQueryRow scans the one row of query q into dest.
+func execQueryRow(t *testing.T, dsn, q string, dest ...any) {
+	t.Helper()
+	c, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(ctx)
+	if err := c.QueryRow(ctx, q).Scan(dest...); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // partitions lists the day partitions of reads.
 func partitions(t *testing.T, dsn string) []string {
 	t.Helper()

@@ -144,6 +144,8 @@ CREATE INDEX training_attempts_user ON training_attempts(username, id);`,
 	pendingListMigration,
 	// 12: plate pages cut and counted on covering indexes (search.go).
 	coveringKeysMigration,
+	// 13: fuzzy patterns on the plates' own trigram index (search.go).
+	canonTrigramMigration,
 }
 
 // SchemaVersion is the schema version this program brings a database to.
