@@ -125,13 +125,8 @@ func TestFuzzyPatternIndexes(t *testing.T) {
 // nodes, flattened.
 func customPlan(t *testing.T, dsn, sql string, args []any) []planNode {
 	t.Helper()
-	c, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close(ctx)
 	var out string
-	if err := c.QueryRow(ctx, `EXPLAIN (FORMAT JSON) `+sql, append([]any{pgx.QueryExecModeSimpleProtocol}, args...)...).Scan(&out); err != nil {
+	if err := testConn(t, dsn).QueryRow(ctx, `EXPLAIN (FORMAT JSON) `+sql, append([]any{pgx.QueryExecModeSimpleProtocol}, args...)...).Scan(&out); err != nil {
 		t.Fatalf("explain %s: %v", sql, err)
 	}
 	return flattenPlan(t, out)

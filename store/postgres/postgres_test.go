@@ -92,14 +92,20 @@ func execSQL(t *testing.T, dsn, q string) {
 // execQueryRow scans the one row of query q into dest.
 func execQueryRow(t *testing.T, dsn, q string, dest ...any) {
 	t.Helper()
+	if err := testConn(t, dsn).QueryRow(ctx, q).Scan(dest...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// testConn is a connection to dsn of its own, closed when the test ends.
+func testConn(t *testing.T, dsn string) *pgx.Conn {
+	t.Helper()
 	c, err := pgx.Connect(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.Close(ctx)
-	if err := c.QueryRow(ctx, q).Scan(dest...); err != nil {
-		t.Fatal(err)
-	}
+	t.Cleanup(func() { c.Close(ctx) })
+	return c
 }
 
 // partitions lists the day partitions of reads.
