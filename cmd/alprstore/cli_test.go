@@ -118,7 +118,7 @@ func TestServeFlagsFromEnvironment(t *testing.T) {
 }
 
 // TestServeSQLiteMmapFlag checks --sqlite-mmap: MiB, 0 by default, and a
-// negative size refused as a usage error.
+// negative or overlarge size refused as a usage error.
 func TestServeSQLiteMmapFlag(t *testing.T) {
 	o, err := serveFlags([]string{"--db", "x.db"})
 	if err != nil || o.sqliteMmapMiB != 0 {
@@ -127,7 +127,9 @@ func TestServeSQLiteMmapFlag(t *testing.T) {
 	if o, err = serveFlags([]string{"--db", "x.db", "--sqlite-mmap", "2048"}); err != nil || o.sqliteMmapMiB != 2048 {
 		t.Fatalf("--sqlite-mmap 2048: %v, %+v", err, o)
 	}
-	if _, err := serveFlags([]string{"--db", "x.db", "--sqlite-mmap", "-1"}); !errors.Is(err, errUsage) || !strings.Contains(err.Error(), "--sqlite-mmap") {
-		t.Fatalf("--sqlite-mmap -1: %v", err)
+	for _, bad := range []string{"-1", "1048577", "99999999999999"} {
+		if _, err := serveFlags([]string{"--db", "x.db", "--sqlite-mmap", bad}); !errors.Is(err, errUsage) || !strings.Contains(err.Error(), "--sqlite-mmap") {
+			t.Fatalf("--sqlite-mmap %s: %v", bad, err)
+		}
 	}
 }

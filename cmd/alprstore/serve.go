@@ -22,6 +22,10 @@ import (
 	"alprdesk/store/sqlite"
 )
 
+// maxSQLiteMmapMiB bounds --sqlite-mmap (1 TiB; SQLite caps the map at
+// 2 GiB in this build anyway), so that the size in bytes cannot overflow.
+const maxSQLiteMmapMiB = 1 << 20
+
 // serveOptions are the flags of `alprstore serve`.
 type serveOptions struct {
 	addr, db, tlsCert, tlsKey, basemap string
@@ -101,8 +105,8 @@ func serveFlags(args []string) (*serveOptions, error) {
 		return nil, usageErr("--auth-rate must be at least 1")
 	case o.durability != "normal" && o.durability != "full":
 		return nil, usageErr("--durability must be normal or full")
-	case o.sqliteMmapMiB < 0:
-		return nil, usageErr("--sqlite-mmap must be 0 or more (MiB)")
+	case o.sqliteMmapMiB < 0 || o.sqliteMmapMiB > maxSQLiteMmapMiB:
+		return nil, usageErr("--sqlite-mmap must be 0 to %d (MiB)", maxSQLiteMmapMiB)
 	case (o.checkpointDir == "") != (o.checkpointKey == ""):
 		return nil, usageErr("--checkpoint-dir and --checkpoint-key go together")
 	case o.requireMFA && o.demo:

@@ -49,8 +49,8 @@ const bulkPendingList = "64MB"
 // index, if the session's user may clean it (its owner, as for VACUUM);
 // another user's chunk leaves its plates to the next merge. (There were
 // two trigram indexes before canonTrigramMigration.)
-const cleanPendingLists = `SELECT gin_clean_pending_list(i) FROM unnest(ARRAY['plates_trgm'::regclass]) i
-	WHERE pg_has_role((SELECT relowner FROM pg_class WHERE oid = i), 'USAGE')`
+const cleanPendingLists = `SELECT gin_clean_pending_list('plates_trgm'::regclass)
+	WHERE pg_has_role((SELECT relowner FROM pg_class WHERE oid = 'plates_trgm'::regclass), 'USAGE')`
 
 // bulkRead is one put read of a bulk load, with the numbers the chunk
 // gives it (its plate's dictionary id, its rid).
