@@ -122,6 +122,22 @@ type Server struct {
 	scrubOwed atomic.Bool
 }
 
+// logAdvice logs what the storage advises about its database's settings
+// (Advisor), or that it could not read them.
+func (s *Server) logAdvice(ctx context.Context) {
+	a, ok := s.st.(Advisor)
+	if !ok {
+		return
+	}
+	lines, err := a.Advice(ctx)
+	if err != nil {
+		s.cfg.Logf("store: could not read the database's settings: %v", err)
+	}
+	for _, l := range lines {
+		s.cfg.Logf("store: %s", l)
+	}
+}
+
 // Open opens the database, prepares the demo world when asked, and starts
 // the background jobs (retention purge, live demo cameras).
 func Open(cfg Config) (*Server, error) {
@@ -181,6 +197,7 @@ func Open(cfg Config) (*Server, error) {
 		s.Close()
 		return nil, err
 	}
+	s.logAdvice(ctx)
 	if cfg.BasemapPath != "" {
 		if s.tiles, err = loadTiles(cfg.BasemapPath); err != nil {
 			s.Close()

@@ -60,6 +60,16 @@ type Scrubber interface {
 	Scrub(ctx context.Context) error
 }
 
+// Advisor is a Storage that can say, when a node starts, which settings of
+// its database fall short of what docs/DEPLOY.md asks for (PostgreSQL's
+// huge pages). Server.Open logs each line; a backend with nothing to check
+// does not implement it.
+type Advisor interface {
+	// Advice returns one sentence per setting to change (none when all
+	// are as advised).
+	Advice(ctx context.Context) ([]string, error)
+}
+
 // ReadTx is what a read-only transaction offers (Storage.View); every Tx
 // offers it too. In a write transaction GetUser, GetToken and
 // GetHotlistRequest also lock the row they return until the transaction

@@ -73,3 +73,6 @@ func AcquiredConns(s *Storage) int32 { return s.pool.Stat().AcquiredConns() }
 func PlatesLikeSQL(p *plate.Pattern, fuzzy bool, after int64) (string, []any) {
 	return platesLikeSQL(p, fuzzy, after)
 }
+
+// HugePagesAdvice is Advice's sentence for a setting and shared buffers.
+var HugePagesAdvice = hugePagesAdvice

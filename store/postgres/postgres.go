@@ -31,6 +31,7 @@ import (
 // The compile-time checks that the backend implements the seam.
 var (
 	_ store.Storage = (*Storage)(nil)
+	_ store.Advisor = (*Storage)(nil)
 	_ store.Tx      = (*Tx)(nil)
 )
 

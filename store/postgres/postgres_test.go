@@ -331,3 +331,44 @@ func TestHTTPStoreUnavailable(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 }
+
+// TestAdvice: huge pages are asked for only where shared buffers are large
+// and huge_pages is not on, and Advice on the test server says what its
+// own settings call for.
+func TestAdvice(t *testing.T) {
+	for _, c := range []struct {
+		setting string
+		shared  int64
+		want    bool
+	}{
+		{"try", 8 << 30, true},
+		{"off", 1 << 30, true},
+		{"on", 8 << 30, false},
+		{"try", 128 << 20, false},
+	} {
+		got := postgres.HugePagesAdvice(c.setting, c.shared)
+		if c.want != (got != "") || (c.want && !strings.Contains(got, "huge_pages = "+c.setting)) {
+			t.Errorf("HugePagesAdvice(%s, %d) = %q, want advice %v", c.setting, c.shared, got, c.want)
+		}
+	}
+	dsn := pgtest.DSN(t)
+	st, err := postgres.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var setting string
+	var shared int64
+	execQueryRow(t, dsn, `SELECT current_setting('huge_pages'), pg_size_bytes(current_setting('shared_buffers'))`, &setting, &shared)
+	got, err := st.Advice(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{}
+	if a := postgres.HugePagesAdvice(setting, shared); a != "" {
+		want = append(want, a)
+	}
+	if len(got) != len(want) || (len(want) == 1 && got[0] != want[0]) {
+		t.Fatalf("Advice with huge_pages %s and %d bytes of shared buffers = %q, want %q", setting, shared, got, want)
+	}
+}
