@@ -221,63 +221,17 @@ func (p *Pattern) LookAlikeRegexp() string {
 	return b.String()
 }
 
-// LookAlikeTrigrams returns the three-character strings of which every
-// plate that MatchFuzzy accepts holds at least one: all the look-alike
-// spellings of one window of three known characters in a row, the window
-// with the fewest spellings (the first of those). A pattern without such a
-// window returns nil. The store looks them up as alternatives in a trigram
-// index of the plates themselves (SQLite's FTS5), then checks each
-// candidate's canonical form against CanonicalGLOB, so that fuzzy patterns
-// need no second trigram index over canonical plates. At most 4³ = 64
-// strings (a window of three characters of the class 0 O D Q).
-func (p *Pattern) LookAlikeTrigrams() []string {
-	best, bestN := -1, 0
-	for i := 0; i+3 <= len(p.text); i++ {
-		w := p.text[i : i+3]
-		if strings.ContainsAny(w, "*?") {
-			continue
-		}
-		n := 1
-		for j := 0; j < 3; j++ {
-			n *= len(classMembers[classOf[w[j]]])
-		}
-		if best < 0 || n < bestN {
-			best, bestN = i, n
-		}
-	}
-	if best < 0 {
-		return nil
-	}
-	out := []string{""}
-	for j := best; j < best+3; j++ {
-		next := make([]string, 0, len(out)*len(classMembers[classOf[p.text[j]]]))
-		for _, prefix := range out {
-			for _, c := range []byte(classMembers[classOf[p.text[j]]]) {
-				next = append(next, prefix+string(c))
-			}
-		}
-		out = next
-	}
-	return out
-}
-
-// classMembers maps each class representative to the characters of its
-// class, in order ("0DOQ" for 0; "A" for A).
-var classMembers = func() map[byte]string {
+// lookAlikes maps each class representative to the regular expression of
+// its class: a bracket expression of the class, or the character alone.
+var lookAlikes = func() map[byte]string {
 	members := map[byte]string{}
 	const plateChars = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	for i := 0; i < len(plateChars); i++ {
 		c := plateChars[i]
 		members[classOf[c]] += string(c)
 	}
-	return members
-}()
-
-// lookAlikes maps each class representative to the regular expression of
-// its class: a bracket expression of the class, or the character alone.
-var lookAlikes = func() map[byte]string {
 	m := map[byte]string{}
-	for r, cs := range classMembers {
+	for r, cs := range members {
 		m[r] = cs
 		if len(cs) > 1 {
 			m[r] = "[" + cs + "]"

@@ -90,8 +90,8 @@ func (t *Tx) purgeOrphanPlates() error {
 		return err
 	}
 	for _, e := range gone {
-		if _, err := t.exec(`INSERT INTO plates_fts(plates_fts, rowid, plate) VALUES ('delete', ?, ?)`,
-			e.id, e.plate); err != nil {
+		if _, err := t.exec(`INSERT INTO plates_fts(plates_fts, rowid, plate, canon) VALUES ('delete', ?, ?, ?)`,
+			e.id, e.plate, e.canon); err != nil {
 			return fmt.Errorf("store: unindex plate: %w", err)
 		}
 		if _, err := t.exec(`DELETE FROM plates WHERE id = ?`, e.id); err != nil {

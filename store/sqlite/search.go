@@ -43,24 +43,6 @@ import (
 const cameraAttrsMigration = `DROP INDEX reads_camera;
 CREATE INDEX reads_camera_attrs ON reads(camera_id, captured_at, make, color, body_type);`
 
-// plateTrigramMigration rebuilds the plate dictionary's FTS5 trigram index
-// over the plates alone: migration 2 indexed each plate's canonical form
-// too, which every new plate of a bulk load paid its trigrams into, for
-// fuzzy patterns only. A fuzzy pattern with three known characters in a
-// row is now looked up as the look-alike spellings of one such window
-// (plate.Pattern.LookAlikeTrigrams), each an FTS5 phrase, and each
-// candidate's canonical form is checked against the canonical GLOB on the
-// plates table (trigramPlates). It is the counterpart of PostgreSQL's
-// migration 13. The rebuild reads every plate once (measured in
-// docs/PERFORMANCE.md, "One trigram index for SQLite's plate dictionary").
-const plateTrigramMigration = `DROP TRIGGER plates_fts_ins;
-DROP TABLE plates_fts;
-CREATE VIRTUAL TABLE plates_fts USING fts5(plate, content='plates', content_rowid='id', tokenize='trigram');
-CREATE TRIGGER plates_fts_ins AFTER INSERT ON plates BEGIN
-	INSERT INTO plates_fts(rowid, plate) VALUES (new.id, new.plate);
-END;
-INSERT INTO plates_fts(plates_fts) VALUES ('rebuild');`
-
 // idList renders ids as a JSON array for json_each.
 func idList(ids []int64) string {
 	var b strings.Builder
@@ -97,26 +79,21 @@ func (t *Tx) resolvePlates(p *plate.Pattern, fuzzy bool) ([]int64, error) {
 }
 
 // trigramPlates looks a pattern with a run of three or more known
-// characters up in the trigram index of the plates. A pattern that is only
-// that run between two `*` is the run as an FTS5 phrase, which the index
-// answers alone (the trigram tokenizer matches a phrase as a substring);
-// any other pattern is a GLOB, which FTS5 checks on each candidate's
-// plate, read from the plates table. A fuzzy pattern is the look-alike
-// spellings of one window of its run as alternative phrases, each
-// candidate's canonical form checked against the canonical GLOB
-// (fuzzyTrigramSQL).
+// characters up in the trigram index (fuzzy: on the canonical forms). A
+// pattern that is only that run between two `*` is the run as an FTS5
+// phrase, which the index answers alone (the trigram tokenizer matches a
+// phrase as a substring); any other pattern is a GLOB, which FTS5 checks
+// on each candidate's plate, read from the plates table.
 func (t *Tx) trigramPlates(p *plate.Pattern, fuzzy bool) ([]int64, error) {
-	var q string
-	var args []any
-	switch run := p.LongestRun(); {
-	case fuzzy:
-		q, args = fuzzyTrigramSQL(p)
-	case p.GLOB() == "*"+run+"*":
-		q, args = `SELECT rowid FROM plates_fts WHERE plates_fts MATCH ?`, []any{`plate:"` + run + `"`}
-	default:
-		q, args = `SELECT rowid FROM plates_fts WHERE plate GLOB ?`, []any{p.GLOB()}
+	col, glob, run := "plate", p.GLOB(), p.LongestRun()
+	if fuzzy {
+		col, glob, run = "canon", p.CanonicalGLOB(), plate.Canonical(run)
 	}
-	rows, err := t.query(q, args...)
+	q, arg := `SELECT rowid FROM plates_fts WHERE `+col+` GLOB ?`, glob
+	if glob == "*"+run+"*" {
+		q, arg = `SELECT rowid FROM plates_fts WHERE plates_fts MATCH ?`, col+`:"`+run+`"`
+	}
+	rows, err := t.query(q, arg)
 	if err != nil {
 		return nil, fmt.Errorf("store: trigram lookup: %w", err)
 	}
@@ -130,23 +107,6 @@ func (t *Tx) trigramPlates(p *plate.Pattern, fuzzy bool) ([]int64, error) {
 		ids = append(ids, id)
 	}
 	return ids, rows.Err()
-}
-
-// fuzzyTrigramSQL is the trigram look-up of a fuzzy pattern with a run of
-// three known characters: the look-alike spellings of one window of the
-// run as alternative FTS5 phrases ("08I" OR "08L" OR …, at most 64), each
-// candidate's canonical form checked against the pattern's canonical GLOB.
-func fuzzyTrigramSQL(p *plate.Pattern) (string, []any) {
-	tris := p.LookAlikeTrigrams()
-	var b strings.Builder
-	for i, tri := range tris {
-		if i > 0 {
-			b.WriteString(" OR ")
-		}
-		b.WriteString(`"` + tri + `"`)
-	}
-	return `SELECT p.id FROM plates_fts JOIN plates p ON p.id = plates_fts.rowid
-		WHERE plates_fts MATCH ? AND p.canon GLOB ?`, []any{b.String(), p.CanonicalGLOB()}
 }
 
 // SearchReads runs a resolved query: newest first (ties by read id,

@@ -104,9 +104,6 @@ INSERT INTO plates_fts(plates_fts) VALUES ('rebuild');`,
 	// 9 (attribute search): the camera index carries make, colour and
 	// body type.
 	cameraAttrsMigration,
-	// 10 (one trigram index): the plate dictionary's trigram index holds
-	// the plates alone, not their canonical forms.
-	plateTrigramMigration,
 }
 
 // Storage is the embedded SQLite store.Storage: one writer connection (writes

@@ -224,7 +224,6 @@ func (w *World) Answer(q *store.ReadQuery) []string {
 func (w *World) Queries() []NamedQuery {
 	p0, p1, p2 := w.Fleet[0], w.Fleet[len(w.Fleet)/2], w.Fleet[len(w.Fleet)-1]
 	ca := w.firstCA()
-	twin := lookAlikeTwin(w.twinPlate())
 	from, to := base.Add(-6*24*time.Hour), base.Add(-3*24*time.Hour)
 	qs := []NamedQuery{
 		{"exact", store.ReadQuery{Pattern: mustPattern(p0)}},
@@ -237,8 +236,6 @@ func (w *World) Queries() []NamedQuery {
 		{"wildcard run 3", store.ReadQuery{Pattern: mustPattern("*" + ca[1:4] + "*")}},
 		{"wildcard run 3 fuzzy", store.ReadQuery{Pattern: mustPattern("*" + ca[1:4] + "*"), Fuzzy: true}},
 		{"wildcard run 4 with ?", store.ReadQuery{Pattern: mustPattern(ca[:4] + "?" + ca[5:])}},
-		{"wildcard run of a twin fuzzy", store.ReadQuery{Pattern: mustPattern("*" + twin + "*"), Fuzzy: true}},
-		{"wildcard ? and run of a twin fuzzy", store.ReadQuery{Pattern: mustPattern("?" + twin[1:]), Fuzzy: true}},
 		{"wildcard short runs", store.ReadQuery{Pattern: mustPattern(ca[:1] + "?" + ca[2:3] + "*" + ca[5:6])}},
 		{"wildcard ? only", store.ReadQuery{Pattern: mustPattern("?" + ca[1:2] + "?" + ca[3:4] + "??" + ca[6:7])}},
 		{"wildcard ? fuzzy", store.ReadQuery{Pattern: mustPattern("?" + ca[1:2] + "?" + ca[3:4] + "??" + ca[6:7]), Fuzzy: true}},
