@@ -123,12 +123,15 @@ type Server struct {
 }
 
 // logAdvice logs what the storage advises about its database's settings
-// (Advisor), or that it could not read them.
+// (Advisor), or that it could not read them; it waits at most
+// healthTimeout, so that start-up never hangs on it.
 func (s *Server) logAdvice(ctx context.Context) {
 	a, ok := s.st.(Advisor)
 	if !ok {
 		return
 	}
+	ctx, cancel := context.WithTimeout(ctx, healthTimeout)
+	defer cancel()
 	lines, err := a.Advice(ctx)
 	if err != nil {
 		s.cfg.Logf("store: could not read the database's settings: %v", err)
