@@ -92,8 +92,23 @@ func benchReads() int {
 	return 1000000
 }
 
-// benchNow is a fixed clock so that a kept database stays inside retention.
-var benchNow = time.Now().UTC().Truncate(24 * time.Hour).Add(12 * time.Hour)
+// benchNow is a fixed clock so that a kept database stays inside retention:
+// noon UTC of today, or of the day ALPR_BENCH_DAY names (YYYY-MM-DD), so that
+// a database loaded before midnight is measured after it without a reload.
+var benchNow = benchDay(os.Getenv("ALPR_BENCH_DAY"), time.Now())
+
+// benchDay is noon UTC of day (YYYY-MM-DD), or of now's day when day is
+// empty; a malformed day panics, naming it, rather than reload silently.
+func benchDay(day string, now time.Time) time.Time {
+	if day == "" {
+		return now.UTC().Truncate(24 * time.Hour).Add(12 * time.Hour)
+	}
+	d, err := time.Parse(time.DateOnly, day)
+	if err != nil {
+		panic(fmt.Sprintf("ALPR_BENCH_DAY=%q: want YYYY-MM-DD", day))
+	}
+	return d.Add(12 * time.Hour)
+}
 
 const benchLetters = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
 
