@@ -35,6 +35,7 @@ func TestAdviceLogged(t *testing.T) {
 	}{
 		{advising{lines: []string{"set huge_pages = on", "second"}}, []string{"store: set huge_pages = on", "store: second"}},
 		{advising{err: errors.New("connection reset")}, []string{"store: could not read the database's settings: connection reset"}},
+		{advising{err: errors.New("store: postgres db.example: connection reset")}, []string{"store: could not read the database's settings: postgres db.example: connection reset"}},
 		{advising{}, nil},
 	} {
 		var mu sync.Mutex

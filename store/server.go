@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/netip"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -134,7 +135,8 @@ func (s *Server) logAdvice(ctx context.Context) {
 	defer cancel()
 	lines, err := a.Advice(ctx)
 	if err != nil {
-		s.cfg.Logf("store: could not read the database's settings: %v", err)
+		// Storage errors begin "store: " too; say it once.
+		s.cfg.Logf("store: could not read the database's settings: %s", strings.TrimPrefix(err.Error(), "store: "))
 	}
 	for _, l := range lines {
 		s.cfg.Logf("store: %s", l)
