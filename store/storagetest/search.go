@@ -223,6 +223,11 @@ func testSearchTies(t *testing.T, st store.Storage) {
 			if !slices.Equal(got, want) {
 				t.Fatalf("paged by 2: %v, want %v", got, want)
 			}
+			// A counted page after a keyset counts the whole search.
+			q.SkipCount = false
+			if page := search(t, st, q); page.Total != len(want) || page.Capped {
+				t.Fatalf("counted page after a keyset: total %d capped %v, want %d", page.Total, page.Capped, len(want))
+			}
 		})
 	}
 }
